@@ -1,0 +1,17 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  rootDir: '.',
+  moduleFileExtensions: ['js', 'json', 'ts'],
+  testRegex: ['libs/.*\\.spec\\.ts$', 'src/.*\\.spec\\.ts$', 'test/.*\\.e2e-spec\\.ts$'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '/test/compat/'],
+  transform: {
+    // Type-checking is done once by `npm run typecheck`; here we only transpile.
+    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.spec.json' }],
+  },
+  moduleNameMapper: {
+    '^nestjs-performchat$': '<rootDir>/libs/perform-chat/src',
+    '^nestjs-performchat/emulator$': '<rootDir>/libs/perform-chat-emulator/src',
+  },
+  testEnvironment: 'node',
+  testTimeout: 15000,
+};
