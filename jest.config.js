@@ -11,6 +11,7 @@ module.exports = {
   moduleNameMapper: {
     '^nestjs-performchat$': '<rootDir>/libs/perform-chat/src',
     '^nestjs-performchat/emulator$': '<rootDir>/libs/perform-chat-emulator/src',
+    '^@test/utils$': '<rootDir>/test/utils',
   },
   testEnvironment: 'node',
   testTimeout: 15000,

@@ -1,0 +1,157 @@
+import { HttpService } from '@nestjs/axios';
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { AxiosError, AxiosResponse } from 'axios';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import { firstValueFrom } from 'rxjs';
+import { PerformChatError } from '../errors/perform-chat.error';
+import { PerformChatErrorCode } from '../errors/perform-chat-error-code';
+import { mapUpstreamAnswer } from '../errors/upstream-error.mapper';
+import { ResolvedPerformChatOptions } from '../options/perform-chat-options.interface';
+import { LIBRARY_USER_AGENT, LOGGER_CONTEXT, PERFORM_CHAT_OPTIONS } from '../perform-chat.constants';
+import { Messages } from '../perform-chat.messages';
+import { PerformChatCallContext, PerformChatHttpAnswer } from './perform-chat-upstream.interfaces';
+
+const TLS_ERROR = /CERT|SSL|TLS|EPROTO|SELF_SIGNED/;
+
+/** Short, secret-free reason for a transport failure (the AxiosError itself is never kept). */
+function describeTransportError(error: AxiosError): { code: PerformChatErrorCode; reason: string } {
+  const code = error.code ?? '';
+  if (error.message.includes('maxContentLength')) {
+    return { code: PerformChatErrorCode.INVALID_RESPONSE, reason: 'the response body is larger than maxResponseBytes' };
+  }
+  if (error.message === 'stream has been aborted') {
+    return { code: PerformChatErrorCode.UNREACHABLE, reason: 'the connection closed before the response was complete' };
+  }
+  if (code === 'ECONNREFUSED') return { code: PerformChatErrorCode.UNREACHABLE, reason: 'connection refused' };
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    return { code: PerformChatErrorCode.UNREACHABLE, reason: `DNS lookup failed (${code})` };
+  }
+  if (code === 'ECONNRESET' || code === 'EPIPE') {
+    return { code: PerformChatErrorCode.UNREACHABLE, reason: 'the connection was closed without a response' };
+  }
+  if (TLS_ERROR.test(code)) return { code: PerformChatErrorCode.UNREACHABLE, reason: `TLS failure (${code})` };
+  return { code: PerformChatErrorCode.UNREACHABLE, reason: code || 'network error' };
+}
+
+/**
+ * The one place that talks HTTP to PerformChat. It sends JSON over keep-alive connections,
+ * bounds every attempt by `timeoutMs` (connect to last byte, so a trickling answer cannot hang
+ * it) and the body by `maxResponseBytes`, never follows redirects, and turns every failure into
+ * a {@link PerformChatError} without keeping the `AxiosError` (whose `config.data` holds the secret).
+ */
+@Injectable()
+export class PerformChatHttpClient implements OnModuleDestroy {
+  private readonly logger = new Logger(LOGGER_CONTEXT);
+  private readonly httpAgent = new http.Agent({ keepAlive: true, timeout: 30_000 });
+  private readonly httpsAgent = new https.Agent({ keepAlive: true, timeout: 30_000 });
+  private readonly secrets: readonly string[];
+  private readonly origin: string;
+
+  constructor(
+    private readonly httpService: HttpService,
+    @Inject(PERFORM_CHAT_OPTIONS) private readonly options: ResolvedPerformChatOptions,
+  ) {
+    this.secrets = [options.keySecret];
+    this.origin = new URL(options.baseUrl).origin;
+  }
+
+  /**
+   * POSTs `body` as JSON to `path` and returns what `read` makes of the JSON of a 2xx answer.
+   * @param read checks the documented shape; it throws `INVALID_RESPONSE` for anything else.
+   * @throws PerformChatError for every non-2xx answer, transport failure, timeout or invalid body.
+   */
+  async postJson<T>(
+    path: string,
+    body: Record<string, unknown>,
+    context: PerformChatCallContext,
+    read: (json: unknown) => T,
+  ): Promise<T> {
+    const startedAt = Date.now();
+    try {
+      const answer = await this.send(path, body);
+      if (answer.status < 200 || answer.status >= 300) {
+        throw mapUpstreamAnswer(answer, context, this.options.keyId, this.secrets);
+      }
+      return read(this.parseJson(answer));
+    } catch (error) {
+      const failure = error instanceof PerformChatError ? error : this.toPerformChatError(error);
+      this.logFailure(context, failure, Date.now() - startedAt);
+      throw failure;
+    }
+  }
+
+  onModuleDestroy(): void {
+    this.httpAgent.destroy();
+    this.httpsAgent.destroy();
+  }
+
+  private async send(path: string, body: Record<string, unknown>): Promise<PerformChatHttpAnswer> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), this.options.timeoutMs);
+    try {
+      const response: AxiosResponse<string> = await firstValueFrom(
+        this.httpService.post<string>(`${this.options.baseUrl}${path}`, JSON.stringify(body), {
+          headers: {
+            'Content-Type': 'application/json',
+            Accept: 'application/json',
+            'User-Agent': LIBRARY_USER_AGENT,
+          },
+          httpAgent: this.httpAgent,
+          httpsAgent: this.httpsAgent,
+          signal: controller.signal,
+          maxRedirects: 0,
+          maxContentLength: this.options.maxResponseBytes,
+          responseType: 'text',
+          transformResponse: (data: string) => data,
+          validateStatus: () => true,
+        }),
+      );
+      return { status: response.status, headers: response.headers, body: response.data ?? '' };
+    } catch (error) {
+      if (controller.signal.aborted) {
+        throw new PerformChatError(PerformChatErrorCode.TIMEOUT, Messages.timeout(this.options.timeoutMs));
+      }
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private parseJson(answer: PerformChatHttpAnswer): unknown {
+    try {
+      return JSON.parse(answer.body);
+    } catch {
+      const type = String(answer.headers['content-type'] ?? 'no content-type').split(';')[0];
+      throw new PerformChatError(
+        PerformChatErrorCode.INVALID_RESPONSE,
+        Messages.invalidResponse(`HTTP ${answer.status} body is not JSON (${type})`),
+        { status: answer.status },
+      );
+    }
+  }
+
+  /** Converts anything thrown by the transport; a programming error is rethrown untouched. */
+  private toPerformChatError(error: unknown): PerformChatError {
+    if (!(error instanceof AxiosError)) throw error;
+    const { code, reason } = describeTransportError(error);
+    const message =
+      code === PerformChatErrorCode.INVALID_RESPONSE
+        ? Messages.invalidResponse(reason)
+        : Messages.unreachable(this.origin, reason);
+    return new PerformChatError(code, message);
+  }
+
+  private logFailure(context: PerformChatCallContext, error: PerformChatError, latencyMs: number): void {
+    this.logger.warn(
+      `PerformChat call failed ${JSON.stringify({
+        operation: context.operation,
+        code: error.code,
+        status: error.status,
+        latencyMs,
+        keyId: this.options.keyId,
+        message: error.message,
+      })}`,
+    );
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * Options of `PerformChatModule.forRoot()` / `forRootAsync()`.
+ * Validated when the application boots: a bad value stops the boot with a message naming
+ * every bad field (never echoing the secret).
+ */
+export interface PerformChatModuleOptions {
+  /** API key id from the PerformChat dashboard (public; safe to log). Required. Env: `PERFORMCHAT_KEY_ID`. */
+  keyId: string;
+  /** API key secret (private: never logged, never sent to a browser). Required. Env: `PERFORMCHAT_KEY_SECRET`. */
+  keySecret: string;
+  /**
+   * Base URL of the PerformChat API, http(s), without the `/rest/v1` prefix.
+   * The docs show both `https://api.performchat.com` and `https://api.perform.chat`.
+   * @default 'https://api.performchat.com'
+   */
+  baseUrl?: string;
+  /** Agent used when a token request names none. Without it, every request must name an agent. */
+  defaultAgentId?: string;
+  /** When set, only these agents can be requested; others are refused (403 on the route) before any call. */
+  allowedAgentIds?: string[];
+  /**
+   * Token lifetime when a request names none, `<n>s|m|h|d`. PerformChat's own default is `24h`;
+   * this library asks for less by default because the docs recommend `15m`–`1h`.
+   * @default '1h'
+   */
+  defaultExpiresIn?: string;
+  /** Policy cap on the lifetime a request may ask for, `<n>s|m|h|d`; above it → `INVALID_EXPIRES_IN` (400). */
+  maxExpiresIn?: string;
+  /**
+   * Time limit for one HTTP attempt to PerformChat, from connect to the last byte, in milliseconds.
+   * @default 5000
+   */
+  timeoutMs?: number;
+  /**
+   * Largest response body accepted from PerformChat, in bytes; larger → `INVALID_RESPONSE`.
+   * @default 65536
+   */
+  maxResponseBytes?: number;
+}
+
+/** Options after validation, with every default applied. Internal. */
+export interface ResolvedPerformChatOptions
+  extends Required<Omit<PerformChatModuleOptions, 'defaultAgentId' | 'allowedAgentIds' | 'maxExpiresIn'>> {
+  defaultAgentId?: string;
+  allowedAgentIds?: ReadonlySet<string>;
+  maxExpiresIn?: string;
+}

@@ -1,0 +1,161 @@
+import { applyDecorators } from '@nestjs/common';
+import {
+  ArrayNotEmpty,
+  IsArray,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsPositive,
+  IsString,
+  IsUrl,
+  Matches,
+  ValidationError,
+  registerDecorator,
+  validateSync,
+} from 'class-validator';
+import { parseExpiresIn } from '../auth/expires-in';
+import { EXPIRES_IN_FORMAT, Messages } from '../perform-chat.messages';
+import {
+  DEFAULT_BASE_URL,
+  DEFAULT_EXPIRES_IN,
+  DEFAULT_MAX_RESPONSE_BYTES,
+  DEFAULT_TIMEOUT_MS,
+} from './perform-chat-options.defaults';
+import { PerformChatModuleOptions, ResolvedPerformChatOptions } from './perform-chat-options.interface';
+
+/** No leading/trailing whitespace: a secret read from a file with a trailing newline fails here, not at PerformChat. */
+const NO_SURROUNDING_WHITESPACE = /^\S(.*\S)?$/s;
+
+function IsExpiresIn(): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'isExpiresIn',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      validator: {
+        validate: (value: unknown) => {
+          try {
+            parseExpiresIn(value);
+            return true;
+          } catch {
+            return false;
+          }
+        },
+        defaultMessage: (args) => `${args?.property} must be ${EXPIRES_IN_FORMAT}`,
+      },
+    });
+}
+
+/** A required key id or secret: a non-empty string without surrounding whitespace. */
+function IsCredential(envName: string): PropertyDecorator {
+  return applyDecorators(
+    IsString({ message: `$property is required (a non-empty string; env ${envName} with performChatConfig)` }),
+    IsNotEmpty({ message: `$property is required (a non-empty string; env ${envName} with performChatConfig)` }),
+    Matches(NO_SURROUNDING_WHITESPACE, {
+      message: '$property must not start or end with whitespace (a trailing newline from a secrets file?)',
+    }),
+  );
+}
+
+/** The validated subset of the options. Values are copied in by key, never deep-transformed. */
+class PerformChatOptionsSchema {
+  @IsCredential('PERFORMCHAT_KEY_ID')
+  keyId!: string;
+
+  @IsCredential('PERFORMCHAT_KEY_SECRET')
+  keySecret!: string;
+
+  @IsOptional()
+  @IsUrl(
+    { protocols: ['http', 'https'], require_protocol: true, require_tld: false, allow_query_components: false },
+    { message: '$property must be an http(s) URL such as https://api.performchat.com' },
+  )
+  baseUrl?: string;
+
+  @IsOptional() @IsString() @IsNotEmpty()
+  defaultAgentId?: string;
+
+  @IsOptional() @IsArray() @ArrayNotEmpty() @IsString({ each: true }) @IsNotEmpty({ each: true })
+  allowedAgentIds?: string[];
+
+  @IsOptional() @IsExpiresIn()
+  defaultExpiresIn?: string;
+
+  @IsOptional() @IsExpiresIn()
+  maxExpiresIn?: string;
+
+  @IsOptional() @IsInt() @IsPositive()
+  timeoutMs?: number;
+
+  @IsOptional() @IsInt() @IsPositive()
+  maxResponseBytes?: number;
+}
+
+/** Thrown at boot when the module options are invalid. Lists every problem; never a value. */
+export class PerformChatOptionsError extends Error {
+  override readonly name = 'PerformChatOptionsError';
+  constructor(readonly problems: string[]) {
+    super(Messages.invalidOptions(problems));
+  }
+}
+
+const VALIDATED_KEYS = [
+  'keyId',
+  'keySecret',
+  'baseUrl',
+  'defaultAgentId',
+  'allowedAgentIds',
+  'defaultExpiresIn',
+  'maxExpiresIn',
+  'timeoutMs',
+  'maxResponseBytes',
+] as const satisfies readonly (keyof PerformChatOptionsSchema)[];
+
+function describe(errors: ValidationError[]): string[] {
+  return errors.flatMap((error) => Object.values(error.constraints ?? {}));
+}
+
+/**
+ * Validates the module options and applies the defaults.
+ * @throws PerformChatOptionsError naming every bad field; it never includes a value.
+ */
+export function resolvePerformChatOptions(raw: PerformChatModuleOptions): ResolvedPerformChatOptions {
+  if (typeof raw !== 'object' || raw === null) {
+    throw new PerformChatOptionsError(['the options must be an object with at least keyId and keySecret']);
+  }
+  const schema = new PerformChatOptionsSchema();
+  for (const key of VALIDATED_KEYS) {
+    if (raw[key] !== undefined) (schema as unknown as Record<string, unknown>)[key] = raw[key];
+  }
+  const problems = describe(validateSync(schema, { stopAtFirstError: true, validationError: { target: false, value: false } }));
+
+  const defaultExpiresIn = raw.defaultExpiresIn ?? DEFAULT_EXPIRES_IN;
+  const expiresInValid = problems.every((p) => !p.startsWith('defaultExpiresIn') && !p.startsWith('maxExpiresIn'));
+  if (expiresInValid && raw.maxExpiresIn !== undefined) {
+    try {
+      parseExpiresIn(defaultExpiresIn, raw.maxExpiresIn, 'defaultExpiresIn');
+    } catch {
+      problems.push(`defaultExpiresIn ("${defaultExpiresIn}") must not be longer than maxExpiresIn ("${raw.maxExpiresIn}")`);
+    }
+  }
+  if (
+    typeof raw.defaultAgentId === 'string' &&
+    Array.isArray(raw.allowedAgentIds) &&
+    !raw.allowedAgentIds.includes(raw.defaultAgentId)
+  ) {
+    problems.push('defaultAgentId must be one of allowedAgentIds');
+  }
+  if (problems.length > 0) throw new PerformChatOptionsError(problems);
+
+  return {
+    keyId: raw.keyId,
+    keySecret: raw.keySecret,
+    baseUrl: (raw.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, ''),
+    defaultAgentId: raw.defaultAgentId,
+    allowedAgentIds: raw.allowedAgentIds ? new Set(raw.allowedAgentIds) : undefined,
+    defaultExpiresIn,
+    maxExpiresIn: raw.maxExpiresIn,
+    timeoutMs: raw.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    maxResponseBytes: raw.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+  };
+}

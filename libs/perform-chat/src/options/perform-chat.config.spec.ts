@@ -1,0 +1,51 @@
+import { resolvePerformChatOptions } from './perform-chat-options.validation';
+import { performChatConfig } from './perform-chat.config';
+
+describe('performChatConfig', () => {
+  const env = {
+    PERFORMCHAT_KEY_ID: 'pk_env',
+    PERFORMCHAT_KEY_SECRET: 'sk_env',
+    PERFORMCHAT_BASE_URL: 'https://api.perform.chat',
+    PERFORMCHAT_DEFAULT_AGENT_ID: 'agent_a',
+    PERFORMCHAT_ALLOWED_AGENT_IDS: 'agent_a, agent_b,,',
+    PERFORMCHAT_DEFAULT_EXPIRES_IN: '15m',
+    PERFORMCHAT_MAX_EXPIRES_IN: '1h',
+    PERFORMCHAT_TIMEOUT_MS: '2500',
+    PERFORMCHAT_MAX_RESPONSE_BYTES: '32768',
+  };
+
+  it('reads every PERFORMCHAT_* variable from a plain record', () => {
+    expect(performChatConfig(env)).toEqual({
+      keyId: 'pk_env',
+      keySecret: 'sk_env',
+      baseUrl: 'https://api.perform.chat',
+      defaultAgentId: 'agent_a',
+      allowedAgentIds: ['agent_a', 'agent_b'],
+      defaultExpiresIn: '15m',
+      maxExpiresIn: '1h',
+      timeoutMs: 2500,
+      maxResponseBytes: 32768,
+    });
+  });
+
+  it('reads from anything with get(), such as ConfigService', () => {
+    const configService = { get: (key: string) => (env as Record<string, string>)[key] };
+    expect(performChatConfig(configService)).toEqual(performChatConfig(env));
+  });
+
+  it('leaves unset and empty variables to the defaults', () => {
+    expect(performChatConfig({ PERFORMCHAT_KEY_ID: 'pk', PERFORMCHAT_KEY_SECRET: 'sk', PERFORMCHAT_BASE_URL: '' })).toEqual({
+      keyId: 'pk',
+      keySecret: 'sk',
+    });
+  });
+
+  it('turns an unreadable number into a validation error naming the option', () => {
+    const options = performChatConfig({ ...env, PERFORMCHAT_TIMEOUT_MS: '5s' });
+    expect(() => resolvePerformChatOptions(options)).toThrow(/timeoutMs/);
+  });
+
+  it('names the environment variable of a missing credential', () => {
+    expect(() => resolvePerformChatOptions(performChatConfig({}))).toThrow(/keyId is required .*PERFORMCHAT_KEY_ID/);
+  });
+});

@@ -1,0 +1,68 @@
+import { PerformChatModuleOptions } from './perform-chat-options.interface';
+
+/** Anything that reads configuration values by name: `process.env`, or `@nestjs/config`'s `ConfigService`. */
+export type PerformChatConfigSource =
+  | Record<string, string | undefined>
+  | { get(key: string): unknown };
+
+/** The environment variables {@link performChatConfig} reads, by option. */
+export const PERFORMCHAT_ENV = {
+  keyId: 'PERFORMCHAT_KEY_ID',
+  keySecret: 'PERFORMCHAT_KEY_SECRET',
+  baseUrl: 'PERFORMCHAT_BASE_URL',
+  defaultAgentId: 'PERFORMCHAT_DEFAULT_AGENT_ID',
+  allowedAgentIds: 'PERFORMCHAT_ALLOWED_AGENT_IDS',
+  defaultExpiresIn: 'PERFORMCHAT_DEFAULT_EXPIRES_IN',
+  maxExpiresIn: 'PERFORMCHAT_MAX_EXPIRES_IN',
+  timeoutMs: 'PERFORMCHAT_TIMEOUT_MS',
+  maxResponseBytes: 'PERFORMCHAT_MAX_RESPONSE_BYTES',
+} as const;
+
+function reader(source: PerformChatConfigSource): (name: string) => string | undefined {
+  const get =
+    typeof (source as { get?: unknown }).get === 'function'
+      ? (name: string) => (source as { get(key: string): unknown }).get(name)
+      : (name: string) => (source as Record<string, unknown>)[name];
+  return (name) => {
+    const value = get(name);
+    if (value === undefined || value === null || value === '') return undefined;
+    return String(value);
+  };
+}
+
+/** A number from text; anything unreadable becomes NaN so option validation names the field. */
+function toNumber(text: string | undefined): number | undefined {
+  return text === undefined ? undefined : /^\s*\d+\s*$/.test(text) ? Number(text) : Number.NaN;
+}
+
+/**
+ * Builds module options from `PERFORMCHAT_*` variables (see `.env.example`), from
+ * `process.env` by default or from a `ConfigService`:
+ *
+ * ```ts
+ * PerformChatModule.forRootAsync({
+ *   imports: [ConfigModule],
+ *   inject: [ConfigService],
+ *   useFactory: (config: ConfigService) => performChatConfig(config),
+ * })
+ * ```
+ * Unset variables leave the option at its default; the module validates the result at boot.
+ */
+export function performChatConfig(source: PerformChatConfigSource = process.env): PerformChatModuleOptions {
+  const read = reader(source);
+  const allowed = read(PERFORMCHAT_ENV.allowedAgentIds);
+  const options: PerformChatModuleOptions = {
+    keyId: read(PERFORMCHAT_ENV.keyId) as string,
+    keySecret: read(PERFORMCHAT_ENV.keySecret) as string,
+    baseUrl: read(PERFORMCHAT_ENV.baseUrl),
+    defaultAgentId: read(PERFORMCHAT_ENV.defaultAgentId),
+    allowedAgentIds: allowed?.split(',').map((id) => id.trim()).filter(Boolean),
+    defaultExpiresIn: read(PERFORMCHAT_ENV.defaultExpiresIn),
+    maxExpiresIn: read(PERFORMCHAT_ENV.maxExpiresIn),
+    timeoutMs: toNumber(read(PERFORMCHAT_ENV.timeoutMs)),
+    maxResponseBytes: toNumber(read(PERFORMCHAT_ENV.maxResponseBytes)),
+  };
+  return Object.fromEntries(
+    Object.entries(options).filter(([, value]) => value !== undefined),
+  ) as unknown as PerformChatModuleOptions;
+}

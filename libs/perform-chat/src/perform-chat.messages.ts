@@ -1,0 +1,54 @@
+/**
+ * Every user-facing string of the library in one place (STYLE point 6).
+ * None of these ever interpolates a key secret or a token.
+ */
+export const EXPIRES_IN_FORMAT =
+  'a positive whole number followed by s, m, h or d (e.g. "30s", "15m", "1h", "24h", "7d")';
+
+/** Shows a caller-supplied value in a message without flooding it: JSON, at most 40 characters. */
+export function showValue(value: unknown): string {
+  let shown: string;
+  if (typeof value === 'string') shown = JSON.stringify(value);
+  else if (value === undefined) return 'undefined';
+  else if (typeof value === 'object' && value !== null) shown = Array.isArray(value) ? 'an array' : 'an object';
+  else shown = String(value);
+  return shown.length > 40 ? `${shown.slice(0, 37)}...` : shown;
+}
+
+export const Messages = {
+  invalidExpiresIn: (field: string, value: unknown) =>
+    `${field} must be ${EXPIRES_IN_FORMAT}; got ${showValue(value)}`,
+  expiresInTooLong: (field: string, value: string, max: string) =>
+    `${field} ${JSON.stringify(value)} is longer than the allowed maximum of "${max}" (maxExpiresIn)`,
+  expiresInAboveCeiling: (field: string, value: string, ceiling: string) =>
+    `${field} ${JSON.stringify(value)} is longer than ${ceiling}, the longest lifetime this library accepts`,
+  identifierNotString: (field: string, value: unknown) =>
+    `${field} must be a non-empty string; got ${showValue(value)}`,
+  identifierEmpty: (field: string) => `${field} must not be empty or only whitespace`,
+  identifierTooLong: (field: string, max: number) => `${field} must be at most ${max} characters long`,
+  identifierControlChars: (field: string) => `${field} must not contain control characters`,
+  noAgent: () =>
+    'No agentId was given and no defaultAgentId is configured: pass agentId or set the defaultAgentId option',
+  agentNotAllowed: (agentId: string) => `Agent ${showValue(agentId)} is not in the allowedAgentIds option`,
+  invalidOptions: (problems: string[]) =>
+    `Invalid PerformChatModule options: ${problems.join('; ')}`,
+
+  // Upstream answers.
+  invalidCredentials: (keyId: string, status: number, upstream?: string) =>
+    `PerformChat rejected API key "${keyId}" (HTTP ${status}${upstream ? `: ${upstream}` : ''}); check keyId and keySecret, the key's expiry and its permissions`,
+  agentNotFound: (agentId: string, upstream?: string) =>
+    `PerformChat has no active agent "${agentId}" for this key's company${upstream ? ` (${upstream})` : ''}`,
+  customerUserNotFound: (customerUserId: string, upstream?: string) =>
+    `PerformChat has no customer user "${customerUserId}" in this key's company${upstream ? ` (${upstream})` : ''}`,
+  upstreamBadRequest: (status: number, upstream?: string) =>
+    `PerformChat refused the request with HTTP ${status}${upstream ? `: ${upstream}` : ''}`,
+  rateLimited: (retryAfterMs?: number) =>
+    `PerformChat rate limit reached (HTTP 429)${retryAfterMs !== undefined ? `; retry after ${Math.ceil(retryAfterMs / 1000)} s` : ''}`,
+  upstreamError: (status: number, upstream?: string) =>
+    `PerformChat failed with HTTP ${status}${upstream ? `: ${upstream}` : ''}`,
+  redirect: (status: number) =>
+    `PerformChat answered with a redirect (HTTP ${status}); redirects are never followed because they would resend the key secret: check baseUrl`,
+  timeout: (ms: number) => `PerformChat did not answer within ${ms} ms (timeout of ${ms} ms exceeded)`,
+  unreachable: (origin: string, reason: string) => `PerformChat at ${origin} is unreachable: ${reason}`,
+  invalidResponse: (reason: string) => `PerformChat sent an invalid response: ${reason}`,
+} as const;

@@ -1,0 +1,35 @@
+import { ConfigurableModuleBuilder } from '@nestjs/common';
+import { PerformChatModuleOptions } from './options/perform-chat-options.interface';
+
+/** Where the token controller is served; `false` registers no controller. */
+export interface PerformChatControllerExtra {
+  /** Route prefix of the token routes. @default 'chat' (so global prefix `api` gives `/api/chat/token`) */
+  path?: string;
+}
+
+/**
+ * Synchronous extras of `forRoot`/`forRootAsync`: they shape the module itself (routes,
+ * globality), so they cannot wait for async options. They never reach the options object.
+ */
+export interface PerformChatModuleExtras {
+  /** Register the module globally so every module can inject `PerformChatAuthService`. @default false */
+  isGlobal?: boolean;
+  /** The token controller: `{ path }`, or `false` to serve no route. @default { path: 'chat' } */
+  controller?: PerformChatControllerExtra | false;
+}
+
+export const DEFAULT_CONTROLLER_PATH = 'chat';
+
+export const {
+  ConfigurableModuleClass: PerformChatConfigurableModule,
+  MODULE_OPTIONS_TOKEN: PERFORM_CHAT_MODULE_OPTIONS,
+  OPTIONS_TYPE: PERFORM_CHAT_OPTIONS_TYPE,
+  ASYNC_OPTIONS_TYPE: PERFORM_CHAT_ASYNC_OPTIONS_TYPE,
+} = new ConfigurableModuleBuilder<PerformChatModuleOptions>({ moduleName: 'PerformChat' })
+  .setClassMethodName('forRoot')
+  .setFactoryMethodName('createPerformChatOptions')
+  .setExtras<PerformChatModuleExtras>({ isGlobal: false, controller: {} }, (definition, extras) => ({
+    ...definition,
+    global: extras.isGlobal,
+  }))
+  .build();

@@ -1,0 +1,30 @@
+import { HttpModule } from '@nestjs/axios';
+import { Module } from '@nestjs/common';
+import { PerformChatAuthService } from './auth/perform-chat-auth.service';
+import { PerformChatHttpClient } from './http/perform-chat-http.client';
+import { PerformChatModuleOptions } from './options/perform-chat-options.interface';
+import { resolvePerformChatOptions } from './options/perform-chat-options.validation';
+import { PERFORM_CHAT_OPTIONS } from './perform-chat.constants';
+import { PERFORM_CHAT_MODULE_OPTIONS, PerformChatConfigurableModule } from './perform-chat.module-definition';
+
+/**
+ * `PerformChatModule.forRoot(options)` or `PerformChatModule.forRootAsync({ imports, inject,
+ * useFactory | useClass | useExisting, isGlobal?, controller? })`.
+ *
+ * The options are validated when the application boots. The module keeps its own axios
+ * instance (HttpModule) so your app's HttpService settings never touch PerformChat calls.
+ */
+@Module({
+  imports: [HttpModule.register({ maxRedirects: 0 })],
+  providers: [
+    {
+      provide: PERFORM_CHAT_OPTIONS,
+      useFactory: (options: PerformChatModuleOptions) => resolvePerformChatOptions(options),
+      inject: [PERFORM_CHAT_MODULE_OPTIONS],
+    },
+    PerformChatHttpClient,
+    PerformChatAuthService,
+  ],
+  exports: [PerformChatAuthService],
+})
+export class PerformChatModule extends PerformChatConfigurableModule {}

@@ -1,0 +1,3 @@
+export * from './loopback-server';
+export * from './capture-logs';
+export * from './token-responses';
