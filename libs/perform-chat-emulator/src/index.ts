@@ -1,1 +1,51 @@
-export {};
+/**
+ * `nestjs-performchat/emulator`: a local PerformChat API for development, demos, tests and
+ * benchmarks. Plain node:http, no runtime dependencies. See the README of this folder.
+ */
+export { startPerformChatEmulator } from './emulator.server';
+export { EmulatorState } from './emulator.state';
+export { EmulatorOptionsError } from './emulator.options';
+export { EmulatorFaultSpecError, EMULATOR_FAULT_KINDS } from './faults';
+export { parseEmulatorExpiresIn } from './expires-in';
+export { EMULATOR_MESSAGES } from './emulator.messages';
+export {
+  EMULATOR_ADMIN_PREFIX,
+  EMULATOR_COUNTER_KEYS,
+  EMULATOR_DEFAULT_EXPIRES_IN,
+  EMULATOR_DEFAULT_HOST,
+  EMULATOR_DEFAULT_MAX_BODY_BYTES,
+  EMULATOR_DEFAULT_OVERSIZED_BYTES,
+  EMULATOR_DEFAULT_RATE_LIMITS,
+  EMULATOR_DEFAULT_TRICKLE_INTERVAL_MS,
+  EMULATOR_DEMO_AGENT_ID,
+  EMULATOR_DEMO_AGENTS,
+  EMULATOR_DEMO_COMPANY_ID,
+  EMULATOR_DEMO_KEY,
+  EMULATOR_STANDALONE_DEFAULT_PORT,
+  EMULATOR_TOKEN_PERMISSION,
+  PERFORMCHAT_INVALIDATE_TOKEN_PATH,
+  PERFORMCHAT_TOKEN_PATH,
+} from './emulator.constants';
+export type {
+  EmulatorAgent,
+  EmulatorAgentOptions,
+  EmulatorApiKey,
+  EmulatorApiKeyOptions,
+  EmulatorCustomerUser,
+  EmulatorEnvironment,
+  EmulatorFault,
+  EmulatorFaultKind,
+  EmulatorFaultSpec,
+  EmulatorLogger,
+  EmulatorPermission,
+  EmulatorRateLimit,
+  EmulatorRateLimitsOptions,
+  EmulatorResponseShape,
+  EmulatorRouteCounter,
+  EmulatorStateSnapshot,
+  EmulatorTokenInvalidReason,
+  EmulatorVerifyResult,
+  PerformChatEmulator,
+  PerformChatEmulatorOptions,
+  PerformChatTokenClaims,
+} from './emulator.interfaces';

@@ -1,0 +1,187 @@
+import { EMULATOR_DEFAULT_EXPIRES_IN, EMULATOR_TOKEN_PERMISSION } from './emulator.constants';
+import type { EmulatorApiKey, EmulatorRateLimit, EmulatorResponseShape } from './emulator.interfaces';
+import { EMULATOR_MESSAGES as MSG } from './emulator.messages';
+import type { EmulatorState } from './emulator.state';
+import { parseEmulatorExpiresIn } from './expires-in';
+import { nestError, type EmulatorResponse } from './http-utils';
+import type { Hs256Jwt } from './jwt';
+import { FixedWindowRateLimiter, retryAfterSeconds } from './rate-limiter';
+
+/** Dependencies of {@link AuthRoutes}. */
+export interface AuthRoutesDeps {
+  state: EmulatorState;
+  jwt: Hs256Jwt;
+  clock: () => number;
+  responseShape: EmulatorResponseShape;
+  rateLimits: {
+    tokenGenerations: EmulatorRateLimit | false;
+    failedAuth: EmulatorRateLimit | false;
+    apiRequests: EmulatorRateLimit | false;
+  };
+}
+
+type Body = Record<string, unknown>;
+type Authenticated = { ok: true; key: EmulatorApiKey } | { ok: false; response: EmulatorResponse };
+
+const TOO_MANY = MSG.tooManyRequests;
+
+function limiter(limit: EmulatorRateLimit | false): FixedWindowRateLimiter | undefined {
+  return limit === false || limit.points === Infinity ? undefined : new FixedWindowRateLimiter(limit.points, limit.windowMs);
+}
+
+/** 429 with `Retry-After` in whole seconds and Nest's default body. */
+export function tooManyRequests(retryMs: number): EmulatorResponse {
+  return nestError(429, TOO_MANY, { 'Retry-After': String(retryAfterSeconds(retryMs)) });
+}
+
+/** First problem with a required string field, as a 400 naming it. */
+function requireString(body: Body, field: string): EmulatorResponse | undefined {
+  const value = body[field];
+  if (typeof value === 'string') return value.length === 0 ? nestError(400, MSG.mustNotBeEmpty(field)) : undefined;
+  return nestError(400, value === undefined || value === null ? MSG.required(field) : MSG.mustBeString(field));
+}
+
+function secretsEqual(a: string, b: string): boolean {
+  // Constant-time enough for an emulator without allocating on the hot path: XOR every char.
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return diff === 0;
+}
+
+/**
+ * The two documented endpoints: token generation and token invalidation.
+ * Order of checks (a Nest app with a ValidationPipe would validate the body first):
+ * body fields → failed-auth lockout → credentials (+ key expiry, permission) → API-request
+ * limit → token-generation limit → agent → customer user → token.
+ */
+export class AuthRoutes {
+  readonly tokenLimiter: FixedWindowRateLimiter | undefined;
+  readonly failedAuthLimiter: FixedWindowRateLimiter | undefined;
+  readonly apiLimiter: FixedWindowRateLimiter | undefined;
+
+  constructor(private readonly deps: AuthRoutesDeps) {
+    this.tokenLimiter = limiter(deps.rateLimits.tokenGenerations);
+    this.failedAuthLimiter = limiter(deps.rateLimits.failedAuth);
+    this.apiLimiter = limiter(deps.rateLimits.apiRequests);
+  }
+
+  /** Forgets every rate-limit window. */
+  resetLimits(): void {
+    this.tokenLimiter?.reset();
+    this.failedAuthLimiter?.reset();
+    this.apiLimiter?.reset();
+  }
+
+  /** `POST /rest/v1/auth/token`. */
+  generateToken(body: Body, clientAddress: string): EmulatorResponse {
+    const invalid =
+      requireString(body, 'keyId') ??
+      requireString(body, 'keySecret') ??
+      requireString(body, 'userId') ??
+      requireString(body, 'agentId');
+    if (invalid !== undefined) return invalid;
+    const expiresIn = body.expiresIn ?? EMULATOR_DEFAULT_EXPIRES_IN;
+    if (typeof expiresIn !== 'string') return nestError(400, MSG.mustBeString('expiresIn'));
+    const lifetime = parseEmulatorExpiresIn(expiresIn);
+    if (lifetime === undefined) return nestError(400, MSG.invalidExpiresIn);
+
+    const now = this.deps.clock();
+    const auth = this.authenticate(body.keyId as string, body.keySecret as string, clientAddress, now, true, true);
+    if (!auth.ok) return auth.response;
+    const key = auth.key;
+
+    if (this.tokenLimiter !== undefined) {
+      const retryMs = this.tokenLimiter.consume(key.keyId, now);
+      if (retryMs > 0) return tooManyRequests(retryMs);
+    }
+
+    const state = this.deps.state;
+    const agent = state.agents.get(body.agentId as string);
+    if (agent === undefined || !agent.active || agent.companyId !== key.companyId) {
+      return nestError(400, this.hasActiveAgent(key.companyId) ? MSG.agentNotFound : MSG.noActiveAgents);
+    }
+
+    const user = state.touchCustomerUser(key.companyId, body.userId as string, agent.id, now);
+    const iat = Math.floor(now / 1000);
+    const token = this.deps.jwt.sign({
+      sub: user.id,
+      tokenVersion: user.tokenVersion,
+      companyId: key.companyId,
+      agentId: agent.id,
+      iat,
+      exp: iat + lifetime,
+    });
+    const customerUser = { id: user.id, externalId: user.externalId, companyId: user.companyId, agentId: agent.id };
+    const agentView = { id: agent.id, name: agent.name, active: agent.active };
+    const shape = this.deps.responseShape;
+    const response =
+      shape === 'both'
+        ? { token, customerUser, user: customerUser, agent: agentView, apiKey: { id: key.keyId, name: key.name, environment: key.environment } }
+        : shape === 'customerUser'
+          ? { token, customerUser, agent: agentView, apiKey: { id: key.keyId, name: key.name, environment: key.environment } }
+          : { token, user: customerUser, agent: agentView };
+    return { status: 200, body: response };
+  }
+
+  /** `POST /rest/v1/auth/invalidate-token`. 401/400 bodies as the invalidation page shows them (no `error`). */
+  invalidateTokens(body: Body, clientAddress: string): EmulatorResponse {
+    const invalid = requireString(body, 'keyId') ?? requireString(body, 'keySecret') ?? requireString(body, 'customerUserId');
+    if (invalid !== undefined) return invalid;
+    const now = this.deps.clock();
+    const auth = this.authenticate(body.keyId as string, body.keySecret as string, clientAddress, now, false, false);
+    if (!auth.ok) return auth.response;
+    const user = this.deps.state.customerUsers.get(body.customerUserId as string);
+    if (user === undefined || user.companyId !== auth.key.companyId) {
+      return { status: 400, body: { statusCode: 400, message: MSG.customerUserNotFound } };
+    }
+    user.tokenVersion++;
+    return { status: 200, body: { message: MSG.tokensInvalidated, customerUserId: user.id, newTokenVersion: user.tokenVersion } };
+  }
+
+  /**
+   * Lockout check, credentials, key expiry, permission, then the API-request limit.
+   * Every 401 counts as a failed authentication, per key id when the key exists, else per
+   * client address (so random key ids cannot grow the table without bound per client).
+   */
+  private authenticate(
+    keyId: string,
+    keySecret: string,
+    clientAddress: string,
+    now: number,
+    checkPermission: boolean,
+    withErrorField: boolean,
+  ): Authenticated {
+    const key = this.deps.state.keys.get(keyId);
+    const bucket = key !== undefined ? 'key:' + keyId : 'client:' + clientAddress;
+    const failed = this.failedAuthLimiter;
+    if (failed !== undefined) {
+      const lockedMs = failed.blockedFor(bucket, now);
+      if (lockedMs > 0) return { ok: false, response: tooManyRequests(lockedMs) };
+    }
+    let message: string | undefined;
+    if (key === undefined || !secretsEqual(key.keySecret, keySecret)) message = MSG.invalidCredentials;
+    else if (key.expiresAt !== undefined && key.expiresAt.getTime() <= now) message = MSG.expiredKey;
+    else if (checkPermission && key.permissions !== undefined && !key.permissions.includes(EMULATOR_TOKEN_PERMISSION)) {
+      message = MSG.insufficientPermissions;
+    }
+    if (message !== undefined || key === undefined) {
+      failed?.consume(bucket, now);
+      const text = message ?? MSG.invalidCredentials;
+      return {
+        ok: false,
+        response: withErrorField ? nestError(401, text) : { status: 401, body: { statusCode: 401, message: text } },
+      };
+    }
+    if (this.apiLimiter !== undefined) {
+      const retryMs = this.apiLimiter.consume(key.keyId, now);
+      if (retryMs > 0) return { ok: false, response: tooManyRequests(retryMs) };
+    }
+    return { ok: true, key };
+  }
+
+  private hasActiveAgent(companyId: string): boolean {
+    for (const agent of this.deps.state.agents.values()) if (agent.active && agent.companyId === companyId) return true;
+    return false;
+  }
+}
