@@ -8,7 +8,7 @@ export {
 } from './perform-chat.module-definition';
 export type { PerformChatModuleExtras, PerformChatControllerExtra } from './perform-chat.module-definition';
 export type { PerformChatModuleOptions } from './options/perform-chat-options.interface';
-export { PerformChatOptionsError } from './options/perform-chat-options.validation';
+export { PerformChatOptionsError, validatePerformChatOptions } from './options/perform-chat-options.validation';
 export {
   DEFAULT_BASE_URL,
   DEFAULT_EXPIRES_IN,
@@ -31,3 +31,5 @@ export type { PerformChatErrorDetails } from './errors/perform-chat.error';
 export { PerformChatErrorCode } from './errors/perform-chat-error-code';
 export { performChatConfig, PERFORMCHAT_ENV } from './options/perform-chat.config';
 export type { PerformChatConfigSource } from './options/perform-chat.config';
+export { defaultResolveUserId } from './auth/resolve-user-id';
+export type { PerformChatUserIdResolver } from './auth/resolve-user-id';

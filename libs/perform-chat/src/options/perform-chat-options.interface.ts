@@ -1,3 +1,5 @@
+import type { PerformChatUserIdResolver } from '../auth/resolve-user-id';
+
 /**
  * Options of `PerformChatModule.forRoot()` / `forRootAsync()`.
  * Validated when the application boots: a bad value stops the boot with a message naming
@@ -36,6 +38,12 @@ export interface PerformChatModuleOptions {
    * @default 65536
    */
   maxResponseBytes?: number;
+  /**
+   * Reads the logged-in user's id from the request (token routes and rate-limit guards).
+   * Runs after your authentication guard. Return `undefined` when there is no user.
+   * @default (req) => req.user?.id ?? req.user?.sub
+   */
+  resolveUserId?: PerformChatUserIdResolver;
 }
 
 /** Options after validation, with every default applied. Internal. */

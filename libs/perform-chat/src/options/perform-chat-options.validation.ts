@@ -14,6 +14,7 @@ import {
   validateSync,
 } from 'class-validator';
 import { parseExpiresIn } from '../auth/expires-in';
+import { defaultResolveUserId } from '../auth/resolve-user-id';
 import { EXPIRES_IN_FORMAT, Messages } from '../perform-chat.messages';
 import {
   DEFAULT_BASE_URL,
@@ -145,6 +146,9 @@ export function resolvePerformChatOptions(raw: PerformChatModuleOptions): Resolv
   ) {
     problems.push('defaultAgentId must be one of allowedAgentIds');
   }
+  if (raw.resolveUserId !== undefined && typeof raw.resolveUserId !== 'function') {
+    problems.push('resolveUserId must be a function (request) => string | undefined');
+  }
   if (problems.length > 0) throw new PerformChatOptionsError(problems);
 
   return {
@@ -157,5 +161,15 @@ export function resolvePerformChatOptions(raw: PerformChatModuleOptions): Resolv
     maxExpiresIn: raw.maxExpiresIn,
     timeoutMs: raw.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     maxResponseBytes: raw.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+    resolveUserId: raw.resolveUserId ?? defaultResolveUserId,
   };
+}
+
+/**
+ * Checks options the way the module does at boot, without building it: for example inside
+ * `ConfigModule.forRoot({ validate })`, so a bad `PERFORMCHAT_*` variable stops the app early.
+ * @throws PerformChatOptionsError naming every bad field.
+ */
+export function validatePerformChatOptions(options: PerformChatModuleOptions): void {
+  resolvePerformChatOptions(options);
 }

@@ -1,0 +1,36 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ConfigModule, ConfigService } from '@nestjs/config';
+import { APP_GUARD } from '@nestjs/core';
+import { PerformChatModule, performChatConfig } from 'nestjs-performchat';
+import { DemoAuthGuard } from './auth/demo-auth.guard';
+import { validateDemoEnv } from './config/demo-env.validation';
+import { HealthModule } from './health/health.module';
+
+@Module({})
+export class AppModule {
+  /**
+   * @param overrides configuration values that win over the environment (the in-process
+   * emulator's URL and demo key, or a test's settings).
+   */
+  static forRoot(overrides: Record<string, string | undefined> = {}): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot({
+          isGlobal: true,
+          cache: true,
+          validate: (env) => validateDemoEnv({ ...env, ...overrides }),
+        }),
+        PerformChatModule.forRootAsync({
+          inject: [ConfigService],
+          useFactory: (config: ConfigService) => performChatConfig(config),
+        }),
+        HealthModule,
+      ],
+      providers: [
+        // Your app's authentication runs first (global guard); PerformChat's guards come after it.
+        { provide: APP_GUARD, useClass: DemoAuthGuard },
+      ],
+    };
+  }
+}

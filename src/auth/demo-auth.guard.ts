@@ -1,0 +1,27 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+
+/** Header the demo reads the "logged-in" user from. Demo only: never trust a header like this in production. */
+export const DEMO_USER_HEADER = 'x-demo-user';
+
+/**
+ * STAND-IN FOR YOUR APP'S AUTHENTICATION.
+ *
+ * A real app puts its own guard here (Passport `AuthGuard('jwt')`, a session guard, ...),
+ * which sets `req.user`. The PerformChat token route then reads the user id with the
+ * `resolveUserId` option (default `req.user.id ?? req.user.sub`).
+ *
+ * This demo guard trusts an `x-demo-user: <id>` header so the flow can be tried with curl.
+ * It never rejects: requests without the header stay anonymous, and the token route answers
+ * them 401.
+ */
+@Injectable()
+export class DemoAuthGuard implements CanActivate {
+  canActivate(context: ExecutionContext): boolean {
+    const request = context.switchToHttp().getRequest<{ headers: Record<string, unknown>; user?: unknown }>();
+    const header = request.headers[DEMO_USER_HEADER];
+    if (typeof header === 'string' && header.trim().length > 0) {
+      request.user = { id: header.trim() };
+    }
+    return true;
+  }
+}

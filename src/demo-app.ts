@@ -1,0 +1,33 @@
+import { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from './app.module';
+
+export type DemoPlatform = 'express' | 'fastify';
+
+export interface DemoAppOptions {
+  /** Configuration values that win over the environment. */
+  config?: Record<string, string | undefined>;
+  platform?: DemoPlatform;
+  /** Nest logger setting (`false` silences the app). */
+  logger?: false | ('log' | 'error' | 'warn' | 'debug' | 'verbose' | 'fatal')[];
+}
+
+/**
+ * Builds the demo application exactly as `npm start` runs it (global prefix `api`, shutdown
+ * hooks), without listening. Tests use it too, over Express and Fastify.
+ */
+export async function createDemoApp(options: DemoAppOptions = {}): Promise<INestApplication> {
+  const module = AppModule.forRoot(options.config);
+  const settings = { logger: options.logger, abortOnError: false };
+  let app: INestApplication;
+  if (options.platform === 'fastify') {
+    // Loaded only when asked for: the demo runs on Express.
+    const { FastifyAdapter } = await import('@nestjs/platform-fastify');
+    app = await NestFactory.create(module, new FastifyAdapter(), settings);
+  } else {
+    app = await NestFactory.create(module, settings);
+  }
+  app.setGlobalPrefix('api', { exclude: ['health/live', 'health/ready'] });
+  app.enableShutdownHooks();
+  return app;
+}

@@ -1,0 +1,49 @@
+import { Logger } from '@nestjs/common';
+import { EMULATOR_DEMO_AGENT_ID, EMULATOR_DEMO_KEY, PerformChatEmulator, startPerformChatEmulator } from 'nestjs-performchat/emulator';
+import { DEMO_USER_HEADER } from './auth/demo-auth.guard';
+import { createDemoApp } from './demo-app';
+
+/**
+ * `npm start`. Without `PERFORMCHAT_BASE_URL`, the built-in PerformChat emulator starts
+ * in this process and the app uses its demo key, so the whole flow works with zero setup.
+ * With `PERFORMCHAT_BASE_URL` set, the emulator never starts.
+ */
+async function bootstrap(): Promise<void> {
+  const logger = new Logger('Demo');
+  let emulator: PerformChatEmulator | undefined;
+  const config: Record<string, string | undefined> = {};
+
+  if (!process.env.PERFORMCHAT_BASE_URL) {
+    emulator = await startPerformChatEmulator();
+    Object.assign(config, {
+      PERFORMCHAT_BASE_URL: emulator.url,
+      PERFORMCHAT_KEY_ID: EMULATOR_DEMO_KEY.keyId,
+      PERFORMCHAT_KEY_SECRET: EMULATOR_DEMO_KEY.keySecret,
+      PERFORMCHAT_DEFAULT_AGENT_ID: process.env.PERFORMCHAT_DEFAULT_AGENT_ID || EMULATOR_DEMO_AGENT_ID,
+    });
+    logger.warn(
+      `PERFORMCHAT_BASE_URL is not set: using the built-in PerformChat emulator at ${emulator.url} ` +
+        '(set PERFORMCHAT_BASE_URL, PERFORMCHAT_KEY_ID and PERFORMCHAT_KEY_SECRET to use the real API)',
+    );
+  }
+
+  const app = await createDemoApp({ config });
+  if (emulator) {
+    const running = emulator;
+    app.getHttpServer().on('close', () => void running.close());
+  }
+  const port = Number(process.env.PORT ?? 3000);
+  await app.listen(port, '127.0.0.1');
+  const base = (await app.getUrl()).replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
+
+  logger.log(`Demo app ready on ${base}`);
+  logger.log(`Get a chat token:    curl -s -H '${DEMO_USER_HEADER}: alice' ${base}/api/chat/token`);
+  logger.log(`Revoke its tokens:   curl -s -X POST -H '${DEMO_USER_HEADER}: alice' ${base}/api/chat/token/revoke`);
+  logger.log(`Readiness:           curl -s ${base}/health/ready`);
+}
+
+bootstrap().catch((error: unknown) => {
+  // Boot errors (bad configuration) are printed without a stack: they say what to fix.
+  new Logger('Demo').error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+});
