@@ -33,3 +33,4 @@ export { performChatConfig, PERFORMCHAT_ENV } from './options/perform-chat.confi
 export type { PerformChatConfigSource } from './options/perform-chat.config';
 export { defaultResolveUserId } from './auth/resolve-user-id';
 export type { PerformChatUserIdResolver } from './auth/resolve-user-id';
+export type { PerformChatRedisSource } from './redis/perform-chat-redis.connections';

@@ -6,6 +6,7 @@ import { PerformChatModuleOptions } from './options/perform-chat-options.interfa
 import { resolvePerformChatOptions } from './options/perform-chat-options.validation';
 import { PERFORM_CHAT_OPTIONS } from './perform-chat.constants';
 import { PERFORM_CHAT_MODULE_OPTIONS, PerformChatConfigurableModule } from './perform-chat.module-definition';
+import { PerformChatRedisConnections } from './redis/perform-chat-redis.connections';
 
 /**
  * `PerformChatModule.forRoot(options)` or `PerformChatModule.forRootAsync({ imports, inject,
@@ -23,6 +24,7 @@ import { PERFORM_CHAT_MODULE_OPTIONS, PerformChatConfigurableModule } from './pe
       inject: [PERFORM_CHAT_MODULE_OPTIONS],
     },
     PerformChatHttpClient,
+    PerformChatRedisConnections,
     PerformChatAuthService,
   ],
   exports: [PerformChatAuthService],
