@@ -34,3 +34,15 @@ export type { PerformChatConfigSource } from './options/perform-chat.config';
 export { defaultResolveUserId } from './auth/resolve-user-id';
 export type { PerformChatUserIdResolver } from './auth/resolve-user-id';
 export type { PerformChatRedisSource } from './redis/perform-chat-redis.connections';
+export { PerformChatHealthIndicator } from './health/perform-chat-health.indicator';
+export { PerformChatRedisHealthIndicator } from './health/perform-chat-redis-health.indicator';
+export type { PerformChatRedisPingFailure } from './health/perform-chat-redis-health.indicator';
+export { PERFORM_CHAT_HEALTH_KEY, PERFORM_CHAT_REDIS_HEALTH_KEY } from './health/perform-chat-health.constants';
+export type {
+  PerformChatHealthOptions,
+  PerformChatRedisHealthCheckOptions,
+  PerformChatHealthDownReason,
+  PerformChatHealthUpDetails,
+  PerformChatHealthDownDetails,
+} from './health/perform-chat-health.interfaces';
+export { DEFAULT_HEALTH_TIMEOUT_MS, DEFAULT_HEALTH_CACHE_TTL_MS } from './options/perform-chat-options.defaults';

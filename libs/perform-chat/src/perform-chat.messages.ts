@@ -51,4 +51,18 @@ export const Messages = {
   timeout: (ms: number) => `PerformChat did not answer within ${ms} ms (timeout of ${ms} ms exceeded)`,
   unreachable: (origin: string, reason: string) => `PerformChat at ${origin} is unreachable: ${reason}`,
   invalidResponse: (reason: string) => `PerformChat sent an invalid response: ${reason}`,
+
+  // Health indicators (never a credential: the probe sends none).
+  healthTimeout: (ms: number) => `timeout of ${ms} ms exceeded`,
+  healthRefused: () => 'connection refused',
+  healthDnsFailure: (host: string, code: string) => `DNS lookup of ${host} failed (${code})`,
+  healthTlsFailure: (code: string) => `TLS handshake failed (${code})`,
+  healthDropped: () => 'the connection was closed without an answer',
+  healthNetworkError: (code: string) => `network error (${code})`,
+  healthServerError: (status: number) => `PerformChat answered HTTP ${status}`,
+  redisPingFailed: (status: string, reason: string) => `PING failed (connection ${status}): ${reason}`,
+  invalidHealthCheckOption: (name: string, min: number) =>
+    `health check option ${name} must be a whole number of milliseconds, at least ${min}`,
+  terminusMissing: (reason: string) =>
+    `The PerformChat health indicators need @nestjs/terminus (an optional peer dependency): npm install @nestjs/terminus (loading it failed: ${reason})`,
 } as const;

@@ -1,6 +1,9 @@
 import { HttpModule } from '@nestjs/axios';
 import { Module } from '@nestjs/common';
 import { PerformChatAuthService } from './auth/perform-chat-auth.service';
+import { PerformChatHealthIndicator } from './health/perform-chat-health.indicator';
+import { PERFORM_CHAT_HEALTH_PROVIDERS } from './health/perform-chat-health.providers';
+import { PerformChatRedisHealthIndicator } from './health/perform-chat-redis-health.indicator';
 import { PerformChatHttpClient } from './http/perform-chat-http.client';
 import { PerformChatModuleOptions } from './options/perform-chat-options.interface';
 import { resolvePerformChatOptions } from './options/perform-chat-options.validation';
@@ -26,7 +29,8 @@ import { PerformChatRedisConnections } from './redis/perform-chat-redis.connecti
     PerformChatHttpClient,
     PerformChatRedisConnections,
     PerformChatAuthService,
+    ...PERFORM_CHAT_HEALTH_PROVIDERS,
   ],
-  exports: [PerformChatAuthService],
+  exports: [PerformChatAuthService, PerformChatHealthIndicator, PerformChatRedisHealthIndicator],
 })
 export class PerformChatModule extends PerformChatConfigurableModule {}

@@ -2,3 +2,7 @@ export const DEFAULT_BASE_URL = 'https://api.performchat.com';
 export const DEFAULT_EXPIRES_IN = '1h';
 export const DEFAULT_TIMEOUT_MS = 5_000;
 export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024;
+/** `health.timeoutMs`: time limit of one health probe or Redis PING, in milliseconds. */
+export const DEFAULT_HEALTH_TIMEOUT_MS = 1_000;
+/** `health.cacheTtlMs`: how long a health probe result is reused, in milliseconds. */
+export const DEFAULT_HEALTH_CACHE_TTL_MS = 5_000;

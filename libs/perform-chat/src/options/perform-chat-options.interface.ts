@@ -1,4 +1,5 @@
 import type { PerformChatUserIdResolver } from '../auth/resolve-user-id';
+import type { PerformChatHealthOptions } from '../health/perform-chat-health.interfaces';
 
 /**
  * Options of `PerformChatModule.forRoot()` / `forRootAsync()`.
@@ -44,6 +45,13 @@ export interface PerformChatModuleOptions {
    * @default (req) => req.user?.id ?? req.user?.sub
    */
   resolveUserId?: PerformChatUserIdResolver;
+  /**
+   * `PerformChatHealthIndicator`: `{ timeoutMs }` (time limit of one probe, ms; default 1000)
+   * and `{ cacheTtlMs }` (how long a result, up or down, is reused, ms; default 5000; 0 = no
+   * reuse). Env: `PERFORMCHAT_HEALTH_TIMEOUT_MS`, `PERFORMCHAT_HEALTH_CACHE_TTL_MS`.
+   * @default { timeoutMs: 1000, cacheTtlMs: 5000 }
+   */
+  health?: PerformChatHealthOptions;
 }
 
 /** Options after validation, with every default applied. Internal. */
@@ -52,4 +60,5 @@ export interface ResolvedPerformChatOptions
   defaultAgentId?: string;
   allowedAgentIds?: ReadonlySet<string>;
   maxExpiresIn?: string;
+  health: Required<PerformChatHealthOptions>;
 }

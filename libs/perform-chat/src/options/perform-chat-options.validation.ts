@@ -4,11 +4,14 @@ import {
   IsArray,
   IsInt,
   IsNotEmpty,
+  IsObject,
   IsOptional,
   IsPositive,
   IsString,
   IsUrl,
   Matches,
+  Min,
+  ValidateNested,
   ValidationError,
   registerDecorator,
   validateSync,
@@ -19,6 +22,8 @@ import { EXPIRES_IN_FORMAT, Messages } from '../perform-chat.messages';
 import {
   DEFAULT_BASE_URL,
   DEFAULT_EXPIRES_IN,
+  DEFAULT_HEALTH_CACHE_TTL_MS,
+  DEFAULT_HEALTH_TIMEOUT_MS,
   DEFAULT_MAX_RESPONSE_BYTES,
   DEFAULT_TIMEOUT_MS,
 } from './perform-chat-options.defaults';
@@ -58,6 +63,19 @@ function IsCredential(envName: string): PropertyDecorator {
   );
 }
 
+/** The `health` option, validated like the rest (messages name the nested field). */
+class PerformChatHealthOptionsSchema {
+  @IsOptional()
+  @IsInt({ message: 'health.timeoutMs must be a whole number of milliseconds' })
+  @IsPositive({ message: 'health.timeoutMs must be a positive number of milliseconds' })
+  timeoutMs?: number;
+
+  @IsOptional()
+  @IsInt({ message: 'health.cacheTtlMs must be a whole number of milliseconds' })
+  @Min(0, { message: 'health.cacheTtlMs must be 0 or more milliseconds' })
+  cacheTtlMs?: number;
+}
+
 /** The validated subset of the options. Values are copied in by key, never deep-transformed. */
 class PerformChatOptionsSchema {
   @IsCredential('PERFORMCHAT_KEY_ID')
@@ -90,6 +108,11 @@ class PerformChatOptionsSchema {
 
   @IsOptional() @IsInt() @IsPositive()
   maxResponseBytes?: number;
+
+  @IsOptional()
+  @IsObject({ message: 'health must be an object { timeoutMs?, cacheTtlMs? }' })
+  @ValidateNested()
+  health?: PerformChatHealthOptionsSchema;
 }
 
 /** Thrown at boot when the module options are invalid. Lists every problem; never a value. */
@@ -113,7 +136,14 @@ const VALIDATED_KEYS = [
 ] as const satisfies readonly (keyof PerformChatOptionsSchema)[];
 
 function describe(errors: ValidationError[]): string[] {
-  return errors.flatMap((error) => Object.values(error.constraints ?? {}));
+  return errors.flatMap((error) => [...Object.values(error.constraints ?? {}), ...describe(error.children ?? [])]);
+}
+
+/** `health` copied into its schema by key (a non-object stays as is and fails `IsObject`). */
+function healthSchema(health: unknown): unknown {
+  if (typeof health !== 'object' || health === null || Array.isArray(health)) return health;
+  const { timeoutMs, cacheTtlMs } = health as Record<string, unknown>;
+  return Object.assign(new PerformChatHealthOptionsSchema(), { timeoutMs, cacheTtlMs });
 }
 
 /**
@@ -128,6 +158,7 @@ export function resolvePerformChatOptions(raw: PerformChatModuleOptions): Resolv
   for (const key of VALIDATED_KEYS) {
     if (raw[key] !== undefined) (schema as unknown as Record<string, unknown>)[key] = raw[key];
   }
+  if (raw.health !== undefined) schema.health = healthSchema(raw.health) as PerformChatHealthOptionsSchema;
   const problems = describe(validateSync(schema, { stopAtFirstError: true, validationError: { target: false, value: false } }));
 
   const defaultExpiresIn = raw.defaultExpiresIn ?? DEFAULT_EXPIRES_IN;
@@ -162,6 +193,10 @@ export function resolvePerformChatOptions(raw: PerformChatModuleOptions): Resolv
     timeoutMs: raw.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     maxResponseBytes: raw.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
     resolveUserId: raw.resolveUserId ?? defaultResolveUserId,
+    health: {
+      timeoutMs: raw.health?.timeoutMs ?? DEFAULT_HEALTH_TIMEOUT_MS,
+      cacheTtlMs: raw.health?.cacheTtlMs ?? DEFAULT_HEALTH_CACHE_TTL_MS,
+    },
   };
 }
 

@@ -16,6 +16,8 @@ export const PERFORMCHAT_ENV = {
   maxExpiresIn: 'PERFORMCHAT_MAX_EXPIRES_IN',
   timeoutMs: 'PERFORMCHAT_TIMEOUT_MS',
   maxResponseBytes: 'PERFORMCHAT_MAX_RESPONSE_BYTES',
+  'health.timeoutMs': 'PERFORMCHAT_HEALTH_TIMEOUT_MS',
+  'health.cacheTtlMs': 'PERFORMCHAT_HEALTH_CACHE_TTL_MS',
 } as const;
 
 function reader(source: PerformChatConfigSource): (name: string) => string | undefined {
@@ -33,6 +35,14 @@ function reader(source: PerformChatConfigSource): (name: string) => string | und
 /** A number from text; anything unreadable becomes NaN so option validation names the field. */
 function toNumber(text: string | undefined): number | undefined {
   return text === undefined ? undefined : /^\s*\d+\s*$/.test(text) ? Number(text) : Number.NaN;
+}
+
+/** `health` from its two variables, or undefined when neither is set. */
+function healthConfig(read: (name: string) => string | undefined): PerformChatModuleOptions['health'] {
+  const timeoutMs = toNumber(read(PERFORMCHAT_ENV['health.timeoutMs']));
+  const cacheTtlMs = toNumber(read(PERFORMCHAT_ENV['health.cacheTtlMs']));
+  if (timeoutMs === undefined && cacheTtlMs === undefined) return undefined;
+  return { ...(timeoutMs === undefined ? {} : { timeoutMs }), ...(cacheTtlMs === undefined ? {} : { cacheTtlMs }) };
 }
 
 /**
@@ -61,6 +71,7 @@ export function performChatConfig(source: PerformChatConfigSource = process.env)
     maxExpiresIn: read(PERFORMCHAT_ENV.maxExpiresIn),
     timeoutMs: toNumber(read(PERFORMCHAT_ENV.timeoutMs)),
     maxResponseBytes: toNumber(read(PERFORMCHAT_ENV.maxResponseBytes)),
+    health: healthConfig(read),
   };
   return Object.fromEntries(
     Object.entries(options).filter(([, value]) => value !== undefined),

@@ -1,0 +1,68 @@
+/**
+ * The `health` option of `PerformChatModule`, and the per-call overrides of
+ * `PerformChatHealthIndicator.isHealthy(key, options)`.
+ */
+export interface PerformChatHealthOptions {
+  /**
+   * Time limit of one probe of the auth endpoint (DNS, connect, TLS and the answer), in
+   * milliseconds; over it the check is down with `timeout of N ms exceeded`. Also the
+   * default PING time limit of `PerformChatRedisHealthIndicator`.
+   * @default 1000
+   */
+  timeoutMs?: number;
+  /**
+   * How long one probe result, up or down, is reused before PerformChat is asked again, in
+   * milliseconds. Many pods probing every few seconds then reach PerformChat at most once per
+   * TTL per pod. `0` probes on every call (concurrent calls still share one request).
+   * @default 5000
+   */
+  cacheTtlMs?: number;
+}
+
+/** Options of `PerformChatRedisHealthIndicator.isHealthy(key, options)`. */
+export interface PerformChatRedisHealthCheckOptions {
+  /** Time limit of the PING of each Redis client, in milliseconds. @default the module's `health.timeoutMs` (1000) */
+  timeoutMs?: number;
+}
+
+/** Why the auth endpoint counts as unreachable (the `reason` of a down result). */
+export type PerformChatHealthDownReason =
+  | 'timeout'
+  | 'connection_refused'
+  | 'dns_failure'
+  | 'tls_failure'
+  | 'connection_dropped'
+  | 'server_error'
+  | 'network_error';
+
+/** Details of an up `performchat` result. */
+export interface PerformChatHealthUpDetails {
+  /** The probed URL: origin and path, never credentials or a query. */
+  endpoint: string;
+  /** PerformChat's HTTP status (any answer below 500 means reachable; HEAD of the auth path is usually 404 or 405). */
+  statusCode: number;
+  /** Time from sending the probe to the answer, in milliseconds. */
+  latencyMs: number;
+}
+
+/** Details of a down `performchat` result. */
+export interface PerformChatHealthDownDetails {
+  endpoint: string;
+  reason: PerformChatHealthDownReason;
+  /** One secret-free sentence, e.g. `timeout of 1000 ms exceeded`. */
+  message: string;
+  /** Time until the failure was known, in milliseconds. */
+  latencyMs: number;
+  /** Present when PerformChat answered (5xx). */
+  statusCode?: number;
+}
+
+/**
+ * Live, uncached details merged into every `performchat` result, read on each call (no
+ * network). The hook for the circuit breaker state: the HTTP client implements this and is
+ * registered under `PERFORM_CHAT_HEALTH_DETAILS` (see perform-chat-health.constants.ts).
+ * Must never return a `status` key (terminus reserves it) or anything secret.
+ */
+export interface PerformChatHealthDetailsProvider {
+  healthDetails(): Record<string, unknown>;
+}

@@ -1,0 +1,93 @@
+import { Inject, Injectable } from '@nestjs/common';
+// Types only: @nestjs/terminus and ioredis are optional peer dependencies.
+import type { HealthIndicatorResult } from '@nestjs/terminus';
+import type { Redis } from 'ioredis';
+import { redact } from '../http/redact';
+import { ResolvedPerformChatOptions } from '../options/perform-chat-options.interface';
+import { PERFORM_CHAT_OPTIONS } from '../perform-chat.constants';
+import { Messages } from '../perform-chat.messages';
+import { PerformChatRedisConnections } from '../redis/perform-chat-redis.connections';
+import { PERFORM_CHAT_REDIS_HEALTH_KEY, PERFORM_CHAT_TERMINUS } from './perform-chat-health.constants';
+import { PerformChatRedisHealthCheckOptions } from './perform-chat-health.interfaces';
+import { resolveHealthCheckOptions } from './perform-chat-health.options';
+import { PerformChatTerminus } from './perform-chat-terminus.provider';
+
+/** One Redis client that did not answer PING. */
+export interface PerformChatRedisPingFailure {
+  /** `host:port` or the socket path; never credentials. */
+  client: string;
+  reason: 'timeout' | 'not_connected' | 'error';
+  message: string;
+}
+
+function describeClient(client: Redis): string {
+  const { path, host, port } = client.options;
+  return path ? path : `${host ?? 'localhost'}:${port ?? 6379}`;
+}
+
+/**
+ * Terminus health indicator for the Redis connections of the module's stores (rate limits,
+ * upstream budget, customer users): PINGs every client in use, each with a time limit.
+ * With no Redis store configured it is up with `{ clients: 0 }`; use {@link hasClients} to
+ * leave it out of a readiness check in that case.
+ */
+@Injectable()
+export class PerformChatRedisHealthIndicator {
+  constructor(
+    @Inject(PERFORM_CHAT_TERMINUS) private readonly terminus: PerformChatTerminus,
+    private readonly connections: PerformChatRedisConnections,
+    @Inject(PERFORM_CHAT_OPTIONS) private readonly options: ResolvedPerformChatOptions,
+  ) {}
+
+  /** Whether any store of the module uses Redis. */
+  hasClients(): boolean {
+    return this.connections.all().length > 0;
+  }
+
+  /**
+   * Up with `{ clients, latencyMs }` when every client answers PING within `timeoutMs`; down
+   * with `{ clients, message, failures: [{ client, reason, message }] }` otherwise. Never
+   * throws for a Redis outage.
+   * @throws Error when @nestjs/terminus is not installed, or timeoutMs is not a positive whole number
+   */
+  async isHealthy<const Key extends string = typeof PERFORM_CHAT_REDIS_HEALTH_KEY>(
+    key: Key = PERFORM_CHAT_REDIS_HEALTH_KEY as Key,
+    options: PerformChatRedisHealthCheckOptions = {},
+  ): Promise<HealthIndicatorResult<Key>> {
+    const session = this.terminus.healthIndicatorService.check(key);
+    const { timeoutMs } = resolveHealthCheckOptions({ timeoutMs: options.timeoutMs }, this.options.health);
+    const clients = this.connections.all();
+    const startedAt = performance.now();
+    const results = await Promise.all(clients.map((client) => this.ping(client, timeoutMs)));
+    const latencyMs = Math.round(performance.now() - startedAt);
+    const failures = results.filter((failure): failure is PerformChatRedisPingFailure => failure !== undefined);
+    if (failures.length === 0) return session.up({ clients: clients.length, latencyMs });
+    const message = failures.map((failure) => `${failure.client}: ${failure.message}`).join('; ');
+    return session.down({ clients: clients.length, message, failures });
+  }
+
+  private async ping(client: Redis, timeoutMs: number): Promise<PerformChatRedisPingFailure | undefined> {
+    const name = describeClient(client);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), timeoutMs);
+    });
+    const answered = client.ping().then(
+      () => undefined,
+      (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+    );
+    try {
+      const outcome = await Promise.race([answered, timedOut]);
+      if (outcome === undefined) return undefined;
+      if (outcome === 'timeout') return { client: name, reason: 'timeout', message: Messages.healthTimeout(timeoutMs) };
+      const connected = client.status === 'ready';
+      return {
+        client: name,
+        reason: connected ? 'error' : 'not_connected',
+        message: Messages.redisPingFailed(client.status, redact(outcome.message, [client.options.password ?? ''])),
+      };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
