@@ -104,6 +104,16 @@ describe('emulator: documented auth endpoints', () => {
       expect(b.json.apiKey).toEqual({ id: 'pk_other', name: 'Emulator API Key', environment: 'development' });
     });
 
+    it('serialises ids and names that need JSON escaping', async () => {
+      const userId = 'we"ird\\id\n\u2028é😀</script>';
+      await start({ agents: [{ id: 'agent_"q"', name: 'Name with "quotes" and \\ backslash' }] });
+      const res = await post(TOKEN, tokenBody({ userId, agentId: 'agent_"q"' }));
+      expect(res.status).toBe(200);
+      expect(res.json.customerUser).toEqual({ id: expect.any(String), externalId: userId, companyId: 'company_demo', agentId: 'agent_"q"' });
+      expect(res.json.agent).toEqual({ id: 'agent_"q"', name: 'Name with "quotes" and \\ backslash', active: true });
+      expect(decodePayload(res.json.token).agentId).toBe('agent_"q"');
+    });
+
     it('creates exactly one customer user for 50 concurrent first requests of the same new user', async () => {
       const responses = await Promise.all(Array.from({ length: 50 }, () => post(TOKEN, tokenBody({ userId: 'user_concurrent' }))));
       expect(responses.map((r) => r.status)).toEqual(Array(50).fill(200));

@@ -2,7 +2,7 @@ import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:ht
 import { EMULATOR_DEFAULT_OVERSIZED_BYTES, EMULATOR_DEFAULT_TRICKLE_INTERVAL_MS } from './emulator.constants';
 import type { EmulatorFault, EmulatorRouteCounter } from './emulator.interfaces';
 import { EMULATOR_MESSAGES as MSG } from './emulator.messages';
-import { nestErrorBody, serializeBody, type EmulatorResponse } from './http-utils';
+import { bodyAsObject, nestErrorBody, serializeBody, type EmulatorResponse } from './http-utils';
 import type { TimerRegistry } from './timers';
 
 /** What a fault needs to answer one call. */
@@ -52,14 +52,16 @@ function writeHead(res: ServerResponse, response: EmulatorResponse, length: numb
 }
 
 function withoutToken(response: EmulatorResponse): EmulatorResponse {
-  if (response.status !== 200 || typeof response.body !== 'object' || response.body === null) return response;
-  const { token: _token, ...rest } = response.body as Record<string, unknown>;
+  const body = response.status === 200 ? bodyAsObject(response.body) : undefined;
+  if (body === undefined) return response;
+  const { token: _token, ...rest } = body;
   return { ...response, body: rest };
 }
 
 function padded(response: EmulatorResponse, sizeBytes: number): EmulatorResponse {
-  if (response.status !== 200 || typeof response.body !== 'object' || response.body === null) return response;
-  const base = { ...(response.body as Record<string, unknown>), padding: '' };
+  const body = response.status === 200 ? bodyAsObject(response.body) : undefined;
+  if (body === undefined) return response;
+  const base = { ...body, padding: '' };
   const missing = sizeBytes - Buffer.byteLength(JSON.stringify(base));
   return { ...response, body: missing > 0 ? { ...base, padding: 'x'.repeat(missing) } : base };
 }

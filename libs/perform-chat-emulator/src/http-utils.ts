@@ -1,9 +1,14 @@
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 
+/** A body already serialised as JSON (the token hot path builds it without JSON.stringify on objects). */
+export class JsonText {
+  constructor(readonly text: string) {}
+}
+
 /** A response computed by a route handler, written by the server (or reshaped by a fault). */
 export interface EmulatorResponse {
   status: number;
-  /** Serialised as JSON, except a string, which is sent as-is. */
+  /** Serialised as JSON, except a string, which is sent as-is, and a {@link JsonText}, sent as its text. */
   body: unknown;
   headers?: Record<string, string>;
 }
@@ -35,6 +40,7 @@ function contentTypeOf(headers: Record<string, string> | undefined): string | un
 export function serializeBody(body: unknown, headers?: Record<string, string>): { payload: string; contentType: string } {
   const override = contentTypeOf(headers);
   if (typeof body === 'string') return { payload: body, contentType: override ?? 'text/plain; charset=utf-8' };
+  if (body instanceof JsonText) return { payload: body.text, contentType: override ?? JSON_CONTENT_TYPE };
   return { payload: body === undefined ? '' : JSON.stringify(body), contentType: override ?? JSON_CONTENT_TYPE };
 }
 
@@ -49,6 +55,12 @@ export function writeResponse(res: ServerResponse, response: EmulatorResponse): 
   }
   res.writeHead(response.status, head);
   res.end(payload);
+}
+
+/** A JSON-object body as an object (parsing a {@link JsonText}), or `undefined` for anything else. */
+export function bodyAsObject(body: unknown): Record<string, unknown> | undefined {
+  const value: unknown = body instanceof JsonText ? JSON.parse(body.text) : body;
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 }
 
 /** Why a body could not be read. */
