@@ -46,3 +46,33 @@ export type {
   PerformChatHealthDownDetails,
 } from './health/perform-chat-health.interfaces';
 export { DEFAULT_HEALTH_TIMEOUT_MS, DEFAULT_HEALTH_CACHE_TTL_MS } from './options/perform-chat-options.defaults';
+export { PerformChatRateLimitGuard } from './rate-limit/perform-chat-rate-limit.guard';
+export { PerformChatRateLimit, SkipPerformChatRateLimit } from './rate-limit/perform-chat-rate-limit.decorator';
+export { PerformChatRateLimitException } from './rate-limit/perform-chat-rate-limit.exception';
+export type { PerformChatRateLimitBody } from './rate-limit/perform-chat-rate-limit.exception';
+export { PerformChatRateLimitStore } from './rate-limit/perform-chat-rate-limit.store';
+export type { PerformChatLimiterSpec } from './rate-limit/perform-chat-rate-limit.store';
+export { PerformChatLimiter } from './rate-limit/perform-chat-limiter';
+export type { RateLimitVerdict } from './rate-limit/perform-chat-limiter';
+export { PerformChatUpstreamBudget } from './rate-limit/perform-chat-upstream-budget';
+export type { PerformChatUpstreamOperation, PerformChatUpstreamPermit } from './rate-limit/perform-chat-upstream-budget';
+export {
+  DEFAULT_RATE_LIMIT_POINTS,
+  DEFAULT_RATE_LIMIT_DURATION,
+  DEFAULT_RATE_LIMIT_BLOCK_DURATION,
+  DEFAULT_RATE_LIMIT_KEY_PREFIX,
+  DEFAULT_UPSTREAM_TOKENS_PER_MINUTE,
+  DEFAULT_UPSTREAM_AUTH_FAILURES_PER_5_MINUTES,
+  DEFAULT_UPSTREAM_TOKEN_WINDOW_SECONDS,
+  DEFAULT_UPSTREAM_AUTH_FAILURE_WINDOW_SECONDS,
+  RATE_LIMIT_HEADERS,
+  USER_RATE_LIMITED,
+} from './rate-limit/perform-chat-rate-limit.constants';
+export type {
+  PerformChatRateLimitOptions,
+  PerformChatRateLimitModuleOptions,
+  PerformChatRateLimitStoreOption,
+  PerformChatRedisRateLimitStore,
+  PerformChatUpstreamBudgetOptions,
+  ResolvedRateLimit,
+} from './rate-limit/perform-chat-rate-limit.interfaces';

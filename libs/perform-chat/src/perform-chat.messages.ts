@@ -65,4 +65,18 @@ export const Messages = {
     `health check option ${name} must be a whole number of milliseconds, at least ${min}`,
   terminusMissing: (reason: string) =>
     `The PerformChat health indicators need @nestjs/terminus (an optional peer dependency): npm install @nestjs/terminus (loading it failed: ${reason})`,
+
+  // Rate limits and the upstream budget (rate-limit/).
+  userRateLimited: (retryAfterSeconds: number) =>
+    `Too many requests: you have reached the limit of this route; try again in ${retryAfterSeconds} s`,
+  invalidRouteRateLimit: (problems: string[]) => `Invalid @PerformChatRateLimit options: ${problems.join('; ')}`,
+  rateLimitRedisDown: (where: string) =>
+    `Redis at ${where} does not answer: rate limits and the upstream budget now count in memory on each instance (not shared) until it answers again`,
+  rateLimitRedisBack: (where: string) => `Redis at ${where} answers again: rate limits are shared across instances again`,
+  rateLimitRoundedUp: (name: string, duration: number, blockDuration: number) =>
+    `Rate limit ${name}: the Redis store counts in whole seconds, so it uses duration ${duration} s and blockDuration ${blockDuration} s`,
+  upstreamTokenBudgetSpent: (points: number, windowSeconds: number, retryAfterMs: number) =>
+    `Refused locally without calling PerformChat: the upstream budget of ${points} token generations per ${windowSeconds} s (upstreamBudget.tokensPerMinute) is spent; retry after ${Math.ceil(retryAfterMs / 1000)} s`,
+  upstreamAuthBudgetSpent: (points: number, windowSeconds: number, retryAfterMs: number) =>
+    `Refused locally without calling PerformChat: PerformChat rejected the API key ${points} times within ${windowSeconds} s (upstreamBudget.authFailuresPer5Minutes), so calls pause for ${Math.ceil(retryAfterMs / 1000)} s to keep the key from PerformChat's lockout after 10 failed authentications per 5 minutes; check keyId and keySecret`,
 } as const;

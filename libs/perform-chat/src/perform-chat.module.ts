@@ -9,6 +9,9 @@ import { PerformChatModuleOptions } from './options/perform-chat-options.interfa
 import { resolvePerformChatOptions } from './options/perform-chat-options.validation';
 import { PERFORM_CHAT_OPTIONS } from './perform-chat.constants';
 import { PERFORM_CHAT_MODULE_OPTIONS, PerformChatConfigurableModule } from './perform-chat.module-definition';
+import { PerformChatRateLimitGuard } from './rate-limit/perform-chat-rate-limit.guard';
+import { PerformChatRateLimitStore } from './rate-limit/perform-chat-rate-limit.store';
+import { PerformChatUpstreamBudget } from './rate-limit/perform-chat-upstream-budget';
 import { PerformChatRedisConnections } from './redis/perform-chat-redis.connections';
 
 /**
@@ -30,7 +33,18 @@ import { PerformChatRedisConnections } from './redis/perform-chat-redis.connecti
     PerformChatRedisConnections,
     PerformChatAuthService,
     ...PERFORM_CHAT_HEALTH_PROVIDERS,
+    PerformChatRateLimitStore,
+    PerformChatUpstreamBudget,
+    PerformChatRateLimitGuard,
   ],
-  exports: [PerformChatAuthService, PerformChatHealthIndicator, PerformChatRedisHealthIndicator],
+  exports: [
+    PerformChatAuthService,
+    PerformChatHealthIndicator,
+    PerformChatRedisHealthIndicator,
+    // PerformChatRateLimitGuard and what it injects, so `@UseGuards(PerformChatRateLimitGuard)` works in your modules.
+    PerformChatRateLimitGuard,
+    PerformChatRateLimitStore,
+    PERFORM_CHAT_OPTIONS,
+  ],
 })
 export class PerformChatModule extends PerformChatConfigurableModule {}

@@ -10,6 +10,7 @@ import { mapUpstreamAnswer } from '../errors/upstream-error.mapper';
 import { ResolvedPerformChatOptions } from '../options/perform-chat-options.interface';
 import { LIBRARY_USER_AGENT, LOGGER_CONTEXT, PERFORM_CHAT_OPTIONS } from '../perform-chat.constants';
 import { Messages } from '../perform-chat.messages';
+import { PerformChatUpstreamBudget } from '../rate-limit/perform-chat-upstream-budget';
 import { PerformChatCallContext, PerformChatHttpAnswer } from './perform-chat-upstream.interfaces';
 
 const TLS_ERROR = /CERT|SSL|TLS|EPROTO|SELF_SIGNED/;
@@ -51,6 +52,7 @@ export class PerformChatHttpClient implements OnModuleDestroy {
   constructor(
     private readonly httpService: HttpService,
     @Inject(PERFORM_CHAT_OPTIONS) private readonly options: ResolvedPerformChatOptions,
+    private readonly budget: PerformChatUpstreamBudget,
   ) {
     this.secrets = [options.keySecret];
     this.origin = new URL(options.baseUrl).origin;
@@ -67,14 +69,19 @@ export class PerformChatHttpClient implements OnModuleDestroy {
     context: PerformChatCallContext,
     read: (json: unknown) => T,
   ): Promise<T> {
+    // Upstream budget (rate-limit/): may throw RATE_LIMITED here, before any network call.
+    const permit = await this.budget.beforeCall(context.operation);
     const startedAt = Date.now();
     try {
       const answer = await this.send(path, body);
       if (answer.status < 200 || answer.status >= 300) {
         throw mapUpstreamAnswer(answer, context, this.options.keyId, this.secrets);
       }
-      return read(this.parseJson(answer));
+      const value = read(this.parseJson(answer));
+      await permit.settle(); // upstream budget: success
+      return value;
     } catch (error) {
+      await permit.settle(error); // upstream budget: counts a 401, returns a reservation otherwise
       const failure = error instanceof PerformChatError ? error : this.toPerformChatError(error);
       this.logFailure(context, failure, Date.now() - startedAt);
       throw failure;

@@ -1,4 +1,10 @@
 import type { PerformChatUserIdResolver } from '../auth/resolve-user-id';
+import type {
+  PerformChatRateLimitModuleOptions,
+  PerformChatUpstreamBudgetOptions,
+  ResolvedPerformChatRateLimit,
+  ResolvedUpstreamBudget,
+} from '../rate-limit/perform-chat-rate-limit.interfaces';
 import type { PerformChatHealthOptions } from '../health/perform-chat-health.interfaces';
 
 /**
@@ -46,6 +52,21 @@ export interface PerformChatModuleOptions {
    */
   resolveUserId?: PerformChatUserIdResolver;
   /**
+   * Per-user limit of the token routes (and of any route with `PerformChatRateLimitGuard` but
+   * no `@PerformChatRateLimit`), plus the store of every limit: `{ points, duration (seconds),
+   * blockDuration (seconds), store: 'memory' | { redis, keyPrefix? } }`. `false`: no default
+   * limit (decorated routes and the upstream budget still count, in memory).
+   * @default { points: 10, duration: 60, blockDuration: 0, store: 'memory' }
+   */
+  rateLimit?: PerformChatRateLimitModuleOptions | false;
+  /**
+   * Key-wide budget in front of PerformChat, shared through `rateLimit.store`: token generations
+   * per minute, and PerformChat 401s per 5 minutes after which calls stop until the window ends.
+   * Refusals are `PerformChatError` `RATE_LIMITED` before any network call. `false`: no budget.
+   * @default { tokensPerMinute: 100, authFailuresPer5Minutes: 10 }
+   */
+  upstreamBudget?: PerformChatUpstreamBudgetOptions | false;
+  /**
    * `PerformChatHealthIndicator`: `{ timeoutMs }` (time limit of one probe, ms; default 1000)
    * and `{ cacheTtlMs }` (how long a result, up or down, is reused, ms; default 5000; 0 = no
    * reuse). Env: `PERFORMCHAT_HEALTH_TIMEOUT_MS`, `PERFORMCHAT_HEALTH_CACHE_TTL_MS`.
@@ -56,9 +77,11 @@ export interface PerformChatModuleOptions {
 
 /** Options after validation, with every default applied. Internal. */
 export interface ResolvedPerformChatOptions
-  extends Required<Omit<PerformChatModuleOptions, 'defaultAgentId' | 'allowedAgentIds' | 'maxExpiresIn'>> {
+  extends Required<Omit<PerformChatModuleOptions, 'defaultAgentId' | 'allowedAgentIds' | 'maxExpiresIn' | 'rateLimit' | 'upstreamBudget'>> {
   defaultAgentId?: string;
   allowedAgentIds?: ReadonlySet<string>;
   maxExpiresIn?: string;
   health: Required<PerformChatHealthOptions>;
+  rateLimit: ResolvedPerformChatRateLimit;
+  upstreamBudget: ResolvedUpstreamBudget | false;
 }

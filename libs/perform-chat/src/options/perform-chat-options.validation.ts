@@ -20,6 +20,12 @@ import { parseExpiresIn } from '../auth/expires-in';
 import { defaultResolveUserId } from '../auth/resolve-user-id';
 import { EXPIRES_IN_FORMAT, Messages } from '../perform-chat.messages';
 import {
+  checkRateLimitOption,
+  checkUpstreamBudgetOption,
+  resolveRateLimitOption,
+  resolveUpstreamBudgetOption,
+} from '../rate-limit/perform-chat-rate-limit-options.validation';
+import {
   DEFAULT_BASE_URL,
   DEFAULT_EXPIRES_IN,
   DEFAULT_HEALTH_CACHE_TTL_MS,
@@ -180,6 +186,7 @@ export function resolvePerformChatOptions(raw: PerformChatModuleOptions): Resolv
   if (raw.resolveUserId !== undefined && typeof raw.resolveUserId !== 'function') {
     problems.push('resolveUserId must be a function (request) => string | undefined');
   }
+  problems.push(...checkRateLimitOption(raw.rateLimit), ...checkUpstreamBudgetOption(raw.upstreamBudget, raw.rateLimit));
   if (problems.length > 0) throw new PerformChatOptionsError(problems);
 
   return {
@@ -197,6 +204,8 @@ export function resolvePerformChatOptions(raw: PerformChatModuleOptions): Resolv
       timeoutMs: raw.health?.timeoutMs ?? DEFAULT_HEALTH_TIMEOUT_MS,
       cacheTtlMs: raw.health?.cacheTtlMs ?? DEFAULT_HEALTH_CACHE_TTL_MS,
     },
+    rateLimit: resolveRateLimitOption(raw.rateLimit),
+    upstreamBudget: resolveUpstreamBudgetOption(raw.upstreamBudget),
   };
 }
 

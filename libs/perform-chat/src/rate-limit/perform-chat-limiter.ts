@@ -1,0 +1,78 @@
+import { RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
+import { LimiterCallOptions, RedisOutageMonitor, answeredByInsurance } from './redis-outage.monitor';
+
+/** What a limiter decided for one caller. */
+export interface RateLimitVerdict {
+  /** False when the caller is over the limit (or blocked). */
+  allowed: boolean;
+  /** Points allowed per window. */
+  limit: number;
+  /** Points left in the current window. */
+  remaining: number;
+  /** Points consumed in the current window (0 when the key has no record). */
+  consumed: number;
+  /** Milliseconds until the window (or the block) ends; 0 when the key has no record. */
+  msBeforeReset: number;
+}
+
+/**
+ * One rate-limiter-flexible limiter (memory, or Redis with its in-memory insurance) behind a
+ * small API that never rejects for "over the limit" (it answers a verdict) and reports to the
+ * outage monitor who answered.
+ */
+export class PerformChatLimiter {
+  constructor(
+    /** Counter name, one segment of the store key. */
+    readonly name: string,
+    private readonly limiter: RateLimiterAbstract,
+    private readonly monitor?: RedisOutageMonitor,
+  ) {}
+
+  /** Points per window. */
+  get points(): number {
+    return this.limiter.points;
+  }
+
+  /** Consumes points for `key`; an over-the-limit answer is a verdict with `allowed: false`. */
+  async consume(key: string, points = 1): Promise<RateLimitVerdict> {
+    const options: LimiterCallOptions = {};
+    let res: RateLimiterRes;
+    let allowed = true;
+    try {
+      res = await this.limiter.consume(key, points, options);
+    } catch (rejection) {
+      // Anything but a RateLimiterRes is a programming error: Redis failures go to the insurance limiter.
+      if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      res = rejection;
+      allowed = false;
+    }
+    this.monitor?.observe(answeredByInsurance(options));
+    return this.verdict(res, allowed);
+  }
+
+  /** Reads the state of `key` without consuming. */
+  async get(key: string): Promise<RateLimitVerdict> {
+    const options: LimiterCallOptions = {};
+    const res = await this.limiter.get(key, options);
+    this.monitor?.observe(answeredByInsurance(options));
+    if (res === null) return { allowed: true, limit: this.points, remaining: this.points, consumed: 0, msBeforeReset: 0 };
+    return this.verdict(res, res.consumedPoints < this.points);
+  }
+
+  /** Gives points back (a reservation that turned out not to be needed). */
+  async reward(key: string, points = 1): Promise<void> {
+    const options: LimiterCallOptions = {};
+    await this.limiter.reward(key, points, options);
+    this.monitor?.observe(answeredByInsurance(options));
+  }
+
+  private verdict(res: RateLimiterRes, allowed: boolean): RateLimitVerdict {
+    return {
+      allowed,
+      limit: this.points,
+      remaining: allowed ? Math.max(0, this.points - res.consumedPoints) : 0,
+      consumed: res.consumedPoints,
+      msBeforeReset: Math.max(0, res.msBeforeNext),
+    };
+  }
+}

@@ -1,0 +1,111 @@
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
+import { ResolvedPerformChatOptions } from '../options/perform-chat-options.interface';
+import { LOGGER_CONTEXT, PERFORM_CHAT_OPTIONS } from '../perform-chat.constants';
+import { Messages } from '../perform-chat.messages';
+import { PerformChatRedisConnections } from '../redis/perform-chat-redis.connections';
+import { ResolvedRateLimit, ResolvedRateLimitStore } from './perform-chat-rate-limit.interfaces';
+import { PerformChatLimiter } from './perform-chat-limiter';
+import { InsuranceLimiter, RedisOutageMonitor } from './redis-outage.monitor';
+
+/** What a limiter counts: a name (one key segment) and its limit. */
+export interface PerformChatLimiterSpec extends ResolvedRateLimit {
+  name: string;
+}
+
+/**
+ * Makes and keeps the limiters of the `rateLimit.store`: rate-limiter-flexible's
+ * `RateLimiterMemory`, or `RateLimiterRedis` with a `RateLimiterMemory` insurance limiter
+ * (same points and duration) that answers while Redis does not, so a Redis outage never
+ * fails a request. One limiter per counter name and limit, made on first use.
+ *
+ * Keys: `<store keyPrefix>:<counter name>:<caller>`, e.g. `performchat:rl:ChatController.send:u:42`.
+ */
+@Injectable()
+export class PerformChatRateLimitStore implements OnModuleInit {
+  private readonly logger = new Logger(LOGGER_CONTEXT);
+  private readonly limiters = new Map<string, PerformChatLimiter>();
+  private readonly store: ResolvedRateLimitStore;
+  private client?: Redis;
+  private monitor?: RedisOutageMonitor;
+
+  constructor(
+    @Inject(PERFORM_CHAT_OPTIONS) private readonly options: ResolvedPerformChatOptions,
+    private readonly connections: PerformChatRedisConnections,
+  ) {
+    this.store = options.rateLimit.store;
+  }
+
+  /** Opens (or takes) the Redis connection at boot, so it is registered for health checks and shutdown. */
+  onModuleInit(): void {
+    if (this.store.kind === 'redis') this.redis();
+  }
+
+  /** `'memory'` or `'redis'`. */
+  get kind(): ResolvedRateLimitStore['kind'] {
+    return this.store.kind;
+  }
+
+  /** The store key prefix of a counter (`<store keyPrefix>:<name>`). */
+  keyPrefixOf(name: string): string {
+    return `${this.store.keyPrefix}:${name}`;
+  }
+
+  /** The limiter of a counter, made on first use and then reused. */
+  limiter(spec: PerformChatLimiterSpec): PerformChatLimiter {
+    const id = `${spec.name}|${spec.points}|${spec.duration}|${spec.blockDuration}`;
+    let limiter = this.limiters.get(id);
+    if (!limiter) {
+      limiter = this.create(spec);
+      this.limiters.set(id, limiter);
+    }
+    return limiter;
+  }
+
+  private create(spec: PerformChatLimiterSpec): PerformChatLimiter {
+    const keyPrefix = this.keyPrefixOf(spec.name);
+    if (this.store.kind === 'memory') {
+      const limiter = new RateLimiterMemory({ ...this.limits(spec), keyPrefix });
+      return new PerformChatLimiter(spec.name, limiter);
+    }
+    const limits = this.wholeSeconds(spec);
+    const storeClient = this.redis();
+    const insuranceLimiter = new InsuranceLimiter({ ...limits, keyPrefix });
+    const limiter: RateLimiterAbstract = new RateLimiterRedis({
+      ...limits,
+      keyPrefix,
+      storeClient,
+      // ioredis not "ready" (reconnecting, ...): go to the insurance limiter at once instead of queueing.
+      rejectIfRedisNotReady: true,
+      insuranceLimiter,
+    });
+    return new PerformChatLimiter(spec.name, limiter, this.monitor);
+  }
+
+  private limits(spec: ResolvedRateLimit): ResolvedRateLimit {
+    return { points: spec.points, duration: spec.duration, blockDuration: spec.blockDuration };
+  }
+
+  /**
+   * rate-limiter-flexible's Redis store sets TTLs in whole seconds (rounding down, and a 0 TTL
+   * would never expire): a fractional duration from a decorator is rounded up, with a warning.
+   */
+  private wholeSeconds(spec: PerformChatLimiterSpec): ResolvedRateLimit {
+    const duration = Math.max(1, Math.ceil(spec.duration));
+    const blockDuration = Math.ceil(spec.blockDuration);
+    if (duration !== spec.duration || blockDuration !== spec.blockDuration) {
+      this.logger.warn(Messages.rateLimitRoundedUp(spec.name, duration, blockDuration));
+    }
+    return { points: spec.points, duration, blockDuration };
+  }
+
+  private redis(): Redis {
+    if (!this.client) {
+      const store = this.store as Extract<ResolvedRateLimitStore, { kind: 'redis' }>;
+      this.client = this.connections.get(store.redis);
+      this.monitor = new RedisOutageMonitor(this.client, LOGGER_CONTEXT);
+    }
+    return this.client;
+  }
+}

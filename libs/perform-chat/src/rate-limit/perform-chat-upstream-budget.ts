@@ -1,0 +1,142 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { PerformChatError, isPerformChatError } from '../errors/perform-chat.error';
+import { PerformChatErrorCode } from '../errors/perform-chat-error-code';
+import { PerformChatCallContext } from '../http/perform-chat-upstream.interfaces';
+import { ResolvedPerformChatOptions } from '../options/perform-chat-options.interface';
+import { LOGGER_CONTEXT, PERFORM_CHAT_OPTIONS } from '../perform-chat.constants';
+import { Messages } from '../perform-chat.messages';
+import { ResolvedUpstreamBudget } from './perform-chat-rate-limit.interfaces';
+import { PerformChatRateLimitStore } from './perform-chat-rate-limit.store';
+import { PerformChatLimiter, RateLimitVerdict } from './perform-chat-limiter';
+
+/** The upstream operation a call is for. */
+export type PerformChatUpstreamOperation = PerformChatCallContext['operation'];
+
+/** A call the budget let through; report how it ended with `settle`. */
+export interface PerformChatUpstreamPermit {
+  /**
+   * Reports the outcome: nothing for a success, the {@link PerformChatError} otherwise.
+   * Never throws.
+   */
+  settle(error?: unknown): Promise<void>;
+}
+
+const UNLIMITED: PerformChatUpstreamPermit = { settle: async () => undefined };
+
+/**
+ * The module's own budget in front of PerformChat, key-wide and shared across instances through
+ * `rateLimit.store` (counter names `upstream-budget.tokens` / `upstream-budget.auth-failures`,
+ * keyed by `keyId`):
+ *
+ * - every token generation spends one point of `tokensPerMinute` before it is sent;
+ * - every PerformChat 401 (`INVALID_CREDENTIALS`) spends one point of `authFailuresPer5Minutes`;
+ *   once they are spent, every call (generation and invalidation) is refused until the window
+ *   ends, so a wrong or revoked secret cannot get the key locked out by PerformChat.
+ *
+ * A refusal is a `PerformChatError` `RATE_LIMITED` with `retryAfterMs`, thrown before any
+ * network call (no `status`: PerformChat never saw it).
+ *
+ * Bursts with a bad key: until this instance has seen one call succeed (and again after any
+ * 401), each call reserves its auth-failure point before it is sent and gets it back unless
+ * PerformChat answers 401, so concurrent calls cannot send more failing calls than the budget.
+ * Once a call has succeeded, calls are only checked against the count, so bursts with a working
+ * key are never held back by reservations.
+ */
+@Injectable()
+export class PerformChatUpstreamBudget {
+  private readonly logger = new Logger(LOGGER_CONTEXT);
+  private readonly budget: ResolvedUpstreamBudget | false;
+  private readonly tokens?: PerformChatLimiter;
+  private readonly authFailures?: PerformChatLimiter;
+  private readonly key: string;
+  /** A call succeeded on this instance since the last 401. */
+  private proven = false;
+  /** Until when the current refusal periods have been logged (one line per period). */
+  private readonly loggedUntil = { tokens: 0, auth: 0 };
+
+  constructor(
+    @Inject(PERFORM_CHAT_OPTIONS) options: ResolvedPerformChatOptions,
+    store: PerformChatRateLimitStore,
+  ) {
+    this.budget = options.upstreamBudget;
+    this.key = options.keyId;
+    if (this.budget) {
+      this.tokens = store.limiter({
+        name: 'upstream-budget.tokens',
+        points: this.budget.tokensPerWindow,
+        duration: this.budget.tokenWindowSeconds,
+        blockDuration: 0,
+      });
+      this.authFailures = store.limiter({
+        name: 'upstream-budget.auth-failures',
+        points: this.budget.authFailuresPerWindow,
+        duration: this.budget.authFailureWindowSeconds,
+        blockDuration: 0,
+      });
+    }
+  }
+
+  /**
+   * Call before sending `operation` to PerformChat.
+   * @throws PerformChatError `RATE_LIMITED` (with `retryAfterMs`) when the budget refuses the call.
+   */
+  async beforeCall(operation: PerformChatUpstreamOperation): Promise<PerformChatUpstreamPermit> {
+    const { budget, tokens, authFailures } = this;
+    if (!budget || !tokens || !authFailures) return UNLIMITED;
+
+    const reserved = !this.proven;
+    const auth = reserved ? await authFailures.consume(this.key) : await authFailures.get(this.key);
+    if (!auth.allowed) throw this.refuse('auth', auth, budget);
+
+    if (operation === 'generateToken') {
+      const spent = await tokens.consume(this.key);
+      if (!spent.allowed) {
+        if (reserved) await authFailures.reward(this.key);
+        throw this.refuse('tokens', spent, budget);
+      }
+    }
+    return { settle: (error?: unknown) => this.settle(reserved, authFailures, budget, error) };
+  }
+
+  private async settle(
+    reserved: boolean,
+    authFailures: PerformChatLimiter,
+    budget: ResolvedUpstreamBudget,
+    error: unknown,
+  ): Promise<void> {
+    try {
+      if (isPerformChatError(error, PerformChatErrorCode.INVALID_CREDENTIALS)) {
+        this.proven = false;
+        const count = reserved ? await authFailures.get(this.key) : await authFailures.consume(this.key);
+        if (count.consumed >= budget.authFailuresPerWindow) this.logOnce('auth', count, budget);
+        return;
+      }
+      if (reserved) await authFailures.reward(this.key);
+      if (error === undefined) this.proven = true;
+    } catch {
+      // The budget never fails a call that already happened.
+    }
+  }
+
+  private refuse(kind: 'tokens' | 'auth', verdict: RateLimitVerdict, budget: ResolvedUpstreamBudget): PerformChatError {
+    this.logOnce(kind, verdict, budget);
+    const retryAfterMs = Math.max(1, verdict.msBeforeReset);
+    const message =
+      kind === 'tokens'
+        ? Messages.upstreamTokenBudgetSpent(budget.tokensPerWindow, budget.tokenWindowSeconds, retryAfterMs)
+        : Messages.upstreamAuthBudgetSpent(budget.authFailuresPerWindow, budget.authFailureWindowSeconds, retryAfterMs);
+    return new PerformChatError(PerformChatErrorCode.RATE_LIMITED, message, { retryAfterMs });
+  }
+
+  /** One warning per refusal period and kind, not one per refused call. */
+  private logOnce(kind: 'tokens' | 'auth', verdict: RateLimitVerdict, budget: ResolvedUpstreamBudget): void {
+    const now = Date.now();
+    if (now < this.loggedUntil[kind]) return;
+    this.loggedUntil[kind] = now + verdict.msBeforeReset;
+    this.logger.warn(
+      kind === 'tokens'
+        ? Messages.upstreamTokenBudgetSpent(budget.tokensPerWindow, budget.tokenWindowSeconds, verdict.msBeforeReset)
+        : Messages.upstreamAuthBudgetSpent(budget.authFailuresPerWindow, budget.authFailureWindowSeconds, verdict.msBeforeReset),
+    );
+  }
+}
