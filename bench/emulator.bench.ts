@@ -2,7 +2,7 @@
  * Emulator throughput benchmark (issue 3): token generations per second on loopback with
  * keep-alive, against a minimal node:http server that only signs an HS256 JWT (the limit).
  *
- *   npx ts-node --transpile-only -r tsconfig-paths/register bench/emulator.bench.ts [--quick]
+ *   npx ts-node --transpile-only -r tsconfig-paths/register bench/emulator.bench.ts [--quick] [--rounds=N] [--duration=S]
  *
  * Each server runs in its own child process; autocannon drives load from this process.
  * Runs are interleaved A,B,A,B,... so drift of the machine hits both sides alike.
@@ -27,9 +27,13 @@ const autocannon: Autocannon = require('autocannon');
 const TARGET_RPS = 15_000;
 const TARGET_RATIO = 0.6;
 const quick = process.argv.includes('--quick');
-const DURATION_S = quick ? 3 : 10;
+const flag = (name: string): number | undefined => {
+  const raw = process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+  return raw === undefined ? undefined : Math.max(1, Math.floor(Number(raw)) || 1);
+};
+const DURATION_S = flag('duration') ?? (quick ? 3 : 10);
 const WARMUP_S = quick ? 1 : 3;
-const ROUNDS = 3;
+const ROUNDS = Math.max(3, flag('rounds') ?? 3);
 const CONNECTIONS = 50;
 const SECRET = 'bench-signing-secret';
 
