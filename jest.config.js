@@ -11,7 +11,7 @@ module.exports = {
   moduleNameMapper: {
     '^nestjs-performchat$': '<rootDir>/libs/perform-chat/src',
     '^nestjs-performchat/emulator$': '<rootDir>/libs/perform-chat-emulator/src',
-    '^@test/utils$': '<rootDir>/test/utils',
+    '^@test/utils(.*)$': '<rootDir>/test/utils$1',
   },
   testEnvironment: 'node',
   testTimeout: 15000,

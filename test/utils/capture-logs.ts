@@ -1,4 +1,4 @@
-import { Logger, LoggerService } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { inspect } from 'node:util';
 
 export interface CapturedLogs {
@@ -8,30 +8,33 @@ export interface CapturedLogs {
   restore(): void;
 }
 
-/** Routes every Nest Logger line into memory (and nowhere else) until `restore()`. */
+const LEVELS = ['log', 'error', 'warn', 'debug', 'verbose', 'fatal'] as const;
+type Level = (typeof LEVELS)[number];
+
+/**
+ * Records every line written through Nest's `Logger` (instances and static calls) until
+ * `restore()`, whatever logger the app or the testing module installed, even a disabled one,
+ * so "never logged" assertions cannot pass merely because logging was off. Lines are not printed.
+ */
 export function captureLogs(): CapturedLogs {
   const lines: string[] = [];
-  const record =
-    (level: string) =>
-    (message: unknown, ...rest: unknown[]) => {
-      lines.push([level, message, ...rest].map((part) => (typeof part === 'string' ? part : inspect(part, { depth: 5 }))).join(' '));
-    };
-  const logger: LoggerService = {
-    log: record('log'),
-    error: record('error'),
-    warn: record('warn'),
-    debug: record('debug'),
-    verbose: record('verbose'),
-    fatal: record('fatal'),
-  };
-  const holder = Logger as unknown as { staticInstanceRef?: LoggerService };
-  const previous = holder.staticInstanceRef;
-  Logger.overrideLogger(logger);
+  const format = (level: string, parts: unknown[]) =>
+    [level, ...parts].map((part) => (typeof part === 'string' ? part : inspect(part, { depth: 5 }))).join(' ');
+  const targets = [Logger.prototype, Logger] as unknown as Record<Level, (...args: unknown[]) => void>[];
+  const originals = targets.map((target) => LEVELS.map((level) => target[level]));
+  for (const target of targets) {
+    for (const level of LEVELS) {
+      target[level] = (...parts: unknown[]) => void lines.push(format(level, parts));
+    }
+  }
   return {
     lines,
     text: () => lines.join('\n'),
-    restore: () => {
-      holder.staticInstanceRef = previous;
-    },
+    restore: () =>
+      targets.forEach((target, t) =>
+        LEVELS.forEach((level, l) => {
+          target[level] = originals[t][l];
+        }),
+      ),
   };
 }

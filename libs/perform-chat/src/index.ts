@@ -46,6 +46,29 @@ export type {
   PerformChatHealthDownDetails,
 } from './health/perform-chat-health.interfaces';
 export { DEFAULT_HEALTH_TIMEOUT_MS, DEFAULT_HEALTH_CACHE_TTL_MS } from './options/perform-chat-options.defaults';
+export type {
+  InvalidateUsersOptions,
+  UserInvalidationResult,
+  InvalidateAllOptions,
+  InvalidateAllSummary,
+} from './auth/perform-chat-token.interfaces';
+export type { PerformChatTokenIssuedEvent, PerformChatTokensInvalidatedEvent } from './auth/perform-chat-events.interfaces';
+export { PerformChatTokenController } from './auth/perform-chat-token.controller';
+export type { PerformChatTokenResponse, PerformChatRevokeResponse } from './auth/perform-chat-token.controller';
+export { TokenRequestDto } from './auth/dto/token-request.dto';
+export { PerformChatExceptionFilter } from './errors/perform-chat-exception.filter';
+export { toPerformChatHttpError, DEFAULT_RETRY_AFTER_SECONDS } from './errors/perform-chat-error.http';
+export type { PerformChatHttpError } from './errors/perform-chat-error.http';
+export { PerformChatCustomerUserStore } from './customer-users/perform-chat-customer-user.store';
+export type { PerformChatCustomerUserRecord } from './customer-users/perform-chat-customer-user.store';
+export { MemoryCustomerUserStore, DEFAULT_MEMORY_STORE_MAX_RECORDS } from './customer-users/memory-customer-user.store';
+export { RedisCustomerUserStore, DEFAULT_REDIS_CUSTOMER_USER_PREFIX } from './customer-users/redis-customer-user.store';
+export type { RedisCustomerUserStoreOptions } from './customer-users/redis-customer-user.store';
+export type {
+  PerformChatCustomerUserStoreOption,
+  MemoryCustomerUserStoreOption,
+  RedisCustomerUserStoreOption,
+} from './customer-users/customer-user-store.options';
 export { PerformChatRateLimitGuard } from './rate-limit/perform-chat-rate-limit.guard';
 export { PerformChatRateLimit, SkipPerformChatRateLimit } from './rate-limit/perform-chat-rate-limit.decorator';
 export { PerformChatRateLimitException } from './rate-limit/perform-chat-rate-limit.exception';

@@ -30,14 +30,22 @@ export const Messages = {
   noAgent: () =>
     'No agentId was given and no defaultAgentId is configured: pass agentId or set the defaultAgentId option',
   agentNotAllowed: (agentId: string) => `Agent ${showValue(agentId)} is not in the allowedAgentIds option`,
+  storeSaveFailed: (userId: string, reason: string) =>
+    `Could not save the customer user of user ${JSON.stringify(userId)} (${reason}); the token was issued and is valid, but revoking it will not be possible until a later token is saved`,
+  hookFailed: (hook: string, reason: string) => `The ${hook} hook failed (${reason}); the request went on`,
+  noUser: () =>
+    'No logged-in user on this request: an authentication guard must run before the PerformChat token route and set req.user (with id or sub), or set the resolveUserId option to read the user id from the request',
+  notJson: () => 'Send the token request body as application/json, or use GET with query parameters',
   invalidOptions: (problems: string[]) =>
     `Invalid PerformChatModule options: ${problems.join('; ')}`,
 
   // Upstream answers.
   invalidCredentials: (keyId: string, status: number, upstream?: string) =>
     `PerformChat rejected API key "${keyId}" (HTTP ${status}${upstream ? `: ${upstream}` : ''}); check keyId and keySecret, the key's expiry and its permissions`,
-  agentNotFound: (agentId: string, upstream?: string) =>
-    `PerformChat has no active agent "${agentId}" for this key's company${upstream ? ` (${upstream})` : ''}`,
+  agentNotFound: (agentId: string, upstream?: string, source?: string) =>
+    `PerformChat has no active agent "${agentId}" for this key's company${upstream ? ` (${upstream})` : ''}${
+      source === 'defaultAgentId' ? '; check the defaultAgentId option' : ''
+    }`,
   customerUserNotFound: (customerUserId: string, upstream?: string) =>
     `PerformChat has no customer user "${customerUserId}" in this key's company${upstream ? ` (${upstream})` : ''}`,
   upstreamBadRequest: (status: number, upstream?: string) =>

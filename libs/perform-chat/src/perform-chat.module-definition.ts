@@ -1,4 +1,5 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
+import { createPerformChatTokenController } from './auth/perform-chat-token.controller';
 import { PerformChatModuleOptions } from './options/perform-chat-options.interface';
 
 /** Where the token controller is served; `false` registers no controller. */
@@ -31,5 +32,9 @@ export const {
   .setExtras<PerformChatModuleExtras>({ isGlobal: false, controller: {} }, (definition, extras) => ({
     ...definition,
     global: extras.isGlobal,
+    controllers:
+      extras.controller === false
+        ? []
+        : [createPerformChatTokenController(extras.controller?.path ?? DEFAULT_CONTROLLER_PATH)],
   }))
   .build();

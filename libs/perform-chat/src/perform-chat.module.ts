@@ -5,14 +5,17 @@ import { PerformChatHealthIndicator } from './health/perform-chat-health.indicat
 import { PERFORM_CHAT_HEALTH_PROVIDERS } from './health/perform-chat-health.providers';
 import { PerformChatRedisHealthIndicator } from './health/perform-chat-redis-health.indicator';
 import { PerformChatHttpClient } from './http/perform-chat-http.client';
-import { PerformChatModuleOptions } from './options/perform-chat-options.interface';
+import { PerformChatModuleOptions, ResolvedPerformChatOptions } from './options/perform-chat-options.interface';
 import { resolvePerformChatOptions } from './options/perform-chat-options.validation';
 import { PERFORM_CHAT_OPTIONS } from './perform-chat.constants';
 import { PERFORM_CHAT_MODULE_OPTIONS, PerformChatConfigurableModule } from './perform-chat.module-definition';
+import { PerformChatRedisConnections } from './redis/perform-chat-redis.connections';
+import { createCustomerUserStore } from './customer-users/customer-user-store.factory';
+import { PerformChatCustomerUserStore } from './customer-users/perform-chat-customer-user.store';
+import { PerformChatExceptionFilter } from './errors/perform-chat-exception.filter';
 import { PerformChatRateLimitGuard } from './rate-limit/perform-chat-rate-limit.guard';
 import { PerformChatRateLimitStore } from './rate-limit/perform-chat-rate-limit.store';
 import { PerformChatUpstreamBudget } from './rate-limit/perform-chat-upstream-budget';
-import { PerformChatRedisConnections } from './redis/perform-chat-redis.connections';
 
 /**
  * `PerformChatModule.forRoot(options)` or `PerformChatModule.forRootAsync({ imports, inject,
@@ -31,7 +34,14 @@ import { PerformChatRedisConnections } from './redis/perform-chat-redis.connecti
     },
     PerformChatHttpClient,
     PerformChatRedisConnections,
+    {
+      provide: PerformChatCustomerUserStore,
+      useFactory: (options: ResolvedPerformChatOptions, redis: PerformChatRedisConnections) =>
+        createCustomerUserStore(options.customerUserStore, redis),
+      inject: [PERFORM_CHAT_OPTIONS, PerformChatRedisConnections],
+    },
     PerformChatAuthService,
+    PerformChatExceptionFilter,
     ...PERFORM_CHAT_HEALTH_PROVIDERS,
     PerformChatRateLimitStore,
     PerformChatUpstreamBudget,
@@ -39,6 +49,8 @@ import { PerformChatRedisConnections } from './redis/perform-chat-redis.connecti
   ],
   exports: [
     PerformChatAuthService,
+    PerformChatCustomerUserStore,
+    PerformChatExceptionFilter,
     PerformChatHealthIndicator,
     PerformChatRedisHealthIndicator,
     // PerformChatRateLimitGuard and what it injects, so `@UseGuards(PerformChatRateLimitGuard)` works in your modules.

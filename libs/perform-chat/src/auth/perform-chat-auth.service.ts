@@ -1,14 +1,28 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { PerformChatError } from '../errors/perform-chat.error';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { PerformChatCustomerUserStore } from '../customer-users/perform-chat-customer-user.store';
+import { PerformChatError, isPerformChatError } from '../errors/perform-chat.error';
 import { PerformChatErrorCode } from '../errors/perform-chat-error-code';
 import { PerformChatHttpClient } from '../http/perform-chat-http.client';
+import { PerformChatCallContext } from '../http/perform-chat-upstream.interfaces';
 import { ResolvedPerformChatOptions } from '../options/perform-chat-options.interface';
-import { INVALIDATE_TOKEN_PATH, PERFORM_CHAT_OPTIONS, TOKEN_PATH } from '../perform-chat.constants';
+import { INVALIDATE_TOKEN_PATH, LOGGER_CONTEXT, PERFORM_CHAT_OPTIONS, TOKEN_PATH } from '../perform-chat.constants';
 import { Messages } from '../perform-chat.messages';
 import { parseExpiresIn } from './expires-in';
 import { assertIdentifier } from './identifier';
-import { GenerateTokenRequest, PerformChatInvalidation, PerformChatToken } from './perform-chat-token.interfaces';
+import { mapWithConcurrency } from './map-with-concurrency';
+import {
+  GenerateTokenRequest,
+  InvalidateAllOptions,
+  InvalidateAllSummary,
+  InvalidateUsersOptions,
+  PerformChatInvalidation,
+  PerformChatToken,
+  UserInvalidationResult,
+} from './perform-chat-token.interfaces';
 import { parseInvalidationResponse, parseTokenResponse } from './token-response.parser';
+
+/** Parallel invalidations when revoking many users at once, unless told otherwise. */
+export const DEFAULT_INVALIDATION_CONCURRENCY = 4;
 
 /**
  * Trades the API key for chat tokens and invalidates them.
@@ -17,28 +31,43 @@ import { parseInvalidationResponse, parseTokenResponse } from './token-response.
  */
 @Injectable()
 export class PerformChatAuthService {
+  private readonly logger = new Logger(LOGGER_CONTEXT);
+
   constructor(
     @Inject(PERFORM_CHAT_OPTIONS) private readonly options: ResolvedPerformChatOptions,
     private readonly client: PerformChatHttpClient,
+    @Inject(PerformChatCustomerUserStore) private readonly store: PerformChatCustomerUserStore,
   ) {}
 
   /**
-   * Gets a chat token for one of your users and one agent
-   * (`POST /rest/v1/auth/token`). PerformChat creates the customer user on first sight.
+   * Gets a chat token for one of your users and one agent (`POST /rest/v1/auth/token`).
+   * PerformChat creates the customer user on first sight; its id is saved in the
+   * customer-user store so the user's tokens can be revoked later.
    */
   async generateToken(request: GenerateTokenRequest): Promise<PerformChatToken> {
     const userId = assertIdentifier('userId', request?.userId);
-    const agentId = this.resolveAgentId(request.agentId);
+    const context = this.agentContext(request.agentId);
+    const agentId = context.agentId as string;
     const expiresIn = request.expiresIn ?? this.options.defaultExpiresIn;
     const expiresInSeconds = parseExpiresIn(expiresIn, this.options.maxExpiresIn);
 
     const requestedAt = Date.now();
-    return this.client.postJson(
+    const token = await this.client.postJson(
       TOKEN_PATH,
       { keyId: this.options.keyId, keySecret: this.options.keySecret, userId, agentId, expiresIn },
-      { operation: 'generateToken', agentId },
+      context,
       (json) => parseTokenResponse(json, { userId, agentId, expiresInSeconds, requestedAt }),
     );
+    await this.remember(token);
+    await this.runHook('onTokenIssued', {
+      userId,
+      agentId,
+      customerUserId: token.customerUser.id,
+      companyId: token.customerUser.companyId,
+      expiresAt: token.expiresAt,
+      expiresInSeconds: token.expiresInSeconds,
+    });
+    return token;
   }
 
   /**
@@ -46,25 +75,138 @@ export class PerformChatAuthService {
    * @param customerUserId PerformChat's internal id (`customerUser.id` of a token), not your user id.
    */
   async invalidateTokens(customerUserId: string): Promise<PerformChatInvalidation> {
-    const id = assertIdentifier('customerUserId', customerUserId);
-    return this.client.postJson(
-      INVALIDATE_TOKEN_PATH,
-      { keyId: this.options.keyId, keySecret: this.options.keySecret, customerUserId: id },
-      { operation: 'invalidateTokens', customerUserId: id },
-      (json) => parseInvalidationResponse(json, id),
+    return this.invalidate(assertIdentifier('customerUserId', customerUserId));
+  }
+
+  /**
+   * Invalidates every token of one of your users: each customer user stored for it (one per
+   * agent or company it got tokens for). A customer user PerformChat no longer knows is
+   * dropped from the store and not counted. Fails if any invalidation fails (retrying is safe).
+   * @returns one result per customer user invalidated; `[]` when nothing is stored.
+   */
+  async invalidateUserTokens(externalUserId: string): Promise<PerformChatInvalidation[]> {
+    const userId = assertIdentifier('externalUserId', externalUserId);
+    const records = await this.store.listByExternalId(userId);
+    const outcomes = await mapWithConcurrency(records, DEFAULT_INVALIDATION_CONCURRENCY, (record) =>
+      this.invalidateRecord(userId, record.customerUserId),
+    );
+    const failure = outcomes.find((outcome) => outcome.status === 'rejected');
+    if (failure) throw (failure as PromiseRejectedResult).reason;
+    return outcomes.flatMap((outcome) =>
+      outcome.status === 'fulfilled' && outcome.value ? [outcome.value] : [],
     );
   }
 
-  private resolveAgentId(requested: unknown): string {
-    if (requested === undefined && this.options.defaultAgentId === undefined) {
+  /**
+   * Revokes the tokens of many users (e.g. after a permission change) with bounded concurrency.
+   * Never throws for one user's failure: each result says what happened.
+   */
+  async invalidateUsers(externalUserIds: string[], options: InvalidateUsersOptions = {}): Promise<UserInvalidationResult[]> {
+    const ids = [...new Set(externalUserIds)];
+    const outcomes = await mapWithConcurrency(ids, options.concurrency ?? DEFAULT_INVALIDATION_CONCURRENCY, (id) =>
+      this.invalidateUserTokens(id),
+    );
+    return outcomes.map((outcome, index) =>
+      outcome.status === 'fulfilled'
+        ? { userId: ids[index], invalidations: outcome.value }
+        : { userId: ids[index], invalidations: [], error: this.asError(outcome.reason) },
+    );
+  }
+
+  /**
+   * App-wide revoke for an incident: invalidates every customer user the store knows, with
+   * bounded concurrency, reporting progress. Failures are collected, not thrown.
+   */
+  async invalidateAllKnownUsers(options: InvalidateAllOptions = {}): Promise<InvalidateAllSummary> {
+    const records: { userId: string; customerUserId: string }[] = [];
+    for await (const record of this.store.iterate()) {
+      records.push({ userId: record.externalId, customerUserId: record.customerUserId });
+    }
+    const summary: InvalidateAllSummary = { total: records.length, invalidated: 0, gone: 0, failed: [] };
+    let done = 0;
+    await mapWithConcurrency(records, options.concurrency ?? DEFAULT_INVALIDATION_CONCURRENCY, async (record) => {
+      try {
+        const result = await this.invalidateRecord(record.userId, record.customerUserId);
+        if (result) summary.invalidated++;
+        else summary.gone++;
+      } catch (error) {
+        summary.failed.push({ ...record, error: this.asError(error) });
+      }
+      options.onProgress?.({ done: ++done, total: records.length });
+    });
+    return summary;
+  }
+
+  /** Invalidates one stored customer user; `undefined` when PerformChat no longer knows it (record dropped). */
+  private async invalidateRecord(userId: string, customerUserId: string): Promise<PerformChatInvalidation | undefined> {
+    try {
+      return await this.invalidate(customerUserId, userId);
+    } catch (error) {
+      if (!isPerformChatError(error, PerformChatErrorCode.CUSTOMER_USER_NOT_FOUND)) throw error;
+      await this.store.remove(userId, customerUserId).catch(() => undefined);
+      return undefined;
+    }
+  }
+
+  private async invalidate(customerUserId: string, userId?: string): Promise<PerformChatInvalidation> {
+    const result = await this.client.postJson(
+      INVALIDATE_TOKEN_PATH,
+      { keyId: this.options.keyId, keySecret: this.options.keySecret, customerUserId },
+      { operation: 'invalidateTokens', customerUserId },
+      (json) => parseInvalidationResponse(json, customerUserId),
+    );
+    await this.runHook('onTokensInvalidated', { ...result, ...(userId !== undefined ? { userId } : {}) });
+    return result;
+  }
+
+  private agentContext(requested: unknown): PerformChatCallContext {
+    if (requested == null && this.options.defaultAgentId === undefined) {
       throw new PerformChatError(PerformChatErrorCode.INVALID_ARGUMENT, Messages.noAgent(), { field: 'agentId' });
     }
+    const agentSource = requested == null ? 'defaultAgentId' : 'agentId';
     const agentId = assertIdentifier('agentId', requested ?? this.options.defaultAgentId);
     if (this.options.allowedAgentIds && !this.options.allowedAgentIds.has(agentId)) {
       throw new PerformChatError(PerformChatErrorCode.AGENT_NOT_ALLOWED, Messages.agentNotAllowed(agentId), {
         field: 'agentId',
       });
     }
-    return agentId;
+    return { operation: 'generateToken', agentId, agentSource };
+  }
+
+  /** Saves the customer user; a store failure is logged, never thrown: the token is valid. */
+  private async remember(token: PerformChatToken): Promise<void> {
+    const { customerUser } = token;
+    try {
+      await this.store.save({
+        externalId: customerUser.externalId,
+        agentId: customerUser.agentId,
+        customerUserId: customerUser.id,
+        companyId: customerUser.companyId,
+        updatedAt: new Date(),
+      });
+    } catch (error) {
+      this.logger.error(Messages.storeSaveFailed(customerUser.externalId, this.describe(error)));
+    }
+  }
+
+  private async runHook<K extends 'onTokenIssued' | 'onTokensInvalidated'>(
+    hook: K,
+    event: Parameters<NonNullable<ResolvedPerformChatOptions[K]>>[0],
+  ): Promise<void> {
+    const handler = this.options[hook] as ((event: unknown) => unknown) | undefined;
+    if (!handler) return;
+    try {
+      await handler(event);
+    } catch (error) {
+      this.logger.error(Messages.hookFailed(hook, this.describe(error)));
+    }
+  }
+
+  private describe(error: unknown): string {
+    return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  }
+
+  private asError(error: unknown): PerformChatError | Error {
+    return error instanceof Error ? error : new Error(String(error));
   }
 }

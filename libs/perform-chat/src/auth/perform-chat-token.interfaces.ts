@@ -51,3 +51,35 @@ export interface PerformChatInvalidation {
   /** The customer user's token version after the increment; older tokens are now rejected. */
   newTokenVersion: number;
 }
+
+/** Options of {@link PerformChatAuthService.invalidateUsers}. */
+export interface InvalidateUsersOptions {
+  /** Invalidations in flight at once. @default 4 */
+  concurrency?: number;
+}
+
+/** One user's outcome in {@link PerformChatAuthService.invalidateUsers}. */
+export interface UserInvalidationResult {
+  userId: string;
+  invalidations: PerformChatInvalidation[];
+  /** Set when this user's revocation failed (retrying is safe). */
+  error?: Error;
+}
+
+/** Options of {@link PerformChatAuthService.invalidateAllKnownUsers}. */
+export interface InvalidateAllOptions {
+  /** Invalidations in flight at once. @default 4 */
+  concurrency?: number;
+  /** Called after each customer user is handled. */
+  onProgress?: (progress: { done: number; total: number }) => void;
+}
+
+/** Outcome of {@link PerformChatAuthService.invalidateAllKnownUsers}. */
+export interface InvalidateAllSummary {
+  /** Customer users found in the store. */
+  total: number;
+  invalidated: number;
+  /** Customer users PerformChat no longer knows (dropped from the store). */
+  gone: number;
+  failed: { userId: string; customerUserId: string; error: Error }[];
+}

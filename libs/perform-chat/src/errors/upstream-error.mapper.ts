@@ -57,8 +57,8 @@ export function mapUpstreamAnswer(
   if (status === 400 && context.operation === 'generateToken' && AGENT_MESSAGE.test(upstreamMessage ?? '')) {
     return new PerformChatError(
       PerformChatErrorCode.AGENT_NOT_FOUND,
-      Messages.agentNotFound(context.agentId ?? '?', upstreamMessage),
-      { ...details, field: 'agentId' },
+      Messages.agentNotFound(context.agentId ?? '?', upstreamMessage, context.agentSource),
+      { ...details, field: context.agentSource ?? 'agentId' },
     );
   }
   if (

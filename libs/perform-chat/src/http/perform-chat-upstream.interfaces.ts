@@ -6,6 +6,8 @@ export interface PerformChatCallContext {
   operation: PerformChatOperation;
   /** The agent asked for (token generation), named in `AGENT_NOT_FOUND` messages. */
   agentId?: string;
+  /** Where `agentId` came from: the caller, or the `defaultAgentId` option (a configuration problem). */
+  agentSource?: 'agentId' | 'defaultAgentId';
   /** The customer user (invalidation), named in `CUSTOMER_USER_NOT_FOUND` messages. */
   customerUserId?: string;
 }

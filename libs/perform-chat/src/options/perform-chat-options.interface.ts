@@ -1,3 +1,4 @@
+import type { PerformChatTokenIssuedEvent, PerformChatTokensInvalidatedEvent } from '../auth/perform-chat-events.interfaces';
 import type { PerformChatUserIdResolver } from '../auth/resolve-user-id';
 import type {
   PerformChatRateLimitModuleOptions,
@@ -6,6 +7,7 @@ import type {
   ResolvedUpstreamBudget,
 } from '../rate-limit/perform-chat-rate-limit.interfaces';
 import type { PerformChatHealthOptions } from '../health/perform-chat-health.interfaces';
+import type { PerformChatCustomerUserStoreOption } from '../customer-users/customer-user-store.options';
 
 /**
  * Options of `PerformChatModule.forRoot()` / `forRootAsync()`.
@@ -73,11 +75,38 @@ export interface PerformChatModuleOptions {
    * @default { timeoutMs: 1000, cacheTtlMs: 5000 }
    */
   health?: PerformChatHealthOptions;
+  /**
+   * Where the customer-user ids needed for invalidation are kept: `'memory'` (bounded LRU,
+   * 100,000 records), `{ maxRecords }`, `{ redis, keyPrefix?, ttlSeconds? }`, or your own
+   * `PerformChatCustomerUserStore` instance (build it in `useFactory` with your injected services).
+   * @default 'memory'
+   */
+  customerUserStore?: PerformChatCustomerUserStoreOption;
+  /**
+   * Audit hook called (and awaited) after every token issued. Errors it throws are logged and
+   * never fail the request. Never receives the token or the secret.
+   */
+  onTokenIssued?: (event: PerformChatTokenIssuedEvent) => void | Promise<void>;
+  /** Audit hook called (and awaited) after every successful invalidation. Errors are logged, never thrown. */
+  onTokensInvalidated?: (event: PerformChatTokensInvalidatedEvent) => void | Promise<void>;
 }
 
 /** Options after validation, with every default applied. Internal. */
 export interface ResolvedPerformChatOptions
-  extends Required<Omit<PerformChatModuleOptions, 'defaultAgentId' | 'allowedAgentIds' | 'maxExpiresIn' | 'rateLimit' | 'upstreamBudget'>> {
+  extends Required<
+    Omit<
+      PerformChatModuleOptions,
+      | 'defaultAgentId'
+      | 'allowedAgentIds'
+      | 'maxExpiresIn'
+      | 'onTokenIssued'
+      | 'onTokensInvalidated'
+      | 'rateLimit'
+      | 'upstreamBudget'
+    >
+  > {
+  onTokenIssued?: PerformChatModuleOptions['onTokenIssued'];
+  onTokensInvalidated?: PerformChatModuleOptions['onTokensInvalidated'];
   defaultAgentId?: string;
   allowedAgentIds?: ReadonlySet<string>;
   maxExpiresIn?: string;

@@ -18,6 +18,7 @@ import {
 } from 'class-validator';
 import { parseExpiresIn } from '../auth/expires-in';
 import { defaultResolveUserId } from '../auth/resolve-user-id';
+import { checkCustomerUserStoreOption } from '../customer-users/customer-user-store.factory';
 import { EXPIRES_IN_FORMAT, Messages } from '../perform-chat.messages';
 import {
   checkRateLimitOption,
@@ -69,16 +70,19 @@ function IsCredential(envName: string): PropertyDecorator {
   );
 }
 
-/** The `health` option, validated like the rest (messages name the nested field). */
+/**
+ * The `health` option, validated like the rest (messages name the nested field). Decorators
+ * run bottom-up, so with stopAtFirstError the type check (IsInt) sits last to report first.
+ */
 class PerformChatHealthOptionsSchema {
   @IsOptional()
-  @IsInt({ message: 'health.timeoutMs must be a whole number of milliseconds' })
   @IsPositive({ message: 'health.timeoutMs must be a positive number of milliseconds' })
+  @IsInt({ message: 'health.timeoutMs must be a whole number of milliseconds' })
   timeoutMs?: number;
 
   @IsOptional()
-  @IsInt({ message: 'health.cacheTtlMs must be a whole number of milliseconds' })
   @Min(0, { message: 'health.cacheTtlMs must be 0 or more milliseconds' })
+  @IsInt({ message: 'health.cacheTtlMs must be a whole number of milliseconds' })
   cacheTtlMs?: number;
 }
 
@@ -183,9 +187,10 @@ export function resolvePerformChatOptions(raw: PerformChatModuleOptions): Resolv
   ) {
     problems.push('defaultAgentId must be one of allowedAgentIds');
   }
-  if (raw.resolveUserId !== undefined && typeof raw.resolveUserId !== 'function') {
-    problems.push('resolveUserId must be a function (request) => string | undefined');
+  for (const hook of ['resolveUserId', 'onTokenIssued', 'onTokensInvalidated'] as const) {
+    if (raw[hook] !== undefined && typeof raw[hook] !== 'function') problems.push(`${hook} must be a function`);
   }
+  problems.push(...checkCustomerUserStoreOption(raw.customerUserStore));
   problems.push(...checkRateLimitOption(raw.rateLimit), ...checkUpstreamBudgetOption(raw.upstreamBudget, raw.rateLimit));
   if (problems.length > 0) throw new PerformChatOptionsError(problems);
 
@@ -204,6 +209,9 @@ export function resolvePerformChatOptions(raw: PerformChatModuleOptions): Resolv
       timeoutMs: raw.health?.timeoutMs ?? DEFAULT_HEALTH_TIMEOUT_MS,
       cacheTtlMs: raw.health?.cacheTtlMs ?? DEFAULT_HEALTH_CACHE_TTL_MS,
     },
+    customerUserStore: raw.customerUserStore ?? 'memory',
+    onTokenIssued: raw.onTokenIssued,
+    onTokensInvalidated: raw.onTokensInvalidated,
     rateLimit: resolveRateLimitOption(raw.rateLimit),
     upstreamBudget: resolveUpstreamBudgetOption(raw.upstreamBudget),
   };

@@ -53,10 +53,12 @@ export class PerformChatRedisConnections implements OnApplicationShutdown {
       throw new Error('A Redis store needs the ioredis package: npm install ioredis');
     }
     const client = new RedisClass(url, {
-      // Fail commands fast while Redis is down so callers can fall back instead of queueing.
-      enableOfflineQueue: false,
+      // Commands sent while connecting wait for the connection (the first requests after boot
+      // work); during an outage a command fails after one reconnection attempt instead of
+      // queueing for ever. The rate limiter does not wait at all: it checks readiness first.
+      enableOfflineQueue: true,
       maxRetriesPerRequest: 1,
-      lazyConnect: false,
+      connectTimeout: 2_000,
     });
     // Without a listener ioredis prints every reconnection failure; callers log outages once.
     client.on('error', () => undefined);

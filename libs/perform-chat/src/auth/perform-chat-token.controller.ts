@@ -1,0 +1,130 @@
+import {
+  Body,
+  Controller,
+  Get,
+  Header,
+  HttpCode,
+  Inject,
+  Post,
+  Query,
+  Req,
+  Type,
+  UnauthorizedException,
+  UnsupportedMediaTypeException,
+  UseFilters,
+  ValidationPipe,
+} from '@nestjs/common';
+import { PerformChatExceptionFilter } from '../errors/perform-chat-exception.filter';
+import { ResolvedPerformChatOptions } from '../options/perform-chat-options.interface';
+import { PERFORM_CHAT_OPTIONS } from '../perform-chat.constants';
+import { Messages } from '../perform-chat.messages';
+import { PlainObjectPipe } from './dto/plain-object.pipe';
+import { TokenRequestDto } from './dto/token-request.dto';
+import { PerformChatAuthService } from './perform-chat-auth.service';
+import { readUserId } from './resolve-user-id';
+
+/** What the browser gets: enough for the widget, nothing internal (no customer-user, company or key ids). */
+export interface PerformChatTokenResponse {
+  token: string;
+  /** ISO 8601. */
+  expiresAt: string;
+  /** Seconds until `expiresAt`. */
+  expiresIn: number;
+  agent: { id: string; name: string };
+}
+
+export interface PerformChatRevokeResponse {
+  /** Customer users whose tokens were invalidated. */
+  revoked: number;
+}
+
+/** Strict validation of the token input whatever the app's global pipes are: unknown fields are refused. */
+const TOKEN_INPUT_PIPES = [
+  new PlainObjectPipe(),
+  new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    forbidUnknownValues: true,
+    stopAtFirstError: true,
+    validationError: { target: false, value: false },
+  }),
+];
+
+type RequestLike = { headers: Record<string, string | string[] | undefined> };
+
+const JSON_CONTENT_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
+
+/**
+ * The token routes for the logged-in user, under the path of the `controller` extra
+ * (default `chat`): `GET|POST /chat/token` and `POST /chat/token/revoke`.
+ * Your authentication guard runs first; the user id comes only from `resolveUserId(req)`.
+ */
+@UseFilters(PerformChatExceptionFilter)
+export class PerformChatTokenController {
+  constructor(
+    private readonly auth: PerformChatAuthService,
+    @Inject(PERFORM_CHAT_OPTIONS) private readonly options: ResolvedPerformChatOptions,
+  ) {}
+
+  /** The docs' widget and React snippets call `fetch('/api/chat/token')`: a GET. */
+  @Get('token')
+  @Header('Cache-Control', 'no-store')
+  @Header('Pragma', 'no-cache')
+  getToken(@Req() request: RequestLike, @Query(...TOKEN_INPUT_PIPES) query: TokenRequestDto): Promise<PerformChatTokenResponse> {
+    return this.issue(request, query);
+  }
+
+  /** The docs' Express example registers a POST. */
+  @Post('token')
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  @Header('Pragma', 'no-cache')
+  postToken(@Req() request: RequestLike, @Body(...TOKEN_INPUT_PIPES) body: TokenRequestDto): Promise<PerformChatTokenResponse> {
+    this.assertJsonBody(request);
+    return this.issue(request, body);
+  }
+
+  /** Logout everywhere: invalidates every token of the current user. */
+  @Post('token/revoke')
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  async revoke(@Req() request: RequestLike): Promise<PerformChatRevokeResponse> {
+    this.assertJsonBody(request);
+    const invalidations = await this.auth.invalidateUserTokens(this.requireUser(request));
+    return { revoked: invalidations.length };
+  }
+
+  private async issue(request: RequestLike, input: TokenRequestDto): Promise<PerformChatTokenResponse> {
+    const userId = this.requireUser(request);
+    const token = await this.auth.generateToken({ userId, agentId: input.agentId, expiresIn: input.expiresIn });
+    return {
+      token: token.token,
+      expiresAt: token.expiresAt.toISOString(),
+      expiresIn: token.expiresInSeconds,
+      agent: { id: token.agent.id, name: token.agent.name },
+    };
+  }
+
+  private requireUser(request: RequestLike): string {
+    const userId = readUserId(request, this.options.resolveUserId);
+    if (userId === undefined) throw new UnauthorizedException(Messages.noUser());
+    return userId;
+  }
+
+  /** A body in another format (form, text) is refused rather than silently ignored. */
+  private assertJsonBody(request: RequestLike): void {
+    const { headers } = request;
+    const hasBody = Number(headers['content-length'] ?? 0) > 0 || headers['transfer-encoding'] !== undefined;
+    const type = headers['content-type'];
+    if (hasBody && !(typeof type === 'string' && JSON_CONTENT_TYPE.test(type))) {
+      throw new UnsupportedMediaTypeException(Messages.notJson());
+    }
+  }
+}
+
+/** The token controller served under `path` (the `controller.path` extra). */
+export function createPerformChatTokenController(path: string): Type<PerformChatTokenController> {
+  @Controller(path)
+  class PerformChatTokenRoutes extends PerformChatTokenController {}
+  return PerformChatTokenRoutes;
+}

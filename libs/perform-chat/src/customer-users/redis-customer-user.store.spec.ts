@@ -1,0 +1,85 @@
+import { TEST_REDIS_URL, deleteRedisPrefix, uniqueRedisPrefix } from '@test/utils/redis';
+import { Redis } from 'ioredis';
+import { PerformChatCustomerUserRecord } from './perform-chat-customer-user.store';
+import { RedisCustomerUserStore } from './redis-customer-user.store';
+
+const record = (externalId: string, customerUserId: string): PerformChatCustomerUserRecord => ({
+  externalId,
+  customerUserId,
+  agentId: 'agent_a',
+  companyId: 'company_1',
+  updatedAt: new Date('2026-11-28T12:00:00.000Z'),
+});
+
+describe('RedisCustomerUserStore against a real Redis', () => {
+  let redis: Redis;
+  let prefix: string;
+  let store: RedisCustomerUserStore;
+
+  beforeAll(() => {
+    redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
+  });
+  beforeEach(() => {
+    prefix = uniqueRedisPrefix('customer-users');
+    store = new RedisCustomerUserStore(redis, { keyPrefix: prefix });
+  });
+  afterEach(() => deleteRedisPrefix(redis, prefix));
+  afterAll(() => redis.quit());
+
+  it('saves, lists, updates and removes, with dates intact', async () => {
+    await store.save(record('alice', 'cu_1'));
+    await store.save(record('alice', 'cu_2'));
+    await store.save({ ...record('alice', 'cu_1'), agentId: 'agent_b' });
+
+    const listed = await store.listByExternalId('alice');
+    expect(listed.sort((a, b) => a.customerUserId.localeCompare(b.customerUserId))).toEqual([
+      { ...record('alice', 'cu_1'), agentId: 'agent_b' },
+      record('alice', 'cu_2'),
+    ]);
+    expect(listed[0].updatedAt).toBeInstanceOf(Date);
+
+    await store.remove('alice', 'cu_2');
+    expect(await store.listByExternalId('alice')).toHaveLength(1);
+    await store.remove('alice');
+    expect(await store.listByExternalId('alice')).toEqual([]);
+    expect(await redis.exists(`${prefix}alice`)).toBe(0);
+  });
+
+  it('iterates every record under its prefix only, across SCAN pages', async () => {
+    const other = new RedisCustomerUserStore(redis, { keyPrefix: `${prefix}other:` });
+    for (let i = 0; i < 1200; i++) await store.save(record(`user-${i}`, `cu_${i}`));
+    await other.save(record('elsewhere', 'cu_x'));
+
+    const seen: string[] = [];
+    for await (const item of store.iterate()) seen.push(item.customerUserId);
+    // `${prefix}other:` keys also start with prefix; the store owns its whole prefix.
+    expect(new Set(seen).size).toBe(1201);
+    const onlyOther: string[] = [];
+    for await (const item of other.iterate()) onlyOther.push(item.customerUserId);
+    expect(onlyOther).toEqual(['cu_x']);
+  });
+
+  it('escapes glob characters in the prefix', async () => {
+    const starry = new RedisCustomerUserStore(redis, { keyPrefix: `${prefix}[a]*?:` });
+    const plain = new RedisCustomerUserStore(redis, { keyPrefix: `${prefix}a:` });
+    await starry.save(record('u', 'cu_star'));
+    await plain.save(record('u', 'cu_plain'));
+    const seen: string[] = [];
+    for await (const item of starry.iterate()) seen.push(item.customerUserId);
+    expect(seen).toEqual(['cu_star']);
+  });
+
+  it('sets and refreshes a TTL when configured', async () => {
+    const expiring = new RedisCustomerUserStore(redis, { keyPrefix: prefix, ttlSeconds: 120 });
+    await expiring.save(record('alice', 'cu_1'));
+    const ttl = await redis.ttl(`${prefix}alice`);
+    expect(ttl).toBeGreaterThan(100);
+    expect(ttl).toBeLessThanOrEqual(120);
+  });
+
+  it('skips values it did not write instead of failing', async () => {
+    await store.save(record('alice', 'cu_1'));
+    await redis.hset(`${prefix}alice`, 'garbage', '{not json');
+    expect(await store.listByExternalId('alice')).toEqual([record('alice', 'cu_1')]);
+  });
+});

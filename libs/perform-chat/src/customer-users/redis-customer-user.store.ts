@@ -1,0 +1,77 @@
+import type { Redis } from 'ioredis';
+import { PerformChatCustomerUserRecord, PerformChatCustomerUserStore } from './perform-chat-customer-user.store';
+
+export const DEFAULT_REDIS_CUSTOMER_USER_PREFIX = 'performchat:customer-users:';
+
+export interface RedisCustomerUserStoreOptions {
+  /** Prefix of every key. @default 'performchat:customer-users:' */
+  keyPrefix?: string;
+  /** Forget a user's records this many seconds after its last token (refreshed on every save). Unset: keep forever. */
+  ttlSeconds?: number;
+}
+
+/** Characters SCAN's MATCH treats specially; escaped so a prefix matches only itself. */
+const GLOB_CHARACTERS = /[*?[\]\\]/g;
+
+/**
+ * Customer users in Redis, shared by every instance: one hash per user,
+ * `<prefix><externalId>` → `{ <customerUserId>: <JSON record> }`. One round trip per save.
+ * The connection is yours or the module's; this store never closes it.
+ */
+export class RedisCustomerUserStore implements PerformChatCustomerUserStore {
+  readonly keyPrefix: string;
+  private readonly ttlSeconds?: number;
+
+  constructor(
+    private readonly redis: Redis,
+    options: RedisCustomerUserStoreOptions = {},
+  ) {
+    this.keyPrefix = options.keyPrefix ?? DEFAULT_REDIS_CUSTOMER_USER_PREFIX;
+    this.ttlSeconds = options.ttlSeconds;
+  }
+
+  async save(record: PerformChatCustomerUserRecord): Promise<void> {
+    const key = this.keyPrefix + record.externalId;
+    const value = JSON.stringify({ ...record, updatedAt: record.updatedAt.toISOString() });
+    const pipeline = this.redis.multi().hset(key, record.customerUserId, value);
+    if (this.ttlSeconds) pipeline.expire(key, this.ttlSeconds);
+    const results = await pipeline.exec();
+    const failure = results?.find(([error]) => error);
+    if (failure) throw failure[0];
+  }
+
+  async listByExternalId(externalId: string): Promise<PerformChatCustomerUserRecord[]> {
+    return this.parseAll(await this.redis.hgetall(this.keyPrefix + externalId));
+  }
+
+  async remove(externalId: string, customerUserId?: string): Promise<void> {
+    const key = this.keyPrefix + externalId;
+    if (customerUserId === undefined) await this.redis.del(key);
+    else await this.redis.hdel(key, customerUserId);
+  }
+
+  async *iterate(): AsyncIterable<PerformChatCustomerUserRecord> {
+    const match = `${this.keyPrefix.replace(GLOB_CHARACTERS, '\\$&')}*`;
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', match, 'COUNT', 500);
+      cursor = next;
+      for (const key of keys) {
+        for (const record of this.parseAll(await this.redis.hgetall(key))) yield record;
+      }
+    } while (cursor !== '0');
+  }
+
+  private parseAll(hash: Record<string, string>): PerformChatCustomerUserRecord[] {
+    const records: PerformChatCustomerUserRecord[] = [];
+    for (const value of Object.values(hash)) {
+      try {
+        const parsed = JSON.parse(value) as PerformChatCustomerUserRecord & { updatedAt: string };
+        records.push({ ...parsed, updatedAt: new Date(parsed.updatedAt) });
+      } catch {
+        // A value this store did not write: skip it rather than fail a revocation.
+      }
+    }
+    return records;
+  }
+}

@@ -1,0 +1,145 @@
+import { INestApplication } from '@nestjs/common';
+import { CapturedLogs, captureLogs } from '@test/utils';
+import { PLATFORMS, emulatorConfig, startDemoApp } from '@test/utils/demo-harness';
+import {
+  EMULATOR_COUNTER_KEYS,
+  EMULATOR_DEMO_KEY,
+  PerformChatEmulator,
+  startPerformChatEmulator,
+} from 'nestjs-performchat/emulator';
+import request from 'supertest';
+
+const USER = 'x-demo-user';
+
+describe.each(PLATFORMS)('token route through the demo app on %s', (platform) => {
+  let emulator: PerformChatEmulator;
+  let app: INestApplication;
+  let logs: CapturedLogs;
+  const http = () => request(app.getHttpServer());
+  const tokenCalls = () => emulator.state.counter(EMULATOR_COUNTER_KEYS.token).attempts;
+
+  beforeAll(async () => {
+    emulator = await startPerformChatEmulator();
+    app = await startDemoApp(
+      platform,
+      emulatorConfig(emulator, {
+        PERFORMCHAT_ALLOWED_AGENT_IDS: 'agent_support,agent_retired',
+        PERFORMCHAT_MAX_EXPIRES_IN: '2h',
+      }),
+    );
+  });
+  afterAll(async () => {
+    await app.close();
+    await emulator.close();
+  });
+  beforeEach(() => {
+    emulator.reset();
+    logs = captureLogs();
+  });
+  afterEach(() => logs.restore());
+
+  it.each(['get', 'post'] as const)('%s /api/chat/token issues a valid token for the logged-in user', async (method) => {
+    const call = method === 'get' ? http().get('/api/chat/token') : http().post('/api/chat/token').send({});
+    const response = await call.set(USER, 'alice').expect(200);
+
+    expect(response.body).toEqual({
+      token: expect.stringMatching(/^ey[\w-]+\.[\w-]+\.[\w-]+$/),
+      expiresAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      expiresIn: expect.any(Number),
+      agent: { id: 'agent_support', name: 'Customer Support Agent' },
+    });
+    expect(response.body.expiresIn).toBeGreaterThan(3590);
+    expect(response.body.expiresIn).toBeLessThanOrEqual(3600);
+    expect(response.headers['cache-control']).toBe('no-store');
+    expect(response.headers.pragma).toBe('no-cache');
+    expect(response.headers['content-type']).toMatch(/^application\/json/);
+
+    const verdict = emulator.verify(response.body.token);
+    expect(verdict).toMatchObject({ valid: true, payload: { agentId: 'agent_support' } });
+    const customerUser = emulator.state.findCustomerUser(EMULATOR_DEMO_KEY.companyId, 'alice');
+    expect(customerUser).toBeDefined();
+    // Nothing internal reaches the browser.
+    for (const secretish of [customerUser!.id, EMULATOR_DEMO_KEY.companyId, EMULATOR_DEMO_KEY.keyId, EMULATOR_DEMO_KEY.keySecret]) {
+      expect(JSON.stringify(response.body).replace(response.body.token, '')).not.toContain(secretish);
+    }
+  });
+
+  it('takes agentId and expiresIn from the query of a GET and the body of a POST', async () => {
+    const get = await http().get('/api/chat/token?expiresIn=15m').set(USER, 'bob').expect(200);
+    expect(get.body.expiresIn).toBeLessThanOrEqual(900);
+    const post = await http().post('/api/chat/token').set(USER, 'bob').send({ expiresIn: '30m' }).expect(200);
+    expect(post.body.expiresIn).toBeGreaterThan(900);
+    expect(post.body.expiresIn).toBeLessThanOrEqual(1800);
+  });
+
+  it.each([
+    ['anonymous GET', () => http().get('/api/chat/token'), 401, /authentication guard must run before .* resolveUserId/],
+    ['anonymous POST', () => http().post('/api/chat/token').send({}), 401, /resolveUserId/],
+    ['anonymous revoke', () => http().post('/api/chat/token/revoke'), 401, /resolveUserId/],
+    ['userId in the body', () => http().post('/api/chat/token').set(USER, 'eve').send({ userId: 'alice' }), 400, /userId must not be sent/],
+    ['userId in the query', () => http().get('/api/chat/token?userId=alice').set(USER, 'eve'), 400, /userId must not be sent/],
+    ['an unknown field', () => http().post('/api/chat/token').set(USER, 'eve').send({ agent: 'x' }), 400, /property agent should not exist/],
+    ['a disallowed agent', () => http().get('/api/chat/token?agentId=agent_sales').set(USER, 'eve'), 403, /not in the allowedAgentIds/],
+    ['expiresIn over the cap', () => http().get('/api/chat/token?expiresIn=3h').set(USER, 'eve'), 400, /maximum of "2h" \(maxExpiresIn\)/],
+    ['a malformed expiresIn', () => http().get('/api/chat/token?expiresIn=1.5h').set(USER, 'eve'), 400, /expiresIn must be a positive whole number/],
+  ])('refuses %s before calling PerformChat', async (_name, call, status, message) => {
+    const response = await call().expect(status);
+    expect([response.body.message].flat().join(' ')).toMatch(message);
+    expect(response.body.statusCode).toBe(status);
+    expect(tokenCalls()).toBe(0);
+  });
+
+  it('answers 400 AGENT_NOT_FOUND when the caller chose an agent PerformChat does not know', async () => {
+    const response = await http().get('/api/chat/token?agentId=agent_retired').set(USER, 'eve').expect(400);
+    expect(response.body).toEqual({
+      statusCode: 400,
+      message: expect.stringContaining('"agent_retired"'),
+      error: 'Bad Request',
+      code: 'AGENT_NOT_FOUND',
+    });
+  });
+
+  it('revokes every token of the current user, and later tokens are valid', async () => {
+    const first = await http().get('/api/chat/token').set(USER, 'carol').expect(200);
+    const second = await http().post('/api/chat/token').set(USER, 'carol').send({}).expect(200);
+
+    const revoke = await http().post('/api/chat/token/revoke').set(USER, 'carol').expect(200);
+    expect(revoke.body).toEqual({ revoked: 1 });
+    expect(revoke.headers['cache-control']).toBe('no-store');
+    expect(emulator.verify(first.body.token)).toEqual({ valid: false, reason: 'token_version' });
+    expect(emulator.verify(second.body.token)).toEqual({ valid: false, reason: 'token_version' });
+
+    const fresh = await http().get('/api/chat/token').set(USER, 'carol').expect(200);
+    expect(emulator.verify(fresh.body.token)).toMatchObject({ valid: true });
+  });
+
+  it('answers { revoked: 0 } for a user with nothing stored', async () => {
+    await http().post('/api/chat/token/revoke').set(USER, 'nobody-yet').expect(200, { revoked: 0 });
+  });
+
+  describe('when PerformChat fails, the browser gets a status that does not lie', () => {
+    it.each([
+      ['401 (our key is wrong)', { status: 401, body: { statusCode: 401, message: 'Invalid API credentials', error: 'Unauthorized' } }, 502, 'INVALID_CREDENTIALS', undefined],
+      ['429 with Retry-After', { status: 429, retryAfter: 7 }, 429, 'RATE_LIMITED', '7'],
+      ['503 with Retry-After', { status: 503, retryAfter: 3 }, 503, 'UPSTREAM_ERROR', '3'],
+      ['500', { status: 500 }, 503, 'UPSTREAM_ERROR', '5'],
+      ['a dropped connection', { kind: 'drop' }, 503, 'UNREACHABLE', '5'],
+      ['an HTML page with 200', { kind: 'html' }, 502, 'INVALID_RESPONSE', undefined],
+      ['a 200 without token', { kind: 'no-token' }, 502, 'INVALID_RESPONSE', undefined],
+    ] as const)('%s', async (_name, fault, status, code, retryAfter) => {
+      emulator.addFault({ path: EMULATOR_COUNTER_KEYS.token.split(' ')[1], times: -1, ...fault });
+      const response = await http().get('/api/chat/token').set(USER, 'dave').expect(status);
+      expect(response.body).toEqual({ statusCode: status, message: expect.any(String), error: expect.any(String), code });
+      expect(response.headers['retry-after']).toBe(retryAfter);
+      expect(response.headers['cache-control']).toBe('no-store');
+      expect(JSON.stringify(response.body) + logs.text()).not.toContain(EMULATOR_DEMO_KEY.keySecret);
+    });
+
+    it('does not leak why our key was refused to the browser, but logs it', async () => {
+      emulator.addFault({ path: '/rest/v1/auth/token', status: 401, body: { statusCode: 401, message: 'Expired API key' } });
+      const response = await http().get('/api/chat/token').set(USER, 'dave').expect(502);
+      expect(response.body.message).not.toMatch(/Expired|pk_demo/);
+      expect(logs.text()).toMatch(/INVALID_CREDENTIALS.*pk_demo_performchat.*Expired API key/);
+    });
+  });
+});
