@@ -45,7 +45,8 @@ export class PerformChatRedisHealthIndicator {
   }
 
   /**
-   * Up with `{ clients, latencyMs }` when every client answers PING within `timeoutMs`; down
+   * Up with `{ clients, latencyMs }` when every client answers PING within `timeoutMs` (just
+   * `{ clients: 0 }` when no store uses Redis: nothing to be unready about); down
    * with `{ clients, message, failures: [{ client, reason, message }] }` otherwise. Never
    * throws for a Redis outage.
    * @throws Error when @nestjs/terminus is not installed, or timeoutMs is not a positive whole number
@@ -57,6 +58,7 @@ export class PerformChatRedisHealthIndicator {
     const session = this.terminus.healthIndicatorService.check(key);
     const { timeoutMs } = resolveHealthCheckOptions({ timeoutMs: options.timeoutMs }, this.options.health);
     const clients = this.connections.all();
+    if (clients.length === 0) return session.up({ clients: 0 });
     const startedAt = performance.now();
     const results = await Promise.all(clients.map((client) => this.ping(client, timeoutMs)));
     const latencyMs = Math.round(performance.now() - startedAt);

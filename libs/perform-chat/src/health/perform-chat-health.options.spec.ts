@@ -1,0 +1,49 @@
+import { PerformChatModuleOptions } from '../options/perform-chat-options.interface';
+import { resolvePerformChatOptions } from '../options/perform-chat-options.validation';
+import { performChatConfig } from '../options/perform-chat.config';
+import { resolveHealthCheckOptions } from './perform-chat-health.options';
+
+const BASE: PerformChatModuleOptions = { keyId: 'pk_opts', keySecret: 'sk_opts_SECRET_a1' };
+
+describe('the health option', () => {
+  it.each([
+    ['defaults', undefined, { timeoutMs: 1000, cacheTtlMs: 5000 }],
+    ['an empty object', {}, { timeoutMs: 1000, cacheTtlMs: 5000 }],
+    ['timeoutMs only', { timeoutMs: 250 }, { timeoutMs: 250, cacheTtlMs: 5000 }],
+    ['cacheTtlMs 0 (no reuse)', { cacheTtlMs: 0 }, { timeoutMs: 1000, cacheTtlMs: 0 }],
+    ['both', { timeoutMs: 300, cacheTtlMs: 10_000 }, { timeoutMs: 300, cacheTtlMs: 10_000 }],
+  ])('resolves %s', (_name, health, expected) => {
+    expect(resolvePerformChatOptions({ ...BASE, health }).health).toEqual(expected);
+  });
+
+  it.each([
+    ['timeoutMs 0', { timeoutMs: 0 }, 'health.timeoutMs must be a positive number of milliseconds'],
+    ['timeoutMs 1.5', { timeoutMs: 1.5 }, 'health.timeoutMs must be a whole number of milliseconds'],
+    ['timeoutMs as text', { timeoutMs: '1000' }, 'health.timeoutMs must be a whole number of milliseconds'],
+    ['cacheTtlMs -1', { cacheTtlMs: -1 }, 'health.cacheTtlMs must be 0 or more milliseconds'],
+    ['cacheTtlMs NaN (unreadable env)', { cacheTtlMs: Number.NaN }, 'health.cacheTtlMs must be a whole number of milliseconds'],
+    ['a number instead of an object', 5, 'health must be an object { timeoutMs?, cacheTtlMs? }'],
+  ])('refuses %s at boot, naming the field', (_name, health, message) => {
+    expect(() => resolvePerformChatOptions({ ...BASE, health } as unknown as PerformChatModuleOptions)).toThrow(message);
+  });
+
+  it('reads PERFORMCHAT_HEALTH_TIMEOUT_MS and PERFORMCHAT_HEALTH_CACHE_TTL_MS', () => {
+    const env = { PERFORMCHAT_KEY_ID: 'pk', PERFORMCHAT_KEY_SECRET: 'sk' };
+    expect(performChatConfig({ ...env, PERFORMCHAT_HEALTH_TIMEOUT_MS: '300', PERFORMCHAT_HEALTH_CACHE_TTL_MS: '0' }).health).toEqual({
+      timeoutMs: 300,
+      cacheTtlMs: 0,
+    });
+    expect(performChatConfig({ ...env, PERFORMCHAT_HEALTH_CACHE_TTL_MS: '2000' }).health).toEqual({ cacheTtlMs: 2000 });
+    expect(performChatConfig(env)).not.toHaveProperty('health');
+    expect(() => resolvePerformChatOptions(performChatConfig({ ...env, PERFORMCHAT_HEALTH_TIMEOUT_MS: '1s' }))).toThrow(
+      /health\.timeoutMs/,
+    );
+  });
+
+  it('per-call options override the resolved ones and are checked', () => {
+    const defaults = { timeoutMs: 1000, cacheTtlMs: 5000 };
+    expect(resolveHealthCheckOptions({}, defaults)).toEqual(defaults);
+    expect(resolveHealthCheckOptions({ cacheTtlMs: 0 }, defaults)).toEqual({ timeoutMs: 1000, cacheTtlMs: 0 });
+    expect(() => resolveHealthCheckOptions({ timeoutMs: -5 }, defaults)).toThrow(TypeError);
+  });
+});
