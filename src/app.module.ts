@@ -22,6 +22,8 @@ export class AppModule {
           validate: (env) => validateDemoEnv({ ...env, ...overrides }),
         }),
         PerformChatModule.forRootAsync({
+          // Global, so feature modules (HealthModule) can inject the PerformChat services and indicators.
+          isGlobal: true,
           inject: [ConfigService],
           useFactory: (config: ConfigService) => performChatConfig(config),
         }),
