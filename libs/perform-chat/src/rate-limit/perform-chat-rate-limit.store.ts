@@ -9,6 +9,23 @@ import { ResolvedRateLimit, ResolvedRateLimitStore } from './perform-chat-rate-l
 import { PerformChatLimiter } from './perform-chat-limiter';
 import { InsuranceLimiter, RedisOutageMonitor } from './redis-outage.monitor';
 
+/** How long the boot waits for the Redis store to be ready, in milliseconds. */
+export const REDIS_READY_TIMEOUT_MS = 3_000;
+
+/** Resolves when the client is ready, or after `timeoutMs` (never rejects). */
+function whenReady(client: Redis, timeoutMs: number): Promise<void> {
+  if (client.status === 'ready') return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      client.off('ready', done);
+      resolve();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    client.once('ready', done);
+  });
+}
+
 /** What a limiter counts: a name (one key segment) and its limit. */
 export interface PerformChatLimiterSpec extends ResolvedRateLimit {
   name: string;
@@ -37,9 +54,14 @@ export class PerformChatRateLimitStore implements OnModuleInit {
     this.store = options.rateLimit.store;
   }
 
-  /** Opens (or takes) the Redis connection at boot, so it is registered for health checks and shutdown. */
-  onModuleInit(): void {
-    if (this.store.kind === 'redis') this.redis();
+  /**
+   * Opens (or takes) the Redis connection at boot, so it is registered for health checks and
+   * shutdown, and waits up to {@link REDIS_READY_TIMEOUT_MS} for it to be ready: until then every
+   * count would go to the per-instance insurance limiter. A Redis that is down at boot does not
+   * stop the app; the limits count in memory until it answers.
+   */
+  async onModuleInit(): Promise<void> {
+    if (this.store.kind === 'redis') await whenReady(this.redis(), REDIS_READY_TIMEOUT_MS);
   }
 
   /** `'memory'` or `'redis'`. */

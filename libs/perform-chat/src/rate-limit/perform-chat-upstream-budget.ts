@@ -36,11 +36,13 @@ const UNLIMITED: PerformChatUpstreamPermit = { settle: async () => undefined };
  * A refusal is a `PerformChatError` `RATE_LIMITED` with `retryAfterMs`, thrown before any
  * network call (no `status`: PerformChat never saw it).
  *
- * Bursts with a bad key: until this instance has seen one call succeed (and again after any
- * 401), each call reserves its auth-failure point before it is sent and gets it back unless
- * PerformChat answers 401, so concurrent calls cannot send more failing calls than the budget.
- * Once a call has succeeded, calls are only checked against the count, so bursts with a working
- * key are never held back by reservations.
+ * Bursts with a bad key: until this instance has seen an answer other than a 401 (at boot, and
+ * again after any 401), calls go to PerformChat one at a time as probes; the others wait for the
+ * probe's outcome. A probe also reserves its auth-failure point in the shared count before it
+ * is sent and gets it back unless PerformChat answers 401. So a wrong secret never costs more
+ * than `authFailuresPer5Minutes` 401s, even with many instances and a burst of requests. Once an
+ * answer other than 401 has come back, calls run concurrently and are only checked against the
+ * count; if the key is revoked then, the calls already in flight can still add 401s.
  */
 @Injectable()
 export class PerformChatUpstreamBudget {
@@ -49,8 +51,10 @@ export class PerformChatUpstreamBudget {
   private readonly tokens?: PerformChatLimiter;
   private readonly authFailures?: PerformChatLimiter;
   private readonly key: string;
-  /** A call succeeded on this instance since the last 401. */
+  /** PerformChat answered something other than 401 since this instance's last 401 (or boot). */
   private proven = false;
+  /** Settles when the probe in flight ends; unset when there is none. */
+  private probe?: Promise<void>;
   /** Until when the current refusal periods have been logged (one line per period). */
   private readonly loggedUntil = { tokens: 0, auth: 0 };
 
@@ -84,18 +88,36 @@ export class PerformChatUpstreamBudget {
     const { budget, tokens, authFailures } = this;
     if (!budget || !tokens || !authFailures) return UNLIMITED;
 
-    const reserved = !this.proven;
-    const auth = reserved ? await authFailures.consume(this.key) : await authFailures.get(this.key);
-    if (!auth.allowed) throw this.refuse('auth', auth, budget);
+    while (!this.proven && this.probe) await this.probe;
+    let endProbe: (() => void) | undefined;
+    if (!this.proven) this.probe = new Promise<void>((resolve) => (endProbe = resolve));
+    const finish = () => {
+      if (!endProbe) return;
+      this.probe = undefined;
+      endProbe();
+    };
 
-    if (operation === 'generateToken') {
-      const spent = await tokens.consume(this.key);
-      if (!spent.allowed) {
-        if (reserved) await authFailures.reward(this.key);
-        throw this.refuse('tokens', spent, budget);
+    try {
+      const reserved = endProbe !== undefined;
+      const auth = reserved ? await authFailures.consume(this.key) : await authFailures.get(this.key);
+      if (!auth.allowed) throw this.refuse('auth', auth, budget);
+      if (operation === 'generateToken') {
+        const spent = await tokens.consume(this.key);
+        if (!spent.allowed) {
+          if (reserved) await authFailures.reward(this.key);
+          throw this.refuse('tokens', spent, budget);
+        }
       }
+      return {
+        settle: async (error?: unknown) => {
+          await this.settle(reserved, authFailures, budget, error);
+          finish();
+        },
+      };
+    } catch (refusal) {
+      finish();
+      throw refusal;
     }
-    return { settle: (error?: unknown) => this.settle(reserved, authFailures, budget, error) };
   }
 
   private async settle(
@@ -111,8 +133,8 @@ export class PerformChatUpstreamBudget {
         if (count.consumed >= budget.authFailuresPerWindow) this.logOnce('auth', count, budget);
         return;
       }
+      this.proven = true;
       if (reserved) await authFailures.reward(this.key);
-      if (error === undefined) this.proven = true;
     } catch {
       // The budget never fails a call that already happened.
     }

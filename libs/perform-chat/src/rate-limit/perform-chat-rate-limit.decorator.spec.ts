@@ -1,0 +1,51 @@
+import { Reflector } from '@nestjs/core';
+import { PERFORM_CHAT_RATE_LIMIT_METADATA, PERFORM_CHAT_SKIP_RATE_LIMIT_METADATA } from './perform-chat-rate-limit.constants';
+import { PerformChatRateLimit, SkipPerformChatRateLimit } from './perform-chat-rate-limit.decorator';
+
+describe('@PerformChatRateLimit / @SkipPerformChatRateLimit', () => {
+  const reflector = new Reflector();
+
+  it('store their options on the handler or the class', () => {
+    @PerformChatRateLimit({ points: 2, duration: 30 })
+    class Limited {
+      @PerformChatRateLimit({ points: 5, duration: 0.5, blockDuration: 2, keyPrefix: 'send-message' })
+      send() {}
+
+      @SkipPerformChatRateLimit()
+      health() {}
+    }
+    expect(reflector.get(PERFORM_CHAT_RATE_LIMIT_METADATA, Limited)).toEqual({ points: 2, duration: 30 });
+    expect(reflector.get(PERFORM_CHAT_RATE_LIMIT_METADATA, Limited.prototype.send)).toEqual({
+      points: 5,
+      duration: 0.5,
+      blockDuration: 2,
+      keyPrefix: 'send-message',
+    });
+    expect(reflector.get(PERFORM_CHAT_SKIP_RATE_LIMIT_METADATA, Limited.prototype.health)).toBe(true);
+  });
+
+  it('fail when the class loads, naming every bad field', () => {
+    expect(() => PerformChatRateLimit({ points: 0, duration: 0 })).toThrow(
+      'Invalid @PerformChatRateLimit options: PerformChatRateLimit.points must be a positive integer; PerformChatRateLimit.duration must be a positive number of seconds',
+    );
+    expect(() => PerformChatRateLimit({ points: 1, duration: 1, keyPrefix: 'has:colon' })).toThrow(
+      'PerformChatRateLimit.keyPrefix may only contain letters, digits, ".", "_" and "-" (1 to 100 characters)',
+    );
+    expect(() => PerformChatRateLimit({ points: 1, duration: 1, blockDuration: -1 })).toThrow(
+      'PerformChatRateLimit.blockDuration must be a number of seconds >= 0',
+    );
+    expect(() => PerformChatRateLimit(undefined as never)).toThrow(
+      'Invalid @PerformChatRateLimit options: the options must be an object { points, duration, blockDuration?, keyPrefix? }',
+    );
+  });
+
+  it('copies the options, so later changes to the object do not change the limit', () => {
+    const options = { points: 3, duration: 10 };
+    class Copied {
+      @PerformChatRateLimit(options)
+      route() {}
+    }
+    options.points = 100;
+    expect(reflector.get(PERFORM_CHAT_RATE_LIMIT_METADATA, Copied.prototype.route)).toEqual({ points: 3, duration: 10 });
+  });
+});

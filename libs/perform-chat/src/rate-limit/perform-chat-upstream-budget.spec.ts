@@ -1,0 +1,105 @@
+import { captureLogs, CapturedLogs } from '@test/utils';
+import { PerformChatError } from '../errors/perform-chat.error';
+import { PerformChatErrorCode } from '../errors/perform-chat-error-code';
+import { PerformChatModuleOptions } from '../options/perform-chat-options.interface';
+import { resolvePerformChatOptions } from '../options/perform-chat-options.validation';
+import { PerformChatRedisConnections } from '../redis/perform-chat-redis.connections';
+import { PerformChatRateLimitStore } from './perform-chat-rate-limit.store';
+import { PerformChatUpstreamBudget } from './perform-chat-upstream-budget';
+
+const unauthorized = () =>
+  new PerformChatError(PerformChatErrorCode.INVALID_CREDENTIALS, 'PerformChat rejected API key', { status: 401 });
+const serverError = () => new PerformChatError(PerformChatErrorCode.UPSTREAM_ERROR, 'PerformChat failed', { status: 500 });
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+function budgetFor(options: Partial<PerformChatModuleOptions>) {
+  const resolved = resolvePerformChatOptions({ keyId: 'pk_budget', keySecret: 'sk', ...options });
+  const store = new PerformChatRateLimitStore(resolved, new PerformChatRedisConnections());
+  return { budget: new PerformChatUpstreamBudget(resolved, store), store };
+}
+
+describe('PerformChatUpstreamBudget', () => {
+  let logs: CapturedLogs;
+  beforeEach(() => (logs = captureLogs()));
+  afterEach(() => logs.restore());
+
+  it('spends one token point per generation, none per invalidation, and refuses locally when spent', async () => {
+    const { budget } = budgetFor({ upstreamBudget: { tokensPerMinute: 2, tokenWindowSeconds: 30 } });
+    await (await budget.beforeCall('generateToken')).settle();
+    await (await budget.beforeCall('generateToken')).settle();
+    for (let i = 0; i < 5; i++) await (await budget.beforeCall('invalidateTokens')).settle();
+
+    const refusal = budget.beforeCall('generateToken');
+    await expect(refusal).rejects.toMatchObject({
+      name: 'PerformChatError',
+      code: PerformChatErrorCode.RATE_LIMITED,
+      message:
+        'Refused locally without calling PerformChat: the upstream budget of 2 token generations per 30 s (upstreamBudget.tokensPerMinute) is spent; retry after 30 s',
+    });
+    const error = (await refusal.catch((e: unknown) => e)) as PerformChatError;
+    expect(error.status).toBeUndefined();
+    expect(error.retryAfterMs).toBeGreaterThan(29_000);
+    expect(error.retryAfterMs).toBeLessThanOrEqual(30_000);
+    await expect(budget.beforeCall('generateToken')).rejects.toMatchObject({ code: PerformChatErrorCode.RATE_LIMITED });
+    expect(logs.lines.filter((line) => line.includes('token generations per 30 s'))).toHaveLength(1);
+  });
+
+  it('counts 401s and, once authFailuresPer5Minutes is reached, refuses every call until the window ends', async () => {
+    const { budget } = budgetFor({ upstreamBudget: { authFailuresPer5Minutes: 3, authFailureWindowSeconds: 0.2 } });
+    for (let i = 0; i < 3; i++) await (await budget.beforeCall('generateToken')).settle(unauthorized());
+
+    for (const operation of ['generateToken', 'invalidateTokens'] as const) {
+      await expect(budget.beforeCall(operation)).rejects.toMatchObject({
+        code: PerformChatErrorCode.RATE_LIMITED,
+        message:
+          "Refused locally without calling PerformChat: PerformChat rejected the API key 3 times within 0.2 s (upstreamBudget.authFailuresPer5Minutes), so calls pause for 1 s to keep the key from PerformChat's lockout after 10 failed authentications per 5 minutes; check keyId and keySecret",
+      });
+    }
+    expect(logs.lines.filter((line) => line.startsWith('warn') && line.includes('rejected the API key 3 times'))).toHaveLength(1);
+
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    await expect(budget.beforeCall('invalidateTokens')).resolves.toEqual({ settle: expect.any(Function) });
+  });
+
+  it('sends one probe at a time until PerformChat answers something other than 401, then lets calls run together', async () => {
+    const { budget, store } = budgetFor({});
+    const failures = store.limiter({ name: 'upstream-budget.auth-failures', points: 10, duration: 300, blockDuration: 0 });
+
+    const probe = await budget.beforeCall('generateToken');
+    expect((await failures.get('pk_budget')).consumed).toBe(1); // reserved while in flight
+    let secondStarted = false;
+    const second = budget.beforeCall('generateToken').then((permit) => {
+      secondStarted = true;
+      return permit;
+    });
+    await tick();
+    expect(secondStarted).toBe(false); // waits for the probe
+
+    await probe.settle(unauthorized());
+    const secondPermit = await second; // the next probe
+    expect((await failures.get('pk_budget')).consumed).toBe(2); // the 401 kept, the new reservation
+    await secondPermit.settle(serverError()); // not a 401: the reservation comes back and the gate opens
+    expect((await failures.get('pk_budget')).consumed).toBe(1);
+
+    const together = await Promise.all(Array.from({ length: 20 }, () => budget.beforeCall('generateToken')));
+    expect(together).toHaveLength(20);
+    expect((await failures.get('pk_budget')).consumed).toBe(1); // checked, not reserved
+    await Promise.all(together.map((permit) => permit.settle()));
+  });
+
+  it('frees the probe slot when the probe is refused locally', async () => {
+    const { budget } = budgetFor({ upstreamBudget: { tokensPerMinute: 1 } });
+    await (await budget.beforeCall('generateToken')).settle(unauthorized());
+    await expect(budget.beforeCall('generateToken')).rejects.toMatchObject({ code: PerformChatErrorCode.RATE_LIMITED });
+    // An invalidation still gets through (the refused probe did not keep the gate closed).
+    await expect(budget.beforeCall('invalidateTokens')).resolves.toEqual({ settle: expect.any(Function) });
+  });
+
+  it('does nothing with upstreamBudget: false', async () => {
+    const { budget } = budgetFor({ upstreamBudget: false });
+    const permits = await Promise.all(Array.from({ length: 50 }, () => budget.beforeCall('generateToken')));
+    for (const permit of permits) await permit.settle(unauthorized());
+    await expect(budget.beforeCall('invalidateTokens')).resolves.toEqual({ settle: expect.any(Function) });
+    expect(logs.lines).toEqual([]);
+  });
+});

@@ -1,0 +1,216 @@
+import { Test, TestingModule } from '@nestjs/testing';
+import { captureLogs, CapturedLogs } from '@test/utils';
+import { Redis } from 'ioredis';
+import {
+  PerformChatAuthService,
+  PerformChatError,
+  PerformChatErrorCode,
+  PerformChatModule,
+  PerformChatModuleOptions,
+} from 'nestjs-performchat';
+import {
+  EMULATOR_COUNTER_KEYS,
+  EMULATOR_DEMO_AGENT_ID,
+  EMULATOR_DEMO_KEY,
+  PerformChatEmulator,
+  PerformChatEmulatorOptions,
+  startPerformChatEmulator,
+} from 'nestjs-performchat/emulator';
+import { TEST_REDIS_URL, deleteRedisPrefix, uniqueRedisPrefix } from './utils/redis';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const LOCAL_REFUSAL = 'Refused locally without calling PerformChat';
+
+/** The real PerformChatAuthService, through PerformChatModule.forRoot, against the emulator. */
+async function createAuthService(emulator: PerformChatEmulator, options: Partial<PerformChatModuleOptions>) {
+  const ref: TestingModule = await Test.createTestingModule({
+    imports: [
+      PerformChatModule.forRoot({
+        keyId: EMULATOR_DEMO_KEY.keyId,
+        keySecret: EMULATOR_DEMO_KEY.keySecret,
+        baseUrl: emulator.url,
+        defaultAgentId: EMULATOR_DEMO_AGENT_ID,
+        ...options,
+      }),
+    ],
+  }).compile();
+  await ref.init();
+  return { ref, auth: ref.get(PerformChatAuthService) };
+}
+
+/** Settles every promise and sorts the outcomes by error code (`'ok'` for successes). */
+async function outcomes(calls: Promise<unknown>[]): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const result of await Promise.allSettled(calls)) {
+    const code = result.status === 'fulfilled' ? 'ok' : (result.reason as PerformChatError).code;
+    counts[code] = (counts[code] ?? 0) + 1;
+  }
+  return counts;
+}
+
+describe('upstream budget (key-wide, in front of PerformChat)', () => {
+  let emulator: PerformChatEmulator;
+  let refs: TestingModule[];
+  let logs: CapturedLogs;
+  const tokenCalls = () => emulator.state.counter(EMULATOR_COUNTER_KEYS.token);
+  const invalidateCalls = () => emulator.state.counter(EMULATOR_COUNTER_KEYS.invalidateToken);
+
+  async function start(emulatorOptions: PerformChatEmulatorOptions, options: Partial<PerformChatModuleOptions>) {
+    emulator = await startPerformChatEmulator(emulatorOptions);
+    const { ref, auth } = await createAuthService(emulator, options);
+    refs.push(ref);
+    return auth;
+  }
+
+  beforeEach(() => {
+    refs = [];
+    logs = captureLogs();
+  });
+  afterEach(async () => {
+    logs.restore();
+    for (const ref of refs) await ref.close();
+    await emulator?.close();
+  });
+
+  it('refuses the 6th token generation of a 5-per-window budget locally: PerformChat never sees it', async () => {
+    const auth = await start({}, { upstreamBudget: { tokensPerMinute: 5, tokenWindowSeconds: 0.4 } });
+    for (let i = 0; i < 5; i++) await auth.generateToken({ userId: `budget-${i}` });
+    expect(tokenCalls().attempts).toBe(5);
+
+    const refused = auth.generateToken({ userId: 'budget-6' });
+    await expect(refused).rejects.toBeInstanceOf(PerformChatError);
+    const error = (await refused.catch((e: unknown) => e)) as PerformChatError;
+    expect(error.code).toBe(PerformChatErrorCode.RATE_LIMITED);
+    expect(error.message).toContain(LOCAL_REFUSAL);
+    expect(error.message).toContain('5 token generations per 0.4 s');
+    expect(error.status).toBeUndefined(); // PerformChat never answered
+    expect(error.retryAfterMs).toBeGreaterThan(0);
+    expect(error.retryAfterMs).toBeLessThanOrEqual(400);
+    expect(tokenCalls().attempts).toBe(5);
+
+    await expect(auth.generateToken({ userId: 'budget-0' })).rejects.toMatchObject({ code: PerformChatErrorCode.RATE_LIMITED });
+    expect(tokenCalls().attempts).toBe(5);
+
+    // Invalidation does not need token-generation points.
+    const customerUserId = emulator.snapshot().customerUsers[0].id;
+    await expect(auth.invalidateTokens(customerUserId)).resolves.toMatchObject({ customerUserId });
+    expect(invalidateCalls().attempts).toBe(1);
+
+    // One warning for the refusal period, not one per refused call.
+    expect(logs.lines.filter((line) => line.startsWith('warn') && line.includes('token generations per'))).toHaveLength(1);
+
+    await sleep(450);
+    await expect(auth.generateToken({ userId: 'budget-7' })).resolves.toMatchObject({ token: expect.any(String) });
+    expect(tokenCalls().attempts).toBe(6);
+  });
+
+  it('lets exactly the budget through when many generations run at once', async () => {
+    const auth = await start({}, { upstreamBudget: { tokensPerMinute: 5, tokenWindowSeconds: 60 } });
+    const counts = await outcomes(Array.from({ length: 20 }, (_, i) => auth.generateToken({ userId: `burst-${i}` })));
+    expect(counts).toEqual({ ok: 5, RATE_LIMITED: 15 });
+    expect(tokenCalls().attempts).toBe(5);
+  });
+
+  it('after 10 upstream 401s stops calling PerformChat (tokens and invalidation) until the window ends', async () => {
+    // The emulator's own failed-auth window matches ours, so the key is never locked there.
+    const auth = await start(
+      { rateLimits: { failedAuth: { points: 10, windowMs: 500 } } },
+      { keySecret: 'sk_wrong_secret', upstreamBudget: { authFailureWindowSeconds: 0.5 } },
+    );
+    for (let i = 0; i < 10; i++) {
+      await expect(auth.generateToken({ userId: `bad-${i}` })).rejects.toMatchObject({
+        code: PerformChatErrorCode.INVALID_CREDENTIALS,
+        status: 401,
+      });
+    }
+    expect(tokenCalls()).toMatchObject({ attempts: 10, failures: { '401': 10 } });
+
+    const refused = auth.generateToken({ userId: 'bad-11' });
+    await expect(refused).rejects.toMatchObject({ code: PerformChatErrorCode.RATE_LIMITED, status: undefined });
+    const error = (await refused.catch((e: unknown) => e)) as PerformChatError;
+    expect(error.message).toContain(LOCAL_REFUSAL);
+    expect(error.message).toContain("PerformChat's lockout after 10 failed authentications per 5 minutes");
+    expect(error.retryAfterMs).toBeGreaterThan(0);
+    expect(error.retryAfterMs).toBeLessThanOrEqual(500);
+    await expect(auth.invalidateTokens('cm_someone')).rejects.toMatchObject({ code: PerformChatErrorCode.RATE_LIMITED });
+    expect(tokenCalls().attempts).toBe(10);
+    expect(invalidateCalls().attempts).toBe(0);
+    expect(tokenCalls().failures['429']).toBeUndefined(); // the emulator never had to refuse the key
+    expect(logs.lines.filter((line) => line.startsWith('warn') && line.includes('rejected the API key 10 times'))).toHaveLength(1);
+
+    await sleep(550);
+    await expect(auth.generateToken({ userId: 'bad-12' })).rejects.toMatchObject({
+      code: PerformChatErrorCode.INVALID_CREDENTIALS,
+    });
+    expect(tokenCalls()).toMatchObject({ attempts: 11, failures: { '401': 11 } });
+  });
+
+  it('never sends more failing calls than the budget when a bad key meets a burst', async () => {
+    const auth = await start({ rateLimits: { failedAuth: false } }, { keySecret: 'sk_wrong_secret' });
+    const counts = await outcomes(Array.from({ length: 30 }, (_, i) => auth.generateToken({ userId: `storm-${i}` })));
+    expect(counts).toEqual({ INVALID_CREDENTIALS: 10, RATE_LIMITED: 20 });
+    expect(tokenCalls().attempts).toBe(10);
+  });
+
+  it('never refuses a burst right after boot with a working key: calls wait for the first answer, then run together', async () => {
+    const auth = await start({}, {});
+    const counts = await outcomes(Array.from({ length: 30 }, (_, i) => auth.generateToken({ userId: `busy-${i}` })));
+    expect(counts).toEqual({ ok: 30 });
+    expect(tokenCalls().attempts).toBe(30);
+    const later = await outcomes(Array.from({ length: 30 }, (_, i) => auth.generateToken({ userId: `later-${i}` })));
+    expect(later).toEqual({ ok: 30 });
+  });
+
+  it('upstreamBudget: false lets every call through to PerformChat (which then answers 429 itself)', async () => {
+    const auth = await start({ rateLimits: { tokenGenerations: { points: 3, windowMs: 60_000 } } }, { upstreamBudget: false });
+    const counts = await outcomes(Array.from({ length: 5 }, (_, i) => auth.generateToken({ userId: `free-${i}` })));
+    expect(counts).toEqual({ ok: 3, RATE_LIMITED: 2 });
+    expect(tokenCalls()).toMatchObject({ attempts: 5, failures: { '429': 2 } });
+  });
+
+  describe('shared across instances through the Redis store', () => {
+    let redis: Redis;
+    let prefix: string;
+    beforeEach(() => {
+      redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
+      prefix = uniqueRedisPrefix('upstream-budget').replace(/:$/, '');
+    });
+    afterEach(async () => {
+      await deleteRedisPrefix(redis, prefix);
+      await redis.quit();
+    });
+
+    it('two instances together send at most the budget', async () => {
+      const options: Partial<PerformChatModuleOptions> = {
+        rateLimit: { store: { redis: TEST_REDIS_URL, keyPrefix: prefix } },
+        upstreamBudget: { tokensPerMinute: 5 },
+      };
+      const one = await start({}, options);
+      const { ref, auth: two } = await createAuthService(emulator, options);
+      refs.push(ref);
+
+      const counts = await outcomes(
+        Array.from({ length: 12 }, (_, i) => (i % 2 === 0 ? one : two).generateToken({ userId: `pair-${i}` })),
+      );
+      expect(counts).toEqual({ ok: 5, RATE_LIMITED: 7 });
+      expect(tokenCalls().attempts).toBe(5);
+      expect(await redis.get(`${prefix}:upstream-budget.tokens:${EMULATOR_DEMO_KEY.keyId}`)).toBe('12');
+    });
+
+    it('two instances with a wrong secret together send exactly authFailuresPer5Minutes failing calls', async () => {
+      const options: Partial<PerformChatModuleOptions> = {
+        keySecret: 'sk_wrong_secret',
+        rateLimit: { store: { redis: TEST_REDIS_URL, keyPrefix: prefix } },
+      };
+      const one = await start({ rateLimits: { failedAuth: false } }, options);
+      const { ref, auth: two } = await createAuthService(emulator, options);
+      refs.push(ref);
+
+      const counts = await outcomes(
+        Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? one : two).generateToken({ userId: `storm-${i}` })),
+      );
+      expect(counts).toEqual({ INVALID_CREDENTIALS: 10, RATE_LIMITED: 30 });
+      expect(tokenCalls()).toMatchObject({ attempts: 10, failures: { '401': 10 } });
+    });
+  });
+});
