@@ -6,6 +6,10 @@ import { DemoAuthGuard } from './auth/demo-auth.guard';
 import { validateDemoEnv } from './config/demo-env.validation';
 import { HealthModule } from './health/health.module';
 
+function definedOnly(values: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Record<string, string>;
+}
+
 @Module({})
 export class AppModule {
   /**
@@ -19,7 +23,13 @@ export class AppModule {
         ConfigModule.forRoot({
           isGlobal: true,
           cache: true,
-          validate: (env) => validateDemoEnv({ ...env, ...overrides }),
+          // Overrides are validated with the environment but kept out of process.env (ConfigModule
+          // copies what `validate` returns there); `load` makes them win in ConfigService.get.
+          validate: (env) => {
+            validateDemoEnv({ ...env, ...overrides });
+            return env;
+          },
+          load: [() => definedOnly(overrides)],
         }),
         PerformChatModule.forRootAsync({
           // Global, so feature modules (HealthModule) can inject the PerformChat services and indicators.

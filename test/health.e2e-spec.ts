@@ -54,7 +54,13 @@ describe.each(PLATFORMS)('health routes of the demo app on %s', (platform) => {
   });
 
   it('/health/ready is 200 with terminus shape while PerformChat answers, after one unauthenticated HEAD', async () => {
-    const up = { status: 'up', statusCode: 404, latencyMs: expect.any(Number), endpoint: `${emulator.url}${PERFORMCHAT_TOKEN_PATH}` };
+    const up = {
+      status: 'up',
+      statusCode: 404,
+      latencyMs: expect.any(Number),
+      endpoint: `${emulator.url}${PERFORMCHAT_TOKEN_PATH}`,
+      circuitBreaker: { state: 'closed', failureThreshold: 5 },
+    };
 
     await expect(get('/health/ready', 200)).resolves.toEqual({ status: 'ok', info: { performchat: up }, error: {}, details: { performchat: up } });
     await expect(get('/health/live', 200)).resolves.toEqual(LIVE);
@@ -70,6 +76,7 @@ describe.each(PLATFORMS)('health routes of the demo app on %s', (platform) => {
       message: 'connection refused',
       latencyMs: expect.any(Number),
       endpoint: `http://127.0.0.1:${port}${PERFORMCHAT_TOKEN_PATH}`,
+      circuitBreaker: { state: 'closed', failureThreshold: 5 },
     };
 
     await expect(get('/health/ready', 503)).resolves.toEqual({ status: 'error', info: {}, error: { performchat: down }, details: { performchat: down } });

@@ -93,7 +93,7 @@ describe('customer-user storage and invalidation flows against the emulator', ()
   it('fails a revocation when PerformChat fails, so the caller can retry', async () => {
     const { auth } = await serviceWith();
     await auth.generateToken({ userId: 'alice' });
-    emulator.addFault({ path: '/rest/v1/auth/invalidate-token', status: 500 });
+    emulator.addFault({ path: '/rest/v1/auth/invalidate-token', status: 500, times: -1 });
     await expect(auth.invalidateUserTokens('alice')).rejects.toMatchObject({ code: 'UPSTREAM_ERROR' });
   });
 
@@ -131,7 +131,8 @@ describe('customer-user storage and invalidation flows against the emulator', ()
   it('collects failures of an app-wide revoke instead of stopping', async () => {
     const { auth } = await serviceWith();
     for (const userId of ['a', 'b', 'c']) await auth.generateToken({ userId });
-    emulator.addFault({ path: '/rest/v1/auth/invalidate-token', status: 503, times: 1 });
+    // The first call fails on all of its attempts (one try and two retries).
+    emulator.addFault({ path: '/rest/v1/auth/invalidate-token', status: 503, times: 3 });
     const summary = await auth.invalidateAllKnownUsers({ concurrency: 1 });
     expect(summary.total).toBe(3);
     expect(summary.invalidated).toBe(2);

@@ -99,3 +99,16 @@ export type {
   PerformChatUpstreamBudgetOptions,
   ResolvedRateLimit,
 } from './rate-limit/perform-chat-rate-limit.interfaces';
+export type {
+  PerformChatRetryOptions,
+  PerformChatCircuitBreakerOptions,
+  PerformChatCircuitBreakerState,
+} from './http/perform-chat-resilience.interfaces';
+export {
+  DEFAULT_RETRIES,
+  DEFAULT_RETRY_BASE_DELAY_MS,
+  DEFAULT_RETRY_MAX_DELAY_MS,
+  DEFAULT_DEADLINE_MS,
+  DEFAULT_BREAKER_FAILURE_THRESHOLD,
+  DEFAULT_BREAKER_COOLDOWN_MS,
+} from './options/perform-chat-options.defaults';

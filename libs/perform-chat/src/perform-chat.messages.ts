@@ -59,6 +59,11 @@ export const Messages = {
   timeout: (ms: number) => `PerformChat did not answer within ${ms} ms (timeout of ${ms} ms exceeded)`,
   unreachable: (origin: string, reason: string) => `PerformChat at ${origin} is unreachable: ${reason}`,
   invalidResponse: (reason: string) => `PerformChat sent an invalid response: ${reason}`,
+  circuitOpened: (failures: number, cooldownMs: number) =>
+    `PerformChat failed ${failures} calls in a row: circuit breaker open, calls fail fast for ${cooldownMs} ms, then one trial call decides`,
+  circuitClosed: () => 'PerformChat answers again: circuit breaker closed',
+  circuitOpen: (retryAfterMs: number) =>
+    `PerformChat is failing repeatedly, so calls fail fast for now (circuit breaker open); next trial call in ${Math.ceil(retryAfterMs / 1000)} s`,
 
   // Health indicators (never a credential: the probe sends none).
   healthTimeout: (ms: number) => `timeout of ${ms} ms exceeded`,

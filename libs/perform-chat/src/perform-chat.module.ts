@@ -5,6 +5,8 @@ import { PerformChatHealthIndicator } from './health/perform-chat-health.indicat
 import { PERFORM_CHAT_HEALTH_PROVIDERS } from './health/perform-chat-health.providers';
 import { PerformChatRedisHealthIndicator } from './health/perform-chat-redis-health.indicator';
 import { PerformChatHttpClient } from './http/perform-chat-http.client';
+import { PerformChatResilience } from './http/perform-chat-resilience';
+import { PERFORM_CHAT_HEALTH_DETAILS } from './health/perform-chat-health.constants';
 import { PerformChatModuleOptions, ResolvedPerformChatOptions } from './options/perform-chat-options.interface';
 import { resolvePerformChatOptions } from './options/perform-chat-options.validation';
 import { PERFORM_CHAT_OPTIONS } from './perform-chat.constants';
@@ -32,6 +34,9 @@ import { PerformChatUpstreamBudget } from './rate-limit/perform-chat-upstream-bu
       useFactory: (options: PerformChatModuleOptions) => resolvePerformChatOptions(options),
       inject: [PERFORM_CHAT_MODULE_OPTIONS],
     },
+    PerformChatResilience,
+    // The health indicator shows the circuit breaker's state.
+    { provide: PERFORM_CHAT_HEALTH_DETAILS, useExisting: PerformChatResilience },
     PerformChatHttpClient,
     PerformChatRedisConnections,
     {

@@ -34,6 +34,9 @@ describe('PerformChatAuthService against a loopback PerformChat', () => {
           baseUrl: upstream.url,
           defaultAgentId: 'agent_abc',
           timeoutMs: TIMEOUT_MS,
+          // One attempt per call here: retries and the breaker have their own spec.
+          retry: false,
+          circuitBreaker: false,
           ...overrides,
         }),
       ],

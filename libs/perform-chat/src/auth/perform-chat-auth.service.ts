@@ -3,6 +3,7 @@ import { PerformChatCustomerUserStore } from '../customer-users/perform-chat-cus
 import { PerformChatError, isPerformChatError } from '../errors/perform-chat.error';
 import { PerformChatErrorCode } from '../errors/perform-chat-error-code';
 import { PerformChatHttpClient } from '../http/perform-chat-http.client';
+import { PerformChatCircuitBreakerState } from '../http/perform-chat-resilience.interfaces';
 import { PerformChatCallContext } from '../http/perform-chat-upstream.interfaces';
 import { ResolvedPerformChatOptions } from '../options/perform-chat-options.interface';
 import { INVALIDATE_TOKEN_PATH, LOGGER_CONTEXT, PERFORM_CHAT_OPTIONS, TOKEN_PATH } from '../perform-chat.constants';
@@ -135,6 +136,15 @@ export class PerformChatAuthService {
       options.onProgress?.({ done: ++done, total: records.length });
     });
     return summary;
+  }
+
+  /**
+   * The circuit breaker in front of PerformChat: `closed` (calls go through), `open` (calls
+   * fail fast with `UPSTREAM_UNAVAILABLE`; `retryAfterMs` until a trial call), `half-open`, or
+   * `disabled`.
+   */
+  circuitBreakerState(): PerformChatCircuitBreakerState {
+    return this.client.circuitBreakerState();
   }
 
   /** Invalidates one stored customer user; `undefined` when PerformChat no longer knows it (record dropped). */

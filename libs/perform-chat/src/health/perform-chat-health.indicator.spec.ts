@@ -1,15 +1,16 @@
-import { Global, Module } from '@nestjs/common';
 import { Test, TestingModule } from '@nestjs/testing';
 import { CapturedLogs, LoopbackHandler, LoopbackServer, captureLogs, closedPort, startLoopbackServer } from '@test/utils';
 import { PerformChatHealthOptions } from './perform-chat-health.interfaces';
 import { PerformChatModule } from '../perform-chat.module';
-import { PERFORM_CHAT_HEALTH_DETAILS } from './perform-chat-health.constants';
+import { PerformChatAuthService } from '../auth/perform-chat-auth.service';
 import { PerformChatHealthIndicator } from './perform-chat-health.indicator';
 
 const KEY_ID = 'pk_health_spec_KEYID_31c5';
 const SECRET = 'sk_health_spec_S3CR3T_77aa';
 const TIMEOUT_MS = 200;
 const TOKEN_PATH = '/rest/v1/auth/token';
+/** The circuit breaker's state, merged into every result (the probe itself never moves it). */
+const CLOSED = { state: 'closed', failureThreshold: 5 };
 
 const answer =
   (status: number, delayMs = 0): LoopbackHandler =>
@@ -65,7 +66,13 @@ describe('PerformChatHealthIndicator against loopback servers', () => {
       const result = await indicator.isHealthy('performchat');
 
       expect(result).toEqual({
-        performchat: { status: 'up', statusCode: status, latencyMs: expect.any(Number), endpoint: `${upstream.url}${TOKEN_PATH}` },
+        performchat: {
+          status: 'up',
+          statusCode: status,
+          latencyMs: expect.any(Number),
+          endpoint: `${upstream.url}${TOKEN_PATH}`,
+          circuitBreaker: CLOSED,
+        },
       });
       expect(result.performchat.latencyMs).toBeGreaterThanOrEqual(delayMs > 0 ? delayMs - 5 : 0);
       expect(result.performchat.latencyMs).toBeLessThan(delayMs + 500);
@@ -150,6 +157,7 @@ describe('PerformChatHealthIndicator against loopback servers', () => {
           message: expect.stringMatching(row.message),
           latencyMs: expect.any(Number),
           endpoint: `${baseUrl}${TOKEN_PATH}`,
+          circuitBreaker: CLOSED,
           ...(row.statusCode === undefined ? {} : { statusCode: row.statusCode }),
         },
       });
@@ -259,25 +267,38 @@ describe('PerformChatHealthIndicator against loopback servers', () => {
     });
   });
 
-  describe('live details hook (circuit breaker state)', () => {
-    it('merges the provider details into every result, read fresh even when the probe is cached', async () => {
-      let state = 'closed';
-      @Global()
-      @Module({
-        providers: [{ provide: PERFORM_CHAT_HEALTH_DETAILS, useValue: { healthDetails: () => ({ circuitBreaker: state }) } }],
-        exports: [PERFORM_CHAT_HEALTH_DETAILS],
-      })
-      class BreakerStateModule {}
-      upstream.handle(answer(404));
-      const indicator = await indicatorFor(upstream.url, {}, [BreakerStateModule]);
+  describe('circuit breaker state in the details', () => {
+    it('is read fresh on every call, even when the probe result is cached', async () => {
+      // HEAD probes get 404 (up); token calls get 503 and open the breaker after one failed call.
+      upstream.handle((req, res) => answer(req.method === 'HEAD' ? 404 : 503)(req, res, ''));
+      const ref = await Test.createTestingModule({
+        imports: [
+          PerformChatModule.forRoot({
+            keyId: KEY_ID,
+            keySecret: SECRET,
+            baseUrl: upstream.url,
+            defaultAgentId: 'agent_abc',
+            retry: false,
+            circuitBreaker: { failureThreshold: 1, cooldownMs: 60_000 },
+          }),
+        ],
+      }).compile();
+      refs.push(ref);
+      const indicator = ref.get(PerformChatHealthIndicator);
 
       const first = await indicator.isHealthy();
-      state = 'open';
+      await expect(ref.get(PerformChatAuthService).generateToken({ userId: 'u' })).rejects.toMatchObject({
+        code: 'UPSTREAM_ERROR',
+      });
       const second = await indicator.isHealthy();
 
-      expect(first.performchat).toMatchObject({ status: 'up', statusCode: 404, circuitBreaker: 'closed' });
-      expect(second.performchat).toMatchObject({ status: 'up', statusCode: 404, circuitBreaker: 'open' });
-      expect(upstream.requests).toHaveLength(1);
+      expect(first.performchat).toMatchObject({ status: 'up', circuitBreaker: { state: 'closed', failureThreshold: 1 } });
+      expect(second.performchat).toMatchObject({
+        status: 'up',
+        statusCode: 404,
+        circuitBreaker: { state: 'open', failureThreshold: 1, retryAfterMs: expect.any(Number) },
+      });
+      expect(upstream.requests.filter((r) => r.method === 'HEAD')).toHaveLength(1);
     });
   });
 

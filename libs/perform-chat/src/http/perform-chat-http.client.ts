@@ -11,6 +11,8 @@ import { ResolvedPerformChatOptions } from '../options/perform-chat-options.inte
 import { LIBRARY_USER_AGENT, LOGGER_CONTEXT, PERFORM_CHAT_OPTIONS } from '../perform-chat.constants';
 import { Messages } from '../perform-chat.messages';
 import { PerformChatUpstreamBudget } from '../rate-limit/perform-chat-upstream-budget';
+import { PerformChatResilience } from './perform-chat-resilience';
+import { PerformChatCircuitBreakerState } from './perform-chat-resilience.interfaces';
 import { PerformChatCallContext, PerformChatHttpAnswer } from './perform-chat-upstream.interfaces';
 
 const TLS_ERROR = /CERT|SSL|TLS|EPROTO|SELF_SIGNED/;
@@ -53,6 +55,7 @@ export class PerformChatHttpClient implements OnModuleDestroy {
     private readonly httpService: HttpService,
     @Inject(PERFORM_CHAT_OPTIONS) private readonly options: ResolvedPerformChatOptions,
     private readonly budget: PerformChatUpstreamBudget,
+    private readonly resilience: PerformChatResilience,
   ) {
     this.secrets = [options.keySecret];
     this.origin = new URL(options.baseUrl).origin;
@@ -71,19 +74,43 @@ export class PerformChatHttpClient implements OnModuleDestroy {
   ): Promise<T> {
     // Upstream budget (rate-limit/): may throw RATE_LIMITED here, before any network call.
     const permit = await this.budget.beforeCall(context.operation);
+    let value: T;
+    try {
+      value = await this.resilience.run(({ attempt, timeoutMs }) =>
+        this.attempt(path, body, context, read, attempt, timeoutMs),
+      );
+    } catch (error) {
+      await permit.settle(error); // upstream budget: counts a 401, returns a reservation otherwise
+      throw error;
+    }
+    await permit.settle(); // upstream budget: success
+    return value;
+  }
+
+  /** The circuit breaker's state (for health details and `PerformChatAuthService`). */
+  circuitBreakerState(): PerformChatCircuitBreakerState {
+    return this.resilience.state();
+  }
+
+  /** One HTTP attempt; a failure is logged (one line) and thrown as a PerformChatError. */
+  private async attempt<T>(
+    path: string,
+    body: Record<string, unknown>,
+    context: PerformChatCallContext,
+    read: (json: unknown) => T,
+    attempt: number,
+    timeoutMs: number,
+  ): Promise<T> {
     const startedAt = Date.now();
     try {
-      const answer = await this.send(path, body);
+      const answer = await this.send(path, body, timeoutMs);
       if (answer.status < 200 || answer.status >= 300) {
         throw mapUpstreamAnswer(answer, context, this.options.keyId, this.secrets);
       }
-      const value = read(this.parseJson(answer));
-      await permit.settle(); // upstream budget: success
-      return value;
+      return read(this.parseJson(answer));
     } catch (error) {
-      await permit.settle(error); // upstream budget: counts a 401, returns a reservation otherwise
       const failure = error instanceof PerformChatError ? error : this.toPerformChatError(error);
-      this.logFailure(context, failure, Date.now() - startedAt);
+      this.logFailure(context, failure, attempt, Date.now() - startedAt);
       throw failure;
     }
   }
@@ -93,9 +120,9 @@ export class PerformChatHttpClient implements OnModuleDestroy {
     this.httpsAgent.destroy();
   }
 
-  private async send(path: string, body: Record<string, unknown>): Promise<PerformChatHttpAnswer> {
+  private async send(path: string, body: Record<string, unknown>, timeoutMs: number): Promise<PerformChatHttpAnswer> {
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), this.options.timeoutMs);
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
     try {
       const response: AxiosResponse<string> = await firstValueFrom(
         this.httpService.post<string>(`${this.options.baseUrl}${path}`, JSON.stringify(body), {
@@ -117,7 +144,7 @@ export class PerformChatHttpClient implements OnModuleDestroy {
       return { status: response.status, headers: response.headers, body: response.data ?? '' };
     } catch (error) {
       if (controller.signal.aborted) {
-        throw new PerformChatError(PerformChatErrorCode.TIMEOUT, Messages.timeout(this.options.timeoutMs));
+        throw new PerformChatError(PerformChatErrorCode.TIMEOUT, Messages.timeout(timeoutMs));
       }
       throw error;
     } finally {
@@ -149,12 +176,13 @@ export class PerformChatHttpClient implements OnModuleDestroy {
     return new PerformChatError(code, message);
   }
 
-  private logFailure(context: PerformChatCallContext, error: PerformChatError, latencyMs: number): void {
+  private logFailure(context: PerformChatCallContext, error: PerformChatError, attempt: number, latencyMs: number): void {
     this.logger.warn(
       `PerformChat call failed ${JSON.stringify({
         operation: context.operation,
         code: error.code,
         status: error.status,
+        attempt,
         latencyMs,
         keyId: this.options.keyId,
         message: error.message,

@@ -6,3 +6,9 @@ export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024;
 export const DEFAULT_HEALTH_TIMEOUT_MS = 1_000;
 /** `health.cacheTtlMs`: how long a health probe result is reused, in milliseconds. */
 export const DEFAULT_HEALTH_CACHE_TTL_MS = 5_000;
+export const DEFAULT_RETRIES = 2;
+export const DEFAULT_RETRY_BASE_DELAY_MS = 100;
+export const DEFAULT_RETRY_MAX_DELAY_MS = 2_000;
+export const DEFAULT_DEADLINE_MS = 10_000;
+export const DEFAULT_BREAKER_FAILURE_THRESHOLD = 5;
+export const DEFAULT_BREAKER_COOLDOWN_MS = 10_000;

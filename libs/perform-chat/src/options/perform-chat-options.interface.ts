@@ -1,6 +1,11 @@
 import type { PerformChatTokenIssuedEvent, PerformChatTokensInvalidatedEvent } from '../auth/perform-chat-events.interfaces';
 import type { PerformChatUserIdResolver } from '../auth/resolve-user-id';
 import type {
+  PerformChatCircuitBreakerOptions,
+  PerformChatRetryOptions,
+  ResolvedPerformChatResilience,
+} from '../http/perform-chat-resilience.interfaces';
+import type {
   PerformChatRateLimitModuleOptions,
   PerformChatUpstreamBudgetOptions,
   ResolvedPerformChatRateLimit,
@@ -47,6 +52,24 @@ export interface PerformChatModuleOptions {
    * @default 65536
    */
   maxResponseBytes?: number;
+  /**
+   * Retries of failed calls (connection errors, timeouts, 500/502/503/504, 429) with exponential
+   * backoff and full jitter; a `Retry-After` is honoured when it fits in `deadlineMs`.
+   * `false` = no retries.
+   * @default { retries: 2, baseDelayMs: 100, maxDelayMs: 2000 }
+   */
+  retry?: PerformChatRetryOptions | false;
+  /**
+   * Longest time one call may take across all its attempts and waits, in milliseconds.
+   * @default 10000
+   */
+  deadlineMs?: number;
+  /**
+   * After `failureThreshold` consecutive failed calls, calls fail at once with
+   * `UPSTREAM_UNAVAILABLE` for `cooldownMs`, then one trial call decides. `false` disables.
+   * @default { failureThreshold: 5, cooldownMs: 10000 }
+   */
+  circuitBreaker?: PerformChatCircuitBreakerOptions | false;
   /**
    * Reads the logged-in user's id from the request (token routes and rate-limit guards).
    * Runs after your authentication guard. Return `undefined` when there is no user.
@@ -103,8 +126,12 @@ export interface ResolvedPerformChatOptions
       | 'onTokensInvalidated'
       | 'rateLimit'
       | 'upstreamBudget'
+      | 'retry'
+      | 'deadlineMs'
+      | 'circuitBreaker'
     >
   > {
+  resilience: ResolvedPerformChatResilience;
   onTokenIssued?: PerformChatModuleOptions['onTokenIssued'];
   onTokensInvalidated?: PerformChatModuleOptions['onTokensInvalidated'];
   defaultAgentId?: string;

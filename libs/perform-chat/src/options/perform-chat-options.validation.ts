@@ -19,6 +19,7 @@ import {
 import { parseExpiresIn } from '../auth/expires-in';
 import { defaultResolveUserId } from '../auth/resolve-user-id';
 import { checkCustomerUserStoreOption } from '../customer-users/customer-user-store.factory';
+import { checkResilienceOptions, resolveResilienceOptions } from '../http/perform-chat-resilience.options';
 import { EXPIRES_IN_FORMAT, Messages } from '../perform-chat.messages';
 import {
   checkRateLimitOption,
@@ -192,6 +193,7 @@ export function resolvePerformChatOptions(raw: PerformChatModuleOptions): Resolv
   }
   problems.push(...checkCustomerUserStoreOption(raw.customerUserStore));
   problems.push(...checkRateLimitOption(raw.rateLimit), ...checkUpstreamBudgetOption(raw.upstreamBudget, raw.rateLimit));
+  problems.push(...checkResilienceOptions(raw));
   if (problems.length > 0) throw new PerformChatOptionsError(problems);
 
   return {
@@ -214,6 +216,7 @@ export function resolvePerformChatOptions(raw: PerformChatModuleOptions): Resolv
     onTokensInvalidated: raw.onTokensInvalidated,
     rateLimit: resolveRateLimitOption(raw.rateLimit),
     upstreamBudget: resolveUpstreamBudgetOption(raw.upstreamBudget),
+    resilience: resolveResilienceOptions(raw),
   };
 }
 

@@ -18,6 +18,12 @@ export const PERFORMCHAT_ENV = {
   maxResponseBytes: 'PERFORMCHAT_MAX_RESPONSE_BYTES',
   'health.timeoutMs': 'PERFORMCHAT_HEALTH_TIMEOUT_MS',
   'health.cacheTtlMs': 'PERFORMCHAT_HEALTH_CACHE_TTL_MS',
+  /** `0` disables retries. */
+  'retry.retries': 'PERFORMCHAT_RETRIES',
+  deadlineMs: 'PERFORMCHAT_DEADLINE_MS',
+  /** `0` disables the circuit breaker. */
+  'circuitBreaker.failureThreshold': 'PERFORMCHAT_CIRCUIT_BREAKER_THRESHOLD',
+  'circuitBreaker.cooldownMs': 'PERFORMCHAT_CIRCUIT_BREAKER_COOLDOWN_MS',
 } as const;
 
 function reader(source: PerformChatConfigSource): (name: string) => string | undefined {
@@ -43,6 +49,18 @@ function healthConfig(read: (name: string) => string | undefined): PerformChatMo
   const cacheTtlMs = toNumber(read(PERFORMCHAT_ENV['health.cacheTtlMs']));
   if (timeoutMs === undefined && cacheTtlMs === undefined) return undefined;
   return { ...(timeoutMs === undefined ? {} : { timeoutMs }), ...(cacheTtlMs === undefined ? {} : { cacheTtlMs }) };
+}
+
+/** `circuitBreaker` from its variables: threshold `0` means `false` (disabled). */
+function circuitBreakerConfig(read: (name: string) => string | undefined): PerformChatModuleOptions['circuitBreaker'] {
+  const failureThreshold = toNumber(read(PERFORMCHAT_ENV['circuitBreaker.failureThreshold']));
+  const cooldownMs = toNumber(read(PERFORMCHAT_ENV['circuitBreaker.cooldownMs']));
+  if (failureThreshold === 0) return false;
+  if (failureThreshold === undefined && cooldownMs === undefined) return undefined;
+  return {
+    ...(failureThreshold === undefined ? {} : { failureThreshold }),
+    ...(cooldownMs === undefined ? {} : { cooldownMs }),
+  };
 }
 
 /**
@@ -72,6 +90,9 @@ export function performChatConfig(source: PerformChatConfigSource = process.env)
     timeoutMs: toNumber(read(PERFORMCHAT_ENV.timeoutMs)),
     maxResponseBytes: toNumber(read(PERFORMCHAT_ENV.maxResponseBytes)),
     health: healthConfig(read),
+    retry: ((retries) => (retries === undefined ? undefined : { retries }))(toNumber(read(PERFORMCHAT_ENV['retry.retries']))),
+    deadlineMs: toNumber(read(PERFORMCHAT_ENV.deadlineMs)),
+    circuitBreaker: circuitBreakerConfig(read),
   };
   return Object.fromEntries(
     Object.entries(options).filter(([, value]) => value !== undefined),
