@@ -89,6 +89,16 @@ describe.each(PLATFORMS)('PerformChatRateLimitGuard, memory store, on %s', (plat
     expect((await get('/rl/default', 'default-user')).status).toBe(429);
   });
 
+  it('applies a controller-level limit to each of its routes separately; a route-level limit wins', async () => {
+    expect((await get('/class/one', 'class-user')).headers['x-ratelimit-limit']).toBe('2');
+    expect((await get('/class/one', 'class-user')).status).toBe(200);
+    expect((await get('/class/one', 'class-user')).status).toBe(429);
+    expect((await get('/class/two', 'class-user')).headers['x-ratelimit-remaining']).toBe('1');
+    const override = await get('/class/override', 'class-user');
+    expect(override.headers['x-ratelimit-limit']).toBe('5');
+    expect(override.headers['x-ratelimit-remaining']).toBe('4');
+  });
+
   it('does not count @SkipPerformChatRateLimit routes and sends no rate-limit headers there', async () => {
     const answers = await Promise.all(Array.from({ length: 20 }, () => get('/rl/skip', 'skip-user')));
     expect(answers.map((a) => a.status)).toEqual(Array(20).fill(200));

@@ -75,6 +75,28 @@ export class RateLimitedController {
   }
 }
 
+/** A limit on the whole controller, overridden on one route. */
+@Controller('class')
+@UseGuards(PerformChatRateLimitGuard)
+@PerformChatRateLimit({ points: 2, duration: 60 })
+export class ClassLimitedController {
+  @Get('one')
+  one() {
+    return { route: 'one' };
+  }
+
+  @Get('two')
+  two() {
+    return { route: 'two' };
+  }
+
+  @Get('override')
+  @PerformChatRateLimit({ points: 5, duration: 60 })
+  override() {
+    return { route: 'override' };
+  }
+}
+
 /** Guard order: the limit before authentication (the mistake) and after it (right). */
 @Controller('order')
 export class GuardOrderController {
@@ -116,7 +138,7 @@ class RateLimitTestModule {
           ...options.module,
         }),
       ],
-      controllers: [RateLimitedController, GuardOrderController],
+      controllers: [RateLimitedController, ClassLimitedController, GuardOrderController],
       providers: options.globalAuth === false ? [] : [{ provide: APP_GUARD, useClass: DemoAuthGuard }],
     };
   }
