@@ -27,6 +27,8 @@ describe.each(PLATFORMS)('token route through the demo app on %s', (platform) =>
         PERFORMCHAT_MAX_EXPIRES_IN: '2h',
         // Failures here are one per test; the breaker has its own tests and would open midway.
         PERFORMCHAT_CIRCUIT_BREAKER_THRESHOLD: '0',
+        // The per-user limit has its own tests; here every test reuses a few users.
+        PERFORMCHAT_RATE_LIMIT_POINTS: '1000',
       }),
     );
   });
@@ -55,6 +57,7 @@ describe.each(PLATFORMS)('token route through the demo app on %s', (platform) =>
     expect(response.headers['cache-control']).toBe('no-store');
     expect(response.headers.pragma).toBe('no-cache');
     expect(response.headers['content-type']).toMatch(/^application\/json/);
+    expect(response.headers['x-ratelimit-limit']).toBe('1000');
 
     const verdict = emulator.verify(response.body.token);
     expect(verdict).toMatchObject({ valid: true, payload: { agentId: 'agent_support' } });
@@ -143,5 +146,37 @@ describe.each(PLATFORMS)('token route through the demo app on %s', (platform) =>
       expect(response.body.message).not.toMatch(/Expired|pk_demo/);
       expect(logs.text()).toMatch(/INVALID_CREDENTIALS.*pk_demo_performchat.*Expired API key/);
     });
+  });
+});
+
+describe.each(PLATFORMS)('the default per-user limit of the token routes on %s', (platform) => {
+  let emulator: PerformChatEmulator;
+  let app: INestApplication;
+
+  beforeAll(async () => {
+    emulator = await startPerformChatEmulator();
+    app = await startDemoApp(platform, emulatorConfig(emulator));
+  });
+  afterAll(async () => {
+    await app.close();
+    await emulator.close();
+  });
+
+  it('allows 10 token requests per user per minute, then 429 with Retry-After; other users are not affected', async () => {
+    const http = () => request(app.getHttpServer());
+    for (let i = 0; i < 10; i++) {
+      const ok = await http().get('/api/chat/token').set(USER, 'busy').expect(200);
+      expect(ok.headers['x-ratelimit-remaining']).toBe(String(9 - i));
+    }
+    const refused = await http().post('/api/chat/token').set(USER, 'busy').send({}).expect(429);
+    expect(refused.body).toEqual({
+      statusCode: 429,
+      message: expect.stringMatching(/limit/),
+      error: 'Too Many Requests',
+      code: 'USER_RATE_LIMITED',
+    });
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    expect(emulator.state.counter(EMULATOR_COUNTER_KEYS.token).attempts).toBe(10);
+    await http().get('/api/chat/token').set(USER, 'calm').expect(200);
   });
 });

@@ -8,10 +8,11 @@ import {
   Post,
   Query,
   Req,
+  SetMetadata,
   Type,
   UnauthorizedException,
-  UnsupportedMediaTypeException,
   UseFilters,
+  UseGuards,
   ValidationPipe,
 } from '@nestjs/common';
 import { PerformChatExceptionFilter } from '../errors/perform-chat-exception.filter';
@@ -19,7 +20,10 @@ import { ResolvedPerformChatOptions } from '../options/perform-chat-options.inte
 import { PERFORM_CHAT_OPTIONS } from '../perform-chat.constants';
 import { Messages } from '../perform-chat.messages';
 import { PlainObjectPipe } from './dto/plain-object.pipe';
-import { TokenRequestDto } from './dto/token-request.dto';
+import { JsonBodyGuard } from './json-body.guard';
+import { PERFORM_CHAT_RATE_LIMIT_COUNTER_METADATA } from '../rate-limit/perform-chat-rate-limit.constants';
+import { PerformChatRateLimitGuard } from '../rate-limit/perform-chat-rate-limit.guard';
+import { RevokeRequestDto, TokenRequestDto } from './dto/token-request.dto';
 import { PerformChatAuthService } from './perform-chat-auth.service';
 import { readUserId } from './resolve-user-id';
 
@@ -38,6 +42,9 @@ export interface PerformChatRevokeResponse {
   revoked: number;
 }
 
+/** GET and POST of the token route spend one per-user budget; revoke has its own. */
+const TOKEN_COUNTER = 'PerformChatTokenController.token';
+
 /** Strict validation of the token input whatever the app's global pipes are: unknown fields are refused. */
 const TOKEN_INPUT_PIPES = [
   new PlainObjectPipe(),
@@ -52,14 +59,14 @@ const TOKEN_INPUT_PIPES = [
 
 type RequestLike = { headers: Record<string, string | string[] | undefined> };
 
-const JSON_CONTENT_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
-
 /**
  * The token routes for the logged-in user, under the path of the `controller` extra
  * (default `chat`): `GET|POST /chat/token` and `POST /chat/token/revoke`.
  * Your authentication guard runs first; the user id comes only from `resolveUserId(req)`.
  */
 @UseFilters(PerformChatExceptionFilter)
+// Per-user limit (the `rateLimit` option; after your authentication guard, which is global or earlier).
+@UseGuards(PerformChatRateLimitGuard)
 export class PerformChatTokenController {
   constructor(
     private readonly auth: PerformChatAuthService,
@@ -68,28 +75,39 @@ export class PerformChatTokenController {
 
   /** The docs' widget and React snippets call `fetch('/api/chat/token')`: a GET. */
   @Get('token')
+  @SetMetadata(PERFORM_CHAT_RATE_LIMIT_COUNTER_METADATA, TOKEN_COUNTER)
   @Header('Cache-Control', 'no-store')
   @Header('Pragma', 'no-cache')
-  getToken(@Req() request: RequestLike, @Query(...TOKEN_INPUT_PIPES) query: TokenRequestDto): Promise<PerformChatTokenResponse> {
+  getToken(
+    @Req() request: RequestLike,
+    @Query(...TOKEN_INPUT_PIPES) query: TokenRequestDto,
+  ): Promise<PerformChatTokenResponse> {
     return this.issue(request, query);
   }
 
   /** The docs' Express example registers a POST. */
   @Post('token')
+  @SetMetadata(PERFORM_CHAT_RATE_LIMIT_COUNTER_METADATA, TOKEN_COUNTER)
+  @UseGuards(JsonBodyGuard)
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   @Header('Pragma', 'no-cache')
-  postToken(@Req() request: RequestLike, @Body(...TOKEN_INPUT_PIPES) body: TokenRequestDto): Promise<PerformChatTokenResponse> {
-    this.assertJsonBody(request);
+  postToken(
+    @Req() request: RequestLike,
+    @Body(...TOKEN_INPUT_PIPES) body: TokenRequestDto,
+  ): Promise<PerformChatTokenResponse> {
     return this.issue(request, body);
   }
 
   /** Logout everywhere: invalidates every token of the current user. */
   @Post('token/revoke')
+  @UseGuards(JsonBodyGuard)
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
-  async revoke(@Req() request: RequestLike): Promise<PerformChatRevokeResponse> {
-    this.assertJsonBody(request);
+  async revoke(
+    @Req() request: RequestLike,
+    @Body(...TOKEN_INPUT_PIPES) _input: RevokeRequestDto,
+  ): Promise<PerformChatRevokeResponse> {
     const invalidations = await this.auth.invalidateUserTokens(this.requireUser(request));
     return { revoked: invalidations.length };
   }
@@ -109,16 +127,6 @@ export class PerformChatTokenController {
     const userId = readUserId(request, this.options.resolveUserId);
     if (userId === undefined) throw new UnauthorizedException(Messages.noUser());
     return userId;
-  }
-
-  /** A body in another format (form, text) is refused rather than silently ignored. */
-  private assertJsonBody(request: RequestLike): void {
-    const { headers } = request;
-    const hasBody = Number(headers['content-length'] ?? 0) > 0 || headers['transfer-encoding'] !== undefined;
-    const type = headers['content-type'];
-    if (hasBody && !(typeof type === 'string' && JSON_CONTENT_TYPE.test(type))) {
-      throw new UnsupportedMediaTypeException(Messages.notJson());
-    }
   }
 }
 

@@ -24,6 +24,12 @@ export const PERFORMCHAT_ENV = {
   /** `0` disables the circuit breaker. */
   'circuitBreaker.failureThreshold': 'PERFORMCHAT_CIRCUIT_BREAKER_THRESHOLD',
   'circuitBreaker.cooldownMs': 'PERFORMCHAT_CIRCUIT_BREAKER_COOLDOWN_MS',
+  /** Per-user limit of the token routes; `0` disables it. */
+  'rateLimit.points': 'PERFORMCHAT_RATE_LIMIT_POINTS',
+  /** Its window in seconds. */
+  'rateLimit.duration': 'PERFORMCHAT_RATE_LIMIT_DURATION',
+  /** A `redis://` URL: rate limits, the upstream budget and customer users are then kept in Redis. */
+  redisUrl: 'PERFORMCHAT_REDIS_URL',
 } as const;
 
 function reader(source: PerformChatConfigSource): (name: string) => string | undefined {
@@ -63,6 +69,23 @@ function circuitBreakerConfig(read: (name: string) => string | undefined): Perfo
   };
 }
 
+/** `rateLimit` from its variables and the Redis URL: points `0` means `false` (no default limit). */
+function rateLimitConfig(
+  read: (name: string) => string | undefined,
+  redisUrl: string | undefined,
+): PerformChatModuleOptions['rateLimit'] {
+  const points = toNumber(read(PERFORMCHAT_ENV['rateLimit.points']));
+  const durationText = read(PERFORMCHAT_ENV['rateLimit.duration']);
+  const duration = durationText === undefined ? undefined : Number(durationText);
+  if (points === 0) return false;
+  const limit = {
+    ...(points === undefined ? {} : { points }),
+    ...(duration === undefined ? {} : { duration }),
+    ...(redisUrl === undefined ? {} : { store: { redis: redisUrl } }),
+  };
+  return Object.keys(limit).length ? limit : undefined;
+}
+
 /**
  * Builds module options from `PERFORMCHAT_*` variables (see `.env.example`), from
  * `process.env` by default or from a `ConfigService`:
@@ -79,6 +102,7 @@ function circuitBreakerConfig(read: (name: string) => string | undefined): Perfo
 export function performChatConfig(source: PerformChatConfigSource = process.env): PerformChatModuleOptions {
   const read = reader(source);
   const allowed = read(PERFORMCHAT_ENV.allowedAgentIds);
+  const redisUrl = read(PERFORMCHAT_ENV.redisUrl);
   const options: PerformChatModuleOptions = {
     keyId: read(PERFORMCHAT_ENV.keyId) as string,
     keySecret: read(PERFORMCHAT_ENV.keySecret) as string,
@@ -93,6 +117,8 @@ export function performChatConfig(source: PerformChatConfigSource = process.env)
     retry: ((retries) => (retries === undefined ? undefined : { retries }))(toNumber(read(PERFORMCHAT_ENV['retry.retries']))),
     deadlineMs: toNumber(read(PERFORMCHAT_ENV.deadlineMs)),
     circuitBreaker: circuitBreakerConfig(read),
+    rateLimit: rateLimitConfig(read, redisUrl),
+    customerUserStore: redisUrl === undefined ? undefined : { redis: redisUrl },
   };
   return Object.fromEntries(
     Object.entries(options).filter(([, value]) => value !== undefined),

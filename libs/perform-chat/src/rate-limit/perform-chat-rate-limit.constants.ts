@@ -37,3 +37,9 @@ export const PERFORM_CHAT_SKIP_RATE_LIMIT_METADATA = 'performchat:skip-rate-limi
 
 /** What a route-level `keyPrefix` may contain: it becomes one segment of the store key. */
 export const ROUTE_KEY_PREFIX_PATTERN = /^[A-Za-z0-9._-]{1,100}$/;
+
+/**
+ * Internal: the counter a route without `@PerformChatRateLimit` counts on, so several routes
+ * share the module's default limit (GET and POST of the token route are one budget).
+ */
+export const PERFORM_CHAT_RATE_LIMIT_COUNTER_METADATA = 'performchat:rate-limit-counter';

@@ -4,6 +4,7 @@ import { readUserId } from '../auth/resolve-user-id';
 import { ResolvedPerformChatOptions } from '../options/perform-chat-options.interface';
 import { PERFORM_CHAT_OPTIONS } from '../perform-chat.constants';
 import {
+  PERFORM_CHAT_RATE_LIMIT_COUNTER_METADATA,
   PERFORM_CHAT_RATE_LIMIT_METADATA,
   PERFORM_CHAT_SKIP_RATE_LIMIT_METADATA,
   RATE_LIMIT_HEADERS,
@@ -95,7 +96,9 @@ export class PerformChatRateLimitGuard implements CanActivate {
       ? { points: route.points, duration: route.duration, blockDuration: route.blockDuration ?? 0 }
       : this.options.rateLimit.defaultLimit;
     if (!limit) return null;
-    const name = route?.keyPrefix ?? `${controller.name}.${handler.name}`.replace(NOT_IN_KEY_SEGMENT, '_');
+    const sharedCounter = this.reflector.getAllAndOverride<string | undefined>(PERFORM_CHAT_RATE_LIMIT_COUNTER_METADATA, targets);
+    const name =
+      route?.keyPrefix ?? sharedCounter ?? `${controller.name}.${handler.name}`.replace(NOT_IN_KEY_SEGMENT, '_');
     return this.store.limiter({ name, ...limit });
   }
 
