@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { existsSync } from 'node:fs';
 import { EMULATOR_DEMO_AGENT_ID, EMULATOR_DEMO_KEY, PerformChatEmulator, startPerformChatEmulator } from 'nestjs-performchat/emulator';
 import { DEMO_USER_HEADER } from './auth/demo-auth.guard';
 import { createDemoApp } from './demo-app';
@@ -12,6 +13,10 @@ async function bootstrap(): Promise<void> {
   const logger = new Logger('Demo');
   let emulator: PerformChatEmulator | undefined;
   const config: Record<string, string | undefined> = {};
+
+  // ConfigModule reads .env too, but only once the app is built: read it now, so that a
+  // PERFORMCHAT_BASE_URL set there decides against the emulator.
+  if (existsSync('.env')) process.loadEnvFile('.env');
 
   if (!process.env.PERFORMCHAT_BASE_URL) {
     emulator = await startPerformChatEmulator();

@@ -1,0 +1,51 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { EMULATOR_DEMO_KEY } from 'nestjs-performchat/emulator';
+
+/**
+ * `npm start` as the README says: the demo app builds, starts the emulator in-process, prints
+ * a curl line; the request it prints returns a chat token. Then the process is stopped.
+ */
+describe('npm start (smoke)', () => {
+  let child: ChildProcess | undefined;
+  let output = '';
+
+  afterAll(async () => {
+    if (!child?.pid || child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child!.once('exit', resolve));
+    process.kill(-child.pid, 'SIGTERM');
+    await exited;
+  });
+
+  it('prints a curl that returns a token, with zero configuration', async () => {
+    child = spawn('npm', ['start'], {
+      cwd: process.cwd(),
+      detached: true,
+      env: { ...process.env, PORT: '0', PERFORMCHAT_BASE_URL: '', NO_COLOR: '1', FORCE_COLOR: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setInterval(() => {
+        const match = /Get a chat token:\s+curl -s -H 'x-demo-user: alice' (\S+)/.exec(output);
+        if (match) {
+          clearInterval(timer);
+          resolve(match[1]);
+        } else if (child!.exitCode !== null) {
+          clearInterval(timer);
+          reject(new Error(`npm start exited early:\n${output}`));
+        }
+      }, 100);
+    });
+
+    const response = await fetch(url, { headers: { 'x-demo-user': 'alice' } });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { token: string; agent: { id: string } };
+    expect(body.token).toMatch(/^ey/);
+    expect(body.agent.id).toBe('agent_support');
+    expect(output).toMatch(/using the built-in PerformChat emulator/);
+    expect(output).not.toContain(EMULATOR_DEMO_KEY.keySecret);
+    expect(output).not.toContain(body.token);
+  }, 90_000);
+});
