@@ -57,20 +57,25 @@ function secretsEqual(a: string, b: string): boolean {
  * limit → token-generation limit → agent → customer user → token.
  */
 export class AuthRoutes {
-  readonly tokenLimiter: FixedWindowRateLimiter | undefined;
-  readonly failedAuthLimiter: FixedWindowRateLimiter | undefined;
-  readonly apiLimiter: FixedWindowRateLimiter | undefined;
+  private readonly tokenLimiter: FixedWindowRateLimiter | undefined;
+  /** Failed authentications of existing keys, by key id. */
+  private readonly failedAuthByKey: FixedWindowRateLimiter | undefined;
+  /** Failed authentications with an unknown key id, by client address. */
+  private readonly failedAuthByClient: FixedWindowRateLimiter | undefined;
+  private readonly apiLimiter: FixedWindowRateLimiter | undefined;
 
   constructor(private readonly deps: AuthRoutesDeps) {
     this.tokenLimiter = limiter(deps.rateLimits.tokenGenerations);
-    this.failedAuthLimiter = limiter(deps.rateLimits.failedAuth);
+    this.failedAuthByKey = limiter(deps.rateLimits.failedAuth);
+    this.failedAuthByClient = limiter(deps.rateLimits.failedAuth);
     this.apiLimiter = limiter(deps.rateLimits.apiRequests);
   }
 
   /** Forgets every rate-limit window. */
   resetLimits(): void {
     this.tokenLimiter?.reset();
-    this.failedAuthLimiter?.reset();
+    this.failedAuthByKey?.reset();
+    this.failedAuthByClient?.reset();
     this.apiLimiter?.reset();
   }
 
@@ -145,8 +150,8 @@ export class AuthRoutes {
     withErrorField: boolean,
   ): Authenticated {
     const key = this.deps.state.keys.get(keyId);
-    const bucket = key !== undefined ? 'key:' + keyId : 'client:' + clientAddress;
-    const failed = this.failedAuthLimiter;
+    const bucket = key !== undefined ? keyId : clientAddress;
+    const failed = key !== undefined ? this.failedAuthByKey : this.failedAuthByClient;
     if (failed !== undefined) {
       const lockedMs = failed.blockedFor(bucket, now);
       if (lockedMs > 0) return { ok: false, response: tooManyRequests(lockedMs) };

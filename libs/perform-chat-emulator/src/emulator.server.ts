@@ -122,7 +122,13 @@ class PerformChatEmulatorServer implements PerformChatEmulator {
     if (pathname.startsWith(EMULATOR_ADMIN_PREFIX)) {
       readBody(req, this.options.maxBodyBytes, (error, raw) => {
         if (error === 'aborted') return;
-        writeResponse(res, this.safely(() => (error === 'too-large' ? nestError(413, MSG.bodyTooLarge) : handleAdminRoute(this, method, pathname, rawUrl, raw))));
+        let response: EmulatorResponse;
+        try {
+          response = error === 'too-large' ? nestError(413, MSG.bodyTooLarge) : handleAdminRoute(this, method, pathname, rawUrl, raw);
+        } catch (thrown) {
+          response = this.internalError(thrown);
+        }
+        writeResponse(res, response);
       });
       return;
     }
@@ -132,9 +138,15 @@ class PerformChatEmulatorServer implements PerformChatEmulator {
     if (fault !== undefined) counter.faulted++;
     readBody(req, this.options.maxBodyBytes, (error, raw) => {
       if (error === 'aborted') return;
-      const produce = (): EmulatorResponse => this.safely(() => this.route(req, method, pathname, rawUrl, raw, error));
-      if (fault === undefined) return this.respond(res, counter, produce());
-      answerWithFault(fault, { req, res, counter, timers: this.timers, produce, respond: (response) => this.respond(res, counter, response) });
+      if (fault === undefined) return this.respond(res, counter, this.routeSafely(req, method, pathname, rawUrl, raw, error));
+      answerWithFault(fault, {
+        req,
+        res,
+        counter,
+        timers: this.timers,
+        produce: () => this.routeSafely(req, method, pathname, rawUrl, raw, error),
+        respond: (response) => this.respond(res, counter, response),
+      });
     });
   };
 
@@ -154,13 +166,18 @@ class PerformChatEmulatorServer implements PerformChatEmulator {
     return isToken ? this.auth.generateToken(body, client) : this.auth.invalidateTokens(body, client);
   }
 
-  private safely(run: () => EmulatorResponse): EmulatorResponse {
+  /** {@link route}, with an unexpected exception answered as Nest's 500 (no closure on the hot path). */
+  private routeSafely(req: IncomingMessage, method: string, pathname: string, rawUrl: string, raw: string, error: BodyError | undefined): EmulatorResponse {
     try {
-      return run();
-    } catch (error) {
-      this.options.logger?.warn?.(`PerformChat emulator: internal error: ${error instanceof Error ? error.message : String(error)}`);
-      return INTERNAL_ERROR;
+      return this.route(req, method, pathname, rawUrl, raw, error);
+    } catch (thrown) {
+      return this.internalError(thrown);
     }
+  }
+
+  private internalError(thrown: unknown): EmulatorResponse {
+    this.options.logger?.warn?.(`PerformChat emulator: internal error: ${thrown instanceof Error ? thrown.message : String(thrown)}`);
+    return INTERNAL_ERROR;
   }
 
   private respond(res: ServerResponse, counter: EmulatorRouteCounter, response: EmulatorResponse): void {

@@ -4,6 +4,7 @@ import type { PerformChatTokenClaims } from './emulator.interfaces';
 /** The header segment of every emulator token, encoded once: `{"alg":"HS256","typ":"JWT"}`. */
 export const HS256_HEADER_SEGMENT = Buffer.from('{"alg":"HS256","typ":"JWT"}').toString('base64url');
 const BASE64URL_SEGMENT = /^[A-Za-z0-9_-]+$/;
+const q = JSON.stringify;
 
 /** Outcome of {@link Hs256Jwt.decode}. */
 export type DecodedJwt =
@@ -18,9 +19,15 @@ export class Hs256Jwt {
     this.key = createSecretKey(Buffer.from(secret, 'utf8'));
   }
 
-  /** Signs `claims` (serialised in the given key order). */
+  /**
+   * Signs `claims`, serialised as `{sub, tokenVersion, companyId, agentId, iat, exp}` in that
+   * order (concatenated: this is the hot path; strings still go through JSON.stringify).
+   */
   sign(claims: PerformChatTokenClaims): string {
-    const signingInput = HS256_HEADER_SEGMENT + '.' + Buffer.from(JSON.stringify(claims)).toString('base64url');
+    const json =
+      '{"sub":' + q(claims.sub) + ',"tokenVersion":' + q(claims.tokenVersion) + ',"companyId":' + q(claims.companyId) +
+      ',"agentId":' + q(claims.agentId) + ',"iat":' + q(claims.iat) + ',"exp":' + q(claims.exp) + '}';
+    const signingInput = HS256_HEADER_SEGMENT + '.' + Buffer.from(json).toString('base64url');
     return signingInput + '.' + createHmac('sha256', this.key).update(signingInput).digest('base64url');
   }
 
