@@ -180,3 +180,32 @@ describe.each(PLATFORMS)('the default per-user limit of the token routes on %s',
     await http().get('/api/chat/token').set(USER, 'calm').expect(200);
   });
 });
+
+describe.each(['customerUser', 'user'] as const)(
+  'the whole flow when PerformChat answers with the customer user under `%s` only',
+  (responseShape) => {
+    let emulator: PerformChatEmulator;
+    let app: INestApplication;
+
+    beforeAll(async () => {
+      emulator = await startPerformChatEmulator({ responseShape });
+      app = await startDemoApp('express', emulatorConfig(emulator));
+    });
+    afterAll(async () => {
+      await app.close();
+      await emulator.close();
+    });
+
+    it('issues a valid token, revokes it, and issues a valid one again', async () => {
+      const http = () => request(app.getHttpServer());
+      const first = await http().get('/api/chat/token').set(USER, 'frank').expect(200);
+      expect(emulator.verify(first.body.token)).toMatchObject({ valid: true });
+
+      await http().post('/api/chat/token/revoke').set(USER, 'frank').expect(200, { revoked: 1 });
+      expect(emulator.verify(first.body.token)).toEqual({ valid: false, reason: 'token_version' });
+
+      const second = await http().get('/api/chat/token').set(USER, 'frank').expect(200);
+      expect(emulator.verify(second.body.token)).toMatchObject({ valid: true, payload: { tokenVersion: 1 } });
+    });
+  },
+);
