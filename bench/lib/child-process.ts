@@ -1,0 +1,104 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+
+/** The one entry every bench child runs (bench/child.ts), with the role to play as argument. */
+const CHILD_ENTRY = join(__dirname, '..', 'child.ts');
+/** Same loader as `npm run bench`: TypeScript transpiled on load, tsconfig paths. */
+const LOADER = ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register'];
+
+/** Messages a child sends: `ready` once, then one `result` or `failure` per request. */
+export type ChildMessage =
+  | { type: 'ready'; port?: number; url?: string }
+  | { type: 'result'; id: number; value: unknown }
+  | { type: 'failure'; id: number; error: string };
+
+export interface ChildOptions {
+  /** Extra node flags (`--expose-gc`, `--cpu-prof`, ...). */
+  nodeFlags?: string[];
+  env?: Record<string, string>;
+  /** How long the child may take to say `ready`. @default 60 s */
+  readyTimeoutMs?: number;
+}
+
+/** A running bench child: a port when it serves HTTP, and `call` for in-process measurements. */
+export class BenchChild {
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
+  private exited = false;
+
+  private constructor(
+    readonly role: string,
+    readonly proc: ChildProcess,
+    readonly port: number | undefined,
+  ) {
+    proc.on('message', (message: ChildMessage) => {
+      if (message.type === 'ready') return;
+      const waiter = this.pending.get(message.id);
+      if (!waiter) return;
+      this.pending.delete(message.id);
+      if (message.type === 'result') waiter.resolve(message.value);
+      else waiter.reject(new Error(`${role}: ${message.error}`));
+    });
+    proc.on('exit', (code, signal) => {
+      this.exited = true;
+      for (const waiter of this.pending.values()) waiter.reject(new Error(`${role} exited (${code ?? signal})`));
+      this.pending.clear();
+    });
+  }
+
+  /** Forks `bench/child.ts <role> <json config>` and waits for its `ready` message. */
+  static start(role: string, config: unknown = {}, options: ChildOptions = {}): Promise<BenchChild> {
+    const proc = fork(CHILD_ENTRY, [role, JSON.stringify(config)], {
+      execArgv: [...(options.nodeFlags ?? []), ...LOADER],
+      env: { ...process.env, ...options.env },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        proc.kill('SIGKILL');
+        reject(new Error(`${role} did not start within ${options.readyTimeoutMs ?? 60_000} ms`));
+      }, options.readyTimeoutMs ?? 60_000);
+      const onExit = (code: number | null) => {
+        clearTimeout(timer);
+        reject(new Error(`${role} exited with code ${code} before it was ready`));
+      };
+      proc.once('exit', onExit);
+      proc.on('message', function onReady(message: ChildMessage) {
+        if (message.type !== 'ready') return;
+        clearTimeout(timer);
+        proc.off('exit', onExit);
+        proc.off('message', onReady);
+        resolve(new BenchChild(role, proc, message.port));
+      });
+    });
+  }
+
+  /** Asks the child to run `command` (see bench/child.ts) and resolves with its answer. */
+  call<T>(command: string, args: unknown = {}): Promise<T> {
+    if (this.exited) return Promise.reject(new Error(`${this.role} has exited`));
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      this.proc.send({ id, command, args });
+    });
+  }
+
+  /** The child's base URL on loopback. */
+  get url(): string {
+    if (this.port === undefined) throw new Error(`${this.role} serves no port`);
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** SIGTERM, then SIGKILL after `graceMs`; resolves once the child has exited. */
+  stop(graceMs = 5_000): Promise<void> {
+    if (this.exited) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => this.proc.kill('SIGKILL'), graceMs);
+      this.proc.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      this.proc.kill('SIGTERM');
+    });
+  }
+}

@@ -1,0 +1,93 @@
+import { benchUsers } from '../lib/bench.constants';
+import { interleave } from '../lib/interleave';
+import { runLoad, type LoadResult } from '../lib/load';
+import { compare } from '../lib/report';
+import type { BenchRow } from '../lib/row';
+import { formatNumber, median, summarize } from '../lib/stats';
+import { RAW_TOKEN_ROUTE } from '../roles/demo-app.role';
+
+const CONNECTIONS = 32;
+/** Latency is compared at a fixed rate this far below side B's throughput (no queueing). */
+const LATENCY_LOAD_SHARE = 0.25;
+const LATENCY_CONNECTIONS = 8;
+const USERS = benchUsers(100);
+
+type Side = 'demo' | 'raw';
+const signed = (ms: number) => `${ms >= 0 ? '+' : ''}${ms.toFixed(2)}`;
+const PATHS: Record<Side, string> = { demo: '/api/chat/token', raw: RAW_TOKEN_ROUTE };
+
+/**
+ * B2: the demo app's `POST /api/chat/token` (auth stand-in, per-user guard, JSON/validation
+ * pipes, service, upstream budget, customer-user store, exception filter) vs a bare route of
+ * the same app that POSTs to the emulator with raw axios. 100 users rotate (`x-demo-user`).
+ * Throughput at 32 connections; then p99 latency at a fixed rate of a quarter of B's
+ * throughput, where latency is the cost of one request rather than queueing.
+ */
+export const demoRouteRow: BenchRow = {
+  ids: ['B2'],
+  title: 'demo POST /api/chat/token vs a bare Nest route with raw axios',
+  async prepare(context) {
+    const emulator = await context.emulator();
+    await context.child('demo-app', { emulatorUrl: emulator.url });
+  },
+  async run(context) {
+    const { settings } = context;
+    const emulator = await context.emulator();
+    const app = await context.child('demo-app', { emulatorUrl: emulator.url });
+    const load = (side: Side, seconds: number, connections: number, overallRate?: number) =>
+      runLoad({
+        url: app.url,
+        path: PATHS[side],
+        method: 'POST',
+        body: '{"expiresIn":"1h"}',
+        rotate: { header: 'x-demo-user', values: USERS },
+        connections,
+        seconds,
+        overallRate,
+      });
+
+    context.log('  throughput (32 connections)');
+    const throughput = await interleave<Side, LoadResult>(
+      ['demo', 'raw'],
+      { rounds: settings.rounds, log: context.log },
+      (side, { warmup }) => load(side, warmup ? settings.warmupSeconds : settings.seconds, CONNECTIONS),
+      (r) => `${formatNumber(r.rps)} req/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms`,
+    );
+    const rate = Math.max(50, Math.round(median(throughput.raw.map((r) => r.rps)) * LATENCY_LOAD_SHARE));
+    context.log(`  latency at a fixed ${rate} req/s (${LATENCY_CONNECTIONS} connections)`);
+    const latency = await interleave<Side, LoadResult>(
+      ['demo', 'raw'],
+      { rounds: settings.rounds, log: context.log },
+      (side, { warmup }) => load(side, warmup ? settings.warmupSeconds : settings.seconds, LATENCY_CONNECTIONS, rate),
+      (r) => `${formatNumber(r.rps)} req/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms`,
+    );
+
+    const rps = compare(throughput.demo.map((r) => r.rps), throughput.raw.map((r) => r.rps));
+    const aP99 = summarize(latency.demo.map((r) => r.p99));
+    const bP99 = summarize(latency.raw.map((r) => r.p99));
+    const added = latency.demo.map((r, i) => r.p99 - latency.raw[i].p99);
+    const addedMedian = aP99.median - bP99.median;
+    return [
+      {
+        id: 'B2',
+        a: 'demo app `POST /api/chat/token`',
+        b: 'bare Nest route in the same app, raw axios',
+        unit: 'req/s',
+        ...rps,
+        target: 'A/B ≥ 0.80',
+        pass: rps.ratio >= 0.8,
+      },
+      {
+        id: 'B2 p99',
+        a: `the same, p99 at ${rate} req/s`,
+        b: 'the same',
+        unit: 'ms',
+        aSummary: aP99,
+        bSummary: bP99,
+        ratioText: `${signed(addedMedian)} ms (${signed(Math.min(...added))}–${signed(Math.max(...added))})`,
+        target: 'p99 added ≤ 2 ms',
+        pass: addedMedian <= 2,
+      },
+    ];
+  },
+};
