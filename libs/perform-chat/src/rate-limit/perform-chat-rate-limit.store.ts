@@ -1,12 +1,13 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
+import { RateLimiterAbstract, RateLimiterRedis } from 'rate-limiter-flexible';
 import { ResolvedPerformChatOptions } from '../options/perform-chat-options.interface';
 import { LOGGER_CONTEXT, PERFORM_CHAT_OPTIONS } from '../perform-chat.constants';
 import { Messages } from '../perform-chat.messages';
 import { PerformChatRedisConnections } from '../redis/perform-chat-redis.connections';
 import { ResolvedRateLimit, ResolvedRateLimitStore } from './perform-chat-rate-limit.interfaces';
 import { PerformChatLimiter } from './perform-chat-limiter';
+import { PerformChatMemoryLimiter } from './perform-chat-memory-limiter';
 import { InsuranceLimiter, RedisOutageMonitor } from './redis-outage.monitor';
 
 /** How long the boot waits for the Redis store to be ready, in milliseconds. */
@@ -33,11 +34,13 @@ export interface PerformChatLimiterSpec extends ResolvedRateLimit {
 
 /**
  * Makes and keeps the limiters of the `rateLimit.store`: rate-limiter-flexible's
- * `RateLimiterMemory`, or `RateLimiterRedis` with a `RateLimiterMemory` insurance limiter
+ * `RateLimiterMemory` (on a storage without a timer per key: {@link PerformChatMemoryLimiter}),
+ * or `RateLimiterRedis` with such an in-memory insurance limiter
  * (same points and duration) that answers while Redis does not, so a Redis outage never
  * fails a request. One limiter per counter name and limit, made on first use.
  *
- * Keys: `<store keyPrefix>:<counter name>:<caller>`, e.g. `performchat:rl:ChatController.send:u:42`.
+ * Keys: `<store keyPrefix>:<counter name>:<caller>`, e.g. `performchat:rl:ChatController.send:u:42`
+ * (in Redis; in memory each counter has a storage of its own, keyed by `<caller>`).
  */
 @Injectable()
 export class PerformChatRateLimitStore implements OnModuleInit {
@@ -88,7 +91,7 @@ export class PerformChatRateLimitStore implements OnModuleInit {
   private create(spec: PerformChatLimiterSpec): PerformChatLimiter {
     const keyPrefix = this.keyPrefixOf(spec.name);
     if (this.store.kind === 'memory') {
-      const limiter = new RateLimiterMemory({ ...this.limits(spec), keyPrefix });
+      const limiter = new PerformChatMemoryLimiter({ ...this.limits(spec), keyPrefix });
       return new PerformChatLimiter(spec.name, limiter);
     }
     const limits = this.wholeSeconds(spec);

@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterRes } from 'rate-limiter-flexible';
 import { Messages } from '../perform-chat.messages';
+import { PerformChatMemoryLimiter } from './perform-chat-memory-limiter';
 
 /** Property set on the per-call options object when the insurance limiter answered instead of Redis. */
 const VIA_INSURANCE = 'performChatViaInsurance';
@@ -18,7 +19,7 @@ export function answeredByInsurance(options: LimiterCallOptions): boolean {
  * (`insuranceLimiter`). It only marks the call's options so the caller knows who answered:
  * rate-limiter-flexible passes the same options object to the insurance limiter.
  */
-export class InsuranceLimiter extends RateLimiterMemory {
+export class InsuranceLimiter extends PerformChatMemoryLimiter {
   override consume(key: string | number, points?: number, options: LimiterCallOptions = {}): Promise<RateLimiterRes> {
     options[VIA_INSURANCE] = true;
     return super.consume(key, points, options);

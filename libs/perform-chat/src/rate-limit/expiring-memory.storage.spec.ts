@@ -1,0 +1,117 @@
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { ExpiringMemoryStorage, SWEEP_INTERVAL_MS, SWEEP_SLICE } from './expiring-memory.storage';
+import { PerformChatMemoryLimiter } from './perform-chat-memory-limiter';
+
+type Internals = { _memoryStorage: ExpiringMemoryStorage };
+const recordsOf = (limiter: RateLimiterMemory) => (limiter as unknown as Internals)._memoryStorage._storage;
+
+describe('PerformChatMemoryLimiter on ExpiringMemoryStorage', () => {
+  beforeEach(() => jest.useFakeTimers({ now: 1_000_000 }));
+  afterEach(() => jest.useRealTimers());
+
+  it('answers exactly as RateLimiterMemory does: counts, refusals, blocks, rewards, reads and deletes', async () => {
+    const options = { points: 2, duration: 10, blockDuration: 30, keyPrefix: 'spec:Chat.send' };
+    const ours = new PerformChatMemoryLimiter(options);
+    const reference = new RateLimiterMemory(options);
+    const settle = (promise: Promise<RateLimiterRes | boolean | null>) =>
+      promise.then(
+        (res) => ({ ok: true, res: res && typeof res === 'object' ? { ...res } : res }),
+        (res: RateLimiterRes) => ({ ok: false, res: { ...res } }),
+      );
+    const steps: [number, (limiter: RateLimiterMemory) => Promise<RateLimiterRes | boolean | null>][] = [
+      [0, (l) => l.consume('u:1')],
+      [1_000, (l) => l.consume('u:1')],
+      [500, (l) => l.get('u:1')],
+      [0, (l) => l.consume('u:1')], // over the limit: blocked for 30 s
+      [15_000, (l) => l.consume('u:1')], // the window has ended, the block has not
+      [0, (l) => l.reward('u:1', 2)],
+      [0, (l) => l.penalty('u:2', 3)],
+      [0, (l) => l.get('u:2')],
+      [0, (l) => l.delete('u:2')],
+      [0, (l) => l.get('u:2')],
+      [20_000, (l) => l.get('u:1')], // block over: no record
+      [0, (l) => l.consume('u:1', 2)],
+      [0, (l) => l.block('u:3', 5)],
+      [0, (l) => l.consume('u:3')],
+      [6_000, (l) => l.consume('u:3')],
+    ];
+    for (const [advanceMs, step] of steps) {
+      jest.advanceTimersByTime(advanceMs);
+      const [a, b] = [await settle(step(ours)), await settle(step(reference))];
+      expect(a).toEqual(b);
+    }
+  });
+
+  it('keeps one timer per limiter, not one per key, and frees every key once its window has ended', async () => {
+    const limiter = new PerformChatMemoryLimiter({ points: 5, duration: 2, keyPrefix: 'spec' });
+    for (let i = 0; i < 1_000; i++) await limiter.consume(`u:${i}`);
+    expect(jest.getTimerCount()).toBe(1);
+    expect(recordsOf(limiter).size).toBe(1_000);
+
+    jest.advanceTimersByTime(1_000);
+    for (let i = 1_000; i < 1_500; i++) await limiter.consume(`u:${i}`);
+    expect(jest.getTimerCount()).toBe(1);
+
+    jest.advanceTimersByTime(1_000); // the first 1000 windows end
+    expect(recordsOf(limiter).size).toBe(500);
+    jest.advanceTimersByTime(SWEEP_INTERVAL_MS); // and the last 500
+    expect(recordsOf(limiter).size).toBe(0);
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
+  it('stores keys without the prefix (the storage is the limiter\'s own) and dumps and restores them', async () => {
+    const limiter = new PerformChatMemoryLimiter({ points: 5, duration: 60, keyPrefix: 'performchat:rl:Chat.send' });
+    await limiter.consume('u:42', 2);
+    expect([...recordsOf(limiter).keys()]).toEqual(['u:42']);
+    expect(limiter.keyPrefix).toBe('performchat:rl:Chat.send');
+
+    const copy = new PerformChatMemoryLimiter({ points: 5, duration: 60, keyPrefix: 'performchat:rl:Chat.send' });
+    expect(copy.restore(limiter.dump())).toEqual({ invalid: 0, expired: 0, restored: 1 });
+    await expect(copy.get('u:42')).resolves.toMatchObject({ consumedPoints: 2, msBeforeNext: 60_000 });
+  });
+
+  it('never lets a longer record (a block) hold back the windows behind it', async () => {
+    const limiter = new PerformChatMemoryLimiter({ points: 1, duration: 1, blockDuration: 60, keyPrefix: 'spec' });
+    await limiter.consume('blocked');
+    await expect(limiter.consume('blocked')).rejects.toBeInstanceOf(RateLimiterRes); // blocked for 60 s
+    for (let i = 0; i < 100; i++) await limiter.consume(`u:${i}`);
+
+    jest.advanceTimersByTime(1_000 + SWEEP_INTERVAL_MS);
+    expect([...recordsOf(limiter).keys()]).toEqual(['blocked']);
+    await expect(limiter.get('blocked')).resolves.toMatchObject({ consumedPoints: 2 });
+
+    jest.advanceTimersByTime(60_000);
+    expect(recordsOf(limiter).size).toBe(0);
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
+  it('keeps records that never expire (duration 0) without stalling the sweep', async () => {
+    const limiter = new PerformChatMemoryLimiter({ points: 1, duration: 1, keyPrefix: 'spec' });
+    await limiter.block('forever', 0);
+    await limiter.consume('u:1');
+    jest.advanceTimersByTime(1_000 + SWEEP_INTERVAL_MS);
+    expect([...recordsOf(limiter).keys()]).toEqual(['forever']);
+    expect(jest.getTimerCount()).toBe(0);
+    await expect(limiter.consume('forever')).rejects.toMatchObject({ msBeforeNext: -1 });
+  });
+
+  it('deletes a large expiry in slices, yielding to the event loop between them', async () => {
+    const limiter = new PerformChatMemoryLimiter({ points: 1, duration: 1, keyPrefix: 'spec' });
+    for (let i = 0; i < SWEEP_SLICE * 2 + 10; i++) await limiter.consume(`u:${i}`);
+    jest.advanceTimersByTime(1_000);
+    expect(recordsOf(limiter).size).toBe(SWEEP_SLICE + 10);
+    jest.advanceTimersByTime(1); // setTimeout(0) is 1 ms, as in Node
+    expect(recordsOf(limiter).size).toBe(10);
+    jest.advanceTimersByTime(1); // setTimeout(0) is 1 ms, as in Node
+    expect(recordsOf(limiter).size).toBe(0);
+  });
+
+  it('does not keep the process alive (the sweep timer is unref\'d)', () => {
+    jest.useRealTimers();
+    const storage = new ExpiringMemoryStorage();
+    storage.set('k', 1, 60);
+    const timer = (storage as unknown as { timer: NodeJS.Timeout }).timer;
+    expect(timer.hasRef()).toBe(false);
+    clearTimeout(timer);
+  });
+});
