@@ -22,6 +22,11 @@ import {
  * (`npm run test:compat`) type-checks the same blocks against the packed package installed in
  * a fresh Nest 11 app, i.e. against the published .d.ts files.
  */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { generatePackageReadme, checkPackageReadme } = require('../scripts/package-readme') as {
+  generatePackageReadme: (readme: string, pkg: object) => string;
+  checkPackageReadme: (readme: string) => string[];
+};
 const root = resolve(__dirname, '..');
 
 function typeCheck(dir: string, blocks: ReadmeBlock[]): string[] {
@@ -74,4 +79,14 @@ describe('README.md TypeScript blocks', () => {
   it('type-checks every block, as separate modules of one program', () => {
     expect(typeCheck(dir, blocks)).toEqual([]);
   }, 60_000);
+});
+
+describe('the package README (generated from README.md by npm run pack:lib)', () => {
+  it('carries no monorepo instructions, relative links or dangling anchors', () => {
+    // Mark monorepo-only text in README.md with <!-- monorepo-only --> ... <!-- /monorepo-only -->.
+    const pkg = JSON.parse(readFileSync(join(root, 'libs/perform-chat/package.json'), 'utf8')) as object;
+    const readme = generatePackageReadme(readFileSync(join(root, 'README.md'), 'utf8'), pkg);
+    expect(checkPackageReadme(readme)).toEqual([]);
+    expect(readme).not.toMatch(/^## Development/m);
+  });
 });

@@ -1,0 +1,80 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CompatApp, REPO_ROOT, bootAndCheck, compatSetup, prepareApp, run } from './compat-harness';
+import { NEST_APP_COMPILER_OPTIONS, ReadmeBlock, extractTypeScriptBlocks, unknownRelativeImports, writeReadmeBlocks } from './readme-blocks';
+
+/**
+ * (a) A new Nest 11 app, CommonJS, on Express: the README's quick start (`forRootAsync` with
+ * `ConfigService` and `performChatConfig`), its health module verbatim, an auth stand-in as a
+ * global guard. Also: every README TypeScript block type-checks against the installed package
+ * (its published .d.ts), and the quick start and tokenRoundTrip blocks run verbatim.
+ */
+const { runtimes } = compatSetup();
+const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+const blocks = extractTypeScriptBlocks(readme);
+
+/** The first README block containing every one of `texts`. */
+function blockDeclaring(...texts: string[]): ReadmeBlock {
+  const block = blocks.find((b) => texts.every((text) => b.code.includes(text)));
+  if (!block) throw new Error(`README.md has no TypeScript block with ${texts.map((t) => `"${t}"`).join(' and ')}`);
+  return block;
+}
+
+describe('Nest 11, CommonJS, Express: forRootAsync + ConfigService (README quick start)', () => {
+  let app: CompatApp;
+
+  beforeAll(async () => {
+    app = await prepareApp('nest11-express', [{ label: 'nest11-express', nest: '11', platform: 'Express', moduleSystem: 'CommonJS' }], async (installed) => {
+      // The README's health module, verbatim.
+      writeFileSync(join(installed.dir, 'src/health/health.module.ts'), blockDeclaring('export class HealthModule').code);
+      await installed.npmRun('build');
+    });
+  });
+
+  it('installs the tarball with the peers of a Nest 11 app and no peer conflict', async () => {
+    expect(app.installedVersion('@nestjs/core')).toMatch(/^11\./);
+    expect(app.installedVersion('nestjs-performchat')).toBe(JSON.parse(readFileSync(join(REPO_ROOT, 'libs/perform-chat/package.json'), 'utf8')).version);
+    await run('npm', ['ls', '--all', '--omit=dev'], { cwd: app.dir }); // exits non-zero on invalid or missing peers
+  });
+
+  it('type-checks every README TypeScript block against the installed package', async () => {
+    expect(unknownRelativeImports(blocks)).toEqual([]);
+    const dir = join(app.dir, 'readme-blocks');
+    writeReadmeBlocks(dir, blocks);
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { ...NEST_APP_COMPILER_OPTIONS, noEmit: false, outDir: 'dist', rootDir: '.' }, include: ['./**/*.ts'], exclude: ['dist'] }, null, 2),
+    );
+    const result = await run(join(app.dir, 'node_modules/.bin/tsc'), ['-p', dir], { cwd: app.dir }).catch((error: Error) => error);
+    const output = result instanceof Error ? result.message : '';
+    // Map block file lines back to README lines in the failure message.
+    const mapped = output.replace(/readme-block-(\d+)\.ts\((\d+),(\d+)\)/g, (whole, n: string, line: string, col: string) => {
+      const block = blocks[Number(n) - 1];
+      return block ? `README.md:${block.line + Number(line) - 1}:${col}` : whole;
+    });
+    expect(mapped).toBe('');
+  });
+
+  it('runs the README quick start and tokenRoundTrip() verbatim', async () => {
+    const js = (block: ReadmeBlock) => join(app.dir, 'readme-blocks/dist', block.file.replace(/\.ts$/, '.js'));
+    const quickStart = blockDeclaring('export class AppModule', 'PerformChatModule.forRootAsync', 'performChatConfig');
+    const roundTrip = blockDeclaring('export async function tokenRoundTrip');
+    const { stdout } = await run(process.execPath, ['readme-runner.js', js(quickStart), js(roundTrip)], { cwd: app.dir, timeoutMs: 60_000 });
+    expect(stdout).toContain('README_QUICK_START {"status":200,"token":"string"}');
+    expect(stdout).toContain('README_ROUND_TRIP {"valid":false}'); // the README: "false: the token was revoked"
+  });
+
+  describe.each(runtimes.map((runtime) => [runtime.version, runtime] as const))('on Node %s', (_version, runtime) => {
+    it('boots against the installed emulator, serves a token and /health/ready, and shuts down', async () => {
+      await bootAndCheck({
+        app,
+        runtime,
+        label: 'nest11-express',
+        nest: '11',
+        platform: 'Express',
+        moduleSystem: 'CommonJS',
+        entry: ['dist/main.js'],
+      });
+    });
+  });
+});

@@ -1,0 +1,51 @@
+import { bootAndCheck, compatSetup, CompatApp, prepareApp, run } from './compat-harness';
+
+/**
+ * Optional peers are optional: an app with only the required peers (npm installs no optional
+ * peer) requires the package, boots PerformChatModule and serves tokens; the health indicator
+ * answers with an "install @nestjs/terminus" error and a Redis store with an "install ioredis"
+ * error, only when used.
+ */
+const { runtimes } = compatSetup();
+
+describe('Nest 11 without the optional peers (@nestjs/terminus, ioredis)', () => {
+  let app: CompatApp;
+
+  beforeAll(async () => {
+    app = await prepareApp('no-optional-peers', [{ label: 'no-optional-peers', nest: '11', platform: 'Express', moduleSystem: 'CommonJS' }]);
+  });
+
+  it('has neither @nestjs/terminus nor ioredis installed', async () => {
+    expect(app.isInstalled('@nestjs/terminus')).toBe(false);
+    expect(app.isInstalled('ioredis')).toBe(false);
+    await run('npm', ['ls', '--all'], { cwd: app.dir });
+  });
+
+  it('requires both entry points', async () => {
+    const code =
+      "const m = require('nestjs-performchat'); const e = require('nestjs-performchat/emulator');" +
+      'console.log(typeof m.PerformChatModule, typeof m.PerformChatHealthIndicator, typeof m.RedisCustomerUserStore, typeof e.startPerformChatEmulator)';
+    const { stdout } = await run(process.execPath, ['-e', code], { cwd: app.dir });
+    expect(stdout.trim()).toBe('function function function function');
+  });
+
+  it('fails a Redis store at boot with a message that says to install ioredis', async () => {
+    const { stdout } = await run(process.execPath, ['redis-store.js'], { cwd: app.dir });
+    expect(stdout).toContain('REDIS_STORE A Redis store needs the ioredis package: npm install ioredis');
+  });
+
+  describe.each(runtimes.map((runtime) => [runtime.version, runtime] as const))('on Node %s', (_version, runtime) => {
+    it('boots, serves a token, and the health indicator says to install @nestjs/terminus', async () => {
+      await bootAndCheck({
+        app,
+        runtime,
+        label: 'no-optional-peers',
+        nest: '11',
+        platform: 'Express',
+        moduleSystem: 'CommonJS',
+        entry: ['main.js'],
+        health: 'terminus-missing',
+      });
+    });
+  });
+});
