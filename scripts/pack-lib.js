@@ -40,7 +40,7 @@ if (!fs.existsSync(path.join(libDir, 'dist', 'index.js'))) {
 }
 fs.copyFileSync(path.join(root, 'LICENSE'), path.join(libDir, 'LICENSE'));
 const readme = generatePackageReadme(fs.readFileSync(path.join(root, 'README.md'), 'utf8'), pkg);
-const readmeProblems = checkPackageReadme(readme);
+const readmeProblems = checkPackageReadme(readme, pkg);
 if (readmeProblems.length > 0) {
   fail(readmeProblems.map((p) => `package README (generated from README.md; mark monorepo-only lines): ${p}`));
 }

@@ -10,8 +10,8 @@
  * 2. `<!-- package-only: text -->` is replaced by `text` (invisible on GitHub).
  * 3. The `## Development` section (contributors only) is dropped, up to the next `## ` heading.
  * 4. Links to files of the repository (relative links that are not `#anchors`) become links
- *    into the repository when package.json has a GitHub `repository`, otherwise plain text:
- *    the package ships none of those files.
+ *    into the repository when package.json has a GitHub `repository`, otherwise plain text;
+ *    links to a file the package ships itself (`files`: LICENSE) stay as they are.
  * 5. Links to anchors that no longer exist are removed from ` · `-separated lists (the table
  *    of contents); anywhere else they are an error.
  *
@@ -81,9 +81,11 @@ function generatePackageReadme(rootReadme, pkg = {}) {
   text = text.replace(/^## Development\n[\s\S]*?(?=^## )/m, '');
 
   const base = githubBase(pkg.repository);
+  const shipped = new Set(pkg.files || []);
   text = text.replace(/(!?)\[([^\]]*)\]\(([^)\s]+)\)/g, (whole, bang, label, target) => {
     if (/^(#|[a-z][a-z0-9+.-]*:)/i.test(target)) return whole;
     const path = target.replace(/^\.\//, '');
+    if (shipped.has(path)) return whole; // LICENSE: in the package too
     if (base) return `${bang}[${label}](${base}${path})`;
     return label.replace(/^`|`$/g, '') === path ? `\`${path}\` (in the source repository)` : label;
   });
@@ -97,9 +99,11 @@ function generatePackageReadme(rootReadme, pkg = {}) {
 /**
  * Problems of a generated package README, one string each ("line N: ..."); empty when fine.
  * @param {string} readme
+ * @param {{ files?: string[] }} pkg the package's package.json (links to its `files` are fine)
  */
-function checkPackageReadme(readme) {
+function checkPackageReadme(readme, pkg = {}) {
   const problems = [];
+  const shipped = new Set(pkg.files || []);
   const slugs = headingSlugs(readme);
   const prose = withoutCodeBlocks(readme).split('\n');
   const all = readme.split('\n');
@@ -113,7 +117,7 @@ function checkPackageReadme(readme) {
     for (const [, target] of line.matchAll(/\]\(([^)\s]+)\)/g)) {
       if (target.startsWith('#')) {
         if (!slugs.has(target.slice(1))) problems.push(`${where}: link to a missing anchor ${target}`);
-      } else if (!/^[a-z][a-z0-9+.-]*:/i.test(target)) {
+      } else if (!/^[a-z][a-z0-9+.-]*:/i.test(target) && !shipped.has(target.replace(/^\.\//, ''))) {
         problems.push(`${where}: relative link ${target} (the package does not ship it)`);
       }
     }

@@ -25,7 +25,7 @@ import {
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { generatePackageReadme, checkPackageReadme } = require('../scripts/package-readme') as {
   generatePackageReadme: (readme: string, pkg: object) => string;
-  checkPackageReadme: (readme: string) => string[];
+  checkPackageReadme: (readme: string, pkg: object) => string[];
 };
 const root = resolve(__dirname, '..');
 
@@ -86,7 +86,7 @@ describe('the package README (generated from README.md by npm run pack:lib)', ()
     // Mark monorepo-only text in README.md with <!-- monorepo-only --> ... <!-- /monorepo-only -->.
     const pkg = JSON.parse(readFileSync(join(root, 'libs/perform-chat/package.json'), 'utf8')) as object;
     const readme = generatePackageReadme(readFileSync(join(root, 'README.md'), 'utf8'), pkg);
-    expect(checkPackageReadme(readme)).toEqual([]);
+    expect(checkPackageReadme(readme, pkg)).toEqual([]);
     expect(readme).not.toMatch(/^## Development/m);
   });
 });

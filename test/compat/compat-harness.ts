@@ -89,18 +89,50 @@ export class CompatApp {
  * shared cache (COMPAT_NPM_CACHE overrides it). No --legacy-peer-deps: a peer range that does
  * not admit the app's Nest version fails the install, as it would for a user.
  */
-export async function installFixture(fixture: string): Promise<CompatApp> {
+export async function installFixture(fixture: string, options: InstallOptions = {}): Promise<CompatApp> {
   const { tarball, workDir } = compatSetup();
   const dir = join(workDir, fixture);
   cpSync(join(__dirname, 'fixtures', fixture), dir, { recursive: true });
-  const pkgFile = join(dir, 'package.json');
-  const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as { dependencies: Record<string, string> };
-  pkg.dependencies['nestjs-performchat'] = `file:${tarball}`;
-  writeFileSync(pkgFile, `${JSON.stringify(pkg, null, 2)}\n`);
-  const args = ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'];
-  if (process.env.COMPAT_NPM_CACHE) args.push('--cache', process.env.COMPAT_NPM_CACHE);
-  await run('npm', args, { cwd: dir, timeoutMs: 480_000 });
+  const flags = ['--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'];
+  if (process.env.COMPAT_NPM_CACHE) flags.push('--cache', process.env.COMPAT_NPM_CACHE);
+  if (options.commands) {
+    // The user's way: `npm install nestjs-performchat ...` in an app that does not list it yet.
+    for (const command of options.commands) {
+      const [verb, ...packages] = command;
+      await run('npm', [verb, ...packages.map((p) => (p === 'nestjs-performchat' ? tarball : p)), ...flags], { cwd: dir, timeoutMs: 480_000 });
+    }
+  } else {
+    const pkgFile = join(dir, 'package.json');
+    const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as { dependencies: Record<string, string> };
+    pkg.dependencies['nestjs-performchat'] = `file:${tarball}`;
+    writeFileSync(pkgFile, `${JSON.stringify(pkg, null, 2)}\n`);
+    await run('npm', ['install', ...flags], { cwd: dir, timeoutMs: 480_000 });
+  }
   return new CompatApp(fixture, dir);
+}
+
+export interface InstallOptions {
+  /**
+   * npm commands to run instead of one `npm install` of the fixture with the tarball added,
+   * e.g. `[['install', 'nestjs-performchat']]`; `nestjs-performchat` stands for the tarball.
+   */
+  commands?: string[][];
+}
+
+/**
+ * The `npm install ...` lines of the README's Install section (its bash blocks), as argument
+ * lists without the `npm` and without comments.
+ */
+export function readmeInstallCommands(readme: string): string[][] {
+  const section = /^## Install\n([\s\S]*?)(?=^##? )/m.exec(readme)?.[1] ?? '';
+  const commands: string[][] = [];
+  for (const [, block] of section.matchAll(/^```(?:bash|sh)\n([\s\S]*?)^```/gm)) {
+    for (const line of block.split('\n')) {
+      const words = line.replace(/#.*$/, '').trim().split(/\s+/);
+      if (words[0] === 'npm' && (words[1] === 'install' || words[1] === 'i')) commands.push(words.slice(1));
+    }
+  }
+  return commands;
 }
 
 /** A child process whose output is collected, with a way to wait for a line. */
@@ -409,10 +441,15 @@ export interface PlannedRow {
  * row and runtime when either fails, so the table shows an app that could not even be
  * installed or built (with npm's or tsc's message).
  */
-export async function prepareApp(fixture: string, planned: PlannedRow[], prepare?: (app: CompatApp) => Promise<void>): Promise<CompatApp> {
+export async function prepareApp(
+  fixture: string,
+  planned: PlannedRow[],
+  prepare?: (app: CompatApp) => Promise<void>,
+  install?: InstallOptions,
+): Promise<CompatApp> {
   let app: CompatApp | undefined;
   try {
-    app = await installFixture(fixture);
+    app = await installFixture(fixture, install);
     if (prepare) await prepare(app);
     return app;
   } catch (error) {

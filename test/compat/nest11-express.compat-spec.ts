@@ -1,17 +1,19 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CompatApp, REPO_ROOT, bootAndCheck, compatSetup, prepareApp, run } from './compat-harness';
+import { CompatApp, REPO_ROOT, bootAndCheck, compatSetup, prepareApp, readmeInstallCommands, run } from './compat-harness';
 import { NEST_APP_COMPILER_OPTIONS, ReadmeBlock, extractTypeScriptBlocks, unknownRelativeImports, writeReadmeBlocks } from './readme-blocks';
 
 /**
- * (a) A new Nest 11 app, CommonJS, on Express: the README's quick start (`forRootAsync` with
- * `ConfigService` and `performChatConfig`), its health module verbatim, an auth stand-in as a
- * global guard. Also: every README TypeScript block type-checks against the installed package
+ * (a) A new Nest 11 app, CommonJS, on Express, with the dependencies of `nest new`, then the
+ * README's install commands run verbatim (npm adds the missing peers: the newest admitted
+ * ones): the README's quick start (`forRootAsync` with `ConfigService` and
+ * `performChatConfig`), its health module verbatim, an auth stand-in as a global guard. Also: every README TypeScript block type-checks against the installed package
  * (its published .d.ts), and the quick start and tokenRoundTrip blocks run verbatim.
  */
 const { runtimes } = compatSetup();
 const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
 const blocks = extractTypeScriptBlocks(readme);
+const installCommands = readmeInstallCommands(readme);
 
 /** The first README block containing every one of `texts`. */
 function blockDeclaring(...texts: string[]): ReadmeBlock {
@@ -24,15 +26,25 @@ describe('Nest 11, CommonJS, Express: forRootAsync + ConfigService (README quick
   let app: CompatApp;
 
   beforeAll(async () => {
-    app = await prepareApp('nest11-express', [{ label: 'nest11-express', nest: '11', platform: 'Express', moduleSystem: 'CommonJS' }], async (installed) => {
-      // The README's health module, verbatim.
-      writeFileSync(join(installed.dir, 'src/health/health.module.ts'), blockDeclaring('export class HealthModule').code);
-      await installed.npmRun('build');
-    });
+    app = await prepareApp(
+      'nest11-express',
+      [{ label: 'nest11-express', nest: '11', platform: 'Express', moduleSystem: 'CommonJS' }],
+      async (installed) => {
+        // The README's health module, verbatim.
+        writeFileSync(join(installed.dir, 'src/health/health.module.ts'), blockDeclaring('export class HealthModule').code);
+        await installed.npmRun('build');
+      },
+      // The README's install commands, verbatim, in an app with the dependencies of `nest new`.
+      { commands: installCommands },
+    );
   });
 
-  it('installs the tarball with the peers of a Nest 11 app and no peer conflict', async () => {
+  it('installs with the README commands, npm adding the missing peers, with no peer conflict', async () => {
+    expect(installCommands[0]).toEqual(['install', 'nestjs-performchat']);
     expect(app.installedVersion('@nestjs/core')).toMatch(/^11\./);
+    for (const peer of ['@nestjs/axios', 'axios', 'class-validator', 'class-transformer', '@nestjs/config', '@nestjs/terminus']) {
+      expect([peer, app.isInstalled(peer)]).toEqual([peer, true]);
+    }
     expect(app.installedVersion('nestjs-performchat')).toBe(JSON.parse(readFileSync(join(REPO_ROOT, 'libs/perform-chat/package.json'), 'utf8')).version);
     await run('npm', ['ls', '--all', '--omit=dev'], { cwd: app.dir }); // exits non-zero on invalid or missing peers
   });
