@@ -1,4 +1,4 @@
-import { bootAndCheck, compatSetup, CompatApp, prepareApp, run } from './compat-harness';
+import { bootAndCheck, compatSetup, CompatApp, http, prepareApp, run, spawnNode } from './compat-harness';
 
 /**
  * Optional peers are optional: an app with only the required peers (npm installs no optional
@@ -27,6 +27,19 @@ describe('Nest 11 without the optional peers (@nestjs/terminus, ioredis)', () =>
       'console.log(typeof m.PerformChatModule, typeof m.PerformChatHealthIndicator, typeof m.RedisCustomerUserStore, typeof e.startPerformChatEmulator)';
     const { stdout } = await run(process.execPath, ['-e', code], { cwd: app.dir });
     expect(stdout.trim()).toBe('function function function function');
+  });
+
+  it('starts the standalone emulator as the package README says (dist/emulator/main.js)', async () => {
+    const emulator = spawnNode(compatSetup().runtimes[0], ['node_modules/nestjs-performchat/dist/emulator/main.js'], app.dir, {
+      PERFORMCHAT_EMULATOR_PORT: '0',
+    });
+    try {
+      const [, url] = await emulator.waitFor(/PerformChat emulator ready at (http:\/\/\S+)/);
+      const state = await http('GET', `${url}/__emulator/state`);
+      expect(state.status).toBe(200);
+    } finally {
+      expect((await emulator.stop()).killed).toBe(false);
+    }
   });
 
   it('fails a Redis store at boot with a message that says to install ioredis', async () => {
