@@ -3,7 +3,6 @@ import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { AxiosError, AxiosResponse } from 'axios';
 import * as http from 'node:http';
 import * as https from 'node:https';
-import { firstValueFrom } from 'rxjs';
 import { PerformChatError } from '../errors/perform-chat.error';
 import { PerformChatErrorCode } from '../errors/perform-chat-error-code';
 import { mapUpstreamAnswer } from '../errors/upstream-error.mapper';
@@ -124,8 +123,14 @@ export class PerformChatHttpClient implements OnModuleDestroy {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);
     try {
-      const response: AxiosResponse<string> = await firstValueFrom(
-        this.httpService.post<string>(`${this.options.baseUrl}${path}`, JSON.stringify(body), {
+      // The module's own axios instance (HttpModule), called directly rather than through
+      // HttpService's Observable wrapper: that wrapper makes a CancelToken per call and cancels
+      // it when the call is done, building a CanceledError with a stack trace every time
+      // (bench B1: about 60 µs of CPU per call, a fifth of a token generation's client cost).
+      const response: AxiosResponse<string> = await this.httpService.axiosRef.post<string>(
+        `${this.options.baseUrl}${path}`,
+        JSON.stringify(body),
+        {
           headers: {
             'Content-Type': 'application/json',
             Accept: 'application/json',
@@ -139,7 +144,7 @@ export class PerformChatHttpClient implements OnModuleDestroy {
           responseType: 'text',
           transformResponse: (data: string) => data,
           validateStatus: () => true,
-        }),
+        },
       );
       return { status: response.status, headers: response.headers, body: response.data ?? '' };
     } catch (error) {
