@@ -1,6 +1,6 @@
 import { HttpService } from '@nestjs/axios';
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import { AxiosError, AxiosResponse } from 'axios';
+import { AxiosError, AxiosRequestConfig, AxiosResponse } from 'axios';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { PerformChatError } from '../errors/perform-chat.error';
@@ -49,6 +49,8 @@ export class PerformChatHttpClient implements OnModuleDestroy {
   private readonly httpsAgent = new https.Agent({ keepAlive: true, timeout: 30_000 });
   private readonly secrets: readonly string[];
   private readonly origin: string;
+  /** Everything of a request's config but its abort signal (built once). */
+  private readonly requestConfig: AxiosRequestConfig<string>;
 
   constructor(
     private readonly httpService: HttpService,
@@ -58,6 +60,17 @@ export class PerformChatHttpClient implements OnModuleDestroy {
   ) {
     this.secrets = [options.keySecret];
     this.origin = new URL(options.baseUrl).origin;
+    this.requestConfig = {
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'User-Agent': LIBRARY_USER_AGENT },
+      httpAgent: this.httpAgent,
+      httpsAgent: this.httpsAgent,
+      maxRedirects: 0,
+      maxContentLength: options.maxResponseBytes,
+      responseType: 'text',
+      // The body is parsed (and its errors reported) by parseJson, every status by the caller.
+      transformResponse: [],
+      validateStatus: () => true,
+    };
   }
 
   /**
@@ -130,21 +143,7 @@ export class PerformChatHttpClient implements OnModuleDestroy {
       const response: AxiosResponse<string> = await this.httpService.axiosRef.post<string>(
         `${this.options.baseUrl}${path}`,
         JSON.stringify(body),
-        {
-          headers: {
-            'Content-Type': 'application/json',
-            Accept: 'application/json',
-            'User-Agent': LIBRARY_USER_AGENT,
-          },
-          httpAgent: this.httpAgent,
-          httpsAgent: this.httpsAgent,
-          signal: controller.signal,
-          maxRedirects: 0,
-          maxContentLength: this.options.maxResponseBytes,
-          responseType: 'text',
-          transformResponse: (data: string) => data,
-          validateStatus: () => true,
-        },
+        { ...this.requestConfig, signal: controller.signal },
       );
       return { status: response.status, headers: response.headers, body: response.data ?? '' };
     } catch (error) {
