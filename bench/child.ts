@@ -37,8 +37,10 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown());
   process.on('disconnect', () => void shutdown());
 
+  /** Every role also answers `cpu-usage`: this process's CPU time so far (µs), to divide by the requests it served. */
+  const builtIn: Record<string, (args: unknown) => Promise<unknown>> = { 'cpu-usage': async () => process.cpuUsage() };
   process.on('message', (message: { id: number; command: string; args: unknown }) => {
-    const command = handle.commands?.[message.command] as ((args: unknown) => Promise<unknown>) | undefined;
+    const command = (handle.commands?.[message.command] ?? builtIn[message.command]) as ((args: unknown) => Promise<unknown>) | undefined;
     if (!command) {
       send({ type: 'failure', id: message.id, error: `unknown command "${message.command}"` });
       return;

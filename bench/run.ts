@@ -79,7 +79,7 @@ rate limits off (the documented 100 generations/min would cap every row at 1.7 c
 - **B3, B3t, B3r**: one Express app with the demo auth guard global and the same trivial
   \`GET\` route three times: no limit, \`PerformChatRateLimitGuard\` (\`@PerformChatRateLimit\`
   1e9 points / 60 s), and @nestjs/throttler 6's \`ThrottlerGuard\` (1e9 / 60 s, \`getTracker\`
-  = the user id). 1000 users rotate, 32 connections. B3r: the same guard with the Redis store
+  = the user id). 200 users rotate, 32 connections. B3r: the same guard with the Redis store
   (a key prefix of the run, deleted afterwards).
 - **B4**: \`bench/rate-limit-memory.bench.ts\` in a child with \`--expose-gc\`: one request per
   distinct user through the real store (\`PerformChatRateLimitStore\` → \`PerformChatLimiter\`),
@@ -122,9 +122,12 @@ async function main(): Promise<void> {
   try {
     console.log('starting the children...');
     await Promise.all(rows.map((row) => row.prepare?.(context)));
+    console.log(`children ready after ${((Date.now() - started.getTime()) / 1000).toFixed(1)} s`);
     for (const row of rows) {
+      const rowStarted = Date.now();
       console.log(`\n${row.ids.join(', ')}: ${row.title}`);
       results.push(...(await row.run(context)));
+      console.log(`  (${((Date.now() - rowStarted) / 1000).toFixed(1)} s)`);
     }
   } finally {
     await context.stopAll();

@@ -49,14 +49,19 @@ export interface LoadOptions {
 export interface LoadResult {
   /** Successful (2xx) requests per second. */
   rps: number;
+  /** Successful (2xx) requests. */
+  requests: number;
   /** Latency percentiles of the 2xx answers in ms, from autocannon's raw per-response timings (not its 1 ms histogram). */
   p50: number;
   p99: number;
+  /** Every 2xx latency in ms, sorted (to pool rounds before taking percentiles). */
+  latencies: Float64Array;
   failed: number;
   statusCodes: Record<string, number>;
 }
 
-function percentile(sorted: Float64Array, q: number): number {
+/** The q-quantile (nearest rank) of sorted values. */
+export function percentile(sorted: Float64Array, q: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
 }
@@ -97,8 +102,10 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
         const sorted = Float64Array.from(latencies).sort();
         resolve({
           rps: (result.requests.total - failed) / (result.duration || options.seconds),
+          requests: result.requests.total - failed,
           p50: percentile(sorted, 0.5),
           p99: percentile(sorted, 0.99),
+          latencies: sorted,
           failed,
           statusCodes,
         });
@@ -108,4 +115,19 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
       if (statusCode >= 200 && statusCode < 300) latencies.push(responseTime);
     });
   });
+}
+
+/** A load result with the CPU time the server process spent per request (µs, user + system). */
+export type LoadWithCpu = LoadResult & { cpuMicrosPerRequest: number };
+
+/** Runs `load` and reads the server child's CPU time around it (the `cpu-usage` command of every role). */
+export async function withServerCpu(
+  server: { call<T>(command: string): Promise<T> },
+  load: () => Promise<LoadResult>,
+): Promise<LoadWithCpu> {
+  const before = await server.call<NodeJS.CpuUsage>('cpu-usage');
+  const result = await load();
+  const after = await server.call<NodeJS.CpuUsage>('cpu-usage');
+  const micros = after.user - before.user + (after.system - before.system);
+  return { ...result, cpuMicrosPerRequest: micros / Math.max(1, result.requests) };
 }

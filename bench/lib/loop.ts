@@ -5,6 +5,8 @@ export interface LoopResult {
   opsPerSecond: number;
   ops: number;
   errors: number;
+  /** CPU time (user + system) of this process per completed call, in microseconds. */
+  cpuMicrosPerOp: number;
   /** The first failure, for the report (never a secret: the bench uses the emulator's demo key). */
   firstError?: string;
 }
@@ -14,6 +16,7 @@ export async function runLoop(
   seconds: number,
   concurrency: number,
 ): Promise<LoopResult> {
+  const cpuAtStart = process.cpuUsage();
   const started = process.hrtime.bigint();
   const deadline = started + BigInt(Math.round(seconds * 1e9));
   let ops = 0;
@@ -33,5 +36,12 @@ export async function runLoop(
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
-  return { opsPerSecond: ops / elapsed, ops, errors, ...(firstError ? { firstError } : {}) };
+  const cpu = process.cpuUsage(cpuAtStart);
+  return {
+    opsPerSecond: ops / elapsed,
+    ops,
+    errors,
+    cpuMicrosPerOp: (cpu.user + cpu.system) / Math.max(1, ops),
+    ...(firstError ? { firstError } : {}),
+  };
 }

@@ -1,8 +1,8 @@
 import { TOKEN_PATH, tokenRequestBody } from '../lib/bench.constants';
 import type { BenchContext } from '../lib/context';
 import { interleave } from '../lib/interleave';
-import { runLoad } from '../lib/load';
-import { compare, type RowResult } from '../lib/report';
+import { runLoad, withServerCpu, type LoadWithCpu } from '../lib/load';
+import { compare, cpuNote, type RowResult } from '../lib/report';
 import type { BenchRow } from '../lib/row';
 import { formatNumber } from '../lib/stats';
 
@@ -27,23 +27,23 @@ export const emulatorRow: BenchRow = {
     const servers = { emulator: await context.emulator(), 'sign-only': await context.child('sign-only') };
     // The emulator's throughput is the point here: twice the usual time per measurement.
     const seconds = settings.quick ? settings.seconds : settings.seconds * 2;
-    const samples = await interleave<keyof typeof servers, number>(
+    const samples = await interleave<keyof typeof servers, LoadWithCpu>(
       ['emulator', 'sign-only'],
       { rounds: settings.rounds, log: context.log },
-      async (side, { warmup }) =>
-        (
-          await runLoad({
+      (side, { warmup }) =>
+        withServerCpu(servers[side], () =>
+          runLoad({
             url: servers[side].url,
             path: TOKEN_PATH,
             method: 'POST',
             body: BODY,
             connections: CONNECTIONS,
             seconds: warmup ? settings.warmupSeconds : seconds,
-          })
-        ).rps,
-      (rps) => `${formatNumber(rps)} req/s`,
+          }),
+        ),
+      (r) => `${formatNumber(r.rps)} req/s  server CPU ${Math.round(r.cpuMicrosPerRequest)} µs/req`,
     );
-    const b5 = compare(samples.emulator, samples['sign-only']);
+    const b5 = compare(samples.emulator.map((r) => r.rps), samples['sign-only'].map((r) => r.rps));
     return [
       {
         id: 'B5',
@@ -53,6 +53,12 @@ export const emulatorRow: BenchRow = {
         ...b5,
         target: `A ≥ ${EMULATOR_TARGET_RPS.toLocaleString('en-US')}/s and A/B ≥ ${EMULATOR_TARGET_RATIO}`,
         pass: b5.aSummary.median >= EMULATOR_TARGET_RPS && b5.ratio >= EMULATOR_TARGET_RATIO,
+        notes: [
+          cpuNote('the server', {
+            emulator: samples.emulator.map((r) => r.cpuMicrosPerRequest),
+            'sign-only': samples['sign-only'].map((r) => r.cpuMicrosPerRequest),
+          }),
+        ],
       },
     ];
   },

@@ -1,6 +1,6 @@
 import type { LoopResult } from '../lib/loop';
 import { interleave } from '../lib/interleave';
-import { compare } from '../lib/report';
+import { compare, cpuNote } from '../lib/report';
 import type { BenchRow } from '../lib/row';
 import { formatNumber } from '../lib/stats';
 import type { HealthSide } from '../roles/health-client.role';
@@ -23,7 +23,7 @@ export const healthRow: BenchRow = {
     const { settings } = context;
     const emulator = await context.emulator();
     const client = await context.child('health-client', { emulatorUrl: emulator.url });
-    const samples = await interleave<HealthSide, number>(
+    const samples = await interleave<HealthSide, LoopResult>(
       ['cached', 'ping'],
       { rounds: settings.rounds, log: context.log },
       async (side, { warmup }) => {
@@ -33,11 +33,11 @@ export const healthRow: BenchRow = {
           concurrency: CONCURRENCY,
         });
         if (result.errors > 0) throw new Error(`B6 ${side}: ${result.errors} failed checks (${result.firstError})`);
-        return result.opsPerSecond;
+        return result;
       },
-      (rate) => `${formatNumber(rate)} checks/s`,
+      (r) => `${formatNumber(r.opsPerSecond)} checks/s  CPU ${r.cpuMicrosPerOp.toFixed(1)} µs/check`,
     );
-    const b6 = compare(samples.cached, samples.ping);
+    const b6 = compare(samples.cached.map((r) => r.opsPerSecond), samples.ping.map((r) => r.opsPerSecond));
     return [
       {
         id: 'B6',
@@ -47,6 +47,12 @@ export const healthRow: BenchRow = {
         ...b6,
         target: 'A/B ≥ 10',
         pass: b6.ratio >= 10,
+        notes: [
+          cpuNote('the checking process', {
+            A: samples.cached.map((r) => r.cpuMicrosPerOp),
+            B: samples.ping.map((r) => r.cpuMicrosPerOp),
+          }),
+        ],
       },
     ];
   },

@@ -5,15 +5,15 @@ import { TARGET_AFTER_EXPIRY_MB, TARGET_BYTES_PER_USER, type RateLimitMemoryResu
 /**
  * B4: heap per tracked user of the rate-limit memory store and after every window expired
  * (bench/rate-limit-memory.bench.ts in a child of its own, node --expose-gc). Full mode:
- * 1,000,000 users with 15 s windows; quick mode: 250,000 users with 5 s windows.
+ * 1,000,000 users with 15 s windows; quick mode: 200,000 users with 3 s windows.
  */
 export const rateLimitMemoryRow: BenchRow = {
   ids: ['B4'],
   title: 'rate-limit memory store: heap per tracked user and after expiry',
   async run(context) {
     const { quick } = context.settings;
-    const users = quick ? 250_000 : 1_000_000;
-    const windowSeconds = quick ? 5 : 15;
+    const users = quick ? 200_000 : 1_000_000;
+    const windowSeconds = quick ? 3 : 15;
     const child = await context.child('rate-limit-memory', {}, { nodeFlags: ['--expose-gc'] });
     const result = await child.call<RateLimitMemoryResult>('measure', { users, windowSeconds, graceMs: 2_000 });
     await context.release('rate-limit-memory');

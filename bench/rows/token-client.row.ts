@@ -1,6 +1,6 @@
 import type { LoopResult } from '../lib/loop';
 import { interleave } from '../lib/interleave';
-import { compare } from '../lib/report';
+import { compare, cpuNote } from '../lib/report';
 import type { BenchRow } from '../lib/row';
 import { formatNumber } from '../lib/stats';
 import type { TokenClientSide } from '../roles/token-client.role';
@@ -23,7 +23,7 @@ export const tokenClientRow: BenchRow = {
     const { settings } = context;
     const emulator = await context.emulator();
     const client = await context.child('token-client', { emulatorUrl: emulator.url });
-    const samples = await interleave<TokenClientSide, number>(
+    const samples = await interleave<TokenClientSide, LoopResult>(
       ['service', 'axios', 'fetch'],
       { rounds: settings.rounds, log: context.log },
       async (side, { warmup }) => {
@@ -33,12 +33,14 @@ export const tokenClientRow: BenchRow = {
           concurrency: CONCURRENCY,
         });
         if (result.errors > 0) throw new Error(`B1 ${side}: ${result.errors} failed calls (${result.firstError})`);
-        return result.opsPerSecond;
+        return result;
       },
-      (opsPerSecond) => `${formatNumber(opsPerSecond)} calls/s`,
+      (r) => `${formatNumber(r.opsPerSecond)} calls/s  client CPU ${Math.round(r.cpuMicrosPerOp)} µs/call`,
     );
-    const b1 = compare(samples.service, samples.axios);
-    const b1b = compare(samples.service, samples.fetch);
+    const rate = (side: TokenClientSide) => samples[side].map((r) => r.opsPerSecond);
+    const cpu = (side: TokenClientSide) => samples[side].map((r) => r.cpuMicrosPerOp);
+    const b1 = compare(rate('service'), rate('axios'));
+    const b1b = compare(rate('service'), rate('fetch'));
     return [
       {
         id: 'B1',
@@ -48,6 +50,7 @@ export const tokenClientRow: BenchRow = {
         ...b1,
         target: 'A/B ≥ 0.90',
         pass: b1.ratio >= 0.9,
+        notes: [cpuNote('the client process (the emulator runs elsewhere)', { A: cpu('service'), B: cpu('axios'), "B1b's B": cpu('fetch') })],
       },
       {
         id: 'B1b',
