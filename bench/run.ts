@@ -74,8 +74,8 @@ rate limits off (the documented 100 generations/min would cap every row at 1.7 c
   per-user limit raised to 1e9 (PERFORMCHAT_RATE_LIMIT_POINTS) and its upstream budget raised
   to 1e9 tokens/min (module options overridden in the bench only; there is no environment
   variable for it); both still count every request. 100 users rotate through \`x-demo-user\`,
-  body \`{"expiresIn":"1h"}\`. Throughput at 32 connections; p99 latency at a fixed rate of a
-  quarter of B's median throughput (8 connections) from autocannon's per-response timings.
+  body \`{"expiresIn":"1h"}\`. Throughput at 32 connections; latency one request at a time (one
+  connection, so no queueing), p99 of every round's per-response timings pooled per side.
 - **B3, B3t, B3r**: one Express app with the demo auth guard global and the same trivial
   \`GET\` route three times: no limit, \`PerformChatRateLimitGuard\` (\`@PerformChatRateLimit\`
   1e9 points / 60 s), and @nestjs/throttler 6's \`ThrottlerGuard\` (1e9 / 60 s, \`getTracker\`

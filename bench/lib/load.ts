@@ -42,8 +42,6 @@ export interface LoadOptions {
   rotate?: { header: string; values: string[] };
   connections: number;
   seconds: number;
-  /** Fixed total rate (requests/s over all connections) instead of as fast as possible. */
-  overallRate?: number;
 }
 
 export interface LoadResult {
@@ -86,7 +84,6 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
         connections: options.connections,
         pipelining: 1,
         duration: options.seconds,
-        ...(options.overallRate ? { overallRate: options.overallRate } : {}),
       },
       (error, result) => {
         if (error) return reject(error);

@@ -29,17 +29,24 @@ export const demoAppRole: Role<{ emulatorUrl: string }> = async ({ emulatorUrl }
   /** The bare reference route: the auth stand-in (global guard of AppModule) then raw axios to PerformChat. */
   @Controller('bench')
   class RawTokenController {
-    private readonly agent = new http.Agent({ keepAlive: true });
+    // Keep-alive as the library's own agent (with a timeout, so Node honours the server's Keep-Alive hint).
+    private readonly agent = new http.Agent({ keepAlive: true, timeout: 30_000 });
 
     @Post('raw-token')
     @HttpCode(200)
     async token(@Req() request: { user?: { id: string } }): Promise<{ token: string }> {
-      const response = await axios.post<{ token: string }>(
-        `${emulatorUrl}${TOKEN_PATH}`,
-        tokenRequestBody(request.user?.id ?? 'anonymous'),
-        { httpAgent: this.agent },
-      );
-      return { token: response.data.token };
+      try {
+        const response = await axios.post<{ token: string }>(
+          `${emulatorUrl}${TOKEN_PATH}`,
+          tokenRequestBody(request.user?.id ?? 'anonymous'),
+          { httpAgent: this.agent },
+        );
+        return { token: response.data.token };
+      } catch (error) {
+        const { code, message } = error as { code?: string; message?: string };
+        console.error(`raw-token reference route failed: ${code ?? ''} ${message ?? String(error)}`);
+        throw error;
+      }
     }
   }
 

@@ -53,7 +53,8 @@ export const tokenClientRole: Role<{ emulatorUrl: string }> = async ({ emulatorU
   const service = app.get(PerformChatAuthService);
   const users = benchUsers(100);
   const url = `${emulatorUrl}${TOKEN_PATH}`;
-  const agent = new http.Agent({ keepAlive: true });
+  // Keep-alive as the library's own agent (with a timeout, so Node honours the server's Keep-Alive hint).
+  const agent = new http.Agent({ keepAlive: true, timeout: 30_000 });
 
   const operations: Record<TokenClientSide, (i: number) => Promise<unknown>> = {
     service: (i) => service.generateToken({ userId: users[i % users.length] }),

@@ -3,13 +3,16 @@ import { interleave } from '../lib/interleave';
 import { percentile, runLoad, withServerCpu, type LoadWithCpu } from '../lib/load';
 import { compare, cpuNote } from '../lib/report';
 import type { BenchRow } from '../lib/row';
-import { formatNumber, median, summarize } from '../lib/stats';
+import { formatNumber, summarize } from '../lib/stats';
 import { RAW_TOKEN_ROUTE } from '../roles/demo-app.role';
 
 const CONNECTIONS = 32;
-/** Latency is compared at a fixed rate this far below side B's throughput (no queueing). */
-const LATENCY_LOAD_SHARE = 0.25;
-const LATENCY_CONNECTIONS = 8;
+/**
+ * Latency is compared one request at a time (a closed loop on one connection): the cost of a
+ * request without queueing. (autocannon's fixed rates send each second's requests in a burst,
+ * which measures queueing again.)
+ */
+const LATENCY_CONNECTIONS = 1;
 const USERS = benchUsers(100);
 
 type Side = 'demo' | 'raw';
@@ -20,8 +23,8 @@ const PATHS: Record<Side, string> = { demo: '/api/chat/token', raw: RAW_TOKEN_RO
  * B2: the demo app's `POST /api/chat/token` (auth stand-in, per-user guard, JSON/validation
  * pipes, service, upstream budget, customer-user store, exception filter) vs a bare route of
  * the same app that POSTs to the emulator with raw axios. 100 users rotate (`x-demo-user`).
- * Throughput at 32 connections; then p99 latency at a fixed rate of a quarter of B's
- * throughput, where latency is the cost of one request rather than queueing.
+ * Throughput at 32 connections; then p99 latency one request at a time (one connection), where
+ * latency is the cost of one request rather than queueing.
  */
 export const demoRouteRow: BenchRow = {
   ids: ['B2'],
@@ -34,7 +37,7 @@ export const demoRouteRow: BenchRow = {
     const { settings } = context;
     const emulator = await context.emulator();
     const app = await context.child('demo-app', { emulatorUrl: emulator.url });
-    const load = (side: Side, seconds: number, connections: number, overallRate?: number) =>
+    const load = (side: Side, seconds: number, connections: number) =>
       withServerCpu(app, () => runLoad({
         url: app.url,
         path: PATHS[side],
@@ -43,7 +46,6 @@ export const demoRouteRow: BenchRow = {
         rotate: { header: 'x-demo-user', values: USERS },
         connections,
         seconds,
-        overallRate,
       }));
 
     context.log('  throughput (32 connections)');
@@ -53,12 +55,11 @@ export const demoRouteRow: BenchRow = {
       (side, { warmup }) => load(side, warmup ? settings.warmupSeconds : settings.seconds, CONNECTIONS),
       (r) => `${formatNumber(r.rps)} req/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  app CPU ${Math.round(r.cpuMicrosPerRequest)} µs/req`,
     );
-    const rate = Math.max(50, Math.round(median(throughput.raw.map((r) => r.rps)) * LATENCY_LOAD_SHARE));
-    context.log(`  latency at a fixed ${rate} req/s (${LATENCY_CONNECTIONS} connections)`);
+    context.log(`  latency, one request at a time (${LATENCY_CONNECTIONS} connection)`);
     const latency = await interleave<Side, LoadWithCpu>(
       ['demo', 'raw'],
       { rounds: settings.rounds, log: context.log },
-      (side, { warmup }) => load(side, warmup ? settings.warmupSeconds : settings.seconds, LATENCY_CONNECTIONS, rate),
+      (side, { warmup }) => load(side, warmup ? settings.warmupSeconds : settings.seconds, LATENCY_CONNECTIONS),
       (r) => `${formatNumber(r.rps)} req/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  app CPU ${Math.round(r.cpuMicrosPerRequest)} µs/req`,
     );
 
@@ -87,7 +88,7 @@ export const demoRouteRow: BenchRow = {
       },
       {
         id: 'B2 p99',
-        a: `the same, p99 latency at a fixed ${rate} req/s`,
+        a: 'the same, p99 latency, one request at a time',
         b: 'the same',
         unit: 'ms',
         aSummary: { ...summarize(latency.demo.map((r) => r.p99)), median: aP99 },
