@@ -10,6 +10,7 @@ import { ResolvedPerformChatOptions } from '../options/perform-chat-options.inte
 import { LIBRARY_USER_AGENT, LOGGER_CONTEXT, PERFORM_CHAT_OPTIONS } from '../perform-chat.constants';
 import { Messages } from '../perform-chat.messages';
 import { PerformChatUpstreamBudget } from '../rate-limit/perform-chat-upstream-budget';
+import { AttemptDeadline } from './attempt-deadline';
 import { PerformChatResilience } from './perform-chat-resilience';
 import { PerformChatCircuitBreakerState } from './perform-chat-resilience.interfaces';
 import { PerformChatCallContext, PerformChatHttpAnswer } from './perform-chat-upstream.interfaces';
@@ -133,8 +134,7 @@ export class PerformChatHttpClient implements OnModuleDestroy {
   }
 
   private async send(path: string, body: Record<string, unknown>, timeoutMs: number): Promise<PerformChatHttpAnswer> {
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    const deadline = new AttemptDeadline(timeoutMs);
     try {
       // The module's own axios instance (HttpModule), called directly rather than through
       // HttpService's Observable wrapper: that wrapper makes a CancelToken per call and cancels
@@ -143,16 +143,16 @@ export class PerformChatHttpClient implements OnModuleDestroy {
       const response: AxiosResponse<string> = await this.httpService.axiosRef.post<string>(
         `${this.options.baseUrl}${path}`,
         JSON.stringify(body),
-        { ...this.requestConfig, signal: controller.signal },
+        { ...this.requestConfig, signal: deadline },
       );
       return { status: response.status, headers: response.headers, body: response.data ?? '' };
     } catch (error) {
-      if (controller.signal.aborted) {
+      if (deadline.aborted) {
         throw new PerformChatError(PerformChatErrorCode.TIMEOUT, Messages.timeout(timeoutMs));
       }
       throw error;
     } finally {
-      clearTimeout(timer);
+      deadline.clear();
     }
   }
 
