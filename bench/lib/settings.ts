@@ -15,7 +15,7 @@ function numberFlag(name: string): number | undefined {
 }
 
 /**
- * Settings from the command line: `--quick` (3 rounds × 0.8 s), else full (5 rounds × 5 s);
+ * Settings from the command line: `--quick` (3 rounds × 0.6 s), else full (5 rounds × 5 s);
  * `--rounds=N` (at least 5 in full mode, 2 in quick mode), `--duration=S`, `--warmup=S`,
  * `--cpu-prof=role[,role]`. REDIS_URL for the Redis rows.
  */
@@ -24,8 +24,8 @@ export function settingsFromArgs(): BenchSettings {
   return {
     quick,
     rounds: Math.max(quick ? 2 : 5, Math.floor(numberFlag('rounds') ?? (quick ? 3 : 5))),
-    seconds: numberFlag('duration') ?? (quick ? 0.8 : 5),
-    warmupSeconds: numberFlag('warmup') ?? (quick ? 0.4 : 2),
+    seconds: numberFlag('duration') ?? (quick ? 0.6 : 5),
+    warmupSeconds: numberFlag('warmup') ?? (quick ? 0.3 : 2),
     redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     cpuProfRoles: flag('cpu-prof')?.split(',').filter(Boolean) ?? [],
   };
