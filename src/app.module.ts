@@ -3,7 +3,7 @@ import { ConfigModule, ConfigService } from '@nestjs/config';
 import { APP_GUARD } from '@nestjs/core';
 import { PerformChatModule, performChatConfig } from 'nestjs-performchat';
 import { DemoAuthGuard } from './auth/demo-auth.guard';
-import { validateDemoEnv } from './config/demo-env.validation';
+import { assertDemoEnv } from './config/demo-env.validation';
 import { HealthModule } from './health/health.module';
 
 function definedOnly(values: Record<string, string | undefined>): Record<string, string> {
@@ -26,7 +26,7 @@ export class AppModule {
           // Overrides are validated with the environment but kept out of process.env (ConfigModule
           // copies what `validate` returns there); `load` makes them win in ConfigService.get.
           validate: (env) => {
-            validateDemoEnv({ ...env, ...overrides });
+            assertDemoEnv({ ...env, ...overrides });
             return env;
           },
           load: [() => definedOnly(overrides)],

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { existsSync } from 'node:fs';
 import { EMULATOR_DEMO_AGENT_ID, EMULATOR_DEMO_KEY, PerformChatEmulator, startPerformChatEmulator } from 'nestjs-performchat/emulator';
 import { DEMO_USER_HEADER } from './auth/demo-auth.guard';
+import { readDemoPort } from './config/demo-env.validation';
 import { createDemoApp } from './demo-app';
 
 /**
@@ -37,7 +38,7 @@ async function bootstrap(): Promise<void> {
     const running = emulator;
     app.getHttpServer().on('close', () => void running.close());
   }
-  const port = Number(process.env.PORT ?? 3000);
+  const port = readDemoPort(process.env);
   await app.listen(port, '127.0.0.1');
   const base = (await app.getUrl()).replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
 
