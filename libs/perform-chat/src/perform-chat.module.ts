@@ -27,7 +27,8 @@ import { PerformChatUpstreamBudget } from './rate-limit/perform-chat-upstream-bu
  * instance (HttpModule) so your app's HttpService settings never touch PerformChat calls.
  */
 @Module({
-  imports: [HttpModule.register({ maxRedirects: 0 })],
+  // A private axios instance; PerformChatHttpClient sets every request's config (no redirects, limits, agents).
+  imports: [HttpModule.register({})],
   providers: [
     {
       provide: PERFORM_CHAT_OPTIONS,

@@ -51,7 +51,7 @@ export class PerformChatRateLimitStore implements OnModuleInit {
   private monitor?: RedisOutageMonitor;
 
   constructor(
-    @Inject(PERFORM_CHAT_OPTIONS) private readonly options: ResolvedPerformChatOptions,
+    @Inject(PERFORM_CHAT_OPTIONS) options: ResolvedPerformChatOptions,
     private readonly connections: PerformChatRedisConnections,
   ) {
     this.store = options.rateLimit.store;
