@@ -1,11 +1,7 @@
-import type { LoopResult } from '../lib/loop';
-import { interleave } from '../lib/interleave';
+import { interleaveLoops } from '../lib/loop-rounds';
 import { compare, cpuNote } from '../lib/report';
 import type { BenchRow } from '../lib/row';
-import { formatNumber } from '../lib/stats';
 import type { HealthSide } from '../roles/health-client.role';
-
-const CONCURRENCY = 32;
 
 /**
  * B6: health checks per second in process (a Nest application context; the emulator in its own
@@ -20,23 +16,7 @@ export const healthRow: BenchRow = {
     await context.child('health-client', { emulatorUrl: emulator.url });
   },
   async run(context) {
-    const { settings } = context;
-    const emulator = await context.emulator();
-    const client = await context.child('health-client', { emulatorUrl: emulator.url });
-    const samples = await interleave<HealthSide, LoopResult>(
-      ['cached', 'ping'],
-      { rounds: settings.rounds, log: context.log },
-      async (side, { warmup }) => {
-        const result = await client.call<LoopResult>('run', {
-          side,
-          seconds: warmup ? settings.warmupSeconds : settings.seconds,
-          concurrency: CONCURRENCY,
-        });
-        if (result.errors > 0) throw new Error(`B6 ${side}: ${result.errors} failed checks (${result.firstError})`);
-        return result;
-      },
-      (r) => `${formatNumber(r.opsPerSecond)} checks/s  CPU ${r.cpuMicrosPerOp.toFixed(1)} µs/check`,
-    );
+    const samples = await interleaveLoops<HealthSide>(context, 'health-client', ['cached', 'ping'], { id: 'B6', unit: 'checks/s' });
     const b6 = compare(samples.cached.map((r) => r.opsPerSecond), samples.ping.map((r) => r.opsPerSecond));
     return [
       {

@@ -1,11 +1,7 @@
-import type { LoopResult } from '../lib/loop';
-import { interleave } from '../lib/interleave';
+import { interleaveLoops } from '../lib/loop-rounds';
 import { compare, cpuNote } from '../lib/report';
 import type { BenchRow } from '../lib/row';
-import { formatNumber } from '../lib/stats';
 import type { TokenClientSide } from '../roles/token-client.role';
-
-const CONCURRENCY = 32;
 
 /**
  * B1 and B1b: `PerformChatAuthService.generateToken` vs a raw keep-alive axios POST, and vs
@@ -20,23 +16,10 @@ export const tokenClientRow: BenchRow = {
     await context.child('token-client', { emulatorUrl: emulator.url });
   },
   async run(context) {
-    const { settings } = context;
-    const emulator = await context.emulator();
-    const client = await context.child('token-client', { emulatorUrl: emulator.url });
-    const samples = await interleave<TokenClientSide, LoopResult>(
-      ['service', 'axios', 'fetch'],
-      { rounds: settings.rounds, log: context.log },
-      async (side, { warmup }) => {
-        const result = await client.call<LoopResult>('run', {
-          side,
-          seconds: warmup ? settings.warmupSeconds : settings.seconds,
-          concurrency: CONCURRENCY,
-        });
-        if (result.errors > 0) throw new Error(`B1 ${side}: ${result.errors} failed calls (${result.firstError})`);
-        return result;
-      },
-      (r) => `${formatNumber(r.opsPerSecond)} calls/s  client CPU ${Math.round(r.cpuMicrosPerOp)} µs/call`,
-    );
+    const samples = await interleaveLoops<TokenClientSide>(context, 'token-client', ['service', 'axios', 'fetch'], {
+      id: 'B1',
+      unit: 'calls/s',
+    });
     const rate = (side: TokenClientSide) => samples[side].map((r) => r.opsPerSecond);
     const cpu = (side: TokenClientSide) => samples[side].map((r) => r.cpuMicrosPerOp);
     const b1 = compare(rate('service'), rate('axios'));
