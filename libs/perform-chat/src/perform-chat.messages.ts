@@ -59,6 +59,16 @@ export const Messages = {
   timeout: (ms: number) => `PerformChat did not answer within ${ms} ms (timeout of ${ms} ms exceeded)`,
   unreachable: (origin: string, reason: string) => `PerformChat at ${origin} is unreachable: ${reason}`,
   invalidResponse: (reason: string) => `PerformChat sent an invalid response: ${reason}`,
+
+  // Transport failures, for the token calls and the health probe alike (http/transport-error.ts).
+  transportRefused: () => 'connection refused',
+  transportDnsFailure: (host: string, code: string) => `DNS lookup of ${host} failed (${code})`,
+  transportTlsFailure: (code: string) => `TLS handshake failed (${code})`,
+  transportDropped: () => 'the connection was closed without a complete response',
+  transportNetworkError: (code: string) => `network error (${code})`,
+  transportTooLarge: () => 'the response body is larger than maxResponseBytes',
+  /** An error of an unknown kind thrown by the HTTP transport, scrubbed of the key secret. */
+  transportUnexpected: (name: string, message: string) => `${name} thrown by the HTTP transport: ${message}`,
   circuitOpened: (failures: number, cooldownMs: number) =>
     `PerformChat failed ${failures} calls in a row: circuit breaker open, calls fail fast for ${cooldownMs} ms, then one trial call decides`,
   circuitClosed: () => 'PerformChat answers again: circuit breaker closed',
@@ -67,12 +77,8 @@ export const Messages = {
 
   // Health indicators (never a credential: the probe sends none).
   healthTimeout: (ms: number) => `timeout of ${ms} ms exceeded`,
-  healthRefused: () => 'connection refused',
-  healthDnsFailure: (host: string, code: string) => `DNS lookup of ${host} failed (${code})`,
-  healthTlsFailure: (code: string) => `TLS handshake failed (${code})`,
-  healthDropped: () => 'the connection was closed without an answer',
-  healthNetworkError: (code: string) => `network error (${code})`,
   healthServerError: (status: number) => `PerformChat answered HTTP ${status}`,
+  healthUnexpected: (name: string) => `unexpected ${name} while probing`,
   redisPingFailed: (status: string, reason: string) => `PING failed (connection ${status}): ${reason}`,
   invalidHealthCheckOption: (name: string, min: number) =>
     `health check option ${name} must be a whole number of milliseconds, at least ${min}`,

@@ -124,7 +124,7 @@ describe('PerformChatHealthIndicator against loopback servers', () => {
         baseUrl: () => upstream.url,
         handler: (req) => req.socket.destroy(),
         reason: 'connection_dropped',
-        message: /closed without an answer/,
+        message: /closed without a complete response/,
       },
       {
         name: 'an unresolvable host',

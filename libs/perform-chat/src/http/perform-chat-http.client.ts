@@ -1,6 +1,6 @@
 import { HttpService } from '@nestjs/axios';
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import { AxiosError, AxiosRequestConfig, AxiosResponse } from 'axios';
+import { AxiosRequestConfig, AxiosResponse } from 'axios';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { PerformChatError } from '../errors/perform-chat.error';
@@ -14,28 +14,8 @@ import { AttemptDeadline } from './attempt-deadline';
 import { PerformChatResilience } from './perform-chat-resilience';
 import { PerformChatCircuitBreakerState } from './perform-chat-resilience.interfaces';
 import { PerformChatCallContext, PerformChatHttpAnswer } from './perform-chat-upstream.interfaces';
-
-const TLS_ERROR = /CERT|SSL|TLS|EPROTO|SELF_SIGNED/;
-
-/** Short, secret-free reason for a transport failure (the AxiosError itself is never kept). */
-function describeTransportError(error: AxiosError): { code: PerformChatErrorCode; reason: string } {
-  const code = error.code ?? '';
-  if (error.message.includes('maxContentLength')) {
-    return { code: PerformChatErrorCode.INVALID_RESPONSE, reason: 'the response body is larger than maxResponseBytes' };
-  }
-  if (error.message === 'stream has been aborted') {
-    return { code: PerformChatErrorCode.UNREACHABLE, reason: 'the connection closed before the response was complete' };
-  }
-  if (code === 'ECONNREFUSED') return { code: PerformChatErrorCode.UNREACHABLE, reason: 'connection refused' };
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
-    return { code: PerformChatErrorCode.UNREACHABLE, reason: `DNS lookup failed (${code})` };
-  }
-  if (code === 'ECONNRESET' || code === 'EPIPE') {
-    return { code: PerformChatErrorCode.UNREACHABLE, reason: 'the connection was closed without a response' };
-  }
-  if (TLS_ERROR.test(code)) return { code: PerformChatErrorCode.UNREACHABLE, reason: `TLS failure (${code})` };
-  return { code: PerformChatErrorCode.UNREACHABLE, reason: code || 'network error' };
-}
+import { scrubUnexpectedError, secretForms } from './redact';
+import { classifyTransportError } from './transport-error';
 
 /**
  * The one place that talks HTTP to PerformChat. It sends JSON over keep-alive connections,
@@ -50,6 +30,7 @@ export class PerformChatHttpClient implements OnModuleDestroy {
   private readonly httpsAgent = new https.Agent({ keepAlive: true, timeout: 30_000 });
   private readonly secrets: readonly string[];
   private readonly origin: string;
+  private readonly host: string;
   /** Everything of a request's config but its abort signal (built once). */
   private readonly requestConfig: AxiosRequestConfig<string>;
 
@@ -59,8 +40,10 @@ export class PerformChatHttpClient implements OnModuleDestroy {
     private readonly budget: PerformChatUpstreamBudget,
     private readonly resilience: PerformChatResilience,
   ) {
-    this.secrets = [options.keySecret];
-    this.origin = new URL(options.baseUrl).origin;
+    this.secrets = secretForms(options.keySecret);
+    const url = new URL(options.baseUrl);
+    this.origin = url.origin;
+    this.host = url.host;
     this.requestConfig = {
       headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'User-Agent': LIBRARY_USER_AGENT },
       httpAgent: this.httpAgent,
@@ -123,9 +106,10 @@ export class PerformChatHttpClient implements OnModuleDestroy {
       }
       return read(this.parseJson(answer));
     } catch (error) {
-      const failure = error instanceof PerformChatError ? error : this.toPerformChatError(error);
-      this.logFailure(context, failure, attempt, Date.now() - startedAt);
-      throw failure;
+      // `send` turns everything the transport throws into a PerformChatError or a scrubbed
+      // Error; anything else here is a bug in `read`, rethrown as is.
+      if (error instanceof PerformChatError) this.logFailure(context, error, attempt, Date.now() - startedAt);
+      throw error;
     }
   }
 
@@ -151,7 +135,7 @@ export class PerformChatHttpClient implements OnModuleDestroy {
       if (deadline.aborted) {
         throw new PerformChatError(PerformChatErrorCode.TIMEOUT, Messages.timeout(timeoutMs));
       }
-      throw error;
+      throw this.toPerformChatError(error);
     } finally {
       deadline.clear();
     }
@@ -170,15 +154,19 @@ export class PerformChatHttpClient implements OnModuleDestroy {
     }
   }
 
-  /** Converts anything thrown by the transport; a programming error is rethrown untouched. */
-  private toPerformChatError(error: unknown): PerformChatError {
-    if (!(error instanceof AxiosError)) throw error;
-    const { code, reason } = describeTransportError(error);
-    const message =
-      code === PerformChatErrorCode.INVALID_RESPONSE
-        ? Messages.invalidResponse(reason)
-        : Messages.unreachable(this.origin, reason);
-    return new PerformChatError(code, message);
+  /**
+   * Converts what the transport threw. Transport errors are recognised by shape
+   * (`axios.isAxiosError`), never by class, and never kept: their `config.data` holds the
+   * secret. Anything else is a bug, rethrown as a scrubbed plain Error so that not even an
+   * unexpected error carries the request out of the library.
+   */
+  private toPerformChatError(error: unknown): PerformChatError | Error {
+    const failure = classifyTransportError(error, this.host);
+    if (!failure) return scrubUnexpectedError(error, this.secrets);
+    if (failure.kind === 'response_too_large') {
+      return new PerformChatError(PerformChatErrorCode.INVALID_RESPONSE, Messages.invalidResponse(failure.reason));
+    }
+    return new PerformChatError(PerformChatErrorCode.UNREACHABLE, Messages.unreachable(this.origin, failure.reason));
   }
 
   private logFailure(context: PerformChatCallContext, error: PerformChatError, attempt: number, latencyMs: number): void {

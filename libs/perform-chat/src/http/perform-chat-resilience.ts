@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
-  BrokenCircuitError,
+  isBrokenCircuitError,
   CircuitBreakerPolicy,
   CircuitState,
   ConsecutiveBreaker,
@@ -128,7 +128,7 @@ export class PerformChatResilience {
         }),
       );
     } catch (error) {
-      if (error instanceof BrokenCircuitError) {
+      if (isBrokenCircuitError(error)) {
         const { retryAfterMs } = this.state();
         throw new PerformChatError(PerformChatErrorCode.UPSTREAM_UNAVAILABLE, Messages.circuitOpen(retryAfterMs ?? 0), {
           retryAfterMs,

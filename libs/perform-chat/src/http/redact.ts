@@ -1,3 +1,5 @@
+import { Messages } from '../perform-chat.messages';
+
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]+/g;
 const MAX_UPSTREAM_MESSAGE_LENGTH = 200;
 
@@ -26,4 +28,27 @@ export function readUpstreamMessage(body: unknown, secrets: readonly string[]): 
         ? error
         : undefined;
   return text ? redact(text, secrets) || undefined : undefined;
+}
+
+/**
+ * The forms in which a secret can show up in text: as is, JSON-escaped (inside a serialised
+ * request body) and URL-encoded. Redact all of them.
+ */
+export function secretForms(secret: string): string[] {
+  const forms = new Set([secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)]);
+  return [...forms].filter((form) => form.length > 0);
+}
+
+/**
+ * A new, plain `Error` in place of something unexpected the HTTP transport threw: the name and
+ * message redacted, the stack frames kept (file positions, never data), and nothing else — no
+ * `config`, `request` or `response`, where an axios error keeps the request body and headers.
+ */
+export function scrubUnexpectedError(error: unknown, secrets: readonly string[]): Error {
+  const name = error instanceof Error ? error.name : typeof error;
+  const message = error instanceof Error ? error.message : String(error);
+  const scrubbed = new Error(Messages.transportUnexpected(redact(name, secrets), redact(message, secrets)));
+  const frames = error instanceof Error && typeof error.stack === 'string' ? error.stack.split('\n').filter((line) => /^\s+at /.test(line)) : [];
+  scrubbed.stack = [`Error: ${scrubbed.message}`, ...frames.map((frame) => redact(frame, secrets))].join('\n');
+  return scrubbed;
 }

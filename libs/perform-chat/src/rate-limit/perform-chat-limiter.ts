@@ -1,6 +1,16 @@
 import { RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
 import { LimiterCallOptions, RedisOutageMonitor, answeredByInsurance } from './redis-outage.monitor';
 
+/**
+ * A rate-limiter-flexible answer, recognised by its shape rather than by class (STYLE 19:
+ * a second copy of the package would make `instanceof` miss).
+ */
+function isRateLimiterRes(value: unknown): value is RateLimiterRes {
+  if (typeof value !== 'object' || value === null) return false;
+  const res = value as Partial<Record<keyof RateLimiterRes, unknown>>;
+  return typeof res.msBeforeNext === 'number' && typeof res.remainingPoints === 'number' && typeof res.consumedPoints === 'number';
+}
+
 /** What a limiter decided for one caller. */
 export interface RateLimitVerdict {
   /** False when the caller is over the limit (or blocked). */
@@ -42,7 +52,7 @@ export class PerformChatLimiter {
       res = await this.limiter.consume(key, points, options);
     } catch (rejection) {
       // Anything but a RateLimiterRes is a programming error: Redis failures go to the insurance limiter.
-      if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      if (!isRateLimiterRes(rejection)) throw rejection;
       res = rejection;
       allowed = false;
     }
