@@ -139,6 +139,10 @@ const ROWS: Row[] = [
   post('deeply nested objects (2000 levels)', deepObjects, 400, TOO_DEEP),
   post('agentId nested 2000 levels deep', `{"agentId":${'['.repeat(2000)}${']'.repeat(2000)}}`, 400, TOO_DEEP),
   postTo(REVOKE, 'deeply nested arrays to revoke', deepArrays, 400, TOO_DEEP),
+  // ...and so is a wide one (class-transformer would copy all of it before the unknown field is refused).
+  post('an array of 20,000 empty arrays (80 KB)', `{"a":[${Array(20_000).fill('[]').join(',')}]}`, 400, /more than 100 values/),
+  post('an object of 10,000 fields', JSON.stringify(Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`f${i}`, 1]))), 400, /more than 100 values/),
+  post('agentId as an array of 101 items', { agentId: Array(101).fill('a') }, 400, /more than 100 values/),
   postTo(REVOKE, 'deeply nested objects to revoke', deepObjects, 400, TOO_DEEP),
   // Item 7: a +json body is never silently dropped; Express used to answer 200 with the defaults.
   post('an application/vnd.api+json body', { expiresIn: '15m' }, 415, NOT_JSON, 'application/vnd.api+json'),

@@ -99,6 +99,8 @@ export const Messages = {
     'The token request must be a JSON object such as {"agentId":"...","expiresIn":"15m"}',
   tokenInputTooDeep: (maxDepth: number) =>
     `The token request nests objects or arrays more than ${maxDepth} levels deep; send a flat JSON object such as {"agentId":"...","expiresIn":"15m"}`,
+  tokenInputTooLarge: (maxValues: number) =>
+    `The token request holds more than ${maxValues} values (fields and array items); send a flat JSON object such as {"agentId":"...","expiresIn":"15m"}`,
   tokenInputUnknownField: (key: string) => `property ${key} should not exist`,
   headNotAllowed: () =>
     'HEAD is not served on the token route (it would issue a token and spend the limit): use GET or POST',
