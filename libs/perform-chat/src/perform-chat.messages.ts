@@ -92,4 +92,14 @@ export const Messages = {
     `Refused locally without calling PerformChat: the upstream budget of ${points} token generations per ${windowSeconds} s (upstreamBudget.tokensPerMinute) is spent; retry after ${Math.ceil(retryAfterMs / 1000)} s`,
   upstreamAuthBudgetSpent: (points: number, windowSeconds: number, retryAfterMs: number) =>
     `Refused locally without calling PerformChat: PerformChat rejected the API key ${points} times within ${windowSeconds} s (upstreamBudget.authFailuresPer5Minutes), so calls pause for ${Math.ceil(retryAfterMs / 1000)} s to keep the key from PerformChat's lockout after 10 failed authentications per 5 minutes; check keyId and keySecret`,
+
+  // Customer-user store failures (customer-users/, auth/; issue 13 item 5).
+  storeRedisNotConnected: (where: string, status: string) => `Redis at ${where} is not connected (${status})`,
+  storeRedisFailed: (where: string, what: string) => `Redis at ${where} ${what}`,
+  storeReadFailed: (userId: string, reason: string) =>
+    `Could not read the customer users of user ${JSON.stringify(userId)} from the store: ${reason}; nothing was revoked, retry when the store answers`,
+  storeReadFailedForUsers: (failed: number, total: number, reason: string) =>
+    `Could not read the customer users of ${failed} of ${total} users from the store: ${reason}; they were not revoked (see each result's error), retry when the store answers`,
+  storeIterateFailed: (reason: string) =>
+    `Could not list the customer users in the store: ${reason}; nothing was revoked, retry when the store answers`,
 } as const;
