@@ -335,9 +335,10 @@ describe('PerformChatHealthIndicator against loopback servers', () => {
     });
 
     it('is up again once the cooldown is over, so the pod gets the call that is the trial', async () => {
-      const { indicator } = await openBreaker({}, 60);
+      // A cooldown long enough for the first check to land inside it on a busy machine.
+      const { indicator } = await openBreaker({}, 400);
       expect((await indicator.isHealthy()).performchat).toMatchObject({ status: 'down', reason: 'circuit_open' });
-      await new Promise((resolve) => setTimeout(resolve, 80));
+      await new Promise((resolve) => setTimeout(resolve, 450));
       // The breaker is still "open" (cockatiel half-opens on the next call), with no time left.
       expect((await indicator.isHealthy()).performchat).toMatchObject({
         status: 'up',
