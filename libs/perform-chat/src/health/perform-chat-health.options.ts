@@ -1,15 +1,20 @@
+import { DURATION_BOUNDS } from '../options/perform-chat-options.bounds';
 import { Messages } from '../perform-chat.messages';
 import { PerformChatHealthOptions } from './perform-chat-health.interfaces';
 
-function check(name: string, value: number | undefined, fallback: number, min: number): number {
+function check(name: keyof PerformChatHealthOptions, value: number | undefined, fallback: number, min: number): number {
   if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < min) throw new TypeError(Messages.invalidHealthCheckOption(name, min));
+  // The module's own bounds of health.* (a timeout above 2^31-1 ms would fire at once: always down).
+  const { max } = DURATION_BOUNDS[`health.${name}`];
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new TypeError(Messages.invalidHealthCheckOption(name, min, max));
+  }
   return value;
 }
 
 /**
  * A call's `{ timeoutMs, cacheTtlMs }` over the module's resolved `health` option.
- * @throws TypeError for a value that is not a whole number in range (a programming error)
+ * @throws TypeError for a value that is not a whole number within the bounds of `health` (a programming error)
  */
 export function resolveHealthCheckOptions(
   options: PerformChatHealthOptions,
