@@ -19,6 +19,8 @@ interface OwnedConnection {
   /** `host:port` (never credentials). */
   server: string;
   db: number;
+  /** Whether it became ready within {@link REDIS_READY_TIMEOUT_MS} of being opened. */
+  readyAtBoot: Promise<boolean>;
   /** The problem found on the last `ready`, if any; unset until the first check ends. */
   check?: Promise<string | undefined>;
 }
@@ -68,16 +70,16 @@ export class PerformChatRedisConnections implements OnApplicationBootstrap, OnAp
   }
 
   /**
-   * Runs after every store's `onModuleInit` (the rate-limit store waits for its connection
-   * there): waits up to {@link REDIS_READY_TIMEOUT_MS} more for each connection naming a
-   * database, and fails the boot when the server does not have it. A Redis that is down at boot
-   * does not stop the app; its database is checked when it comes up.
+   * Runs after every store's `onModuleInit`: waits for each connection naming a database to be
+   * ready (at most {@link REDIS_READY_TIMEOUT_MS} from its opening, the wait the rate-limit store
+   * already makes) and fails the boot when the server does not have that database. A Redis that
+   * is down at boot does not stop the app; its database is checked when it comes up.
    * @throws PerformChatOptionsError naming the URL's options and variable, the password masked
    */
   async onApplicationBootstrap(): Promise<void> {
     const checked = [...this.byUrl.values()].filter((owned) => owned.db !== 0);
     const problems = await Promise.all(
-      checked.map(async (owned) => ((await whenRedisReady(owned.client, REDIS_READY_TIMEOUT_MS)) ? owned.check : undefined)),
+      checked.map(async (owned) => ((await owned.readyAtBoot) ? owned.check : undefined)),
     );
     this.booted = true;
     const found = problems.filter((problem): problem is string => problem !== undefined);
@@ -88,7 +90,8 @@ export class PerformChatRedisConnections implements OnApplicationBootstrap, OnAp
   }
 
   async onApplicationShutdown(): Promise<void> {
-    const owned = [...this.byUrl.values()].map(({ client }) => client);
+    // One closed after a failed database check is left alone (disconnecting it again would arm ioredis's 2 s timer).
+    const owned = [...this.byUrl.values()].map(({ client }) => client).filter((client) => client.status !== 'end');
     this.byUrl.clear();
     await Promise.all(owned.map((client) => client.quit().catch(() => client.disconnect())));
   }
@@ -119,8 +122,13 @@ export class PerformChatRedisConnections implements OnApplicationBootstrap, OnAp
     }
     // Without a listener ioredis prints every reconnection failure; callers log outages once.
     client.on('error', () => undefined);
-    const owned: OwnedConnection = { client, label, server: new URL(url).host, db: redisDatabaseOf(url) };
-    if (owned.db !== 0) client.on('ready', () => this.checkDatabase(owned));
+    const db = redisDatabaseOf(url);
+    const owned: OwnedConnection = { client, label, server: new URL(url).host, db, readyAtBoot: Promise.resolve(false) };
+    if (db !== 0) {
+      // Registered before any other `ready` listener, so the check has started when a waiter wakes.
+      client.on('ready', () => this.checkDatabase(owned));
+      owned.readyAtBoot = whenRedisReady(client, REDIS_READY_TIMEOUT_MS);
+    }
     this.logger.debug(`Redis connection opened to ${maskUrl(url) ?? 'a Redis URL'}`);
     return owned;
   }
