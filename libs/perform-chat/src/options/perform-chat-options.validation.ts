@@ -20,7 +20,7 @@ import { assertIdentifier } from '../auth/identifier';
 import { defaultResolveUserId } from '../auth/resolve-user-id';
 import { checkCustomerUserStoreOption } from '../customer-users/customer-user-store.factory';
 import { checkResilienceOptions, resolveResilienceOptions } from '../http/perform-chat-resilience.options';
-import { EXPIRES_IN_FORMAT, Messages } from '../perform-chat.messages';
+import { EXPIRES_IN_FORMAT } from '../perform-chat.messages';
 import {
   checkRateLimitOption,
   checkUpstreamBudgetOption,
@@ -121,7 +121,6 @@ class PerformChatOptionsSchema {
   health?: PerformChatHealthOptionsSchema;
 }
 
-
 const VALIDATED_KEYS = [
   'keyId',
   'keySecret',
@@ -158,12 +157,9 @@ function agentIdProblem(field: string, value: unknown): string | undefined {
 }
 
 function checkAgentIds(raw: PerformChatModuleOptions): string[] {
-  const problems: string[] = [];
-  if (raw.defaultAgentId !== undefined) problems.push(agentIdProblem('defaultAgentId', raw.defaultAgentId) ?? '');
-  if (Array.isArray(raw.allowedAgentIds)) {
-    raw.allowedAgentIds.forEach((id, index) => problems.push(agentIdProblem(`allowedAgentIds[${index}]`, id) ?? ''));
-  }
-  return problems.filter(Boolean);
+  const ids: [string, unknown][] = raw.defaultAgentId === undefined ? [] : [['defaultAgentId', raw.defaultAgentId]];
+  if (Array.isArray(raw.allowedAgentIds)) raw.allowedAgentIds.forEach((id, index) => ids.push([`allowedAgentIds[${index}]`, id]));
+  return ids.map(([field, id]) => agentIdProblem(field, id)).filter((problem): problem is string => problem !== undefined);
 }
 
 /**
