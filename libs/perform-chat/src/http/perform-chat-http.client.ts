@@ -116,9 +116,11 @@ export class PerformChatHttpClient implements BeforeApplicationShutdown, OnAppli
     } catch (refusal) {
       throw markNotSent(refusal);
     }
+    // The budget may have waited (for a probe): the attempt gets only what is left of the deadline.
+    const timeoutMs = Math.max(1, Math.min(info.timeoutMs, info.deadlineAt - Date.now()));
     let value: T;
     try {
-      value = await this.attempt(path, body, context, read, info.attempt, info.timeoutMs);
+      value = await this.attempt(path, body, context, read, info.attempt, timeoutMs);
     } catch (error) {
       await permit.settle(error); // upstream budget: counts a 401, returns a probe's reservation otherwise
       throw error;
