@@ -93,11 +93,9 @@ export const Messages = {
   upstreamAuthBudgetSpent: (points: number, windowSeconds: number, retryAfterMs: number) =>
     `Refused locally without calling PerformChat: PerformChat rejected the API key ${points} times within ${windowSeconds} s (upstreamBudget.authFailuresPer5Minutes), so calls pause for ${Math.ceil(retryAfterMs / 1000)} s to keep the key from PerformChat's lockout after 10 failed authentications per 5 minutes; check keyId and keySecret`,
 
-  // Upstream pipeline: deadlines, the breaker's trial, graceful shutdown (issue 13).
+  // Upstream pipeline: the probe queue's deadline, graceful shutdown (issue 13).
   probeWaitTimedOut: () =>
     'Not sent: until PerformChat has answered a call with something other than 401, calls go one at a time, and the call ahead had no answer before this call\'s deadline (deadlineMs) passed',
-  trialWaitTimedOut: () =>
-    'Not sent: PerformChat has been failing and the circuit breaker\'s trial call had no answer before this call\'s deadline (deadlineMs) passed',
   shuttingDown: () => 'Not sent: the application is shutting down and starts no new PerformChat calls',
   shutdownWaiting: (calls: number, graceMs: number) =>
     `Shutting down: waiting for ${calls} PerformChat call(s) in flight, at most ${graceMs} ms (shutdownGraceMs)`,

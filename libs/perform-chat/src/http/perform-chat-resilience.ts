@@ -65,11 +65,6 @@ export class PerformChatResilience {
   private readonly logger = new Logger(LOGGER_CONTEXT);
   private readonly breaker?: CircuitBreakerPolicy;
   private halfOpenAt = 0;
-  /** Settles when the breaker's trial call ends (unset while there is none). */
-  private trialEnded?: Promise<void>;
-  private endTrial?: () => void;
-  /** When the trial call's deadline ends: by then it has its answer. */
-  private trialEndsBy = 0;
 
   constructor(
     @Inject(PERFORM_CHAT_OPTIONS) private readonly options: ResolvedPerformChatOptions,
@@ -94,15 +89,6 @@ export class PerformChatResilience {
         this.logger.warn(Messages.circuitOpened(settings.failureThreshold, cooldownMs));
       });
       this.breaker.onReset(() => this.logger.log(Messages.circuitClosed()));
-      this.breaker.onStateChange((state) => {
-        if (state === CircuitState.HalfOpen) {
-          this.trialEndsBy = Date.now() + options.resilience.deadlineMs;
-          this.trialEnded = new Promise<void>((resolve) => (this.endTrial = resolve));
-        } else if (this.endTrial) {
-          this.endTrial();
-          this.trialEnded = this.endTrial = undefined;
-        }
-      });
     }
   }
 
@@ -137,12 +123,11 @@ export class PerformChatResilience {
     const deadlineAt = Date.now() + this.options.resilience.deadlineMs;
     const breaker = this.breaker;
     if (!breaker) return this.retrying(attempt, deadlineAt);
-    // cockatiel makes calls wait for the trial call of a half-open circuit, however long it
-    // takes: this call waits only until its own deadline.
-    while (this.trialEnded) await this.waitForTrial(this.trialEnded, deadlineAt);
     try {
       // The breaker sees one outcome per call (after its retries) and, while open, stops the
-      // call before its first attempt: nothing is sent and nothing is spent.
+      // call before its first attempt: nothing is sent and nothing is spent. While half-open,
+      // cockatiel makes calls wait for the trial call: it started before them, so its deadline
+      // comes first, and their own attempts get only what is left of theirs.
       return await breaker.execute(() => this.retrying(attempt, deadlineAt));
     } catch (error) {
       if (isBrokenCircuitError(error)) {
@@ -177,24 +162,6 @@ export class PerformChatResilience {
         await this.shutdown.pause(Math.max(0, Math.min(delay, deadlineAt - Date.now() - MIN_ATTEMPT_MS)));
         if (this.shutdown.closing) throw error; // no retry once shutdown has begun
       }
-    }
-  }
-
-  /** Waits for the trial call to end, or fails (not sent) when this call's deadline comes first. */
-  private async waitForTrial(trialEnded: Promise<void>, deadlineAt: number): Promise<void> {
-    const waitMs = deadlineAt - Date.now();
-    let timer: NodeJS.Timeout | undefined;
-    const ended = await Promise.race([
-      trialEnded.then(() => true),
-      new Promise<boolean>((resolve) => (timer = setTimeout(resolve, Math.max(0, waitMs), false))),
-    ]);
-    clearTimeout(timer);
-    if (!ended) {
-      throw markNotSent(
-        new PerformChatError(PerformChatErrorCode.UPSTREAM_UNAVAILABLE, Messages.trialWaitTimedOut(), {
-          retryAfterMs: Math.max(1, this.trialEndsBy - Date.now()),
-        }),
-      );
     }
   }
 

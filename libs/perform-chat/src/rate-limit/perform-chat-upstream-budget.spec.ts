@@ -89,6 +89,29 @@ describe('PerformChatUpstreamBudget', () => {
     await Promise.all(together.map((permit) => permit.settle()));
   });
 
+  it('a call waiting for the probe gives up at its own deadline: TIMEOUT, with retryAfterMs until the probe has its answer', async () => {
+    const { budget } = budgetFor({});
+    const probe = await budget.beforeAttempt('generateToken', Date.now() + 5_000);
+    const started = Date.now();
+    const waiting = budget.beforeAttempt('generateToken', Date.now() + 40);
+    await expect(waiting).rejects.toMatchObject({
+      name: 'PerformChatError',
+      code: PerformChatErrorCode.TIMEOUT,
+      message: expect.stringContaining('Not sent: until PerformChat has answered a call'),
+    });
+    const elapsed = Date.now() - started;
+    expect(elapsed).toBeGreaterThanOrEqual(35);
+    expect(elapsed).toBeLessThan(200);
+    const error = (await waiting.catch((e: unknown) => e)) as PerformChatError;
+    expect(error.status).toBeUndefined();
+    expect(error.retryAfterMs).toBeGreaterThan(4_500);
+    expect(error.retryAfterMs).toBeLessThanOrEqual(5_000);
+    // A deadline already passed fails at once; the probe's outcome then opens the gate as before.
+    await expect(budget.beforeAttempt('generateToken', Date.now() - 1)).rejects.toMatchObject({ code: PerformChatErrorCode.TIMEOUT });
+    await probe.settle();
+    await expect(budget.beforeAttempt('generateToken', Date.now() - 1)).resolves.toEqual({ settle: expect.any(Function) });
+  });
+
   it('frees the probe slot when the probe is refused locally', async () => {
     const { budget } = budgetFor({ upstreamBudget: { tokensPerMinute: 1 } });
     await (await budget.beforeAttempt('generateToken', later())).settle(unauthorized());
