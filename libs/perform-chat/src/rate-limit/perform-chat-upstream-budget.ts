@@ -52,8 +52,9 @@ async function settlesWithin(promise: Promise<void>, ms: number): Promise<boolea
  * Bursts with a bad key: until this instance has seen an answer other than a 401 (at boot, and
  * again after any 401), calls go to PerformChat one at a time as probes; the others wait for the
  * probe's outcome, at most until their own deadline (then `TIMEOUT`, not sent, with
- * `retryAfterMs` = when the probe will have its answer). A probe also reserves its auth-failure point in the shared count before it
- * is sent and gets it back unless PerformChat answers 401. So a wrong secret never costs more
+ * `retryAfterMs` = when the probe will have its answer). A probe also reserves its auth-failure
+ * point in the shared count before it is sent and gets it back unless PerformChat answers 401.
+ * So a wrong secret never costs more
  * than `authFailuresPer5Minutes` 401s, even with many instances and a burst of requests. Once an
  * answer other than 401 has come back, calls run concurrently and are only checked against the
  * count; if the key is revoked then, the calls already in flight can still add 401s.
