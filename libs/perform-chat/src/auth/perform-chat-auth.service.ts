@@ -3,25 +3,24 @@ import { describeStoreFailure } from '../customer-users/customer-user-store.fail
 import { PerformChatCustomerUserStore } from '../customer-users/perform-chat-customer-user.store';
 import { PerformChatError, isPerformChatError } from '../errors/perform-chat.error';
 import { PerformChatErrorCode } from '../errors/perform-chat-error-code';
-import { PerformChatHttpClient } from '../http/perform-chat-http.client';
-import { PerformChatCircuitBreakerState } from '../http/perform-chat-resilience.interfaces';
-import { PerformChatCallContext } from '../http/perform-chat-upstream.interfaces';
+import { PerformChatHttpClient } from '../client/perform-chat.client';
+import { PerformChatCircuitBreakerState } from '../client/perform-chat-resilience.interfaces';
+import { PerformChatCallContext } from '../client/perform-chat-upstream.interfaces';
 import { ResolvedPerformChatOptions } from '../options/perform-chat-options.interface';
 import { INVALIDATE_TOKEN_PATH, LOGGER_CONTEXT, PERFORM_CHAT_OPTIONS, TOKEN_PATH } from '../perform-chat.constants';
 import { Messages } from '../perform-chat.messages';
-import { parseExpiresIn } from './expires-in';
-import { assertIdentifier } from './identifier';
+import { parseExpiresIn } from '../options/expires-in';
+import { assertIdentifier } from '../options/identifier';
 import { mapWithConcurrency } from './map-with-concurrency';
+import type { PerformChatInvalidation, PerformChatToken } from '../client/resources/auth.interfaces';
 import {
   GenerateTokenRequest,
   InvalidateAllOptions,
   InvalidateAllSummary,
   InvalidateUsersOptions,
-  PerformChatInvalidation,
-  PerformChatToken,
   UserInvalidationResult,
 } from './perform-chat-token.interfaces';
-import { parseInvalidationResponse, parseTokenResponse } from './token-response.parser';
+import { parseInvalidationResponse, parseTokenResponse } from '../client/resources/auth-answers.parser';
 
 /** Parallel invalidations when revoking many users at once, unless told otherwise. */
 export const DEFAULT_INVALIDATION_CONCURRENCY = 4;

@@ -6,7 +6,7 @@ import { LOGGER_CONTEXT, PERFORM_CHAT_OPTIONS } from '../perform-chat.constants'
 import { Messages } from '../perform-chat.messages';
 import { PerformChatRedisConnections } from '../redis/perform-chat-redis.connections';
 import { REDIS_READY_TIMEOUT_MS, whenRedisReady } from '../redis/redis-ready';
-import { ResolvedRateLimit, ResolvedRateLimitStore } from './perform-chat-rate-limit.interfaces';
+import { ResolvedRateLimit, ResolvedRateLimitStore } from '../options/rate-limit.options';
 import { PerformChatLimiter } from './perform-chat-limiter';
 import { PerformChatMemoryLimiter } from './perform-chat-memory-limiter';
 import { InsuranceLimiter, RedisOutageMonitor } from './redis-outage.monitor';

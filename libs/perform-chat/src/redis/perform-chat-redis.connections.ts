@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
 import type { Redis } from 'ioredis';
+import type { PerformChatRedisSource } from '../options/redis-source';
 import { PerformChatOptionsError } from '../options/perform-chat-options.error';
 import { maskUrl } from '../options/mask-url';
 import { redisDatabaseOf, redisUrlName, redisUrlOptions } from '../options/perform-chat-url.validation';
@@ -9,7 +10,6 @@ import { RedisDatabaseProblem, checkRedisDatabase } from './redis-database.check
 import { REDIS_READY_TIMEOUT_MS, whenRedisReady } from './redis-ready';
 
 /** A Redis connection for the module's stores: your ioredis client (used as is) or a `redis://` URL. */
-export type PerformChatRedisSource = Redis | string;
 
 /** A connection the module opened from a URL, and the last check of the database it names. */
 interface OwnedConnection {

@@ -4,8 +4,8 @@ import { PerformChatErrorCode } from '../errors/perform-chat-error-code';
 import { PerformChatModuleOptions } from '../options/perform-chat-options.interface';
 import { resolvePerformChatOptions } from '../options/perform-chat-options.validation';
 import { PerformChatRedisConnections } from '../redis/perform-chat-redis.connections';
-import { PerformChatRateLimitStore } from './perform-chat-rate-limit.store';
-import { PerformChatUpstreamBudget } from './perform-chat-upstream-budget';
+import { PerformChatRateLimitStore } from '../rate-limit/perform-chat-rate-limit.store';
+import { PerformChatUpstreamBudget } from './upstream-budget';
 
 const unauthorized = () =>
   new PerformChatError(PerformChatErrorCode.INVALID_CREDENTIALS, 'PerformChat rejected API key', { status: 401 });

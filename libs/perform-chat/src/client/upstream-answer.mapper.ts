@@ -1,9 +1,9 @@
-import { PerformChatCallContext, PerformChatHttpAnswer } from '../http/perform-chat-upstream.interfaces';
-import { readUpstreamMessage } from '../http/redact';
-import { parseRetryAfter } from '../http/retry-after';
+import { PerformChatCallContext, PerformChatHttpAnswer } from './perform-chat-upstream.interfaces';
+import { readUpstreamMessage } from '../errors/redact';
+import { parseRetryAfter } from './retry-after';
 import { Messages } from '../perform-chat.messages';
-import { PerformChatError } from './perform-chat.error';
-import { PerformChatErrorCode } from './perform-chat-error-code';
+import { PerformChatError } from '../errors/perform-chat.error';
+import { PerformChatErrorCode } from '../errors/perform-chat-error-code';
 
 const AGENT_MESSAGE = /agent/i;
 const CUSTOMER_USER_MESSAGE = /customer.?user/i;

@@ -1,5 +1,5 @@
-import type { PerformChatRedisSource } from '../redis/perform-chat-redis.connections';
-import type { PerformChatCustomerUserStore } from './perform-chat-customer-user.store';
+import type { PerformChatRedisSource } from './redis-source';
+import type { PerformChatCustomerUserStore } from '../customer-users/perform-chat-customer-user.store';
 
 /** The bounded memory store with another bound. */
 export interface MemoryCustomerUserStoreOption {

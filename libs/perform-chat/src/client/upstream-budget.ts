@@ -1,13 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { PerformChatError, isPerformChatError } from '../errors/perform-chat.error';
 import { PerformChatErrorCode } from '../errors/perform-chat-error-code';
-import { PerformChatCallContext } from '../http/perform-chat-upstream.interfaces';
+import { PerformChatCallContext } from './perform-chat-upstream.interfaces';
 import { ResolvedPerformChatOptions } from '../options/perform-chat-options.interface';
 import { LOGGER_CONTEXT, PERFORM_CHAT_OPTIONS } from '../perform-chat.constants';
 import { Messages } from '../perform-chat.messages';
-import { ResolvedUpstreamBudget } from './perform-chat-rate-limit.interfaces';
-import { PerformChatRateLimitStore } from './perform-chat-rate-limit.store';
-import { PerformChatLimiter, RateLimitVerdict } from './perform-chat-limiter';
+import { ResolvedUpstreamBudget } from '../options/rate-limit.options';
+import { PerformChatRateLimitStore } from '../rate-limit/perform-chat-rate-limit.store';
+import { PerformChatLimiter, RateLimitVerdict } from '../rate-limit/perform-chat-limiter';
 
 /** The upstream operation a call is for. */
 export type PerformChatUpstreamOperation = PerformChatCallContext['operation'];

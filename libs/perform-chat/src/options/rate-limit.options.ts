@@ -1,4 +1,4 @@
-import type { PerformChatRedisSource } from '../redis/perform-chat-redis.connections';
+import type { PerformChatRedisSource } from './redis-source';
 
 /**
  * A per-user limit on one route: `@PerformChatRateLimit({ points: 5, duration: 60 })`.

@@ -5,18 +5,18 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import { PerformChatError } from '../errors/perform-chat.error';
 import { PerformChatErrorCode } from '../errors/perform-chat-error-code';
-import { mapUpstreamAnswer } from '../errors/upstream-error.mapper';
+import { mapUpstreamAnswer } from './upstream-answer.mapper';
 import { ResolvedPerformChatOptions } from '../options/perform-chat-options.interface';
 import { LIBRARY_USER_AGENT, LOGGER_CONTEXT, PERFORM_CHAT_OPTIONS } from '../perform-chat.constants';
 import { Messages } from '../perform-chat.messages';
-import { PerformChatUpstreamBudget, PerformChatUpstreamPermit } from '../rate-limit/perform-chat-upstream-budget';
+import { PerformChatUpstreamBudget, PerformChatUpstreamPermit } from './upstream-budget';
 import { AttemptDeadline } from './attempt-deadline';
 import { markNotSent } from './not-sent';
 import { PerformChatAttempt, PerformChatResilience } from './perform-chat-resilience';
 import { PerformChatCircuitBreakerState } from './perform-chat-resilience.interfaces';
 import { PerformChatShutdown } from './perform-chat-shutdown';
 import { PerformChatCallContext, PerformChatHttpAnswer } from './perform-chat-upstream.interfaces';
-import { scrubUnexpectedError, secretForms } from './redact';
+import { scrubUnexpectedError, secretForms } from '../errors/redact';
 import { classifyTransportError } from './transport-error';
 
 /**
