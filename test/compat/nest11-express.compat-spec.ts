@@ -4,16 +4,18 @@ import { CompatApp, REPO_ROOT, bootAndCheck, compatSetup, prepareApp, readmeInst
 import { NEST_APP_COMPILER_OPTIONS, ReadmeBlock, extractTypeScriptBlocks, unknownRelativeImports, writeReadmeBlocks } from './readme-blocks';
 
 /**
- * (a) A new Nest 11 app, CommonJS, on Express, with the dependencies of `nest new`, then the
- * README's install commands run verbatim (npm adds the missing peers: the newest admitted
- * ones): the README's quick start (`forRootAsync` with `ConfigService` and
- * `performChatConfig`), its health module verbatim, an auth stand-in as a global guard. Also: every README TypeScript block type-checks against the installed package
- * (its published .d.ts), and the quick start and tokenRoundTrip blocks run verbatim.
+ * (a) A new Nest 11 app, CommonJS, on Express, with the dependencies and the Jest e2e test of
+ * `nest new`, then the README's Nest 11 install commands run verbatim (npm adds the other
+ * missing peers): the README's quick start (`forRootAsync` with `ConfigService` and
+ * `performChatConfig`), its health module and its ChatSessions service verbatim (behind the
+ * app's own route), an auth stand-in as a global guard. Also: every README TypeScript block
+ * type-checks against the installed package (its published .d.ts), and the quick start and
+ * tokenRoundTrip blocks run verbatim.
  */
 const { runtimes } = compatSetup();
 const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
 const blocks = extractTypeScriptBlocks(readme);
-const installCommands = readmeInstallCommands(readme);
+const installCommands = readmeInstallCommands(readme, 11);
 
 /** The first README block containing every one of `texts`. */
 function blockDeclaring(...texts: string[]): ReadmeBlock {
@@ -30,8 +32,9 @@ describe('Nest 11, CommonJS, Express: forRootAsync + ConfigService (README quick
       'nest11-express',
       [{ label: 'nest11-express', nest: '11', platform: 'Express', moduleSystem: 'CommonJS' }],
       async (installed) => {
-        // The README's health module, verbatim.
+        // The README's health module and "use the service anywhere" service, verbatim.
         writeFileSync(join(installed.dir, 'src/health/health.module.ts'), blockDeclaring('export class HealthModule').code);
+        writeFileSync(join(installed.dir, 'src/chat/chat-sessions.ts'), blockDeclaring('export class ChatSessions').code);
         await installed.npmRun('build');
       },
       // The README's install commands, verbatim, in an app with the dependencies of `nest new`.
@@ -39,9 +42,13 @@ describe('Nest 11, CommonJS, Express: forRootAsync + ConfigService (README quick
     );
   });
 
-  it('installs with the README commands, npm adding the missing peers, with no peer conflict', async () => {
-    expect(installCommands[0]).toEqual(['install', 'nestjs-performchat']);
+  it('installs with the README commands: Nest 11 majors of the peers, npm adding the others, no peer conflict', async () => {
+    expect(installCommands[0].slice(0, 2)).toEqual(['install', 'nestjs-performchat']);
     expect(app.installedVersion('@nestjs/core')).toMatch(/^11\./);
+    // The CommonJS majors: the 12s are ES modules only, which the app's Jest test cannot load.
+    expect(app.installedVersion('@nestjs/axios')).toMatch(/^4\./);
+    expect(app.installedVersion('@nestjs/config')).toMatch(/^4\./);
+    expect(app.installedVersion('@nestjs/terminus')).toMatch(/^11\./);
     for (const peer of ['@nestjs/axios', 'axios', 'class-validator', 'class-transformer', '@nestjs/config', '@nestjs/terminus']) {
       expect([peer, app.isInstalled(peer)]).toEqual([peer, true]);
     }
@@ -77,7 +84,7 @@ describe('Nest 11, CommonJS, Express: forRootAsync + ConfigService (README quick
   });
 
   describe.each(runtimes.map((runtime) => [runtime.version, runtime] as const))('on Node %s', (_version, runtime) => {
-    it('boots against the installed emulator, serves a token and /health/ready, and shuts down', async () => {
+    it('passes its own Jest e2e test, then walks the token flow and every failure path against the installed emulator', async () => {
       await bootAndCheck({
         app,
         runtime,
@@ -86,6 +93,7 @@ describe('Nest 11, CommonJS, Express: forRootAsync + ConfigService (README quick
         platform: 'Express',
         moduleSystem: 'CommonJS',
         entry: ['dist/main.js'],
+        ownTest: 'test:e2e',
       });
     });
   });
