@@ -57,6 +57,7 @@ export { PerformChatTokenController } from './auth/perform-chat-token.controller
 export type { PerformChatTokenResponse, PerformChatRevokeResponse } from './auth/perform-chat-token.controller';
 export { TokenRequestDto } from './auth/dto/token-request.dto';
 export { PerformChatExceptionFilter } from './errors/perform-chat-exception.filter';
+export { PerformChatErrorInterceptor } from './errors/perform-chat-error.interceptor';
 export { toPerformChatHttpError, DEFAULT_RETRY_AFTER_SECONDS } from './errors/perform-chat-error.http';
 export type { PerformChatHttpError } from './errors/perform-chat-error.http';
 export { PerformChatCustomerUserStore } from './customer-users/perform-chat-customer-user.store';

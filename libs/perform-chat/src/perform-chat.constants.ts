@@ -8,4 +8,4 @@ export const INVALIDATE_TOKEN_PATH = '/rest/v1/auth/invalidate-token';
 /** Logger context of every line the library writes. */
 export const LOGGER_CONTEXT = 'PerformChat';
 
-export const LIBRARY_USER_AGENT = 'nestjs-performchat/0.1.0';
+export const LIBRARY_USER_AGENT = 'nestjs-performchat/0.1.1';

@@ -1,5 +1,7 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { createPerformChatTokenController } from './auth/perform-chat-token.controller';
+import { PerformChatErrorInterceptor } from './errors/perform-chat-error.interceptor';
 import { PerformChatModuleOptions } from './options/perform-chat-options.interface';
 
 /** Where the token controller is served; `false` registers no controller. */
@@ -17,6 +19,14 @@ export interface PerformChatModuleExtras {
   isGlobal?: boolean;
   /** The token controller: `{ path }`, or `false` to serve no route. @default { path: 'chat' } */
   controller?: PerformChatControllerExtra | false;
+  /**
+   * Turn a `PerformChatError` thrown by any HTTP route of the app (your own routes that call
+   * `PerformChatAuthService`) into the honest status the token route answers (503/502/429/400
+   * ... with `Retry-After`), through an app-wide interceptor that translates only those
+   * errors into `HttpException`s, so your own exception filters still see them. `false`
+   * registers nothing: then use `PerformChatExceptionFilter` where you want it. @default true
+   */
+  globalErrorInterceptor?: boolean;
 }
 
 export const DEFAULT_CONTROLLER_PATH = 'chat';
@@ -29,9 +39,13 @@ export const {
 } = new ConfigurableModuleBuilder<PerformChatModuleOptions>({ moduleName: 'PerformChat' })
   .setClassMethodName('forRoot')
   .setFactoryMethodName('createPerformChatOptions')
-  .setExtras<PerformChatModuleExtras>({ isGlobal: false, controller: {} }, (definition, extras) => ({
+  .setExtras<PerformChatModuleExtras>({ isGlobal: false, controller: {}, globalErrorInterceptor: true }, (definition, extras) => ({
     ...definition,
     global: extras.isGlobal,
+    providers:
+      extras.globalErrorInterceptor === false
+        ? definition.providers
+        : [...(definition.providers ?? []), { provide: APP_INTERCEPTOR, useClass: PerformChatErrorInterceptor }],
     controllers:
       extras.controller === false
         ? []
