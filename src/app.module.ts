@@ -1,9 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { PerformChatModule, performChatConfig } from 'nestjs-performchat';
 import { DemoAuthGuard } from './auth/demo-auth.guard';
 import { assertDemoEnv } from './config/demo-env.validation';
+import { ClientErrorFilter } from './errors/client-error.filter';
 import { HealthModule } from './health/health.module';
 
 function definedOnly(values: Record<string, string | undefined>): Record<string, string> {
@@ -42,6 +43,8 @@ export class AppModule {
       providers: [
         // Your app's authentication runs first (global guard); PerformChat's guards come after it.
         { provide: APP_GUARD, useClass: DemoAuthGuard },
+        // A refused body (413 over the size limit, ...) is one log line, not a 16-line stack trace.
+        { provide: APP_FILTER, useClass: ClientErrorFilter },
       ],
     };
   }

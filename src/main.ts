@@ -44,7 +44,10 @@ async function bootstrap(): Promise<void> {
 
   logger.log(`Demo app ready on ${base}`);
   logger.log(`Get a chat token:    curl -s -H '${DEMO_USER_HEADER}: alice' ${base}/api/chat/token`);
-  logger.log(`Revoke its tokens:   curl -s -X POST -H '${DEMO_USER_HEADER}: alice' ${base}/api/chat/token/revoke`);
+  // content-type: application/json even with nothing to send: the route refuses what a cross-site form could POST.
+  logger.log(
+    `Revoke its tokens:   curl -s -X POST -H 'content-type: application/json' -H '${DEMO_USER_HEADER}: alice' -d '{}' ${base}/api/chat/token/revoke`,
+  );
   logger.log(`Readiness:           curl -s ${base}/health/ready`);
 }
 

@@ -1,17 +1,25 @@
 import { INestApplication } from '@nestjs/common';
+import { captureLogs } from '@test/utils';
 import { PLATFORMS, emulatorConfig, startDemoApp } from '@test/utils/demo-harness';
 import { EMULATOR_COUNTER_KEYS, PerformChatEmulator, startPerformChatEmulator } from 'nestjs-performchat/emulator';
 import request from 'supertest';
 
 const USER = 'x-demo-user';
 const huge = 'a'.repeat(1024 * 1024);
+const TOKEN = '/api/chat/token';
+const REVOKE = '/api/chat/token/revoke';
+/** `{"a":[[[…2000 levels…]]]}`: 4 KB that used to overflow the stack of class-transformer (a 500). */
+const deepArrays = `{"a":${'['.repeat(2000)}${']'.repeat(2000)}}`;
+const deepObjects = `${'{"a":'.repeat(2000)}1${'}'.repeat(2000)}`;
 
 interface Row {
   name: string;
   method?: 'get' | 'post';
+  /** GET: the path with its query; POST: the route (default the token route). */
   path?: string;
   /** Raw body (sent as is) or an object (sent as JSON). */
   body?: string | object;
+  /** Sent only with a body; `undefined` with no body means no content type at all. */
   contentType?: string;
   status: number;
   /** What the message must say, so the caller can fix the request. */
@@ -26,6 +34,11 @@ const post = (name: string, body: string | object, status: number, message: RegE
   status,
   message,
 });
+const postTo = (path: string, name: string, body: string | object | undefined, status: number, message: RegExp, contentType = 'application/json'): Row => ({
+  ...post(name, body as string, status, message, contentType),
+  path,
+  ...(body === undefined ? { body: undefined, contentType: undefined } : {}),
+});
 const get = (name: string, query: string, status: number, message: RegExp): Row => ({
   name,
   method: 'get',
@@ -36,6 +49,21 @@ const get = (name: string, query: string, status: number, message: RegExp): Row 
 
 const STRING = /must be a string/;
 const FORMAT = /expiresIn must be .*positive whole number followed by s, m, h or d/;
+const TOO_DEEP = /more than \d+ levels deep/;
+/** Our 415 says what to send; Fastify refuses a media type it has no parser for itself, before any route code. */
+const NOT_JSON = /content-type: application\/json|Unsupported Media Type/;
+/** Names of Object.prototype members: class-transformer used to drop them silently instead of a 400. */
+const PROTOTYPE_NAMES = ['toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf', 'propertyIsEnumerable', 'toLocaleString', '__defineGetter__', '__lookupSetter__'];
+/** What a cross-site form (or a no-cors fetch) can POST without a preflight. */
+const CROSS_SITE: [string, string | undefined, string | undefined][] = [
+  ['an empty form', 'application/x-www-form-urlencoded', ''],
+  ['a form', 'application/x-www-form-urlencoded', 'agentId=agent_support'],
+  ['an empty multipart form', 'multipart/form-data; boundary=x', ''],
+  ['a multipart form', 'multipart/form-data; boundary=x', '--x\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--x--\r\n'],
+  ['an empty text/plain body', 'text/plain', ''],
+  ['a text/plain JSON body', 'text/plain', '{"expiresIn":"15m"}'],
+  ['no content type and no body', undefined, undefined],
+];
 
 /** Hostile token requests: each must get a clear 4xx, none a 500, none may reach PerformChat. */
 const ROWS: Row[] = [
@@ -106,6 +134,32 @@ const ROWS: Row[] = [
   get('an encoded C1 control', 'agentId=agent%C2%85', 400, /control characters/),
   get('an unknown parameter', 'debug=true', 400, /property debug should not exist/),
   get('expiresIn with spaces', 'expiresIn=1%20h', 400, FORMAT),
+  // Issue 13, item 6: deep nesting is a cheap 400, never a RangeError and a 500.
+  post('deeply nested arrays (2000 levels, 4 KB)', deepArrays, 400, TOO_DEEP),
+  post('deeply nested objects (2000 levels)', deepObjects, 400, TOO_DEEP),
+  post('agentId nested 2000 levels deep', `{"agentId":${'['.repeat(2000)}${']'.repeat(2000)}}`, 400, TOO_DEEP),
+  postTo(REVOKE, 'deeply nested arrays to revoke', deepArrays, 400, TOO_DEEP),
+  // ...and so is a wide one (class-transformer would copy all of it before the unknown field is refused).
+  post('an array of 20,000 empty arrays (80 KB)', `{"a":[${Array(20_000).fill('[]').join(',')}]}`, 400, /more than 100 values/),
+  post('an object of 10,000 fields', JSON.stringify(Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`f${i}`, 1]))), 400, /more than 100 values/),
+  post('agentId as an array of 101 items', { agentId: Array(101).fill('a') }, 400, /more than 100 values/),
+  postTo(REVOKE, 'deeply nested objects to revoke', deepObjects, 400, TOO_DEEP),
+  // Item 7: a +json body is never silently dropped; Express used to answer 200 with the defaults.
+  post('an application/vnd.api+json body', { expiresIn: '15m' }, 415, NOT_JSON, 'application/vnd.api+json'),
+  post('an application/merge-patch+json body', { expiresIn: '15m' }, 415, NOT_JSON, 'application/merge-patch+json'),
+  post('an application/problem+json body', { expiresIn: '15m' }, 415, NOT_JSON, 'application/problem+json'),
+  postTo(REVOKE, 'an application/vnd.api+json body to revoke', { userId: 'victim' }, 415, NOT_JSON, 'application/vnd.api+json'),
+  // Item 8: names of Object.prototype members are unknown fields like any other.
+  ...PROTOTYPE_NAMES.map((key) => post(`a ${key} field`, `{"${key}":"x"}`, 400, new RegExp(`property ${key} should not exist`))),
+  post('a valueOf field with a number', '{"valueOf":1}', 400, /property valueOf should not exist/),
+  postTo(REVOKE, 'a toString field to revoke', '{"toString":"x"}', 400, /property toString should not exist/),
+  postTo(REVOKE, 'a hasOwnProperty field to revoke', '{"hasOwnProperty":"x"}', 400, /property hasOwnProperty should not exist/),
+  ...PROTOTYPE_NAMES.map((key) => get(`${key} in the query`, `${key}=x`, 400, new RegExp(`property ${key} should not exist`))),
+  // Item 9: what a cross-site form can send never issues or revokes a token.
+  ...CROSS_SITE.flatMap(([name, type, body]) => [
+    postTo(TOKEN, `cross-site: ${name}`, body, 415, NOT_JSON, type),
+    postTo(REVOKE, `cross-site: ${name} to revoke`, body, 415, NOT_JSON, type),
+  ]),
 ];
 
 describe.each(PLATFORMS)('bad input to the token route on %s', (platform) => {
@@ -124,7 +178,7 @@ describe.each(PLATFORMS)('bad input to the token route on %s', (platform) => {
   it('has at least 50 rows', () => expect(ROWS.length).toBeGreaterThanOrEqual(50));
 
   it.each(ROWS)('$name → $status', async (row) => {
-    let call = (row.method === 'get' ? request(app.getHttpServer()).get(row.path!) : request(app.getHttpServer()).post('/api/chat/token')).set(
+    let call = (row.method === 'get' ? request(app.getHttpServer()).get(row.path!) : request(app.getHttpServer()).post(row.path ?? TOKEN)).set(
       USER,
       'mallory',
     );
@@ -139,6 +193,7 @@ describe.each(PLATFORMS)('bad input to the token route on %s', (platform) => {
     expect(message).toMatch(row.message);
     expect(response.body.statusCode).toBe(row.status);
     expect(emulator.state.counter(EMULATOR_COUNTER_KEYS.token).attempts).toBe(0);
+    expect(emulator.state.counter(EMULATOR_COUNTER_KEYS.invalidateToken).attempts).toBe(0);
   });
 
   it('still serves a normal request afterwards', async () => {
@@ -152,5 +207,56 @@ describe.each(PLATFORMS)('bad input to the token route on %s', (platform) => {
       .send({ userId: 'victim' })
       .expect(400);
     expect([response.body.message].flat().join(' ')).toMatch(/userId must not be sent/);
+  });
+
+  it('takes the last of duplicate keys in a JSON body, as JSON.parse does (documented)', async () => {
+    const response = await request(app.getHttpServer())
+      .post(TOKEN)
+      .set(USER, 'mallory')
+      .set('content-type', 'application/json')
+      .send('{"expiresIn":"24h","expiresIn":"15m"}')
+      .expect(200);
+    expect(response.body.expiresIn).toBeGreaterThan(800);
+    expect(response.body.expiresIn).toBeLessThanOrEqual(900);
+  });
+
+  it.each(CROSS_SITE)('a cross-site POST (%s) to revoke leaves the tokens valid', async (_name, type, body) => {
+    const issued = await request(app.getHttpServer()).get(TOKEN).set(USER, 'victim').expect(200);
+    let call = request(app.getHttpServer()).post(REVOKE).set(USER, 'victim');
+    if (type !== undefined) call = call.set('content-type', type).send(body ?? '');
+    const response = await call.expect(415);
+    expect(response.body.message).toMatch(NOT_JSON);
+    expect(emulator.verify(issued.body.token)).toMatchObject({ valid: true });
+  });
+
+  it('revokes with content-type application/json and the body {}', async () => {
+    const issued = await request(app.getHttpServer()).get(TOKEN).set(USER, 'victim').expect(200);
+    await request(app.getHttpServer()).post(REVOKE).set(USER, 'victim').send({}).expect(200, { revoked: 1 });
+    expect(emulator.verify(issued.body.token)).toMatchObject({ valid: false });
+  });
+
+  describe('a refused body costs at most one log line, never a stack trace', () => {
+    it.each<[string, string, string, number]>([
+      ['1 MB of JSON to the token route', TOKEN, JSON.stringify({ agentId: huge }), 413],
+      ['1 MB of JSON to revoke', REVOKE, JSON.stringify({ userId: huge }), 413],
+      ['2000 levels of nesting', TOKEN, deepArrays, 400],
+      ['2000 levels of nesting to revoke', REVOKE, deepObjects, 400],
+    ])('%s', async (_name, path, body, status) => {
+      const logs = captureLogs();
+      try {
+        for (let i = 0; i < 3; i++) {
+          await request(app.getHttpServer()).post(path).set(USER, 'mallory').set('content-type', 'application/json').send(body).expect(status);
+        }
+      } finally {
+        logs.restore();
+      }
+      // Express: one warning each from the demo's ClientErrorFilter; Fastify refuses them silently.
+      expect(logs.lines.length).toBeLessThanOrEqual(3);
+      for (const line of logs.lines) {
+        expect(line).not.toContain('\n');
+        expect(line).not.toMatch(/RangeError|\bat .+:\d+/);
+        expect(line).toMatch(new RegExp(`^warn Refused POST ${path}: ${status} `));
+      }
+    });
   });
 });

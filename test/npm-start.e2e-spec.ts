@@ -44,6 +44,16 @@ describe('npm start (smoke)', () => {
     const body = (await response.json()) as { token: string; agent: { id: string } };
     expect(body.token).toMatch(/^ey/);
     expect(body.agent.id).toBe('agent_support');
+
+    // The revoke line works as printed: its headers (content-type: application/json, or the
+    // route refuses it as a possible cross-site form) and its body.
+    const revokeLine = /Revoke its tokens:\s+(curl .*)/.exec(output)?.[1] ?? '';
+    const headers = Object.fromEntries([...revokeLine.matchAll(/-H '([^:']+): ([^']*)'/g)].map((m) => [m[1], m[2]]));
+    expect(headers).toMatchObject({ 'content-type': 'application/json' });
+    const revokeUrl = /(http\S+\/api\/chat\/token\/revoke)/.exec(revokeLine)?.[1] ?? '';
+    const revoked = await fetch(revokeUrl, { method: 'POST', headers, body: /-d '([^']*)'/.exec(revokeLine)?.[1] });
+    expect(revoked.status).toBe(200);
+    expect(await revoked.json()).toEqual({ revoked: 1 });
     expect(output).toMatch(/using the built-in PerformChat emulator/);
     expect(output).not.toContain(EMULATOR_DEMO_KEY.keySecret);
     expect(output).not.toContain(body.token);

@@ -80,7 +80,7 @@ describe.each(PLATFORMS)('token route through the demo app on %s', (platform) =>
   it.each([
     ['anonymous GET', () => http().get('/api/chat/token'), 401, /authentication guard must run before .* resolveUserId/],
     ['anonymous POST', () => http().post('/api/chat/token').send({}), 401, /resolveUserId/],
-    ['anonymous revoke', () => http().post('/api/chat/token/revoke'), 401, /resolveUserId/],
+    ['anonymous revoke', () => http().post('/api/chat/token/revoke').send({}), 401, /resolveUserId/],
     ['userId in the body', () => http().post('/api/chat/token').set(USER, 'eve').send({ userId: 'alice' }), 400, /userId must not be sent/],
     ['userId in the query', () => http().get('/api/chat/token?userId=alice').set(USER, 'eve'), 400, /userId must not be sent/],
     ['an unknown field', () => http().post('/api/chat/token').set(USER, 'eve').send({ agent: 'x' }), 400, /property agent should not exist/],
@@ -108,7 +108,7 @@ describe.each(PLATFORMS)('token route through the demo app on %s', (platform) =>
     const first = await http().get('/api/chat/token').set(USER, 'carol').expect(200);
     const second = await http().post('/api/chat/token').set(USER, 'carol').send({}).expect(200);
 
-    const revoke = await http().post('/api/chat/token/revoke').set(USER, 'carol').expect(200);
+    const revoke = await http().post('/api/chat/token/revoke').set(USER, 'carol').send({}).expect(200);
     expect(revoke.body).toEqual({ revoked: 1 });
     expect(revoke.headers['cache-control']).toBe('no-store');
     expect(emulator.verify(first.body.token)).toEqual({ valid: false, reason: 'token_version' });
@@ -119,7 +119,7 @@ describe.each(PLATFORMS)('token route through the demo app on %s', (platform) =>
   });
 
   it('answers { revoked: 0 } for a user with nothing stored', async () => {
-    await http().post('/api/chat/token/revoke').set(USER, 'nobody-yet').expect(200, { revoked: 0 });
+    await http().post('/api/chat/token/revoke').set(USER, 'nobody-yet').send({}).expect(200, { revoked: 0 });
   });
 
   describe('when PerformChat fails, the browser gets a status that does not lie', () => {
@@ -179,6 +179,23 @@ describe.each(PLATFORMS)('the default per-user limit of the token routes on %s',
     expect(emulator.state.counter(EMULATOR_COUNTER_KEYS.token).attempts).toBe(10);
     await http().get('/api/chat/token').set(USER, 'calm').expect(200);
   });
+
+  it('HEAD /api/chat/token and cross-site POSTs issue no token and spend none of the limit', async () => {
+    const http = () => request(app.getHttpServer());
+    const before = emulator.state.counter(EMULATOR_COUNTER_KEYS.token).attempts;
+    for (let i = 0; i < 12; i++) {
+      const head = await http().head('/api/chat/token').set(USER, 'prefetched').expect(405);
+      expect(head.headers.allow).toBe('GET, POST');
+      expect(head.headers['x-ratelimit-remaining']).toBeUndefined();
+      await http().post('/api/chat/token').set(USER, 'prefetched').set('content-type', 'text/plain').send('').expect(415);
+      await http().post('/api/chat/token/revoke').set(USER, 'prefetched').expect(415);
+    }
+    expect(emulator.state.counter(EMULATOR_COUNTER_KEYS.token).attempts).toBe(before);
+    const ok = await http().get('/api/chat/token').set(USER, 'prefetched').expect(200);
+    expect(ok.headers['x-ratelimit-remaining']).toBe('9');
+    const revoked = await http().post('/api/chat/token/revoke').set(USER, 'prefetched').send({}).expect(200);
+    expect(revoked.headers['x-ratelimit-remaining']).toBe('9');
+  });
 });
 
 describe.each(['customerUser', 'user'] as const)(
@@ -201,7 +218,7 @@ describe.each(['customerUser', 'user'] as const)(
       const first = await http().get('/api/chat/token').set(USER, 'frank').expect(200);
       expect(emulator.verify(first.body.token)).toMatchObject({ valid: true });
 
-      await http().post('/api/chat/token/revoke').set(USER, 'frank').expect(200, { revoked: 1 });
+      await http().post('/api/chat/token/revoke').set(USER, 'frank').send({}).expect(200, { revoked: 1 });
       expect(emulator.verify(first.body.token)).toEqual({ valid: false, reason: 'token_version' });
 
       const second = await http().get('/api/chat/token').set(USER, 'frank').expect(200);

@@ -35,7 +35,8 @@ export const Messages = {
   hookFailed: (hook: string, reason: string) => `The ${hook} hook failed (${reason}); the request went on`,
   noUser: () =>
     'No logged-in user on this request: an authentication guard must run before the PerformChat token route and set req.user (with id or sub), or set the resolveUserId option to read the user id from the request',
-  notJson: () => 'Send the token request body as application/json, or use GET with query parameters',
+  notJson: () =>
+    'POST to the token routes needs the header content-type: application/json and a JSON object body ({} when there is nothing to send); forms, text and other media types are refused so that a cross-site form cannot issue or revoke tokens. Or use GET with query parameters',
   invalidOptions: (problems: string[]) =>
     `Invalid PerformChatModule options: ${problems.join('; ')}`,
 
@@ -98,4 +99,15 @@ export const Messages = {
     `Refused locally without calling PerformChat: the upstream budget of ${points} token generations per ${windowSeconds} s (upstreamBudget.tokensPerMinute) is spent; retry after ${Math.ceil(retryAfterMs / 1000)} s`,
   upstreamAuthBudgetSpent: (points: number, windowSeconds: number, retryAfterMs: number) =>
     `Refused locally without calling PerformChat: PerformChat rejected the API key ${points} times within ${windowSeconds} s (upstreamBudget.authFailuresPer5Minutes), so calls pause for ${Math.ceil(retryAfterMs / 1000)} s to keep the key from PerformChat's lockout after 10 failed authentications per 5 minutes; check keyId and keySecret`,
+
+  // Token route input (issue 13, input): shape checks before class-validator.
+  tokenInputNotObject: () =>
+    'The token request must be a JSON object such as {"agentId":"...","expiresIn":"15m"}',
+  tokenInputTooDeep: (maxDepth: number) =>
+    `The token request nests objects or arrays more than ${maxDepth} levels deep; send a flat JSON object such as {"agentId":"...","expiresIn":"15m"}`,
+  tokenInputTooLarge: (maxValues: number) =>
+    `The token request holds more than ${maxValues} values (fields and array items); send a flat JSON object such as {"agentId":"...","expiresIn":"15m"}`,
+  tokenInputUnknownField: (key: string) => `property ${key} should not exist`,
+  headNotAllowed: () =>
+    'HEAD is not served on the token route (it would issue a token and spend the limit): use GET or POST',
 } as const;

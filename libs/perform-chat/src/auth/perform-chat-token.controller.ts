@@ -21,6 +21,7 @@ import { PERFORM_CHAT_OPTIONS } from '../perform-chat.constants';
 import { Messages } from '../perform-chat.messages';
 import { PlainObjectPipe } from './dto/plain-object.pipe';
 import { JsonBodyGuard } from './json-body.guard';
+import { NoHeadGuard } from './no-head.guard';
 import { PERFORM_CHAT_RATE_LIMIT_COUNTER_METADATA } from '../rate-limit/perform-chat-rate-limit.constants';
 import { PerformChatRateLimitGuard } from '../rate-limit/perform-chat-rate-limit.guard';
 import { RevokeRequestDto, TokenRequestDto } from './dto/token-request.dto';
@@ -65,15 +66,21 @@ type RequestLike = { headers: Record<string, string | string[] | undefined> };
  * Your authentication guard runs first; the user id comes only from `resolveUserId(req)`.
  */
 @UseFilters(PerformChatExceptionFilter)
-// Per-user limit (the `rateLimit` option; after your authentication guard, which is global or earlier).
-@UseGuards(PerformChatRateLimitGuard)
+// HEAD and non-JSON POSTs (what a cross-site form can send) are refused first, so they spend no
+// limit; then the per-user limit (the `rateLimit` option; after your authentication guard, which
+// is global or earlier). Class-level guards run before method-level ones, hence all three here.
+@UseGuards(NoHeadGuard, JsonBodyGuard, PerformChatRateLimitGuard)
 export class PerformChatTokenController {
   constructor(
     private readonly auth: PerformChatAuthService,
     @Inject(PERFORM_CHAT_OPTIONS) private readonly options: ResolvedPerformChatOptions,
   ) {}
 
-  /** The docs' widget and React snippets call `fetch('/api/chat/token')`: a GET. */
+  /**
+   * The docs' widget and React snippets call `fetch('/api/chat/token')`: a GET. Another site can
+   * make the browser send it (an `<img>`), which spends one of the user's points and issues a
+   * token that site cannot read (no CORS); HEAD is refused ({@link NoHeadGuard}).
+   */
   @Get('token')
   @SetMetadata(PERFORM_CHAT_RATE_LIMIT_COUNTER_METADATA, TOKEN_COUNTER)
   @Header('Cache-Control', 'no-store')
@@ -88,7 +95,6 @@ export class PerformChatTokenController {
   /** The docs' Express example registers a POST. */
   @Post('token')
   @SetMetadata(PERFORM_CHAT_RATE_LIMIT_COUNTER_METADATA, TOKEN_COUNTER)
-  @UseGuards(JsonBodyGuard)
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   @Header('Pragma', 'no-cache')
@@ -101,7 +107,6 @@ export class PerformChatTokenController {
 
   /** Logout everywhere: invalidates every token of the current user. */
   @Post('token/revoke')
-  @UseGuards(JsonBodyGuard)
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   async revoke(
