@@ -159,6 +159,8 @@ export function reportedVersions(app: CompatApp): Record<string, string | undefi
     'reflect-metadata',
     'ioredis',
     'typescript',
+    'jest',
+    'vitest',
     'nestjs-performchat',
   ];
   return Object.fromEntries(names.map((name) => [name, app.installedVersion(name)]).filter(([, v]) => v !== undefined));
@@ -312,7 +314,10 @@ async function runOwnTest(app: CompatApp, runtime: NodeRuntime, script: string, 
   try {
     await run('npm', ['run', script], { cwd: app.dir, env: { CI: 'true', NO_COLOR: '1', FORCE_COLOR: '0', PATH, ...env }, timeoutMs: 180_000 });
   } catch (error) {
-    throw new Error(`the app's own test (npm run ${script}) failed on Node ${runtime.version}: ${error instanceof Error ? error.message : String(error)}`);
+    const output = error instanceof Error ? error.message : String(error);
+    // The table shows the first line: the first error or failed test of the output.
+    const reason = output.split('\n').find((line) => /\b[A-Z]\w*Error\b|✕|×/.test(line))?.trim() ?? output.split('\n')[0];
+    throw new Error(`the app's own test (npm run ${script}) failed on Node ${runtime.version}: ${reason}\n${output}`);
   }
 }
 

@@ -142,7 +142,8 @@ async function checkOwnRouteAndRevoke({ client, emulator }: FailurePathContext):
   expectThat(own.status === 200 && typeof own.json?.token === 'string', `GET ${OWN_ROUTE} (the app's own route) answered ${own.status}: ${own.text}`);
   expectThat((await emulator.verify(own.json.token)).valid === true, `the emulator does not accept the token of GET ${OWN_ROUTE}`);
 
-  const revoked = await client.post(REVOKE_ROUTE, { user: 'alice' });
+  // A POST to the token routes is a JSON object, `{}` when there is nothing to send.
+  const revoked = await client.post(REVOKE_ROUTE, { user: 'alice', body: '{}' });
   expectThat(
     revoked.status === 200 && isDeepStrictEqual(revoked.json, { revoked: 1 }),
     `POST ${REVOKE_ROUTE} answered ${revoked.status}: ${revoked.text} (expected 200 {"revoked":1})`,

@@ -29,7 +29,7 @@ module.exports = async function globalTeardown() {
   for (const row of rows) {
     const v = row.versions;
     const platformPkg = row.platform === 'Fastify' ? '@nestjs/platform-fastify' : '@nestjs/platform-express';
-    const others = ['@nestjs/axios', '@nestjs/terminus', '@nestjs/config', 'axios', 'class-validator', 'rxjs', 'typescript']
+    const others = ['@nestjs/axios', '@nestjs/terminus', '@nestjs/config', 'axios', 'class-validator', 'rxjs', 'typescript', 'jest', 'vitest']
       .filter((name) => v[name])
       .map((name) => `${name} ${v[name]}`)
       .join(', ');
