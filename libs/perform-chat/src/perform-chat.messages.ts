@@ -110,4 +110,21 @@ export const Messages = {
   tokenInputUnknownField: (key: string) => `property ${key} should not exist`,
   headNotAllowed: () =>
     'HEAD is not served on the token route (it would issue a token and spend the limit): use GET or POST',
+
+  // Customer-user store failures (customer-users/, auth/; issue 13 item 5).
+  storeRedisNotConnected: (where: string, status: string) => `Redis at ${where} is not connected (${status})`,
+  storeRedisFailed: (where: string, what: string) => `Redis at ${where} ${what}`,
+  storeReadFailed: (userId: string, reason: string) =>
+    `Could not read the customer users of user ${JSON.stringify(userId)} from the store: ${reason}; nothing was revoked, retry when the store answers`,
+  storeReadFailedForUsers: (failed: number, total: number, reason: string) =>
+    `Could not read the customer users of ${failed} of ${total} users from the store: ${reason}; they were not revoked (see each result's error), retry when the store answers`,
+  storeIterateFailed: (reason: string) =>
+    `Could not list the customer users in the store: ${reason}; nothing was revoked, retry when the store answers`,
+
+  // Readiness rules of the PerformChat health indicator (health/; issue 13).
+  healthNotFound: (path: string) =>
+    `PerformChat answered HTTP 404 for ${path}: the path of baseUrl is probably wrong (give the host only, e.g. https://api.performchat.com; the module adds /rest/v1)`,
+  healthCircuitOpen: (failures: number, retryAfterMs: number) =>
+    `the circuit breaker is open after ${failures} failed calls in a row: token calls fail fast for ${Math.ceil(retryAfterMs / 1000)} s more, then one trial call decides`,
+  invalidHealthCheckFlag: (name: string) => `health check option ${name} must be true or false`,
 } as const;

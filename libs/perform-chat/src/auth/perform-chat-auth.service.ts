@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { describeStoreFailure } from '../customer-users/customer-user-store.failure';
 import { PerformChatCustomerUserStore } from '../customer-users/perform-chat-customer-user.store';
 import { PerformChatError, isPerformChatError } from '../errors/perform-chat.error';
 import { PerformChatErrorCode } from '../errors/perform-chat-error-code';
@@ -33,6 +34,8 @@ export const DEFAULT_INVALIDATION_CONCURRENCY = 4;
 @Injectable()
 export class PerformChatAuthService {
   private readonly logger = new Logger(LOGGER_CONTEXT);
+  /** The reason of each error made by {@link fromStore}, for one summary line over many users. */
+  private readonly storeFailures = new WeakMap<object, string>();
 
   constructor(
     @Inject(PERFORM_CHAT_OPTIONS) private readonly options: ResolvedPerformChatOptions,
@@ -83,11 +86,27 @@ export class PerformChatAuthService {
    * Invalidates every token of one of your users: each customer user stored for it (one per
    * agent or company it got tokens for). A customer user PerformChat no longer knows is
    * dropped from the store and not counted. Fails if any invalidation fails (retrying is safe).
-   * @returns one result per customer user invalidated; `[]` when nothing is stored.
+   * @returns one result per customer user invalidated; `[]` when the store has none for the user.
+   * @throws PerformChatError `STORE_UNAVAILABLE` (logged once) when the store cannot be read:
+   *   nothing was revoked, which is never reported as `[]`.
    */
   async invalidateUserTokens(externalUserId: string): Promise<PerformChatInvalidation[]> {
     const userId = assertIdentifier('externalUserId', externalUserId);
-    const records = await this.store.listByExternalId(userId);
+    try {
+      return await this.invalidateStoredUser(userId);
+    } catch (error) {
+      // Only the store lookup fails with this code: one line per failed call, no stack.
+      if (isPerformChatError(error, PerformChatErrorCode.STORE_UNAVAILABLE)) this.logger.warn(error.message);
+      throw error;
+    }
+  }
+
+  /** {@link invalidateUserTokens} without its log line (callers that revoke many users log once). */
+  private async invalidateStoredUser(userId: string): Promise<PerformChatInvalidation[]> {
+    const records = await this.fromStore(
+      () => this.store.listByExternalId(userId),
+      (reason) => Messages.storeReadFailed(userId, reason),
+    );
     const outcomes = await mapWithConcurrency(records, DEFAULT_INVALIDATION_CONCURRENCY, (record) =>
       this.invalidateRecord(userId, record.customerUserId),
     );
@@ -105,8 +124,14 @@ export class PerformChatAuthService {
   async invalidateUsers(externalUserIds: string[], options: InvalidateUsersOptions = {}): Promise<UserInvalidationResult[]> {
     const ids = [...new Set(externalUserIds)];
     const outcomes = await mapWithConcurrency(ids, options.concurrency ?? DEFAULT_INVALIDATION_CONCURRENCY, (id) =>
-      this.invalidateUserTokens(id),
+      this.invalidateStoredUser(assertIdentifier('externalUserId', id)),
     );
+    // A store outage fails every user alike: one line for all of them, not one per user.
+    const unread = outcomes.filter((outcome) => outcome.status === 'rejected' && this.storeFailures.has(outcome.reason));
+    if (unread.length > 0) {
+      const reason = (unread[0] as PromiseRejectedResult).reason as PerformChatError;
+      this.logger.warn(Messages.storeReadFailedForUsers(unread.length, ids.length, this.storeFailures.get(reason) as string));
+    }
     return outcomes.map((outcome, index) =>
       outcome.status === 'fulfilled'
         ? { userId: ids[index], invalidations: outcome.value }
@@ -116,13 +141,21 @@ export class PerformChatAuthService {
 
   /**
    * App-wide revoke for an incident: invalidates every customer user the store knows, with
-   * bounded concurrency, reporting progress. Failures are collected, not thrown.
+   * bounded concurrency, reporting progress. Failures of invalidations are collected, not thrown.
+   * @throws PerformChatError `STORE_UNAVAILABLE` (logged once) when the store cannot be listed:
+   *   the whole list is read before the first invalidation, so nothing was revoked.
    */
   async invalidateAllKnownUsers(options: InvalidateAllOptions = {}): Promise<InvalidateAllSummary> {
-    const records: { userId: string; customerUserId: string }[] = [];
-    for await (const record of this.store.iterate()) {
-      records.push({ userId: record.externalId, customerUserId: record.customerUserId });
-    }
+    const records = await this.fromStore(async () => {
+      const listed: { userId: string; customerUserId: string }[] = [];
+      for await (const record of this.store.iterate()) {
+        listed.push({ userId: record.externalId, customerUserId: record.customerUserId });
+      }
+      return listed;
+    }, Messages.storeIterateFailed).catch((error: PerformChatError) => {
+      this.logger.warn(error.message);
+      throw error;
+    });
     const summary: InvalidateAllSummary = { total: records.length, invalidated: 0, gone: 0, failed: [] };
     let done = 0;
     await mapWithConcurrency(records, options.concurrency ?? DEFAULT_INVALIDATION_CONCURRENCY, async (record) => {
@@ -195,8 +228,29 @@ export class PerformChatAuthService {
         updatedAt: new Date(),
       });
     } catch (error) {
-      this.logger.error(Messages.storeSaveFailed(customerUser.externalId, this.describe(error)));
+      this.logger.error(Messages.storeSaveFailed(customerUser.externalId, this.describeStoreError(error)));
     }
+  }
+
+  /**
+   * Reads the store; any failure becomes `STORE_UNAVAILABLE` with `message(reason)`, built from
+   * facts, never wrapping the store's error (it may carry keys, records or a driver's
+   * connection details).
+   */
+  private async fromStore<T>(read: () => Promise<T>, message: (reason: string) => string): Promise<T> {
+    try {
+      return await read();
+    } catch (error) {
+      const reason = this.describeStoreError(error);
+      const failure = new PerformChatError(PerformChatErrorCode.STORE_UNAVAILABLE, message(reason));
+      this.storeFailures.set(failure, reason);
+      throw failure;
+    }
+  }
+
+  /** The Redis store's own one-line message, or `Name: message` of another store's error. */
+  private describeStoreError(error: unknown): string {
+    return isPerformChatError(error, PerformChatErrorCode.STORE_UNAVAILABLE) ? error.message : describeStoreFailure(error);
   }
 
   private async runHook<K extends 'onTokenIssued' | 'onTokensInvalidated'>(

@@ -29,6 +29,12 @@ export const PerformChatErrorCode = {
   UPSTREAM_UNAVAILABLE: 'UPSTREAM_UNAVAILABLE',
   /** A 2xx answer that is not the documented JSON (not JSON, HTML, missing `token`, wrong types, too large). */
   INVALID_RESPONSE: 'INVALID_RESPONSE',
+  /**
+   * The customer-user store (Redis, or your own) could not be read: revocation did nothing (it
+   * could not learn which customer users to invalidate); retry when the store answers. Never
+   * thrown by `generateToken`, whose token is valid whatever the store does.
+   */
+  STORE_UNAVAILABLE: 'STORE_UNAVAILABLE',
 } as const;
 
 export type PerformChatErrorCode = (typeof PerformChatErrorCode)[keyof typeof PerformChatErrorCode];

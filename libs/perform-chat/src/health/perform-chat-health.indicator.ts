@@ -8,16 +8,19 @@ import { PERFORM_CHAT_HEALTH_DETAILS, PERFORM_CHAT_HEALTH_KEY, PERFORM_CHAT_TERM
 import { PerformChatHealthDetailsProvider, PerformChatHealthOptions } from './perform-chat-health.interfaces';
 import { resolveHealthCheckOptions } from './perform-chat-health.options';
 import { PerformChatHealthProbe, PerformChatProbeOutcome } from './perform-chat-health.probe';
+import { judgeReadiness } from './perform-chat-health.readiness';
 import { PerformChatTerminus } from './perform-chat-terminus.provider';
 
 /**
- * Terminus health indicator: is PerformChat's auth endpoint reachable?
+ * Terminus health indicator: can this pod get tokens from PerformChat now?
  *
- * Reachable means an unauthenticated `HEAD` of `{baseUrl}/rest/v1/auth/token` gets any HTTP
- * answer below 500 within `timeoutMs`. The probe never sends the key id or secret (a failed
- * authentication counts against PerformChat's 10-per-5-minutes lockout) and never generates a
- * token (that would spend the 100-per-minute budget). Results, up and down, are cached for
- * `cacheTtlMs`, and concurrent calls share one request.
+ * Up means an unauthenticated `HEAD` of `{baseUrl}/rest/v1/auth/token` gets an HTTP answer
+ * below 500 other than 404 within `timeoutMs`, and the circuit breaker is not open (see
+ * {@link judgeReadiness}; both rules can be turned off). The probe never sends the key id or
+ * secret (a failed authentication counts against PerformChat's 10-per-5-minutes lockout) and
+ * never generates a token (that would spend the 100-per-minute budget). Probe results, up and
+ * down, are cached for `cacheTtlMs`, and concurrent calls share one request; the breaker's
+ * state is read on every call.
  *
  * ```ts
  * @Get('ready') @HealthCheck()
@@ -38,8 +41,9 @@ export class PerformChatHealthIndicator {
   ) {}
 
   /**
-   * Up with `{ endpoint, statusCode, latencyMs }`, or down with `{ endpoint, reason, message,
-   * latencyMs, statusCode? }`. Never throws for an unreachable PerformChat.
+   * Up with `{ endpoint, statusCode, latencyMs, circuitBreaker }`, or down with `{ endpoint,
+   * reason, message, latencyMs, statusCode?, circuitBreaker }`. Never throws for an unreachable
+   * PerformChat.
    * @param key the key of this check in terminus's output
    * @param options per-call overrides of the module's `health` option
    * @throws Error when @nestjs/terminus is not installed, or an option is not a valid number
@@ -49,9 +53,10 @@ export class PerformChatHealthIndicator {
     options: PerformChatHealthOptions = {},
   ): Promise<HealthIndicatorResult<Key>> {
     const session = this.terminus.healthIndicatorService.check(key);
-    const { timeoutMs, cacheTtlMs } = resolveHealthCheckOptions(options, this.options.health);
-    const outcome = await this.cache.get(cacheTtlMs, () => this.probe.probe(timeoutMs));
+    const { timeoutMs, cacheTtlMs, ...rules } = resolveHealthCheckOptions(options, this.options.health);
+    const probed = await this.cache.get(cacheTtlMs, () => this.probe.probe(timeoutMs));
     const live = this.live?.healthDetails();
+    const outcome = judgeReadiness(probed, live?.circuitBreaker, rules);
     return outcome.up ? session.up({ ...outcome.details, ...live }) : session.down({ ...outcome.details, ...live });
   }
 }

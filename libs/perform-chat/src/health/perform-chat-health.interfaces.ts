@@ -1,3 +1,5 @@
+import type { PerformChatCircuitBreakerState } from '../http/perform-chat-resilience.interfaces';
+
 /**
  * The `health` option of `PerformChatModule`, and the per-call overrides of
  * `PerformChatHealthIndicator.isHealthy(key, options)`.
@@ -17,6 +19,22 @@ export interface PerformChatHealthOptions {
    * @default 5000
    */
   cacheTtlMs?: number;
+  /**
+   * An open circuit breaker makes the check down (`reason: 'circuit_open'`): every token call
+   * fails fast then, so the pod cannot serve tokens. Only while the cooldown runs: once it is
+   * over the check is up again, so the pod gets the call that is the breaker's trial. `false`:
+   * the breaker shows only in the details. Env: `PERFORMCHAT_HEALTH_BREAKER_OPEN_IS_DOWN`.
+   * @default true
+   */
+  breakerOpenIsDown?: boolean;
+  /**
+   * A `404` to the probe makes the check down (`reason: 'not_found'`): nothing at the probed
+   * path, so `baseUrl` has a wrong path and every token call would fail. `false` for a server
+   * that answers `HEAD` of its POST-only route with 404 (PerformChat's answer is undocumented;
+   * the emulator answers 405). Env: `PERFORMCHAT_HEALTH_NOT_FOUND_IS_DOWN`.
+   * @default true
+   */
+  notFoundIsDown?: boolean;
 }
 
 /** Options of `PerformChatRedisHealthIndicator.isHealthy(key, options)`. */
@@ -33,13 +51,17 @@ export type PerformChatHealthDownReason =
   | 'tls_failure'
   | 'connection_dropped'
   | 'server_error'
-  | 'network_error';
+  | 'network_error'
+  /** A 404 to the probe: the path of `baseUrl` is probably wrong (`health.notFoundIsDown`). */
+  | 'not_found'
+  /** The probe is fine but the circuit breaker is open: token calls fail fast (`health.breakerOpenIsDown`). */
+  | 'circuit_open';
 
 /** Details of an up `performchat` result. */
 export interface PerformChatHealthUpDetails {
   /** The probed URL: origin and path, never credentials or a query. */
   endpoint: string;
-  /** PerformChat's HTTP status (any answer below 500 means reachable; HEAD of the auth path is usually 404 or 405). */
+  /** PerformChat's HTTP status: any answer below 500 except 404 (HEAD of the POST-only auth path is usually 405). */
   statusCode: number;
   /** Time from sending the probe to the answer, in milliseconds. */
   latencyMs: number;
@@ -53,7 +75,7 @@ export interface PerformChatHealthDownDetails {
   message: string;
   /** Time until the failure was known, in milliseconds. */
   latencyMs: number;
-  /** Present when PerformChat answered (5xx). */
+  /** Present when PerformChat answered (5xx, 404, or any status with `circuit_open`). */
   statusCode?: number;
 }
 
@@ -64,5 +86,6 @@ export interface PerformChatHealthDownDetails {
  * Must never return a `status` key (terminus reserves it) or anything secret.
  */
 export interface PerformChatHealthDetailsProvider {
-  healthDetails(): Record<string, unknown>;
+  /** `circuitBreaker`, when present, also decides `health.breakerOpenIsDown`. */
+  healthDetails(): { circuitBreaker?: PerformChatCircuitBreakerState } & Record<string, unknown>;
 }

@@ -6,12 +6,14 @@ import { resolveHealthCheckOptions } from './perform-chat-health.options';
 const BASE: PerformChatModuleOptions = { keyId: 'pk_opts', keySecret: 'sk_opts_SECRET_a1' };
 
 describe('the health option', () => {
+  const RULES = { breakerOpenIsDown: true, notFoundIsDown: true };
   it.each([
-    ['defaults', undefined, { timeoutMs: 1000, cacheTtlMs: 5000 }],
-    ['an empty object', {}, { timeoutMs: 1000, cacheTtlMs: 5000 }],
-    ['timeoutMs only', { timeoutMs: 250 }, { timeoutMs: 250, cacheTtlMs: 5000 }],
-    ['cacheTtlMs 0 (no reuse)', { cacheTtlMs: 0 }, { timeoutMs: 1000, cacheTtlMs: 0 }],
-    ['both', { timeoutMs: 300, cacheTtlMs: 10_000 }, { timeoutMs: 300, cacheTtlMs: 10_000 }],
+    ['defaults', undefined, { timeoutMs: 1000, cacheTtlMs: 5000, ...RULES }],
+    ['an empty object', {}, { timeoutMs: 1000, cacheTtlMs: 5000, ...RULES }],
+    ['timeoutMs only', { timeoutMs: 250 }, { timeoutMs: 250, cacheTtlMs: 5000, ...RULES }],
+    ['cacheTtlMs 0 (no reuse)', { cacheTtlMs: 0 }, { timeoutMs: 1000, cacheTtlMs: 0, ...RULES }],
+    ['both', { timeoutMs: 300, cacheTtlMs: 10_000 }, { timeoutMs: 300, cacheTtlMs: 10_000, ...RULES }],
+    ['both rules off', { breakerOpenIsDown: false, notFoundIsDown: false }, { timeoutMs: 1000, cacheTtlMs: 5000, breakerOpenIsDown: false, notFoundIsDown: false }],
   ])('resolves %s', (_name, health, expected) => {
     expect(resolvePerformChatOptions({ ...BASE, health }).health).toEqual(expected);
   });
@@ -22,7 +24,9 @@ describe('the health option', () => {
     ['timeoutMs as text', { timeoutMs: '1000' }, 'health.timeoutMs must be a whole number of milliseconds'],
     ['cacheTtlMs -1', { cacheTtlMs: -1 }, 'health.cacheTtlMs must be 0 or more milliseconds'],
     ['cacheTtlMs NaN (unreadable env)', { cacheTtlMs: Number.NaN }, 'health.cacheTtlMs must be a whole number of milliseconds'],
-    ['a number instead of an object', 5, 'health must be an object { timeoutMs?, cacheTtlMs? }'],
+    ['breakerOpenIsDown as text', { breakerOpenIsDown: 'yes' }, 'health.breakerOpenIsDown must be true or false'],
+    ['notFoundIsDown as a number', { notFoundIsDown: 1 }, 'health.notFoundIsDown must be true or false'],
+    ['a number instead of an object', 5, 'health must be an object { timeoutMs?, cacheTtlMs?, breakerOpenIsDown?, notFoundIsDown? }'],
   ])('refuses %s at boot, naming the field', (_name, health, message) => {
     expect(() => resolvePerformChatOptions({ ...BASE, health } as unknown as PerformChatModuleOptions)).toThrow(message);
   });
@@ -40,10 +44,24 @@ describe('the health option', () => {
     );
   });
 
+  it('reads PERFORMCHAT_HEALTH_BREAKER_OPEN_IS_DOWN and PERFORMCHAT_HEALTH_NOT_FOUND_IS_DOWN as true/false/1/0', () => {
+    const env = { PERFORMCHAT_KEY_ID: 'pk', PERFORMCHAT_KEY_SECRET: 'sk' };
+    expect(
+      performChatConfig({ ...env, PERFORMCHAT_HEALTH_BREAKER_OPEN_IS_DOWN: 'false', PERFORMCHAT_HEALTH_NOT_FOUND_IS_DOWN: '0' }).health,
+    ).toEqual({ breakerOpenIsDown: false, notFoundIsDown: false });
+    expect(performChatConfig({ ...env, PERFORMCHAT_HEALTH_BREAKER_OPEN_IS_DOWN: 'TRUE' }).health).toEqual({ breakerOpenIsDown: true });
+    expect(performChatConfig({ ...env, PERFORMCHAT_HEALTH_NOT_FOUND_IS_DOWN: '1' }).health).toEqual({ notFoundIsDown: true });
+    expect(() => resolvePerformChatOptions(performChatConfig({ ...env, PERFORMCHAT_HEALTH_BREAKER_OPEN_IS_DOWN: 'off' }))).toThrow(
+      'health.breakerOpenIsDown must be true or false',
+    );
+  });
+
   it('per-call options override the resolved ones and are checked', () => {
-    const defaults = { timeoutMs: 1000, cacheTtlMs: 5000 };
+    const defaults = { timeoutMs: 1000, cacheTtlMs: 5000, ...RULES };
     expect(resolveHealthCheckOptions({}, defaults)).toEqual(defaults);
-    expect(resolveHealthCheckOptions({ cacheTtlMs: 0 }, defaults)).toEqual({ timeoutMs: 1000, cacheTtlMs: 0 });
+    expect(resolveHealthCheckOptions({ cacheTtlMs: 0 }, defaults)).toEqual({ ...defaults, cacheTtlMs: 0 });
+    expect(resolveHealthCheckOptions({ breakerOpenIsDown: false }, defaults)).toEqual({ ...defaults, breakerOpenIsDown: false });
     expect(() => resolveHealthCheckOptions({ timeoutMs: -5 }, defaults)).toThrow(TypeError);
+    expect(() => resolveHealthCheckOptions({ notFoundIsDown: 'no' as never }, defaults)).toThrow(TypeError);
   });
 });

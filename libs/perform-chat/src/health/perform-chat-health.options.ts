@@ -7,9 +7,15 @@ function check(name: string, value: number | undefined, fallback: number, min: n
   return value;
 }
 
+function checkFlag(name: string, value: boolean | undefined, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw new TypeError(Messages.invalidHealthCheckFlag(name));
+  return value;
+}
+
 /**
- * A call's `{ timeoutMs, cacheTtlMs }` over the module's resolved `health` option.
- * @throws TypeError for a value that is not a whole number in range (a programming error)
+ * A call's health options over the module's resolved `health` option.
+ * @throws TypeError for a number that is not whole and in range, or a flag that is not a boolean (a programming error)
  */
 export function resolveHealthCheckOptions(
   options: PerformChatHealthOptions,
@@ -18,5 +24,7 @@ export function resolveHealthCheckOptions(
   return {
     timeoutMs: check('timeoutMs', options.timeoutMs, defaults.timeoutMs, 1),
     cacheTtlMs: check('cacheTtlMs', options.cacheTtlMs, defaults.cacheTtlMs, 0),
+    breakerOpenIsDown: checkFlag('breakerOpenIsDown', options.breakerOpenIsDown, defaults.breakerOpenIsDown),
+    notFoundIsDown: checkFlag('notFoundIsDown', options.notFoundIsDown, defaults.notFoundIsDown),
   };
 }

@@ -46,7 +46,8 @@ export class PerformChatHealthProbe implements OnModuleDestroy {
   }
 
   /**
-   * Probes once. Any answer below 500 within `timeoutMs` is up; everything else is down with
+   * Probes once. Any answer below 500 within `timeoutMs` is up (PerformChat answers; whether a
+   * 404 makes the pod unready is the indicator's call, per call); everything else is down with
    * a reason. Never throws for a network failure.
    */
   async probe(timeoutMs: number): Promise<PerformChatProbeOutcome> {

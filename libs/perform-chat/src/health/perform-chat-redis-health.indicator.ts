@@ -7,6 +7,7 @@ import { ResolvedPerformChatOptions } from '../options/perform-chat-options.inte
 import { PERFORM_CHAT_OPTIONS } from '../perform-chat.constants';
 import { Messages } from '../perform-chat.messages';
 import { PerformChatRedisConnections } from '../redis/perform-chat-redis.connections';
+import { describeRedisClient } from '../redis/redis-client-name';
 import { PERFORM_CHAT_REDIS_HEALTH_KEY, PERFORM_CHAT_TERMINUS } from './perform-chat-health.constants';
 import { PerformChatRedisHealthCheckOptions } from './perform-chat-health.interfaces';
 import { resolveHealthCheckOptions } from './perform-chat-health.options';
@@ -20,10 +21,6 @@ export interface PerformChatRedisPingFailure {
   message: string;
 }
 
-function describeClient(client: Redis): string {
-  const { path, host, port } = client.options;
-  return path ? path : `${host ?? 'localhost'}:${port ?? 6379}`;
-}
 
 /**
  * Terminus health indicator for the Redis connections of the module's stores (rate limits,
@@ -69,7 +66,7 @@ export class PerformChatRedisHealthIndicator {
   }
 
   private async ping(client: Redis, timeoutMs: number): Promise<PerformChatRedisPingFailure | undefined> {
-    const name = describeClient(client);
+    const name = describeRedisClient(client);
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), timeoutMs);

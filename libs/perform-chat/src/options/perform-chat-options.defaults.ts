@@ -6,6 +6,10 @@ export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024;
 export const DEFAULT_HEALTH_TIMEOUT_MS = 1_000;
 /** `health.cacheTtlMs`: how long a health probe result is reused, in milliseconds. */
 export const DEFAULT_HEALTH_CACHE_TTL_MS = 5_000;
+/** `health.breakerOpenIsDown`: an open circuit breaker makes the PerformChat health check down. */
+export const DEFAULT_HEALTH_BREAKER_OPEN_IS_DOWN = true;
+/** `health.notFoundIsDown`: a 404 to the health probe makes the PerformChat health check down. */
+export const DEFAULT_HEALTH_NOT_FOUND_IS_DOWN = true;
 export const DEFAULT_RETRIES = 2;
 export const DEFAULT_RETRY_BASE_DELAY_MS = 100;
 export const DEFAULT_RETRY_MAX_DELAY_MS = 2_000;

@@ -92,10 +92,13 @@ export interface PerformChatModuleOptions {
    */
   upstreamBudget?: PerformChatUpstreamBudgetOptions | false;
   /**
-   * `PerformChatHealthIndicator`: `{ timeoutMs }` (time limit of one probe, ms; default 1000)
-   * and `{ cacheTtlMs }` (how long a result, up or down, is reused, ms; default 5000; 0 = no
-   * reuse). Env: `PERFORMCHAT_HEALTH_TIMEOUT_MS`, `PERFORMCHAT_HEALTH_CACHE_TTL_MS`.
-   * @default { timeoutMs: 1000, cacheTtlMs: 5000 }
+   * `PerformChatHealthIndicator`: `{ timeoutMs }` (time limit of one probe, ms; default 1000),
+   * `{ cacheTtlMs }` (how long a result, up or down, is reused, ms; default 5000; 0 = no
+   * reuse), `{ breakerOpenIsDown }` (an open circuit breaker is down; default true) and
+   * `{ notFoundIsDown }` (a 404 to the probe is down; default true). Env:
+   * `PERFORMCHAT_HEALTH_TIMEOUT_MS`, `PERFORMCHAT_HEALTH_CACHE_TTL_MS`,
+   * `PERFORMCHAT_HEALTH_BREAKER_OPEN_IS_DOWN`, `PERFORMCHAT_HEALTH_NOT_FOUND_IS_DOWN`.
+   * @default { timeoutMs: 1000, cacheTtlMs: 5000, breakerOpenIsDown: true, notFoundIsDown: true }
    */
   health?: PerformChatHealthOptions;
   /**

@@ -2,6 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import {
   ArrayNotEmpty,
   IsArray,
+  IsBoolean,
   IsInt,
   IsNotEmpty,
   IsObject,
@@ -30,7 +31,9 @@ import {
 import {
   DEFAULT_BASE_URL,
   DEFAULT_EXPIRES_IN,
+  DEFAULT_HEALTH_BREAKER_OPEN_IS_DOWN,
   DEFAULT_HEALTH_CACHE_TTL_MS,
+  DEFAULT_HEALTH_NOT_FOUND_IS_DOWN,
   DEFAULT_HEALTH_TIMEOUT_MS,
   DEFAULT_MAX_RESPONSE_BYTES,
   DEFAULT_TIMEOUT_MS,
@@ -85,6 +88,14 @@ class PerformChatHealthOptionsSchema {
   @Min(0, { message: 'health.cacheTtlMs must be 0 or more milliseconds' })
   @IsInt({ message: 'health.cacheTtlMs must be a whole number of milliseconds' })
   cacheTtlMs?: number;
+
+  @IsOptional()
+  @IsBoolean({ message: 'health.breakerOpenIsDown must be true or false' })
+  breakerOpenIsDown?: boolean;
+
+  @IsOptional()
+  @IsBoolean({ message: 'health.notFoundIsDown must be true or false' })
+  notFoundIsDown?: boolean;
 }
 
 /** The validated subset of the options. Values are copied in by key, never deep-transformed. */
@@ -121,7 +132,7 @@ class PerformChatOptionsSchema {
   maxResponseBytes?: number;
 
   @IsOptional()
-  @IsObject({ message: 'health must be an object { timeoutMs?, cacheTtlMs? }' })
+  @IsObject({ message: 'health must be an object { timeoutMs?, cacheTtlMs?, breakerOpenIsDown?, notFoundIsDown? }' })
   @ValidateNested()
   health?: PerformChatHealthOptionsSchema;
 }
@@ -153,8 +164,8 @@ function describe(errors: ValidationError[]): string[] {
 /** `health` copied into its schema by key (a non-object stays as is and fails `IsObject`). */
 function healthSchema(health: unknown): unknown {
   if (typeof health !== 'object' || health === null || Array.isArray(health)) return health;
-  const { timeoutMs, cacheTtlMs } = health as Record<string, unknown>;
-  return Object.assign(new PerformChatHealthOptionsSchema(), { timeoutMs, cacheTtlMs });
+  const { timeoutMs, cacheTtlMs, breakerOpenIsDown, notFoundIsDown } = health as Record<string, unknown>;
+  return Object.assign(new PerformChatHealthOptionsSchema(), { timeoutMs, cacheTtlMs, breakerOpenIsDown, notFoundIsDown });
 }
 
 /**
@@ -210,6 +221,8 @@ export function resolvePerformChatOptions(raw: PerformChatModuleOptions): Resolv
     health: {
       timeoutMs: raw.health?.timeoutMs ?? DEFAULT_HEALTH_TIMEOUT_MS,
       cacheTtlMs: raw.health?.cacheTtlMs ?? DEFAULT_HEALTH_CACHE_TTL_MS,
+      breakerOpenIsDown: raw.health?.breakerOpenIsDown ?? DEFAULT_HEALTH_BREAKER_OPEN_IS_DOWN,
+      notFoundIsDown: raw.health?.notFoundIsDown ?? DEFAULT_HEALTH_NOT_FOUND_IS_DOWN,
     },
     customerUserStore: raw.customerUserStore ?? 'memory',
     onTokenIssued: raw.onTokenIssued,
