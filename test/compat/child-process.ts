@@ -13,7 +13,11 @@ export interface RunResult {
 }
 
 /** Runs a command to completion; rejects with its output when it fails. */
-export async function run(command: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<RunResult> {
+export async function run(
+  command: string,
+  args: string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number },
+): Promise<RunResult> {
   try {
     const { stdout, stderr } = await execFileAsync(command, args, {
       cwd: options.cwd,
@@ -24,7 +28,10 @@ export async function run(command: string, args: string[], options: { cwd: strin
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string; message: string };
-    throw new Error(`${command} ${args.join(' ')} failed in ${options.cwd}: ${e.message}\n${e.stdout ?? ''}\n${e.stderr ?? ''}`);
+    throw new Error(
+      `${command} ${args.join(' ')} failed in ${options.cwd}: ${e.message}\n${e.stdout ?? ''}\n${e.stderr ?? ''}`,
+      { cause: error },
+    );
   }
 }
 
@@ -59,7 +66,10 @@ export class Child {
     const existing = this.output.match(pattern);
     if (existing) return Promise.resolve(existing);
     return new Promise((resolveMatch, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern}; output:\n${this.output}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`timed out waiting for ${pattern}; output:\n${this.output}`)),
+        timeoutMs,
+      );
       void this.exited.then(({ code, signal }) => {
         clearTimeout(timer);
         reject(new Error(`exited (code ${code}, signal ${signal}) before ${pattern}; output:\n${this.output}`));
@@ -99,4 +109,3 @@ export function spawnNode(runtime: NodeRuntime, args: string[], cwd: string, env
   });
   return new Child(child);
 }
-

@@ -82,7 +82,10 @@ export async function installFixture(fixture: string, options: InstallOptions = 
     // The user's way: `npm install nestjs-performchat ...` in an app that does not list it yet.
     for (const command of options.commands) {
       const [verb, ...packages] = command;
-      await run('npm', [verb, ...packages.map((p) => (p === 'nestjs-performchat' ? tarball : p)), ...flags], { cwd: dir, timeoutMs: 480_000 });
+      await run('npm', [verb, ...packages.map((p) => (p === 'nestjs-performchat' ? tarball : p)), ...flags], {
+        cwd: dir,
+        timeoutMs: 480_000,
+      });
     }
   } else {
     const pkgFile = join(dir, 'package.json');
@@ -119,7 +122,8 @@ export function readmeInstallCommands(readme: string, nestMajor: 11 | 12): strin
       if (words[0] === 'npm' && (words[1] === 'install' || words[1] === 'i')) commands.push(words.slice(1));
     }
   }
-  if (commands.length === 0) throw new Error(`README.md: no bash block starting with "# Nest ${nestMajor}" in ## Install`);
+  if (commands.length === 0)
+    throw new Error(`README.md: no bash block starting with "# Nest ${nestMajor}" in ## Install`);
   return commands;
 }
 
@@ -180,15 +184,30 @@ export interface TokenFlowOptions {
 export async function checkTokenFlow({ client, emulator, health: expectedHealth }: TokenFlowOptions): Promise<void> {
   const token = await client.get(TOKEN_ROUTE, { user: 'alice', issuesToken: true });
   expectThat(token.status === 200, `GET ${TOKEN_ROUTE} answered ${token.status}: ${token.text}`);
-  expectThat(typeof token.json?.token === 'string' && token.json.token.split('.').length === 3, `no JWT in ${token.text}`);
-  expectThat(token.json.agent?.id === emulator.agentId, `agent ${JSON.stringify(token.json.agent)} is not ${emulator.agentId}`);
-  expectThat(typeof token.json.expiresIn === 'number' && !Number.isNaN(Date.parse(token.json.expiresAt)), `bad expiry in ${token.text}`);
-  expectThat(String(token.headers['cache-control']).includes('no-store'), `Cache-Control is ${token.headers['cache-control']}`);
+  expectThat(
+    typeof token.json?.token === 'string' && token.json.token.split('.').length === 3,
+    `no JWT in ${token.text}`,
+  );
+  expectThat(
+    token.json.agent?.id === emulator.agentId,
+    `agent ${JSON.stringify(token.json.agent)} is not ${emulator.agentId}`,
+  );
+  expectThat(
+    typeof token.json.expiresIn === 'number' && !Number.isNaN(Date.parse(token.json.expiresAt)),
+    `bad expiry in ${token.text}`,
+  );
+  expectThat(
+    String(token.headers['cache-control']).includes('no-store'),
+    `Cache-Control is ${token.headers['cache-control']}`,
+  );
   const verified = await emulator.verify(token.json.token);
   expectThat(verified.valid === true, `the emulator does not accept the token: ${JSON.stringify(verified)}`);
 
   const anonymous = await client.get(TOKEN_ROUTE, { issuesToken: true });
-  expectThat(anonymous.status === 401, `GET ${TOKEN_ROUTE} without a user answered ${anonymous.status}: ${anonymous.text}`);
+  expectThat(
+    anonymous.status === 401,
+    `GET ${TOKEN_ROUTE} without a user answered ${anonymous.status}: ${anonymous.text}`,
+  );
 
   const health = await client.get('/health/ready');
   if (expectedHealth === 'up') {
@@ -203,13 +222,18 @@ export async function checkTokenFlow({ client, emulator, health: expectedHealth 
  * Terminus's own line for a failed check (HealthCheckService logs every 503 at ERROR): expected
  * once, for the connection-refused step of the failure paths, and only with that reason.
  */
-const EXPECTED_HEALTH_DOWN = /ERROR (\[HealthCheckService\] )?Health Check has failed! \{"performchat":\{[^\n]*"reason":"connection_refused"/;
+const EXPECTED_HEALTH_DOWN =
+  /ERROR (\[HealthCheckService\] )?Health Check has failed! \{"performchat":\{[^\n]*"reason":"connection_refused"/;
 
 /** Lines of a Nest log at level ERROR, or an unhandled rejection/exception. */
 export function errorLines(log: string): string[] {
   return log
     .split('\n')
-    .filter((line) => /\bERROR\b|Unhandled|UnhandledPromiseRejection|uncaughtException/.test(line) && !EXPECTED_HEALTH_DOWN.test(line));
+    .filter(
+      (line) =>
+        /\bERROR\b|Unhandled|UnhandledPromiseRejection|uncaughtException/.test(line) &&
+        !EXPECTED_HEALTH_DOWN.test(line),
+    );
 }
 
 export interface BootOptions {
@@ -282,7 +306,12 @@ export async function bootAndCheck(options: BootOptions): Promise<void> {
     }
     const stopped = await started.stop();
     // Scanned after a failed check too: a leak explains many failures.
-    const leaks = findLeaks({ appOutput: started.text, answers: client.answers, secret: emulator.keySecret, issuedTokens: client.issuedTokens });
+    const leaks = findLeaks({
+      appOutput: started.text,
+      answers: client.answers,
+      secret: emulator.keySecret,
+      issuedTokens: client.issuedTokens,
+    });
     if (leaks.length > 0) {
       const check = failedCheck instanceof Error ? `${failedCheck.message}\n` : '';
       throw new Error(`${check}leaked: ${leaks.join('; ')}\napp output:\n${started.text}`);
@@ -309,15 +338,26 @@ export async function bootAndCheck(options: BootOptions): Promise<void> {
  * `npm run <script>` in the app with `runtime`'s node first in PATH (npm, and the test runner's
  * `#!/usr/bin/env node`, then run on it); rejects with the output when the test fails.
  */
-async function runOwnTest(app: CompatApp, runtime: NodeRuntime, script: string, env: NodeJS.ProcessEnv = {}): Promise<void> {
+async function runOwnTest(
+  app: CompatApp,
+  runtime: NodeRuntime,
+  script: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<void> {
   const PATH = `${dirname(runtime.bin)}${delimiter}${process.env.PATH ?? ''}`;
   try {
-    await run('npm', ['run', script], { cwd: app.dir, env: { CI: 'true', NO_COLOR: '1', FORCE_COLOR: '0', PATH, ...env }, timeoutMs: 180_000 });
+    await run('npm', ['run', script], {
+      cwd: app.dir,
+      env: { CI: 'true', NO_COLOR: '1', FORCE_COLOR: '0', PATH, ...env },
+      timeoutMs: 180_000,
+    });
   } catch (error) {
     const output = error instanceof Error ? error.message : String(error);
     // The table shows the first line: the first error or failed test of the output.
-    const reason = output.split('\n').find((line) => /\b[A-Z]\w*Error\b|✕|×/.test(line))?.trim() ?? output.split('\n')[0];
-    throw new Error(`the app's own test (npm run ${script}) failed on Node ${runtime.version}: ${reason}\n${output}`);
+    const reason = /\b[A-Z]\w*Error\b.*|[✕×].*/.exec(output)?.[0].trim() ?? output.split('\n')[0];
+    throw new Error(`the app's own test (npm run ${script}) failed on Node ${runtime.version}: ${reason}\n${output}`, {
+      cause: error,
+    });
   }
 }
 

@@ -68,28 +68,56 @@ interface FaultRow {
 }
 
 export const FAULT_ROWS: readonly FaultRow[] = [
-  { name: 'PerformChat drops the connection', fault: { kind: 'drop' }, expected: unavailable('UNREACHABLE'), attempts: 3, ownRoute: true },
-  { name: 'PerformChat hangs past the deadline', fault: { delayMs: 2 * DEADLINE_MS }, expected: unavailable('TIMEOUT'), attempts: 3, ownRoute: false },
-  { name: 'PerformChat answers 500', fault: { status: 500 }, expected: unavailable('UPSTREAM_ERROR'), attempts: 3, ownRoute: false },
+  {
+    name: 'PerformChat drops the connection',
+    fault: { kind: 'drop' },
+    expected: unavailable('UNREACHABLE'),
+    attempts: 3,
+    ownRoute: true,
+  },
+  {
+    name: 'PerformChat hangs past the deadline',
+    fault: { delayMs: 2 * DEADLINE_MS },
+    expected: unavailable('TIMEOUT'),
+    attempts: 3,
+    ownRoute: false,
+  },
+  {
+    name: 'PerformChat answers 500',
+    fault: { status: 500 },
+    expected: unavailable('UPSTREAM_ERROR'),
+    attempts: 3,
+    ownRoute: false,
+  },
   {
     // A Retry-After beyond the deadline: no wait, no retry, the browser gets PerformChat's delay.
     name: 'PerformChat answers 429 with Retry-After: 7',
     fault: { status: 429, retryAfter: 7 },
-    expected: { status: 429, body: { statusCode: 429, message: MESSAGE.busy, error: 'Too Many Requests', code: 'RATE_LIMITED' }, retryAfter: '7' },
+    expected: {
+      status: 429,
+      body: { statusCode: 429, message: MESSAGE.busy, error: 'Too Many Requests', code: 'RATE_LIMITED' },
+      retryAfter: '7',
+    },
     attempts: 1,
     ownRoute: true,
   },
   {
     name: 'PerformChat answers 401 (our key)',
     fault: { status: 401 },
-    expected: { status: 502, body: { statusCode: 502, message: MESSAGE.credentials, error: 'Bad Gateway', code: 'INVALID_CREDENTIALS' } },
+    expected: {
+      status: 502,
+      body: { statusCode: 502, message: MESSAGE.credentials, error: 'Bad Gateway', code: 'INVALID_CREDENTIALS' },
+    },
     attempts: 1,
     ownRoute: true,
   },
   {
     name: 'PerformChat answers an HTML page',
     fault: { kind: 'html', status: 200 },
-    expected: { status: 502, body: { statusCode: 502, message: MESSAGE.badGateway, error: 'Bad Gateway', code: 'INVALID_RESPONSE' } },
+    expected: {
+      status: 502,
+      body: { statusCode: 502, message: MESSAGE.badGateway, error: 'Bad Gateway', code: 'INVALID_RESPONSE' },
+    },
     attempts: 1,
     ownRoute: true,
   },
@@ -139,8 +167,14 @@ async function checkBadInput({ client, emulator }: FailurePathContext): Promise<
 
 async function checkOwnRouteAndRevoke({ client, emulator }: FailurePathContext): Promise<void> {
   const own = await client.get(OWN_ROUTE, { user: 'alice', issuesToken: true });
-  expectThat(own.status === 200 && typeof own.json?.token === 'string', `GET ${OWN_ROUTE} (the app's own route) answered ${own.status}: ${own.text}`);
-  expectThat((await emulator.verify(own.json.token)).valid === true, `the emulator does not accept the token of GET ${OWN_ROUTE}`);
+  expectThat(
+    own.status === 200 && typeof own.json?.token === 'string',
+    `GET ${OWN_ROUTE} (the app's own route) answered ${own.status}: ${own.text}`,
+  );
+  expectThat(
+    (await emulator.verify(own.json.token)).valid === true,
+    `the emulator does not accept the token of GET ${OWN_ROUTE}`,
+  );
 
   // A POST to the token routes is a JSON object, `{}` when there is nothing to send.
   const revoked = await client.post(REVOKE_ROUTE, { user: 'alice', body: '{}' });
@@ -149,7 +183,10 @@ async function checkOwnRouteAndRevoke({ client, emulator }: FailurePathContext):
     `POST ${REVOKE_ROUTE} answered ${revoked.status}: ${revoked.text} (expected 200 {"revoked":1})`,
   );
   const verified = await emulator.verify(own.json.token);
-  expectThat(verified.valid === false && verified.reason === 'token_version', `a revoked token still verifies: ${JSON.stringify(verified)}`);
+  expectThat(
+    verified.valid === false && verified.reason === 'token_version',
+    `a revoked token still verifies: ${JSON.stringify(verified)}`,
+  );
 }
 
 async function checkFault({ client, emulator }: FailurePathContext, row: FaultRow): Promise<void> {
@@ -162,8 +199,14 @@ async function checkFault({ client, emulator }: FailurePathContext, row: FaultRo
       const elapsed = Date.now() - started;
       expectError(answer, row.expected, `${row.name}: GET ${route}`);
       const attempts = (await emulator.attempts()) - before;
-      expectThat(attempts === row.attempts, `${row.name}: GET ${route} made ${attempts} attempts at PerformChat, expected ${row.attempts}`);
-      expectThat(elapsed < DEADLINE_MS + DEADLINE_SLACK_MS, `${row.name}: GET ${route} answered after ${elapsed} ms (deadline ${DEADLINE_MS} ms)`);
+      expectThat(
+        attempts === row.attempts,
+        `${row.name}: GET ${route} made ${attempts} attempts at PerformChat, expected ${row.attempts}`,
+      );
+      expectThat(
+        elapsed < DEADLINE_MS + DEADLINE_SLACK_MS,
+        `${row.name}: GET ${route} answered after ${elapsed} ms (deadline ${DEADLINE_MS} ms)`,
+      );
     }
   } finally {
     await emulator.clearFaults();
@@ -179,8 +222,14 @@ async function checkRefusedAndBack(context: FailurePathContext): Promise<void> {
     const token = await client.get(TOKEN_ROUTE, { user: 'alice', issuesToken: true });
     expectError(token, unavailable('UNREACHABLE'), `connection refused: GET ${TOKEN_ROUTE}`);
     // No emulator to count attempts: the app logs one line per failed attempt.
-    const attempts = await eventually(() => failedAttemptLines(appOutput().slice(mark), 'UNREACHABLE'), (n) => n >= 3);
-    expectThat(attempts === 3, `connection refused: the app logged ${attempts} failed attempts, expected 3 (the first and 2 retries)`);
+    const attempts = await eventually(
+      () => failedAttemptLines(appOutput().slice(mark), 'UNREACHABLE'),
+      (n) => n >= 3,
+    );
+    expectThat(
+      attempts === 3,
+      `connection refused: the app logged ${attempts} failed attempts, expected 3 (the first and 2 retries)`,
+    );
 
     const own = await client.get(OWN_ROUTE, { user: 'alice', issuesToken: true });
     expectError(own, unavailable('UNREACHABLE'), `connection refused: GET ${OWN_ROUTE}`);
@@ -209,7 +258,10 @@ async function checkRefusedAndBack(context: FailurePathContext): Promise<void> {
     expectHealthInstallHint(health);
   }
   const token = await client.get(TOKEN_ROUTE, { user: 'alice', issuesToken: true });
-  expectThat(token.status === 200 && (await emulator.verify(token.json?.token ?? '')).valid, `PerformChat back: GET ${TOKEN_ROUTE} answered ${token.status}: ${token.text}`);
+  expectThat(
+    token.status === 200 && (await emulator.verify(token.json?.token ?? '')).valid,
+    `PerformChat back: GET ${TOKEN_ROUTE} answered ${token.status}: ${token.text}`,
+  );
 }
 
 /** The answer of the health route when @nestjs/terminus is not installed. */
@@ -232,7 +284,8 @@ function expectError(answer: HttpAnswer, expected: ExpectedError, what: string):
 
 /** The library's log lines of failed PerformChat attempts with `code` in `log`. */
 function failedAttemptLines(log: string, code: string): number {
-  return log.split('\n').filter((line) => line.includes('PerformChat call failed') && line.includes(`"code":"${code}"`)).length;
+  return log.split('\n').filter((line) => line.includes('PerformChat call failed') && line.includes(`"code":"${code}"`))
+    .length;
 }
 
 /** Reads `value()` until `done` or 2 s passed (the app's output arrives through a pipe). */

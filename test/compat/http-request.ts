@@ -8,7 +8,11 @@ export interface HttpAnswer {
 }
 
 /** One HTTP request (no keep-alive, so nothing holds the app open at shutdown). */
-export function http(method: string, url: string, options: { headers?: Record<string, string>; body?: string } = {}): Promise<HttpAnswer> {
+export function http(
+  method: string,
+  url: string,
+  options: { headers?: Record<string, string>; body?: string } = {},
+): Promise<HttpAnswer> {
   return new Promise((resolveAnswer, reject) => {
     const req = request(url, { method, headers: { connection: 'close', ...options.headers }, agent: false }, (res) => {
       const chunks: Buffer[] = [];
@@ -29,4 +33,3 @@ export function http(method: string, url: string, options: { headers?: Record<st
     req.end(options.body);
   });
 }
-

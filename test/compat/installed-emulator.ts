@@ -75,7 +75,8 @@ export class InstalledEmulator {
 
   async addFault(spec: Record<string, unknown>): Promise<void> {
     const answer = await this.admin('POST', '/__emulator/faults', spec);
-    if (answer.status !== 201) throw new Error(`the emulator refused the fault ${JSON.stringify(spec)}: ${answer.status} ${answer.text}`);
+    if (answer.status !== 201)
+      throw new Error(`the emulator refused the fault ${JSON.stringify(spec)}: ${answer.status} ${answer.text}`);
   }
 
   async clearFaults(): Promise<void> {

@@ -34,7 +34,8 @@ export function findLeaks({ appOutput, answers, secret, issuedTokens }: LeakScan
       .map(([name, value]) => `${name}: ${[value].flat().join(', ')}`)
       .join('\n');
     look(`the headers of the ${answer.status} answer to ${answer.request}`, headers);
-    const ownToken = answer.tokenAnswer && typeof answer.json?.token === 'string' ? (answer.json.token as string) : undefined;
+    const ownToken =
+      answer.tokenAnswer && typeof answer.json?.token === 'string' ? (answer.json.token as string) : undefined;
     look(`the body of the ${answer.status} answer to ${answer.request}`, answer.text, ownToken);
   }
   return findings;

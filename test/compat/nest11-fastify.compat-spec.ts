@@ -14,8 +14,10 @@ describe('Nest 11, CommonJS, Fastify: no ConfigService, lowest peer versions', (
   let app: CompatApp;
 
   beforeAll(async () => {
-    app = await prepareApp('nest11-fastify', [{ label: 'nest11-fastify-lowest', nest: '11', platform: 'Fastify', moduleSystem: 'CommonJS' }], (installed) =>
-      installed.npmRun('build').then(() => undefined),
+    app = await prepareApp(
+      'nest11-fastify',
+      [{ label: 'nest11-fastify-lowest', nest: '11', platform: 'Fastify', moduleSystem: 'CommonJS' }],
+      (installed) => installed.npmRun('build').then(() => undefined),
     );
   });
 

@@ -1,6 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bootAndCheck, compatSetup, CompatApp, prepareApp, readmeInstallCommands, REPO_ROOT, run } from './compat-harness';
+import {
+  bootAndCheck,
+  compatSetup,
+  CompatApp,
+  prepareApp,
+  readmeInstallCommands,
+  REPO_ROOT,
+  run,
+} from './compat-harness';
 
 /**
  * (c) A new Nest 12 app (the dependencies and the Vitest e2e test of `nest new` 12: ESM,
@@ -41,23 +49,26 @@ describe('Nest 12, ESM app, CommonJS package: forRootAsync + ConfigService', () 
     it.each([
       ['Express', 'express'],
       ['Fastify', 'fastify'],
-    ] as const)('on %s: passes its own Vitest e2e test, then walks the token flow and every failure path against the installed emulator', async (platform, env) => {
-      await bootAndCheck({
-        app,
-        runtime,
-        label: 'nest12-esm',
-        nest: '12',
-        platform,
-        moduleSystem: 'ESM',
-        entry: ['dist/main.js'],
-        env: { PLATFORM: env },
-        ownTest: 'test:e2e',
-        extraChecks: async (_client, _emulator, appProcess) => {
-          if (!appProcess.text.includes('COMPAT_SAME_NEST_COMMON true')) {
-            throw new Error(`the package did not get the app's @nestjs/common:\n${appProcess.text}`);
-          }
-        },
-      });
-    });
+    ] as const)(
+      'on %s: passes its own Vitest e2e test, then walks the token flow and every failure path against the installed emulator',
+      async (platform, env) => {
+        await bootAndCheck({
+          app,
+          runtime,
+          label: 'nest12-esm',
+          nest: '12',
+          platform,
+          moduleSystem: 'ESM',
+          entry: ['dist/main.js'],
+          env: { PLATFORM: env },
+          ownTest: 'test:e2e',
+          extraChecks: async (_client, _emulator, appProcess) => {
+            if (!appProcess.text.includes('COMPAT_SAME_NEST_COMMON true')) {
+              throw new Error(`the package did not get the app's @nestjs/common:\n${appProcess.text}`);
+            }
+          },
+        });
+      },
+    );
   });
 });
