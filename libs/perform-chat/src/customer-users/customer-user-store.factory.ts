@@ -23,7 +23,8 @@ export function checkCustomerUserStoreOption(option: unknown): string[] {
   const { redis, maxRecords, keyPrefix, ttlSeconds } = option as Record<string, unknown>;
   const problems: string[] = [];
   if ('redis' in option) {
-    if (typeof redis === 'string' ? !/^rediss?:\/\//.test(redis) : typeof redis !== 'object' || redis === null) {
+    // A URL string is checked with every other Redis URL (options/perform-chat-url.validation.ts).
+    if (typeof redis !== 'string' && (typeof redis !== 'object' || redis === null)) {
       problems.push('customerUserStore.redis must be an ioredis client or a redis:// URL');
     }
     if (keyPrefix !== undefined && (typeof keyPrefix !== 'string' || keyPrefix === '')) {

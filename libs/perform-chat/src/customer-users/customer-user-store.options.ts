@@ -13,7 +13,7 @@ export interface RedisCustomerUserStoreOption {
   redis: PerformChatRedisSource;
   /** @default 'performchat:customer-users:' */
   keyPrefix?: string;
-  /** Forget a user's records this many seconds after its last token. Unset: keep forever. */
+  /** Forget a user's records this many seconds after its last token, at most 31622400 (366 days). Unset: keep forever. */
   ttlSeconds?: number;
 }
 

@@ -181,7 +181,8 @@ describe('PerformChatHealthIndicator against loopback servers', () => {
   describe('the probe request', () => {
     it.each([
       ['a plain baseUrl', (url: string) => url, ''],
-      ['a baseUrl with a path prefix and user info', (url: string) => url.replace('http://', `http://${KEY_ID}:${SECRET}@`) + '/gateway/', '/gateway'],
+      // (A baseUrl with user info no longer boots: options/perform-chat-url.validation.spec.ts.)
+      ['a baseUrl with a path prefix', (url: string) => `${url}/gateway/`, '/gateway'],
     ])('with %s is a bare HEAD: no body, no credentials, no keyId', async (_name, toBaseUrl, prefix) => {
       upstream.handle(answer(405));
       const indicator = await indicatorFor(toBaseUrl(upstream.url));

@@ -7,14 +7,14 @@ import type { PerformChatCircuitBreakerState } from '../http/perform-chat-resili
 export interface PerformChatHealthOptions {
   /**
    * Time limit of one probe of the auth endpoint (DNS, connect, TLS and the answer), in
-   * milliseconds; over it the check is down with `timeout of N ms exceeded`. Also the
+   * milliseconds (at most 60000); over it the check is down with `timeout of N ms exceeded`. Also the
    * default PING time limit of `PerformChatRedisHealthIndicator`.
    * @default 1000
    */
   timeoutMs?: number;
   /**
    * How long one probe result, up or down, is reused before PerformChat is asked again, in
-   * milliseconds. Many pods probing every few seconds then reach PerformChat at most once per
+   * milliseconds (at most 3600000). Many pods probing every few seconds then reach PerformChat at most once per
    * TTL per pod. `0` probes on every call (concurrent calls still share one request).
    * @default 5000
    */

@@ -1,9 +1,14 @@
+import { DURATION_BOUNDS } from '../options/perform-chat-options.bounds';
 import { Messages } from '../perform-chat.messages';
 import { PerformChatHealthOptions } from './perform-chat-health.interfaces';
 
-function check(name: string, value: number | undefined, fallback: number, min: number): number {
+function check(name: 'timeoutMs' | 'cacheTtlMs', value: number | undefined, fallback: number, min: number): number {
   if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < min) throw new TypeError(Messages.invalidHealthCheckOption(name, min));
+  // The module's own bounds of health.* (a timeout above 2^31-1 ms would fire at once: always down).
+  const { max } = DURATION_BOUNDS[`health.${name}`];
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new TypeError(Messages.invalidHealthCheckOption(name, min, max));
+  }
   return value;
 }
 
@@ -15,7 +20,7 @@ function checkFlag(name: string, value: boolean | undefined, fallback: boolean):
 
 /**
  * A call's health options over the module's resolved `health` option.
- * @throws TypeError for a number that is not whole and in range, or a flag that is not a boolean (a programming error)
+ * @throws TypeError for a number that is not whole and within the bounds of `health`, or a flag that is not a boolean (a programming error)
  */
 export function resolveHealthCheckOptions(
   options: PerformChatHealthOptions,

@@ -6,9 +6,9 @@ export interface PerformChatRetryOptions {
    * @default 2
    */
   retries?: number;
-  /** First backoff ceiling in ms; attempt n waits a random time in [0, min(maxDelayMs, baseDelayMs·2^(n-1))). @default 100 */
+  /** First backoff ceiling in ms (at most 60000); attempt n waits a random time in [0, min(maxDelayMs, baseDelayMs·2^(n-1))). @default 100 */
   baseDelayMs?: number;
-  /** Backoff cap in ms. @default 2000 */
+  /** Backoff cap in ms, at most 60000. @default 2000 */
   maxDelayMs?: number;
 }
 
@@ -16,7 +16,7 @@ export interface PerformChatRetryOptions {
 export interface PerformChatCircuitBreakerOptions {
   /** Consecutive failed calls (timeouts, unreachable, 5xx, invalid responses) that open the circuit. @default 5 */
   failureThreshold?: number;
-  /** How long the circuit stays open before one trial call is let through (half-open), in ms. @default 10000 */
+  /** How long the circuit stays open before one trial call is let through (half-open), in ms; at most 3600000 (1 hour). @default 10000 */
   cooldownMs?: number;
 }
 
@@ -36,4 +36,5 @@ export interface ResolvedPerformChatResilience {
   maxDelayMs: number;
   deadlineMs: number;
   circuitBreaker: Required<PerformChatCircuitBreakerOptions> | false;
+  shutdownGraceMs: number;
 }

@@ -9,7 +9,6 @@ import {
   IsOptional,
   IsPositive,
   IsString,
-  IsUrl,
   Matches,
   Min,
   ValidateNested,
@@ -18,10 +17,11 @@ import {
   validateSync,
 } from 'class-validator';
 import { parseExpiresIn } from '../auth/expires-in';
+import { assertIdentifier } from '../auth/identifier';
 import { defaultResolveUserId } from '../auth/resolve-user-id';
 import { checkCustomerUserStoreOption } from '../customer-users/customer-user-store.factory';
 import { checkResilienceOptions, resolveResilienceOptions } from '../http/perform-chat-resilience.options';
-import { EXPIRES_IN_FORMAT, Messages } from '../perform-chat.messages';
+import { EXPIRES_IN_FORMAT } from '../perform-chat.messages';
 import {
   checkRateLimitOption,
   checkUpstreamBudgetOption,
@@ -38,7 +38,12 @@ import {
   DEFAULT_MAX_RESPONSE_BYTES,
   DEFAULT_TIMEOUT_MS,
 } from './perform-chat-options.defaults';
+import { checkDurationBounds } from './perform-chat-options.bounds';
+import { PerformChatOptionsError } from './perform-chat-options.error';
 import { PerformChatModuleOptions, ResolvedPerformChatOptions } from './perform-chat-options.interface';
+import { checkBaseUrl, checkRedisUrls } from './perform-chat-url.validation';
+
+export { PerformChatOptionsError };
 
 /** No leading/trailing whitespace: a secret read from a file with a trailing newline fails here, not at PerformChat. */
 const NO_SURROUNDING_WHITESPACE = /^\S(.*\S)?$/s;
@@ -106,17 +111,7 @@ class PerformChatOptionsSchema {
   @IsCredential('PERFORMCHAT_KEY_SECRET')
   keySecret!: string;
 
-  @IsOptional()
-  @IsUrl(
-    { protocols: ['http', 'https'], require_protocol: true, require_tld: false, allow_query_components: false },
-    { message: '$property must be an http(s) URL such as https://api.performchat.com' },
-  )
-  baseUrl?: string;
-
-  @IsOptional() @IsString() @IsNotEmpty()
-  defaultAgentId?: string;
-
-  @IsOptional() @IsArray() @ArrayNotEmpty() @IsString({ each: true }) @IsNotEmpty({ each: true })
+  @IsOptional() @IsArray() @ArrayNotEmpty()
   allowedAgentIds?: string[];
 
   @IsOptional() @IsExpiresIn()
@@ -137,19 +132,9 @@ class PerformChatOptionsSchema {
   health?: PerformChatHealthOptionsSchema;
 }
 
-/** Thrown at boot when the module options are invalid. Lists every problem; never a value. */
-export class PerformChatOptionsError extends Error {
-  override readonly name = 'PerformChatOptionsError';
-  constructor(readonly problems: string[]) {
-    super(Messages.invalidOptions(problems));
-  }
-}
-
 const VALIDATED_KEYS = [
   'keyId',
   'keySecret',
-  'baseUrl',
-  'defaultAgentId',
   'allowedAgentIds',
   'defaultExpiresIn',
   'maxExpiresIn',
@@ -169,6 +154,26 @@ function healthSchema(health: unknown): unknown {
 }
 
 /**
+ * An agent id the module will send: the service's own rule for `agentId` (so a configured id
+ * that every request would be refused for stops the boot instead), and, as for the credentials,
+ * no surrounding whitespace, which in configuration is a typo (`"agent_a\n"` from a file).
+ */
+function agentIdProblem(field: string, value: unknown): string | undefined {
+  try {
+    assertIdentifier(field, value);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  return NO_SURROUNDING_WHITESPACE.test(value as string) ? undefined : `${field} must not start or end with whitespace`;
+}
+
+function checkAgentIds(raw: PerformChatModuleOptions): string[] {
+  const ids: [string, unknown][] = raw.defaultAgentId === undefined ? [] : [['defaultAgentId', raw.defaultAgentId]];
+  if (Array.isArray(raw.allowedAgentIds)) raw.allowedAgentIds.forEach((id, index) => ids.push([`allowedAgentIds[${index}]`, id]));
+  return ids.map(([field, id]) => agentIdProblem(field, id)).filter((problem): problem is string => problem !== undefined);
+}
+
+/**
  * Validates the module options and applies the defaults.
  * @throws PerformChatOptionsError naming every bad field; it never includes a value.
  */
@@ -182,6 +187,7 @@ export function resolvePerformChatOptions(raw: PerformChatModuleOptions): Resolv
   }
   if (raw.health !== undefined) schema.health = healthSchema(raw.health) as PerformChatHealthOptionsSchema;
   const problems = describe(validateSync(schema, { stopAtFirstError: true, validationError: { target: false, value: false } }));
+  problems.push(...checkBaseUrl(raw.baseUrl), ...checkAgentIds(raw));
 
   const defaultExpiresIn = raw.defaultExpiresIn ?? DEFAULT_EXPIRES_IN;
   const expiresInValid = problems.every((p) => !p.startsWith('defaultExpiresIn') && !p.startsWith('maxExpiresIn'));
@@ -205,6 +211,7 @@ export function resolvePerformChatOptions(raw: PerformChatModuleOptions): Resolv
   problems.push(...checkCustomerUserStoreOption(raw.customerUserStore));
   problems.push(...checkRateLimitOption(raw.rateLimit), ...checkUpstreamBudgetOption(raw.upstreamBudget, raw.rateLimit));
   problems.push(...checkResilienceOptions(raw));
+  problems.push(...checkRedisUrls(raw), ...checkDurationBounds(raw));
   if (problems.length > 0) throw new PerformChatOptionsError(problems);
 
   return {

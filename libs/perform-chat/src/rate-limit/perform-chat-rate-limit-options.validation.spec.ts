@@ -81,9 +81,13 @@ describe('rateLimit and upstreamBudget options', () => {
     expect(problemsOf({ rateLimit: { store: 'redis' as never } })).toEqual([
       "rateLimit.store must be 'memory' or { redis: <ioredis client | redis:// URL>, keyPrefix? }",
     ]);
-    expect(problemsOf({ rateLimit: { store: { redis: 'http://cache', keyPrefix: 'has space' } } })).toEqual([
+    expect(problemsOf({ rateLimit: { store: { redis: 42 as never, keyPrefix: 'has space' } } })).toEqual([
       'rateLimit.store.redis must be an ioredis client or a redis:// (rediss://) URL',
       'rateLimit.store.keyPrefix must be a non-empty string without whitespace',
+    ]);
+    // A URL string is checked with the other URL options (perform-chat-url.validation.spec.ts).
+    expect(problemsOf({ rateLimit: { store: { redis: 'http://cache' } } })).toEqual([
+      'rateLimit.store.redis (env PERFORMCHAT_REDIS_URL) must use redis:// or rediss://; got http://cache/',
     ]);
   });
 

@@ -1,4 +1,5 @@
 import { IsInt, IsNumber, IsOptional, IsPositive, IsString, Matches, Min, ValidationError, validateSync } from 'class-validator';
+import { durationBoundProblem } from '../options/perform-chat-options.bounds';
 import {
   DEFAULT_RATE_LIMIT_BLOCK_DURATION,
   DEFAULT_RATE_LIMIT_DURATION,
@@ -89,7 +90,8 @@ function checkStore(store: unknown): string[] {
   }
   const { redis, keyPrefix } = store as { redis: unknown; keyPrefix?: unknown };
   const problems: string[] = [];
-  if (!(typeof redis === 'string' && /^rediss?:\/\/\S+$/.test(redis)) && !isRedisClient(redis)) {
+  // A URL string is checked with every other Redis URL (options/perform-chat-url.validation.ts).
+  if (typeof redis !== 'string' && !isRedisClient(redis)) {
     problems.push('rateLimit.store.redis must be an ioredis client or a redis:// (rediss://) URL');
   }
   if (keyPrefix !== undefined && (typeof keyPrefix !== 'string' || !/^\S{1,200}$/.test(keyPrefix))) {
@@ -155,7 +157,13 @@ export function checkUpstreamBudgetOption(
 /** Problems of the options of one `@PerformChatRateLimit(...)`; `[]` when valid. */
 export function checkRouteRateLimit(raw: PerformChatRateLimitOptions): string[] {
   if (typeof raw !== 'object' || raw === null) return ['the options must be an object { points, duration, blockDuration?, keyPrefix? }'];
-  return check(new RouteRateLimitSchema(), raw, ['points', 'duration', 'blockDuration', 'keyPrefix'], 'PerformChatRateLimit');
+  const problems = check(new RouteRateLimitSchema(), raw, ['points', 'duration', 'blockDuration', 'keyPrefix'], 'PerformChatRateLimit');
+  // Same bounds as the module's rateLimit: a longer window arms timers Node cannot hold.
+  for (const field of ['duration', 'blockDuration'] as const) {
+    const problem = durationBoundProblem(`rateLimit.${field}`, raw[field], `PerformChatRateLimit.${field}`);
+    if (problem) problems.push(problem);
+  }
+  return problems;
 }
 
 function resolveStore(raw: PerformChatRateLimitModuleOptions | false | undefined): ResolvedRateLimitStore {

@@ -10,11 +10,12 @@ export interface PerformChatRateLimitOptions {
   /**
    * Window length in **seconds**, as in rate-limiter-flexible. Fractions (`0.25` = 250 ms) work
    * with the memory store; the Redis store counts in whole seconds, so a fraction is rounded up there.
+   * At most 604800 (7 days).
    */
   duration: number;
   /**
    * Once a caller exceeds the limit, refuse it for this many seconds (instead of only until
-   * the window ends). Whole seconds with Redis (rounded up). @default 0
+   * the window ends). Whole seconds with Redis (rounded up); at most 604800. @default 0
    */
   blockDuration?: number;
   /**
@@ -27,7 +28,10 @@ export interface PerformChatRateLimitOptions {
 
 /** A Redis store for the rate limits and the upstream budget, shared by all instances of the app. */
 export interface PerformChatRedisRateLimitStore {
-  /** Your ioredis client (used as is, never closed by the module) or a `redis://` / `rediss://` URL. */
+  /**
+   * Your ioredis client (used as is, never closed by the module) or a `redis://` / `rediss://` URL;
+   * a `/db` in the URL that the server does not have stops the boot.
+   */
   redis: PerformChatRedisSource;
   /** Namespace of every key the limits write. @default 'performchat:rl' */
   keyPrefix?: string;
@@ -40,9 +44,9 @@ export type PerformChatRateLimitStoreOption = 'memory' | PerformChatRedisRateLim
 export interface PerformChatRateLimitModuleOptions {
   /** Token requests per user per window on the token routes (and on any guarded route without a decorator). @default 10 */
   points?: number;
-  /** Window in seconds; fractions only with the memory store. @default 60 */
+  /** Window in seconds, at most 604800 (7 days); fractions only with the memory store. @default 60 */
   duration?: number;
-  /** Seconds to keep refusing a user who went over the limit; whole seconds with Redis. @default 0 */
+  /** Seconds to keep refusing a user who went over the limit, at most 604800; whole seconds with Redis. @default 0 */
   blockDuration?: number;
   /**
    * Where counts live, for this limit, every `@PerformChatRateLimit` route and the upstream budget.
@@ -65,9 +69,9 @@ export interface PerformChatUpstreamBudgetOptions {
    * revoked secret cannot get the key locked out by PerformChat. @default 10 (PerformChat's documented limit)
    */
   authFailuresPer5Minutes?: number;
-  /** Window of `tokensPerMinute` in seconds (override for tests). Whole seconds with Redis. @default 60 */
+  /** Window of `tokensPerMinute` in seconds (override for tests), at most 86400. Whole seconds with Redis. @default 60 */
   tokenWindowSeconds?: number;
-  /** Window of `authFailuresPer5Minutes` in seconds (override for tests). Whole seconds with Redis. @default 300 */
+  /** Window of `authFailuresPer5Minutes` in seconds (override for tests), at most 86400. Whole seconds with Redis. @default 300 */
   authFailureWindowSeconds?: number;
 }
 

@@ -5,27 +5,11 @@ import { ResolvedPerformChatOptions } from '../options/perform-chat-options.inte
 import { LOGGER_CONTEXT, PERFORM_CHAT_OPTIONS } from '../perform-chat.constants';
 import { Messages } from '../perform-chat.messages';
 import { PerformChatRedisConnections } from '../redis/perform-chat-redis.connections';
+import { REDIS_READY_TIMEOUT_MS, whenRedisReady } from '../redis/redis-ready';
 import { ResolvedRateLimit, ResolvedRateLimitStore } from './perform-chat-rate-limit.interfaces';
 import { PerformChatLimiter } from './perform-chat-limiter';
 import { PerformChatMemoryLimiter } from './perform-chat-memory-limiter';
 import { InsuranceLimiter, RedisOutageMonitor } from './redis-outage.monitor';
-
-/** How long the boot waits for the Redis store to be ready, in milliseconds. */
-export const REDIS_READY_TIMEOUT_MS = 3_000;
-
-/** Resolves when the client is ready, or after `timeoutMs` (never rejects). */
-function whenReady(client: Redis, timeoutMs: number): Promise<void> {
-  if (client.status === 'ready') return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      client.off('ready', done);
-      resolve();
-    };
-    const timer = setTimeout(done, timeoutMs);
-    client.once('ready', done);
-  });
-}
 
 /** What a limiter counts: a name (one key segment) and its limit. */
 export interface PerformChatLimiterSpec extends ResolvedRateLimit {
@@ -64,7 +48,7 @@ export class PerformChatRateLimitStore implements OnModuleInit {
    * stop the app; the limits count in memory until it answers.
    */
   async onModuleInit(): Promise<void> {
-    if (this.store.kind === 'redis') await whenReady(this.redis(), REDIS_READY_TIMEOUT_MS);
+    if (this.store.kind === 'redis') await whenRedisReady(this.redis(), REDIS_READY_TIMEOUT_MS);
   }
 
   /** `'memory'` or `'redis'`. */
