@@ -19,10 +19,10 @@ describe('the health option', () => {
   });
 
   it.each([
-    ['timeoutMs 0', { timeoutMs: 0 }, 'health.timeoutMs must be a positive number of milliseconds'],
+    ['timeoutMs 0', { timeoutMs: 0 }, 'health.timeoutMs must be a whole number of milliseconds, at least 1'],
     ['timeoutMs 1.5', { timeoutMs: 1.5 }, 'health.timeoutMs must be a whole number of milliseconds'],
     ['timeoutMs as text', { timeoutMs: '1000' }, 'health.timeoutMs must be a whole number of milliseconds'],
-    ['cacheTtlMs -1', { cacheTtlMs: -1 }, 'health.cacheTtlMs must be 0 or more milliseconds'],
+    ['cacheTtlMs -1', { cacheTtlMs: -1 }, 'health.cacheTtlMs must be a whole number of milliseconds, at least 0'],
     ['cacheTtlMs NaN (unreadable env)', { cacheTtlMs: Number.NaN }, 'health.cacheTtlMs must be a whole number of milliseconds'],
     ['breakerOpenIsDown as text', { breakerOpenIsDown: 'yes' }, 'health.breakerOpenIsDown must be true or false'],
     ['notFoundIsDown as a number', { notFoundIsDown: 1 }, 'health.notFoundIsDown must be true or false'],

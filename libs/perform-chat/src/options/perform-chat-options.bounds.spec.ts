@@ -56,7 +56,7 @@ describe('duration bounds', () => {
 
   it('leave the type checks to each option (no second problem for a value that is not a number)', () => {
     expect(problemsOf({ ...base, timeoutMs: Infinity, retry: { maxDelayMs: '9e9' as never } })).toEqual([
-      'timeoutMs must be an integer number',
+      'timeoutMs must be a whole number of milliseconds, at least 1',
       'retry.maxDelayMs must be a whole number of milliseconds, at least 1',
     ]);
   });
@@ -71,7 +71,7 @@ describe('duration bounds', () => {
   it('apply to the per-call options of the health indicators', () => {
     const defaults = { timeoutMs: 1000, cacheTtlMs: 5000, breakerOpenIsDown: true, notFoundIsDown: true };
     expect(() => resolveHealthCheckOptions({ timeoutMs: 3e9 }, defaults)).toThrow(
-      'health check option timeoutMs must be a whole number of milliseconds, at least 1 and at most 60000',
+      'Invalid health check options: timeoutMs must be at most 60000 milliseconds (1 minute)',
     );
     expect(() => resolveHealthCheckOptions({ cacheTtlMs: 3_600_001 }, defaults)).toThrow(/cacheTtlMs .* at most 3600000/);
     expect(resolveHealthCheckOptions({ timeoutMs: 60_000 }, defaults)).toEqual({ ...defaults, timeoutMs: 60_000 });

@@ -76,10 +76,10 @@ describe('rateLimit and upstreamBudget options', () => {
   it('refuse shapes that are neither false nor an object, and unknown stores', () => {
     expect(problemsOf({ rateLimit: true as never, upstreamBudget: 'yes' as never })).toEqual([
       'rateLimit must be false or an object { points?, duration?, blockDuration?, store? }',
-      'upstreamBudget must be false or an object { tokensPerMinute?, authFailuresPer5Minutes? }',
+      'upstreamBudget must be false or an object { tokensPerMinute?, authFailuresPer5Minutes?, tokenWindowSeconds?, authFailureWindowSeconds? }',
     ]);
     expect(problemsOf({ rateLimit: { store: 'redis' as never } })).toEqual([
-      "rateLimit.store must be 'memory' or { redis: <ioredis client | redis:// URL>, keyPrefix? }",
+      "rateLimit.store must be 'memory' or an object { redis, keyPrefix? }",
     ]);
     expect(problemsOf({ rateLimit: { store: { redis: 42 as never, keyPrefix: 'has space' } } })).toEqual([
       'rateLimit.store.redis must be an ioredis client or a redis:// (rediss://) URL',
