@@ -81,8 +81,6 @@ export const Messages = {
   healthServerError: (status: number) => `PerformChat answered HTTP ${status}`,
   healthUnexpected: (name: string) => `unexpected ${name} while probing`,
   redisPingFailed: (status: string, reason: string) => `PING failed (connection ${status}): ${reason}`,
-  invalidHealthCheckOption: (name: string, min: number, max: number) =>
-    `health check option ${name} must be a whole number of milliseconds, at least ${min} and at most ${max}`,
   terminusMissing: (reason: string) =>
     `The PerformChat health indicators need @nestjs/terminus (an optional peer dependency): npm install @nestjs/terminus (loading it failed: ${reason})`,
 
@@ -126,7 +124,6 @@ export const Messages = {
     `PerformChat answered HTTP 404 for ${path}: the path of baseUrl is probably wrong (give the host only, e.g. https://api.performchat.com; the module adds /rest/v1)`,
   healthCircuitOpen: (failures: number, retryAfterMs: number) =>
     `the circuit breaker is open after ${failures} failed calls in a row: token calls fail fast for ${Math.ceil(retryAfterMs / 1000)} s more, then one trial call decides`,
-  invalidHealthCheckFlag: (name: string) => `health check option ${name} must be true or false`,
 
   // Configuration checked at boot (options/: URLs, duration bounds; redis/: the database). Issue 13.
   // A URL is only ever shown through maskUrl (password as ****), and not at all when it does not parse.

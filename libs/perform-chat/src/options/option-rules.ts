@@ -106,7 +106,12 @@ export function wholeNumber({ min, max, unit, bound }: NumberRow): OptionRule {
 }
 
 /** A finite number, fractions allowed (`0.5` seconds), above or from `min`, under its duration bound. */
-export function fractionalNumber({ min, unit, bound, aboveMin = false }: NumberRow & { unit: string; aboveMin?: boolean }): OptionRule {
+export function fractionalNumber({
+  min,
+  unit,
+  bound,
+  aboveMin = false,
+}: NumberRow & { unit: string; aboveMin?: boolean }): OptionRule {
   return bounded(
     Messages.optionFractionalNumber(min, aboveMin, unit),
     (value) => Number.isFinite(value) && (aboveMin ? value > min : value >= min),
@@ -139,7 +144,8 @@ export function object(fields: OptionTable, expected?: string): ObjectRule {
   const rule: ObjectRule = {
     fields,
     expected: expected ?? Messages.optionObject(names.map((name) => (fields[name].required ? name : `${name}?`))),
-    check: (value, path) => (isPlainObject(value) ? rule.checkFields(value, path) : [Messages.optionMustBe(path, rule.expected)]),
+    check: (value, path) =>
+      isPlainObject(value) ? rule.checkFields(value, path) : [Messages.optionMustBe(path, rule.expected)],
     checkFields(value, path) {
       const problems = names.flatMap((name) => {
         const field = (value as Record<string, unknown>)[name];

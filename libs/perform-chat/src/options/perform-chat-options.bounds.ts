@@ -48,7 +48,11 @@ export type DurationOption = keyof typeof DURATION_BOUNDS;
  * `undefined`. Only finite numbers are judged: the type and lower-bound checks of each option
  * report anything else. The rows of the option tables name their bound here (option-rules.ts).
  */
-export function durationBoundProblem(option: DurationOption, value: unknown, field: string = option): string | undefined {
+export function durationBoundProblem(
+  option: DurationOption,
+  value: unknown,
+  field: string = option,
+): string | undefined {
   const { max, unit, human } = DURATION_BOUNDS[option];
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= max) return undefined;
   return Messages.durationTooLong(field, max, unit, human);

@@ -11,12 +11,27 @@ import {
   resolveRateLimitOption,
   resolveUpstreamBudgetOption,
 } from './rate-limit.validation';
-import { DEFAULT_BASE_URL, DEFAULT_EXPIRES_IN, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT_MS } from './perform-chat-options.defaults';
+import {
+  DEFAULT_BASE_URL,
+  DEFAULT_EXPIRES_IN,
+  DEFAULT_MAX_RESPONSE_BYTES,
+  DEFAULT_TIMEOUT_MS,
+} from './perform-chat-options.defaults';
 import { PerformChatOptionsError } from './perform-chat-options.error';
 import { PerformChatModuleOptions, ResolvedPerformChatOptions } from './perform-chat-options.interface';
 import { checkBaseUrl, checkRedisUrls } from './perform-chat-url.validation';
 import { PERFORMCHAT_ENV } from './perform-chat.config';
-import { OptionRule, accepts, checkOptions, custom, fn, nonEmptyArrayOf, object, required, wholeNumber } from './option-rules';
+import {
+  OptionRule,
+  accepts,
+  checkOptions,
+  custom,
+  fn,
+  nonEmptyArrayOf,
+  object,
+  required,
+  wholeNumber,
+} from './option-rules';
 
 export { PerformChatOptionsError };
 
@@ -52,7 +67,8 @@ const AGENT_ID = custom(OptionWords.agentId, (value, path) => {
  * not shown (it may be a secret in the wrong variable); one in the form is, with the ceiling.
  */
 const EXPIRES_IN = custom(OptionWords.expiresIn, (value, path) => {
-  if (typeof value !== 'string' || !EXPIRES_IN_PATTERN.test(value)) return [Messages.optionMustBe(path, OptionWords.expiresIn)];
+  if (typeof value !== 'string' || !EXPIRES_IN_PATTERN.test(value))
+    return [Messages.optionMustBe(path, OptionWords.expiresIn)];
   try {
     parseExpiresIn(value, undefined, path);
     return [];
@@ -92,7 +108,11 @@ export const MODULE_OPTIONS = object(
 
 /** `defaultExpiresIn` within `maxExpiresIn` (both valid). */
 function checkExpiresInWithinMax(raw: PerformChatModuleOptions): string[] {
-  if (raw.maxExpiresIn === undefined || !accepts(EXPIRES_IN, raw.maxExpiresIn) || !accepts(EXPIRES_IN, raw.defaultExpiresIn)) {
+  if (
+    raw.maxExpiresIn === undefined ||
+    !accepts(EXPIRES_IN, raw.maxExpiresIn) ||
+    !accepts(EXPIRES_IN, raw.defaultExpiresIn)
+  ) {
     return [];
   }
   const defaultExpiresIn = raw.defaultExpiresIn ?? DEFAULT_EXPIRES_IN;

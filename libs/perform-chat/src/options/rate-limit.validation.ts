@@ -109,7 +109,11 @@ export function checkRedisWholeSeconds(raw: { rateLimit?: unknown; upstreamBudge
   const store = (raw.rateLimit as { store?: unknown } | undefined)?.store;
   if (typeof store !== 'object' || store === null || !accepts(STORE, store)) return [];
   return [
-    ...fractions(raw.rateLimit, { duration: [LIMIT.duration, 1], blockDuration: [LIMIT.blockDuration, 0] }, 'rateLimit'),
+    ...fractions(
+      raw.rateLimit,
+      { duration: [LIMIT.duration, 1], blockDuration: [LIMIT.blockDuration, 0] },
+      'rateLimit',
+    ),
     ...fractions(
       raw.upstreamBudget,
       {
@@ -133,7 +137,9 @@ function resolveStore(raw: PerformChatRateLimitModuleOptions | false | undefined
 }
 
 /** Applies the defaults to a valid `rateLimit` option. With `false` the store is memory. */
-export function resolveRateLimitOption(raw: PerformChatRateLimitModuleOptions | false | undefined): ResolvedPerformChatRateLimit {
+export function resolveRateLimitOption(
+  raw: PerformChatRateLimitModuleOptions | false | undefined,
+): ResolvedPerformChatRateLimit {
   return {
     defaultLimit:
       raw === false
@@ -148,7 +154,9 @@ export function resolveRateLimitOption(raw: PerformChatRateLimitModuleOptions | 
 }
 
 /** Applies the defaults to a valid `upstreamBudget` option. */
-export function resolveUpstreamBudgetOption(raw: PerformChatUpstreamBudgetOptions | false | undefined): ResolvedUpstreamBudget | false {
+export function resolveUpstreamBudgetOption(
+  raw: PerformChatUpstreamBudgetOptions | false | undefined,
+): ResolvedUpstreamBudget | false {
   if (raw === false) return false;
   return {
     tokensPerWindow: raw?.tokensPerMinute ?? DEFAULT_UPSTREAM_TOKENS_PER_MINUTE,
