@@ -5,8 +5,9 @@ import { DurationOption, durationBoundProblem } from './perform-chat-options.bou
 /**
  * The one way options are validated: each option slice is a table of rules (rows), built from
  * the few kinds below, and one walk checks a value against it. A problem names the option's
- * path and what it must be, never the value (it may be a secret in the wrong place). Unknown
- * keys are problems at every depth, with the closest known name when there is one.
+ * path and what it must be, and shows no text the user gave (it may be a secret in the wrong
+ * place): at most a number, a well-formed lifetime, or a URL masked by maskUrl. Unknown keys
+ * are problems at every depth, with the closest known name when there is one.
  *
  * The tables: perform-chat-options.validation.ts (the module options, composed of the slices),
  * health.validation.ts, resilience.validation.ts, rate-limit.validation.ts,
@@ -20,6 +21,8 @@ export interface OptionRule {
   check(value: unknown, path: string): string[];
   /** Checked even when `undefined` (then a required rule's own message says so). */
   readonly required?: boolean;
+  /** The forms of a union, for readers of the table (the README, the specs). */
+  readonly forms?: readonly OptionRule[];
 }
 
 /** A table: the rules of an object's keys, in the order problems are reported. */
@@ -165,15 +168,16 @@ export type Alternative = readonly [when: (value: unknown) => boolean, rule: Opt
  * that matches none is judged against every object form at once, so a typo still gets the
  * closest name of any of them (`{ redsi: url }` → `did you mean redis?`).
  */
-export function union(alternatives: readonly Alternative[], expected?: string): OptionRule {
-  const words = expected ?? Messages.optionEither(alternatives.map(([, rule]) => rule.expected).filter(Boolean));
+export function union(alternatives: readonly Alternative[]): OptionRule {
+  const words = Messages.optionEither(alternatives.map(([, rule]) => rule.expected).filter(Boolean));
   const objectNames = alternatives.flatMap(([, rule]) => Object.keys((rule as Partial<ObjectRule>).fields ?? {}));
-  return custom(words, (value, path) => {
+  const check = (value: unknown, path: string): string[] => {
     const match = alternatives.find(([when]) => when(value));
     if (match) return match[1].check(value, path);
     const unknown = isPlainObject(value) ? unknownKeyProblems(value, [...new Set(objectNames)], path) : [];
     return unknown.length > 0 ? unknown : [Messages.optionMustBe(path, words)];
-  });
+  };
+  return { expected: words, check, forms: alternatives.map(([, rule]) => rule) };
 }
 
 /** `false` (the feature off) or the object of its settings. */

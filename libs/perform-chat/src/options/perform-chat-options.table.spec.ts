@@ -3,7 +3,9 @@ import { inspect } from 'node:util';
 import { PerformChatRateLimit } from '../rate-limit/perform-chat-rate-limit.decorator';
 import { resolveHealthCheckOptions } from './health.validation';
 import { PerformChatModuleOptions } from './perform-chat-options.interface';
+import { ObjectRule, OptionRule } from './option-rules';
 import {
+  MODULE_OPTIONS,
   PerformChatOptionsError,
   resolvePerformChatOptions,
   validatePerformChatOptions,
@@ -296,7 +298,23 @@ const ROWS: [string, unknown[], [unknown, string], [unknown, string] | undefined
   ['onTokensInvalidated', [hook], ['log', 'onTokensInvalidated must be a function'], undefined],
 ];
 
+/** Every option path of a table: its keys, and those of each object in it (of any form of a union). */
+function pathsOf(rule: OptionRule, path = ''): string[] {
+  const fields = (rule as Partial<ObjectRule>).fields;
+  if (fields) {
+    return Object.entries(fields).flatMap(([name, field]) => {
+      const inner = path ? `${path}.${name}` : name;
+      return [inner, ...pathsOf(field, inner)];
+    });
+  }
+  return (rule.forms ?? []).flatMap((form) => pathsOf(form, path));
+}
+
 describe('the options validator, option by option', () => {
+  it('has a row here for every option of the table', () => {
+    expect(ROWS.map(([path]) => path).sort()).toEqual([...new Set(pathsOf(MODULE_OPTIONS))].sort());
+  });
+
   describe.each(ROWS)('%s', (path, good, [badType, typeProblem], refused) => {
     it.each(good.map((value) => [value]))('accepts %p', (value) => {
       expect(problemsOf(at(path, value))).toEqual([]);

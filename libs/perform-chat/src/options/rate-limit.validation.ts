@@ -45,7 +45,6 @@ const LIMIT = {
 
 const REDIS_STORE = object({
   redis: required(REDIS_SOURCE),
-  // One segment of every key; whitespace would split a command line in redis-cli.
   keyPrefix: text(/^\S{1,200}$/, OptionWords.redisKeyPrefix),
 } satisfies Record<keyof PerformChatRedisRateLimitStore, unknown>);
 
@@ -90,7 +89,7 @@ export const RATE_LIMIT_MODULE_OPTIONS = {
   upstreamBudget: falseOr(UPSTREAM_BUDGET_OPTIONS),
 };
 
-/** Values its row accepts that are not whole: `[path, minimum]` for each. */
+/** The fields of `slice` that their row (`[rule, least whole value]`) accepts but that are not whole seconds. */
 function fractions(slice: unknown, rows: Record<string, [OptionRule, number]>, path: string): string[] {
   if (typeof slice !== 'object' || slice === null) return [];
   return Object.entries(rows)
