@@ -47,4 +47,3 @@ export function parseExpiresIn(value: unknown, maxExpiresIn?: string, field = 'e
   }
   return seconds;
 }
-
