@@ -63,7 +63,7 @@ export const Messages = {
   unreachable: (origin: string, reason: string) => `PerformChat at ${origin} is unreachable: ${reason}`,
   invalidResponse: (reason: string) => `PerformChat sent an invalid response: ${reason}`,
 
-  // Transport failures, for the token calls and the health probe alike (http/transport-error.ts).
+  // Transport failures, for the token calls and the health probe alike (client/transport-error.ts).
   transportRefused: () => 'connection refused',
   transportDnsFailure: (host: string, code: string) => `DNS lookup of ${host} failed (${code})`,
   transportTlsFailure: (code: string) => `TLS handshake failed (${code})`,
@@ -88,7 +88,7 @@ export const Messages = {
   terminusMissing: (reason: string) =>
     `The PerformChat health indicators need @nestjs/terminus (an optional peer dependency): npm install @nestjs/terminus (loading it failed: ${reason})`,
 
-  // Rate limits and the upstream budget (rate-limit/).
+  // Rate limits (rate-limit/) and the upstream budget (client/upstream-budget.ts).
   userRateLimited: (retryAfterSeconds: number) =>
     `Too many requests: you have reached the limit of this route; try again in ${retryAfterSeconds} s`,
   invalidRouteRateLimit: (problems: string[]) => `Invalid @PerformChatRateLimit options: ${problems.join('; ')}`,
