@@ -55,3 +55,17 @@ export function resolveHealthCheckOptions(
   if (problems.length > 0) throw new TypeError(Messages.invalidHealthCheckOptions(problems));
   return overlay(options, defaults);
 }
+
+/** The per-call options of `PerformChatRedisHealthIndicator`: only its PING time limit. */
+const REDIS_HEALTH_CHECK_OPTIONS = object({ timeoutMs: HEALTH_OPTIONS.fields.timeoutMs });
+
+/**
+ * A Redis health call's `{ timeoutMs }` over the module's `health.timeoutMs`, checked like the
+ * module option (an unknown or misspelt key is refused, not ignored).
+ * @throws TypeError naming every bad option (a programming error)
+ */
+export function resolveRedisHealthCheckTimeout(options: { timeoutMs?: number }, defaultTimeoutMs: number): number {
+  const problems = checkOptions(REDIS_HEALTH_CHECK_OPTIONS, options);
+  if (problems.length > 0) throw new TypeError(Messages.invalidHealthCheckOptions(problems));
+  return options.timeoutMs ?? defaultTimeoutMs;
+}
