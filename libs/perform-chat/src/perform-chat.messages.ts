@@ -190,6 +190,8 @@ export const Messages = {
     busy: 'The chat service is busy; please try again later',
     agent: 'The configured chat agent is not available; the server log has the details',
     store: 'The chat session store is temporarily unavailable, so nothing was revoked; please try again later',
+    userShare: (retryAfterSeconds: number) =>
+      `You have opened the chat too many times in a short while; try again in ${retryAfterSeconds} s`,
   },
 
   // Stores (redis/, customer-users/).
@@ -240,6 +242,23 @@ export const Messages = {
   routeKeyPrefixInvalid: (path: string) =>
     `${path} may only contain letters, digits, ".", "_" and "-" (1 to 100 characters)`,
   invalidHealthCheckOptions: (problems: string[]) => `Invalid health check options: ${problems.join('; ')}`,
+
+  // Login storms (issue 15): token reuse, the token store, the per-user share and the bounded wait.
+  minRemainingNotShorter: (minRemaining: string, lifetime: string) =>
+    `tokenReuse.minRemaining ("${minRemaining}") must be shorter than defaultExpiresIn ("${lifetime}"): a token is handed out again only while it has at least minRemaining left`,
+  tokensPerUserAboveBudget: (perUser: number, perWindow: number) =>
+    `upstreamBudget.tokensPerUser (${perUser}) must not be more than upstreamBudget.tokensPerMinute (${perWindow})`,
+  userShareSpent: (limit: number, windowSeconds: number, retryAfterMs: number) =>
+    `Refused locally without calling PerformChat: this user has spent its share of ${limit} token generations per ${windowSeconds} s (upstreamBudget.tokensPerUser), so that it cannot starve the other users; retry after ${Math.ceil(retryAfterMs / 1000)} s`,
+  upstreamTokenWaitTooLong: (points: number, windowSeconds: number, retryAfterMs: number, maxWaitMs: number) =>
+    `Refused locally without calling PerformChat: the upstream budget of ${points} token generations per ${windowSeconds} s (upstreamBudget.tokensPerMinute) is spent and the next free slot is ${Math.ceil(retryAfterMs / 1000)} s away, longer than this call may wait (${maxWaitMs} ms: upstreamBudget.maxWaitMs, within deadlineMs); retry after ${Math.ceil(retryAfterMs / 1000)} s`,
+  tokenStoreDown: (where: string, reason: string) =>
+    `The token store (${where}) failed (${reason}): tokens are generated for every request, none is reused, until it answers again (logged once)`,
+  tokenStoreBack: (where: string) => `The token store (${where}) answers again: tokens are reused again`,
+  revocationNotRecorded: (customerUserId: string, where: string) =>
+    `PerformChat invalidated the tokens of customer user "${customerUserId}", but the token store (${where}) could not record it (see the token store warning); PerformChat rejects those tokens, but the store may hand one out again until it expires`,
+  revokedWhileGenerating: (generations: number) =>
+    `A revocation of this user's tokens ran during each of ${generations} generations in a row, so no token that is still valid could be obtained; try again`,
 } as const;
 
 /**

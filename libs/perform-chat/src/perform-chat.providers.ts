@@ -20,6 +20,9 @@ import { PerformChatRateLimitGuard } from './rate-limit/perform-chat-rate-limit.
 import { PerformChatRateLimitStore } from './rate-limit/perform-chat-rate-limit.store';
 import { PerformChatRedisConnections } from './redis/perform-chat-redis.connections';
 import { PerformChatTelemetry } from './telemetry/perform-chat-telemetry';
+import { PerformChatUserShare } from './rate-limit/perform-chat-user-share';
+import { PerformChatTokenReuse } from './token-reuse/perform-chat-token-reuse';
+import { PerformChatTokenSealer } from './token-reuse/token-sealer';
 
 /**
  * The object graph of one PerformChat module instance: its options, validated once, the slice
@@ -28,7 +31,7 @@ import { PerformChatTelemetry } from './telemetry/perform-chat-telemetry';
  * function with other tokens.
  *
  *   options → slices → telemetry (the log is its first listener) → shutdown, resilience (breaker), rate-limit store → budget → client
- *           → customer-user store → auth service; health probe and indicators; the guard
+ *           → user share, token sealer → token reuse → customer-user store → auth service; health probe and indicators; the guard
  */
 export function performChatInstanceProviders(): Provider[] {
   return [
@@ -51,6 +54,14 @@ export function performChatInstanceProviders(): Provider[] {
     PerformChatRateLimitStore,
     PerformChatUpstreamBudget,
     PerformChatHttpClient,
+    PerformChatUserShare,
+    // The token store's keys are derived from the secret here: no slice but the client's holds it.
+    {
+      provide: PerformChatTokenSealer,
+      useFactory: (options: ResolvedPerformChatOptions) => new PerformChatTokenSealer(options.keyId, options.keySecret),
+      inject: [PERFORM_CHAT_OPTIONS],
+    },
+    PerformChatTokenReuse,
     {
       provide: PerformChatCustomerUserStore,
       useFactory: (options: ResolvedPerformChatOptions, redis: PerformChatRedisConnections) =>

@@ -37,6 +37,8 @@ describe('PerformChatAuthService against a loopback PerformChat', () => {
           // One attempt per call here: retries and the breaker have their own spec.
           retry: false,
           circuitBreaker: false,
+          // Every case here asks for user-1: its share of the budget (10 a minute) is another spec's.
+          upstreamBudget: { tokensPerUser: false },
           ...overrides,
         }),
       ],

@@ -12,6 +12,11 @@ import { Messages } from '../perform-chat.messages';
 import { parseExpiresIn } from '../options/expires-in';
 import { assertIdentifier } from '../options/identifier';
 import { mapWithConcurrency } from './map-with-concurrency';
+import { SharedGenerations } from './shared-generations';
+import { wasNotSent } from '../client/not-sent';
+import { PerformChatUserShare } from '../rate-limit/perform-chat-user-share';
+import { PerformChatTokenReuse, TokenClaim, TokenScope } from '../token-reuse/perform-chat-token-reuse';
+import { PerformChatTelemetry } from '../telemetry/perform-chat-telemetry';
 import type { PerformChatInvalidation, PerformChatToken } from '../client/resources/auth.interfaces';
 import {
   GenerateTokenRequest,
@@ -25,6 +30,20 @@ import {
 export const DEFAULT_INVALIDATION_CONCURRENCY = 4;
 
 /**
+ * Generations of one request whose token a revocation running meanwhile made stale, before it
+ * gives up (three revocations of one user within three generations: a revocation loop).
+ */
+const MAX_STALE_GENERATIONS = 3;
+
+/** How a served token was obtained (the `source` of the `onTokenIssued` hook). */
+type TokenSource = 'generated' | 'reused' | 'shared';
+
+interface Served {
+  token: PerformChatToken;
+  source: TokenSource;
+}
+
+/**
  * Trades the API key for chat tokens and invalidates them.
  * Inject it anywhere the module is imported; every method validates its input before any
  * network call and fails only with {@link PerformChatError}.
@@ -34,31 +53,41 @@ export class PerformChatAuthService {
   private readonly logger = new Logger(LOGGER_CONTEXT);
   /** The reason of each error made by {@link fromStore}, for one summary line over many users. */
   private readonly storeFailures = new WeakMap<object, string>();
+  private readonly shared = new SharedGenerations<Served>();
 
   constructor(
     @Inject(PERFORM_CHAT_AUTH_SLICE) private readonly options: PerformChatAuthSlice,
     private readonly client: PerformChatHttpClient,
     @Inject(PerformChatCustomerUserStore) private readonly store: PerformChatCustomerUserStore,
+    private readonly reuse: PerformChatTokenReuse,
+    private readonly userShare: PerformChatUserShare,
+    private readonly telemetry: PerformChatTelemetry,
   ) {}
 
   /**
    * Gets a chat token for one of your users and one agent (`POST /rest/v1/auth/token`).
    * PerformChat creates the customer user on first sight; its id is saved in the
    * customer-user store so the user's tokens can be revoked later.
+   *
+   * With `tokenReuse`, a stored token of the same user, agent, lifetime (and session) with at
+   * least `minRemaining` left is returned instead (its own `expiresAt`); concurrent requests for
+   * the same token share one generation (`shareConcurrentGenerations`). A generation spends one
+   * of the user's share of the budget (`upstreamBudget.tokensPerUser`). No token issued before a
+   * revocation of its customer user is returned after that revocation returned.
+   * @throws PerformChatError `USER_RATE_LIMITED` when the user's share is spent (nothing sent)
    */
   async generateToken(request: GenerateTokenRequest): Promise<PerformChatToken> {
     const userId = assertIdentifier('userId', request?.userId);
     const { agentId, fromDefault } = this.chooseAgent(request.agentId);
     const expiresIn = request.expiresIn ?? this.options.defaultExpiresIn;
     const expiresInSeconds = parseExpiresIn(expiresIn, this.options.maxExpiresIn);
+    const sessionId = request.sessionId === undefined ? undefined : assertIdentifier('sessionId', request.sessionId);
+    const scope: TokenScope = { userId, agentId, expiresInSeconds, ...(sessionId !== undefined ? { sessionId } : {}) };
+    // A lifetime not above minRemaining would be stored for no time at all.
+    const reusable =
+      this.reuse.enabled && request.reuse !== false && expiresInSeconds > this.options.tokenReuse.minRemainingSeconds;
 
-    let token: PerformChatToken;
-    try {
-      token = await this.client.call(generateTokenResource, { userId, agentId, expiresIn, expiresInSeconds, requestedAt: Date.now() });
-    } catch (error) {
-      throw fromDefault ? this.blameDefaultAgent(error) : error;
-    }
-    await this.remember(token);
+    const { token, source } = await this.supply(scope, expiresIn, fromDefault, reusable);
     await this.runHook('onTokenIssued', {
       userId,
       agentId,
@@ -66,8 +95,88 @@ export class PerformChatAuthService {
       companyId: token.customerUser.companyId,
       expiresAt: token.expiresAt,
       expiresInSeconds: token.expiresInSeconds,
+      source,
     });
     return token;
+  }
+
+  /** A stored token, else a generation shared with concurrent requests for the same token, else one of its own. */
+  private async supply(scope: TokenScope, expiresIn: string, fromDefault: boolean, reusable: boolean): Promise<Served> {
+    const name = this.reuse.nameOf(scope);
+    if (reusable) {
+      const stored = await this.reuse.find(name);
+      if (stored) {
+        this.reportServed('token.reused', stored);
+        return { token: stored, source: 'reused' };
+      }
+    }
+    const produce = () => this.produce(scope, name, expiresIn, fromDefault, reusable);
+    if (!this.options.tokenReuse.shareConcurrent) return produce();
+    // A request that must not reuse (no session) never shares with one that may.
+    const { promise, shared } = this.shared.run(`${reusable ? 'r' : 'f'}:${name}`, produce);
+    const served = await promise;
+    if (!shared) return served;
+    const token = { ...served.token, expiresInSeconds: Math.max(0, Math.floor((served.token.expiresAt.getTime() - Date.now()) / 1000)) };
+    this.reportServed('token.shared', token);
+    return { token, source: 'shared' };
+  }
+
+  /**
+   * The generation of a token, once per scope across instances with a shared token store: a
+   * request whose scope another instance is generating waits for that token (until its
+   * deadline, then generates anyway).
+   */
+  private async produce(scope: TokenScope, name: string, expiresIn: string, fromDefault: boolean, reusable: boolean): Promise<Served> {
+    let claim: TokenClaim | undefined;
+    if (reusable) {
+      const deadlineAt = Date.now() + this.options.tokenReuse.waitForOtherMs;
+      while (!(claim = await this.reuse.claim(name))) {
+        const other = await this.reuse.waitForOther(name, deadlineAt);
+        if (other === undefined) break;
+        if (other !== 'claimable') {
+          this.reportServed('token.shared', other);
+          return { token: other, source: 'shared' };
+        }
+      }
+    }
+    try {
+      const token = await this.generateCurrent(scope, expiresIn, fromDefault);
+      await this.remember(token);
+      if (reusable) await this.reuse.keep(name, token);
+      return { token, source: 'generated' };
+    } finally {
+      await claim?.release();
+    }
+  }
+
+  /**
+   * One generation, paid with one of the user's share (given back when nothing was sent). A
+   * token a revocation made stale while it was being generated is never returned: it is
+   * generated again.
+   */
+  private async generateCurrent(scope: TokenScope, expiresIn: string, fromDefault: boolean): Promise<PerformChatToken> {
+    const { userId, agentId, expiresInSeconds } = scope;
+    for (let round = 1; ; round++) {
+      const spent = await this.userShare.spend(userId);
+      let token: PerformChatToken;
+      try {
+        token = await this.client.call(generateTokenResource, { userId, agentId, expiresIn, expiresInSeconds, requestedAt: Date.now() });
+      } catch (error) {
+        if (wasNotSent(error)) await spent.refund();
+        throw fromDefault ? this.blameDefaultAgent(error) : error;
+      }
+      if (await this.reuse.isCurrent(token)) return token;
+      this.telemetry.report({ type: 'token.stale', source: 'generated' });
+      if (round >= MAX_STALE_GENERATIONS) {
+        throw new PerformChatError(PerformChatErrorCode.UPSTREAM_UNAVAILABLE, Messages.revokedWhileGenerating(round), {
+          retryAfterMs: 1_000,
+        });
+      }
+    }
+  }
+
+  private reportServed(type: 'token.reused' | 'token.shared', token: PerformChatToken): void {
+    this.telemetry.report({ type, agentId: token.agent.id, remainingSeconds: token.expiresInSeconds });
   }
 
   /**
@@ -189,6 +298,10 @@ export class PerformChatAuthService {
 
   private async invalidate(customerUserId: string, userId?: string): Promise<PerformChatInvalidation> {
     const result = await this.client.call(invalidateTokensResource, { customerUserId });
+    // Before returning: from now on no instance sharing the token store serves an older token.
+    if (!(await this.reuse.recordRevocation(result.customerUserId, result.newTokenVersion))) {
+      this.logger.error(Messages.revocationNotRecorded(result.customerUserId, this.reuse.where));
+    }
     await this.runHook('onTokensInvalidated', { ...result, ...(userId !== undefined ? { userId } : {}) });
     return result;
   }

@@ -26,6 +26,7 @@ import { PerformChatRateLimitGuard } from '../rate-limit/perform-chat-rate-limit
 import { RevokeRequestDto, TokenRequestDto } from './dto/token-request.dto';
 import { PerformChatAuthService } from './perform-chat-auth.service';
 import { readUserId } from '../options/resolve-user-id';
+import { readSessionId } from '../options/resolve-session-id';
 
 /** What the browser gets: enough for the widget, nothing internal (no customer-user, company or key ids). */
 export interface PerformChatTokenResponse {
@@ -118,7 +119,16 @@ export class PerformChatTokenController {
 
   private async issue(request: RequestLike, input: TokenRequestDto): Promise<PerformChatTokenResponse> {
     const userId = this.requireUser(request);
-    const token = await this.auth.generateToken({ userId, agentId: input.agentId, expiresIn: input.expiresIn });
+    // Reuse scoped to the login session: a request without one gets a fresh token, never another session's.
+    const { resolveSessionId } = this.options.tokenReuse;
+    const sessionId = resolveSessionId ? readSessionId(request, resolveSessionId) : undefined;
+    const token = await this.auth.generateToken({
+      userId,
+      agentId: input.agentId,
+      expiresIn: input.expiresIn,
+      ...(sessionId !== undefined ? { sessionId } : {}),
+      ...(resolveSessionId && sessionId === undefined ? { reuse: false } : {}),
+    });
     return {
       token: token.token,
       expiresAt: token.expiresAt.toISOString(),

@@ -8,6 +8,13 @@ export interface GenerateTokenRequest {
   agentId?: string;
   /** Token lifetime `<n>s|m|h|d`; defaults to the `defaultExpiresIn` option. */
   expiresIn?: string;
+  /**
+   * With `tokenReuse`: the login session the token is for; only requests of the same session
+   * share a token (the token route sets it from `tokenReuse.resolveSessionId`).
+   */
+  sessionId?: string;
+  /** With `tokenReuse`: `false` gets a fresh token that is not kept for reuse. @default true */
+  reuse?: boolean;
 }
 
 /** Options of {@link PerformChatAuthService.invalidateUsers}. */

@@ -223,7 +223,7 @@ describe('retries, deadline and circuit breaker against a loopback PerformChat',
       const auth = await service({
         retry: false,
         circuitBreaker: { failureThreshold: 1, cooldownMs: 300 },
-        upstreamBudget: { tokensPerMinute: 1, tokenWindowSeconds: 0.4 },
+        upstreamBudget: { tokensPerMinute: 1, tokenWindowSeconds: 0.4, maxWaitMs: 0, tokensPerUser: false },
       });
       await failure(auth.generateToken({ userId: 'u' })); // 503: the circuit opens, the budget is spent
       await new Promise((resolve) => setTimeout(resolve, 320));

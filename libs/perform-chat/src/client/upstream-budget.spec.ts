@@ -27,7 +27,7 @@ describe('PerformChatUpstreamBudget', () => {
   afterEach(() => logs.restore());
 
   it('spends one token point per generation, none per invalidation, and refuses locally when spent', async () => {
-    const { budget } = budgetFor({ upstreamBudget: { tokensPerMinute: 2, tokenWindowSeconds: 30 } });
+    const { budget } = budgetFor({ upstreamBudget: { tokensPerMinute: 2, tokenWindowSeconds: 30, maxWaitMs: 0 } });
     await (await budget.beforeAttempt('token-generation', later())).settle();
     await (await budget.beforeAttempt('token-generation', later())).settle();
     for (let i = 0; i < 5; i++) await (await budget.beforeAttempt('none', later())).settle();

@@ -7,8 +7,8 @@ import { PerformChatTelemetry } from '../telemetry/perform-chat-telemetry';
 import { Messages } from '../perform-chat.messages';
 import { ResolvedUpstreamBudget } from '../options/rate-limit.options';
 import { PerformChatRateLimitStore } from '../rate-limit/perform-chat-rate-limit.store';
-import { PerformChatLimiter, RateLimitVerdict } from '../rate-limit/perform-chat-limiter';
-
+import { PerformChatLimiter } from '../rate-limit/perform-chat-limiter';
+import type { SlidingWindowGrant, SlidingWindowLog } from '../rate-limit/sliding-window-log';
 
 /** An attempt the budget let through; report how it ended with `settle`. */
 export interface PerformChatUpstreamPermit {
@@ -20,6 +20,14 @@ export interface PerformChatUpstreamPermit {
 }
 
 const UNLIMITED: PerformChatUpstreamPermit = { settle: async () => undefined };
+
+/**
+ * What a waited-for slot must leave of the call's deadline for its attempt (ms, or `timeoutMs`
+ * when shorter): a slot later than that would be spent on an attempt cut short.
+ */
+const ATTEMPT_RESERVE_MS = 1_000;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** True when `promise` settles within `ms`, false when the time runs out first. */
 async function settlesWithin(promise: Promise<void>, ms: number): Promise<boolean> {
@@ -34,12 +42,19 @@ async function settlesWithin(promise: Promise<void>, ms: number): Promise<boolea
 
 /**
  * The module's own budget in front of PerformChat, key-wide and shared across instances through
- * `rateLimit.store` (counter names `upstream-budget.tokens` / `upstream-budget.auth-failures`,
+ * `rateLimit.store` (counter names `upstream-budget.token-log` / `upstream-budget.auth-failures`,
  * keyed by `keyId`):
  *
- * - every attempt of a token generation (retries included) spends one point of `tokensPerMinute`
+ * - every attempt of a token generation (retries included) takes one slot of `tokensPerMinute`
  *   before it is sent, and only once the circuit breaker has let the call through: PerformChat
- *   counts every generation it receives, and a call that sends nothing costs nothing;
+ *   counts every generation it receives, and a call that sends nothing costs nothing. The slots
+ *   are a sliding-window log (`upstream-budget.token-log`): never more than `tokensPerMinute`
+ *   attempts in any window of `tokenWindowSeconds`, each counted from its slot until the window
+ *   after its answer (while it is in flight, until the window after its timeout), so PerformChat
+ *   never sees more than the limit in any window, however it aligns its own. When the budget is
+ *   spent, an attempt waits for the next free slot, in arrival order across instances, if that
+ *   is within `maxWaitMs` and leaves time before its deadline; otherwise it is refused with the
+ *   true wait as `retryAfterMs`;
  * - every PerformChat 401 (`INVALID_CREDENTIALS`) spends one point of `authFailuresPer5Minutes`;
  *   once they are spent, every call (generation and invalidation) is refused until the window
  *   ends, so a wrong or revoked secret cannot get the key locked out by PerformChat.
@@ -60,9 +75,11 @@ async function settlesWithin(promise: Promise<void>, ms: number): Promise<boolea
 @Injectable()
 export class PerformChatUpstreamBudget {
   private readonly budget: ResolvedUpstreamBudget | false;
-  private readonly tokens?: PerformChatLimiter;
+  private readonly tokens?: SlidingWindowLog;
   private readonly authFailures?: PerformChatLimiter;
   private readonly key: string;
+  /** The longest an attempt can take: how long its slot counts while it is in flight. */
+  private readonly timeoutMs: number;
   /** PerformChat answered something other than 401 since this instance's last 401 (or boot). */
   private proven = false;
   /** Settles when the probe in flight ends; unset when there is none. */
@@ -81,12 +98,12 @@ export class PerformChatUpstreamBudget {
   ) {
     this.budget = options.upstreamBudget;
     this.key = options.keyId;
+    this.timeoutMs = options.timeoutMs;
     if (this.budget) {
-      this.tokens = store.limiter({
-        name: 'upstream-budget.tokens',
-        points: this.budget.tokensPerWindow,
-        duration: this.budget.tokenWindowSeconds,
-        blockDuration: 0,
+      this.tokens = store.slidingWindow({
+        name: 'upstream-budget.token-log',
+        limit: this.budget.tokensPerWindow,
+        windowMs: Math.round(this.budget.tokenWindowSeconds * 1000),
       });
       this.authFailures = store.limiter({
         name: 'upstream-budget.auth-failures',
@@ -104,7 +121,8 @@ export class PerformChatUpstreamBudget {
    * auth-failure check (`none`)
    * @param deadlineAt the call's deadline (epoch ms): waiting for a probe ends by then.
    * @throws PerformChatError `RATE_LIMITED` (with `retryAfterMs`) when the budget refuses the
-   * attempt, `TIMEOUT` when the deadline passes while it waits for a probe.
+   * attempt (for tokens: the next slot is further than the attempt may wait), `TIMEOUT` when the
+   * deadline passes while it waits for a probe.
    */
   async beforeAttempt(charge: PerformChatBudgetCharge, deadlineAt: number): Promise<PerformChatUpstreamPermit> {
     const { budget, tokens, authFailures } = this;
@@ -132,19 +150,24 @@ export class PerformChatUpstreamBudget {
     try {
       const reserved = endProbe !== undefined;
       const auth = reserved ? await authFailures.consume(this.key) : await authFailures.get(this.key);
-      if (!auth.allowed) throw this.refuse('auth', auth, budget);
+      if (!auth.allowed) throw this.refuse('auth', auth.msBeforeReset, budget);
+      let slot: SlidingWindowGrant | undefined;
       if (charge === 'token-generation') {
-        const spent = await tokens.consume(this.key);
-        if (!spent.allowed) {
+        const maxWaitMs = this.waitAllowed(budget, deadlineAt);
+        const verdict = await tokens.acquire(this.key, { maxWaitMs, holdMs: this.timeoutMs });
+        if (!verdict.granted) {
           if (reserved) await authFailures.reward(this.key);
-          throw this.refuse('tokens', spent, budget);
+          throw this.refuse('tokens', verdict.retryAfterMs, budget, maxWaitMs);
         }
+        slot = verdict;
+        if (slot.waitMs > 0) await this.wait(slot, budget);
       }
-      if (!reserved) return this.checkedPermit;
+      if (!reserved && !slot) return this.checkedPermit;
       return {
         settle: async (error?: unknown) => {
-          await this.settle(true, error);
-          finish();
+          await slot?.settle();
+          await this.settle(reserved, error);
+          if (reserved) finish();
         },
       };
     } catch (refusal) {
@@ -161,7 +184,7 @@ export class PerformChatUpstreamBudget {
       if (isPerformChatError(error, PerformChatErrorCode.INVALID_CREDENTIALS)) {
         this.proven = false;
         const count = reserved ? await authFailures.get(this.key) : await authFailures.consume(this.key);
-        if (count.consumed >= budget.authFailuresPerWindow) this.logOnce('auth', count, budget);
+        if (count.consumed >= budget.authFailuresPerWindow) this.logOnce('auth', count.msBeforeReset, budget);
         return;
       }
       this.proven = true;
@@ -171,27 +194,50 @@ export class PerformChatUpstreamBudget {
     }
   }
 
-  private refuse(kind: 'tokens' | 'auth', verdict: RateLimitVerdict, budget: ResolvedUpstreamBudget): PerformChatError {
-    this.logOnce(kind, verdict, budget);
-    const retryAfterMs = Math.max(1, verdict.msBeforeReset);
-    const message =
-      kind === 'tokens'
-        ? Messages.upstreamTokenBudgetSpent(budget.tokensPerWindow, budget.tokenWindowSeconds, retryAfterMs)
-        : Messages.upstreamAuthBudgetSpent(budget.authFailuresPerWindow, budget.authFailureWindowSeconds, retryAfterMs);
+  /** How long a token attempt may wait for a slot: `maxWaitMs`, and never past what its deadline leaves for the attempt. */
+  private waitAllowed(budget: ResolvedUpstreamBudget, deadlineAt: number): number {
+    const reserve = Math.min(this.timeoutMs, ATTEMPT_RESERVE_MS);
+    return Math.max(0, Math.min(budget.maxWaitMs, deadlineAt - Date.now() - reserve));
+  }
+
+  /** Waits for a reserved slot, reported first (arrival ticket, slot, wait). */
+  private async wait(slot: SlidingWindowGrant, budget: ResolvedUpstreamBudget): Promise<void> {
+    this.telemetry.report({
+      type: 'budget.waited',
+      waitMs: slot.waitMs,
+      ticket: slot.ticket,
+      slotAt: slot.slotAt,
+      limit: budget.tokensPerWindow,
+      windowSeconds: budget.tokenWindowSeconds,
+    });
+    await sleep(slot.waitMs);
+  }
+
+  private refuse(kind: 'tokens' | 'auth', msBeforeReset: number, budget: ResolvedUpstreamBudget, maxWaitMs = 0): PerformChatError {
+    this.logOnce(kind, msBeforeReset, budget);
+    const retryAfterMs = Math.max(1, msBeforeReset);
+    let message: string;
+    if (kind === 'auth') {
+      message = Messages.upstreamAuthBudgetSpent(budget.authFailuresPerWindow, budget.authFailureWindowSeconds, retryAfterMs);
+    } else if (maxWaitMs > 0) {
+      message = Messages.upstreamTokenWaitTooLong(budget.tokensPerWindow, budget.tokenWindowSeconds, retryAfterMs, maxWaitMs);
+    } else {
+      message = Messages.upstreamTokenBudgetSpent(budget.tokensPerWindow, budget.tokenWindowSeconds, retryAfterMs);
+    }
     return new PerformChatError(PerformChatErrorCode.RATE_LIMITED, message, { retryAfterMs });
   }
 
   /** Reports a refusal; the first of each refusal period and kind says so (the log line is once per period). */
-  private logOnce(kind: 'tokens' | 'auth', verdict: RateLimitVerdict, budget: ResolvedUpstreamBudget): void {
+  private logOnce(kind: 'tokens' | 'auth', msBeforeReset: number, budget: ResolvedUpstreamBudget): void {
     const now = Date.now();
     const firstInWindow = now >= this.loggedUntil[kind];
-    if (firstInWindow) this.loggedUntil[kind] = now + verdict.msBeforeReset;
+    if (firstInWindow) this.loggedUntil[kind] = now + msBeforeReset;
     this.telemetry.report({
       type: 'budget.refused',
       budget: kind,
       limit: kind === 'tokens' ? budget.tokensPerWindow : budget.authFailuresPerWindow,
       windowSeconds: kind === 'tokens' ? budget.tokenWindowSeconds : budget.authFailureWindowSeconds,
-      retryAfterMs: verdict.msBeforeReset,
+      retryAfterMs: msBeforeReset,
       firstInWindow,
     });
   }

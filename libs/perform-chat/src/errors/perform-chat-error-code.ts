@@ -19,6 +19,11 @@ export const PerformChatErrorCode = {
   UPSTREAM_BAD_REQUEST: 'UPSTREAM_BAD_REQUEST',
   /** PerformChat answered 429, or the module's own upstream budget refused the call. */
   RATE_LIMITED: 'RATE_LIMITED',
+  /**
+   * This user has spent its share of the upstream budget (`upstreamBudget.tokensPerUser`): refused
+   * before any network call, with `retryAfterMs`, so that one user cannot starve the others.
+   */
+  USER_RATE_LIMITED: 'USER_RATE_LIMITED',
   /** PerformChat answered 5xx. */
   UPSTREAM_ERROR: 'UPSTREAM_ERROR',
   /** PerformChat did not answer completely within the timeout, the call's deadline passed while it waited its turn, or the shutdown grace period ended. */

@@ -31,6 +31,7 @@ const GENERIC = Messages.browser;
  * - input problems (the caller's own `agentId`/`expiresIn`) → 400 / 403 with the real message;
  * - our key being refused (upstream 401) → 502, never 401, which would log the user out;
  * - PerformChat's 429 → 429, the module's own upstream budget → 503, both with `Retry-After`;
+ * - the user's own share of that budget spent (`USER_RATE_LIMITED`) → 429 with `Retry-After`;
  * - timeouts, unreachability, 5xx, an open circuit → 503 + `Retry-After`;
  * - a customer-user store that cannot be read (revocation did nothing) → 503 + `Retry-After`;
  * - an unusable answer or an upstream 4xx about our own request → 502.
@@ -62,6 +63,8 @@ export function toPerformChatHttpError(error: PerformChatError): PerformChatHttp
       return error.status === HttpStatus.TOO_MANY_REQUESTS
         ? answer(HttpStatus.TOO_MANY_REQUESTS, GENERIC.busy, retryAfter())
         : answer(HttpStatus.SERVICE_UNAVAILABLE, GENERIC.busy, retryAfter());
+    case PerformChatErrorCode.USER_RATE_LIMITED:
+      return answer(HttpStatus.TOO_MANY_REQUESTS, GENERIC.userShare(retryAfter()), retryAfter());
     case PerformChatErrorCode.TIMEOUT:
     case PerformChatErrorCode.UNREACHABLE:
     case PerformChatErrorCode.UPSTREAM_ERROR:

@@ -37,6 +37,10 @@ export const DEFAULT_UPSTREAM_TOKENS_PER_MINUTE = 100;
 export const DEFAULT_UPSTREAM_AUTH_FAILURES_PER_5_MINUTES = 10;
 /** Window of the token budget, in seconds. */
 export const DEFAULT_UPSTREAM_TOKEN_WINDOW_SECONDS = 60;
+/** How long a token generation may wait for a slot of the spent budget, in milliseconds. */
+export const DEFAULT_UPSTREAM_MAX_WAIT_MS = 5_000;
+/** The share of the token budget one user may spend per window, by default (10 of 100). */
+export const DEFAULT_UPSTREAM_USER_SHARE = 0.1;
 /** Window of the auth-failure budget, in seconds. */
 export const DEFAULT_UPSTREAM_AUTH_FAILURE_WINDOW_SECONDS = 300;
 /** What a route-level `keyPrefix` may contain: it becomes one segment of the store key. */

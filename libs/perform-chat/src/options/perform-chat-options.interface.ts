@@ -13,6 +13,7 @@ import type {
 } from './rate-limit.options';
 import type { PerformChatHealthOptions } from './health.options';
 import type { PerformChatCustomerUserStoreOption } from './customer-user-store.options';
+import type { PerformChatTokenReuseOptions, ResolvedTokenReuse } from './token-reuse.options';
 
 /**
  * Options of `PerformChatModule.forRoot()` / `forRootAsync()`.
@@ -122,8 +123,25 @@ export interface PerformChatModuleOptions {
    */
   customerUserStore?: PerformChatCustomerUserStoreOption;
   /**
-   * Audit hook called (and awaited) after every token issued. Errors it throws are logged and
-   * never fail the request. Never receives the token or the secret.
+   * Hand a user's live token out again instead of generating a new one, for a (user, agent,
+   * lifetime[, session]) whose token has at least `minRemaining` left: `{ minRemaining?, store?,
+   * resolveSessionId? }`. Tokens are kept encrypted (AES-256-GCM, a key derived from
+   * `keySecret`); revocations stay exact. `false`: every request generates. See README
+   * "Scaling past the vendor's limit". Env: `PERFORMCHAT_TOKEN_REUSE`, `PERFORMCHAT_TOKEN_REUSE_MIN_REMAINING`.
+   * @default false
+   */
+  tokenReuse?: PerformChatTokenReuseOptions | false;
+  /**
+   * Concurrent requests in one instance for the same (user, agent, lifetime[, session]) share one
+   * generation (double clicks, several tabs). With `tokenReuse` and a Redis token store, requests
+   * on other instances wait for it too.
+   * @default true
+   */
+  shareConcurrentGenerations?: boolean;
+  /**
+   * Audit hook called (and awaited) after every token handed out: generated, reused or shared
+   * (its `source`). Errors it throws are logged and never fail the request. Never receives the
+   * token or the secret.
    */
   onTokenIssued?: (event: PerformChatTokenIssuedEvent) => void | Promise<void>;
   /** Audit hook called (and awaited) after every successful invalidation. Errors are logged, never thrown. */
@@ -146,6 +164,8 @@ export interface ResolvedPerformChatOptions
       | 'deadlineMs'
       | 'circuitBreaker'
       | 'shutdownGraceMs'
+      | 'tokenReuse'
+      | 'shareConcurrentGenerations'
     >
   > {
   resilience: ResolvedPerformChatResilience;
@@ -157,4 +177,6 @@ export interface ResolvedPerformChatOptions
   health: Required<PerformChatHealthOptions>;
   rateLimit: ResolvedPerformChatRateLimit;
   upstreamBudget: ResolvedUpstreamBudget | false;
+  /** `tokenReuse` and `shareConcurrentGenerations`, resolved together. */
+  tokenReuse: ResolvedTokenReuse;
 }

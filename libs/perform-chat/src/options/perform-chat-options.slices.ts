@@ -16,36 +16,50 @@ export const PERFORM_CHAT_CLIENT_SLICE = Symbol('PerformChat options: client');
 export type PerformChatResilienceSlice = Slice<'timeoutMs' | 'resilience'>;
 export const PERFORM_CHAT_RESILIENCE_SLICE = Symbol('PerformChat options: resilience');
 
-/** The key-wide upstream budget. */
-export type PerformChatBudgetSlice = Slice<'keyId' | 'upstreamBudget'>;
+/** The key-wide upstream budget (and the per-user share of it); `timeoutMs` bounds when an attempt in flight can still reach PerformChat. */
+export type PerformChatBudgetSlice = Slice<'keyId' | 'upstreamBudget' | 'timeoutMs'>;
 export const PERFORM_CHAT_BUDGET_SLICE = Symbol('PerformChat options: upstream budget');
 
-/** Token policy and audit hooks of PerformChatAuthService. */
+/** Token policy, reuse and audit hooks of PerformChatAuthService. */
 export type PerformChatAuthSlice = Slice<
-  'defaultAgentId' | 'allowedAgentIds' | 'defaultExpiresIn' | 'maxExpiresIn' | 'onTokenIssued' | 'onTokensInvalidated'
+  | 'defaultAgentId'
+  | 'allowedAgentIds'
+  | 'defaultExpiresIn'
+  | 'maxExpiresIn'
+  | 'onTokenIssued'
+  | 'onTokensInvalidated'
+  | 'tokenReuse'
 >;
 export const PERFORM_CHAT_AUTH_SLICE = Symbol('PerformChat options: auth');
 
-/** Who the request is for, and the per-user limits: the token routes and the guard. */
-export type PerformChatRequestSlice = Slice<'resolveUserId' | 'rateLimit'>;
+/** Who the request is for (user, login session for token reuse), and the per-user limits: the token routes and the guard. */
+export type PerformChatRequestSlice = Slice<'resolveUserId' | 'rateLimit' | 'tokenReuse'>;
 export const PERFORM_CHAT_REQUEST_SLICE = Symbol('PerformChat options: request');
 
 /** Where the auth endpoint is and how it is probed: the health indicators. */
 export type PerformChatHealthSlice = Slice<'baseUrl' | 'health'>;
 export const PERFORM_CHAT_HEALTH_SLICE = Symbol('PerformChat options: health');
 
-/** The stores that may use Redis: the rate-limit store and the Redis connections. */
-export type PerformChatStoresSlice = Slice<'rateLimit' | 'customerUserStore'>;
+/** The stores that may use Redis: the rate-limit store, the token store and the Redis connections. */
+export type PerformChatStoresSlice = Slice<'rateLimit' | 'customerUserStore' | 'tokenReuse'>;
 export const PERFORM_CHAT_STORES_SLICE = Symbol('PerformChat options: stores');
+
+/** Token reuse and the versions revocations record: the token store. */
+export type PerformChatTokenStoreSlice = Slice<'keyId' | 'tokenReuse'>;
+export const PERFORM_CHAT_TOKEN_STORE_SLICE = Symbol('PerformChat options: token store');
 
 const SLICES: ReadonlyArray<readonly [symbol, readonly (keyof ResolvedPerformChatOptions)[]]> = [
   [PERFORM_CHAT_CLIENT_SLICE, ['keyId', 'keySecret', 'baseUrl', 'maxResponseBytes']],
   [PERFORM_CHAT_RESILIENCE_SLICE, ['timeoutMs', 'resilience']],
-  [PERFORM_CHAT_BUDGET_SLICE, ['keyId', 'upstreamBudget']],
-  [PERFORM_CHAT_AUTH_SLICE, ['defaultAgentId', 'allowedAgentIds', 'defaultExpiresIn', 'maxExpiresIn', 'onTokenIssued', 'onTokensInvalidated']],
-  [PERFORM_CHAT_REQUEST_SLICE, ['resolveUserId', 'rateLimit']],
+  [PERFORM_CHAT_BUDGET_SLICE, ['keyId', 'upstreamBudget', 'timeoutMs']],
+  [
+    PERFORM_CHAT_AUTH_SLICE,
+    ['defaultAgentId', 'allowedAgentIds', 'defaultExpiresIn', 'maxExpiresIn', 'onTokenIssued', 'onTokensInvalidated', 'tokenReuse'],
+  ],
+  [PERFORM_CHAT_REQUEST_SLICE, ['resolveUserId', 'rateLimit', 'tokenReuse']],
   [PERFORM_CHAT_HEALTH_SLICE, ['baseUrl', 'health']],
-  [PERFORM_CHAT_STORES_SLICE, ['rateLimit', 'customerUserStore']],
+  [PERFORM_CHAT_STORES_SLICE, ['rateLimit', 'customerUserStore', 'tokenReuse']],
+  [PERFORM_CHAT_TOKEN_STORE_SLICE, ['keyId', 'tokenReuse']],
 ];
 
 /** Every slice token with the keys it takes from the resolved options. */

@@ -34,7 +34,7 @@ const at = (path: string, value: unknown): Partial<Record<keyof PerformChatModul
   // The fields of a Redis store need its `redis`.
   const holder = (key: string): Record<string, unknown> =>
     (head === 'customerUserStore' && key !== 'maxRecords' && key !== 'redis') ||
-    (path.startsWith('rateLimit.store.') && key !== 'redis')
+    ((path.startsWith('rateLimit.store.') || path === 'tokenReuse.store.keyPrefix') && key !== 'redis')
       ? { redis: REDIS_URL }
       : {};
   if (rest.length === 0) return { [head]: value };
@@ -210,9 +210,21 @@ const ROWS: [string, unknown[], [unknown, string], [unknown, string] | undefined
     [false, {}],
     [
       'yes',
-      'upstreamBudget must be false or an object { tokensPerMinute?, authFailuresPer5Minutes?, tokenWindowSeconds?, authFailureWindowSeconds? }',
+      'upstreamBudget must be false or an object { tokensPerMinute?, authFailuresPer5Minutes?, tokenWindowSeconds?, authFailureWindowSeconds?, maxWaitMs?, tokensPerUser? }',
     ],
     undefined,
+  ],
+  [
+    'upstreamBudget.maxWaitMs',
+    [0, 600_000],
+    ['5s', MS('upstreamBudget.maxWaitMs', 0)],
+    [600_001, 'upstreamBudget.maxWaitMs must be at most 600000 milliseconds (10 minutes)'],
+  ],
+  [
+    'upstreamBudget.tokensPerUser',
+    [false, 1, 100],
+    [true, 'upstreamBudget.tokensPerUser must be false or a positive integer'],
+    [101, 'upstreamBudget.tokensPerUser (101) must not be more than upstreamBudget.tokensPerMinute (100)'],
   ],
   [
     'upstreamBudget.tokensPerMinute',
@@ -294,6 +306,50 @@ const ROWS: [string, unknown[], [unknown, string], [unknown, string] | undefined
     ['1d', 'customerUserStore.ttlSeconds must be a whole number of seconds, at least 1'],
     [31_622_401, 'customerUserStore.ttlSeconds must be at most 31622400 seconds (366 days)'],
   ],
+  [
+    'tokenReuse',
+    [false, {}],
+    [true, 'tokenReuse must be false or an object { minRemaining?, store?, resolveSessionId? }'],
+    undefined,
+  ],
+  [
+    'tokenReuse.minRemaining',
+    ['30s', '59m'],
+    [
+      300,
+      'tokenReuse.minRemaining must be a positive whole number followed by s, m, h or d (e.g. "30s", "15m", "1h", "24h", "7d")',
+    ],
+    [
+      '1h',
+      'tokenReuse.minRemaining ("1h") must be shorter than defaultExpiresIn ("1h"): a token is handed out again only while it has at least minRemaining left',
+    ],
+  ],
+  [
+    'tokenReuse.store',
+    ['memory', { maxEntries: 5 }, { redis: REDIS_URL }],
+    ['redis', "tokenReuse.store must be 'memory', an object { redis, keyPrefix? } or an object { maxEntries }"],
+    [{}, "tokenReuse.store must be 'memory', an object { redis, keyPrefix? } or an object { maxEntries }"],
+  ],
+  [
+    'tokenReuse.store.maxEntries',
+    [1],
+    ['10', 'tokenReuse.store.maxEntries must be a positive integer'],
+    [0, 'tokenReuse.store.maxEntries must be a positive integer'],
+  ],
+  [
+    'tokenReuse.store.redis',
+    [REDIS_URL],
+    [[], 'tokenReuse.store.redis must be an ioredis client or a redis:// (rediss://) URL'],
+    ['http://cache', 'tokenReuse.store.redis (env PERFORMCHAT_REDIS_URL) must use redis:// or rediss://; got http://cache/'],
+  ],
+  [
+    'tokenReuse.store.keyPrefix',
+    ['app:tokens'],
+    [7, 'tokenReuse.store.keyPrefix must be a non-empty string without whitespace'],
+    ['a b', 'tokenReuse.store.keyPrefix must be a non-empty string without whitespace'],
+  ],
+  ['tokenReuse.resolveSessionId', [hook], ['sid', 'tokenReuse.resolveSessionId must be a function'], undefined],
+  ['shareConcurrentGenerations', [true, false], ['yes', 'shareConcurrentGenerations must be true or false'], undefined],
   ['onTokenIssued', [hook, async () => undefined], [{}, 'onTokenIssued must be a function'], undefined],
   ['onTokensInvalidated', [hook], ['log', 'onTokensInvalidated must be a function'], undefined],
 ];

@@ -1,13 +1,16 @@
 import { Messages, OptionWords } from '../perform-chat.messages';
-import { EXPIRES_IN_PATTERN, parseExpiresIn } from './expires-in';
+import { parseExpiresIn } from './expires-in';
+import { EXPIRES_IN } from './expires-in.rule';
 import { assertIdentifier } from './identifier';
 import { defaultResolveUserId } from './resolve-user-id';
 import { CUSTOMER_USER_STORE_OPTION } from './customer-user-store.validation';
 import { HEALTH_OPTIONS, resolveHealthOption } from './health.validation';
 import { RESILIENCE_OPTIONS, resolveResilienceOptions } from './resilience.validation';
+import { TOKEN_REUSE_MODULE_OPTIONS, checkMinRemaining, resolveTokenReuseOption } from './token-reuse.validation';
 import {
   RATE_LIMIT_MODULE_OPTIONS,
   checkRedisWholeSeconds,
+  checkTokensPerUser,
   resolveRateLimitOption,
   resolveUpstreamBudgetOption,
 } from './rate-limit.validation';
@@ -62,20 +65,6 @@ const AGENT_ID = custom(OptionWords.agentId, (value, path) => {
   return NO_SURROUNDING_WHITESPACE.test(value as string) ? [] : [Messages.agentIdSurroundingWhitespace(path)];
 });
 
-/**
- * A lifetime in the documented form, at most the 365-day ceiling. A value not in the form is
- * not shown (it may be a secret in the wrong variable); one in the form is, with the ceiling.
- */
-const EXPIRES_IN = custom(OptionWords.expiresIn, (value, path) => {
-  if (typeof value !== 'string' || !EXPIRES_IN_PATTERN.test(value))
-    return [Messages.optionMustBe(path, OptionWords.expiresIn)];
-  try {
-    parseExpiresIn(value, undefined, path);
-    return [];
-  } catch (error) {
-    return [(error as Error).message];
-  }
-});
 
 /** The URL rules of baseUrl (scheme, no credentials, query, fragment or /rest/v1), the URL masked in every message. */
 const BASE_URL = custom(OptionWords.baseUrl, (value) => checkBaseUrl(value));
@@ -100,6 +89,7 @@ export const MODULE_OPTIONS = object(
     ...RATE_LIMIT_MODULE_OPTIONS,
     health: HEALTH_OPTIONS,
     customerUserStore: CUSTOMER_USER_STORE_OPTION,
+    ...TOKEN_REUSE_MODULE_OPTIONS,
     onTokenIssued: fn(),
     onTokensInvalidated: fn(),
   } satisfies Record<keyof PerformChatModuleOptions, OptionRule>,
@@ -139,6 +129,8 @@ const BETWEEN_OPTIONS: ((raw: PerformChatModuleOptions) => string[])[] = [
   // problems naming both, as performChatConfig puts PERFORMCHAT_REDIS_URL in both.
   checkRedisUrls,
   checkRedisWholeSeconds,
+  checkTokensPerUser,
+  checkMinRemaining,
 ];
 
 /** Every problem of the module options, each naming its field; `[]` when valid. */
@@ -156,6 +148,8 @@ export function resolvePerformChatOptions(raw: PerformChatModuleOptions): Resolv
   const problems = problemsOf(raw);
   if (problems.length > 0) throw new PerformChatOptionsError(problems);
 
+  const rateLimit = resolveRateLimitOption(raw.rateLimit);
+  const resilience = resolveResilienceOptions(raw);
   return {
     keyId: raw.keyId,
     keySecret: raw.keySecret,
@@ -171,9 +165,10 @@ export function resolvePerformChatOptions(raw: PerformChatModuleOptions): Resolv
     customerUserStore: raw.customerUserStore ?? 'memory',
     onTokenIssued: raw.onTokenIssued,
     onTokensInvalidated: raw.onTokensInvalidated,
-    rateLimit: resolveRateLimitOption(raw.rateLimit),
+    rateLimit,
     upstreamBudget: resolveUpstreamBudgetOption(raw.upstreamBudget),
-    resilience: resolveResilienceOptions(raw),
+    resilience,
+    tokenReuse: resolveTokenReuseOption(raw, rateLimit.store, resilience.deadlineMs),
   };
 }
 

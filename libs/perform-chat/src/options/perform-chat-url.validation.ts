@@ -9,7 +9,7 @@ const BASE_URL_FORM = 'an http(s) URL such as https://api.performchat.com';
 const REDIS_URL_FORM = 'redis://[[user]:password@]host[:port][/db] (or rediss://)';
 
 /** The option paths that may hold a Redis URL, and the variable `performChatConfig` fills them from. */
-const REDIS_URL_OPTIONS = ['rateLimit.store.redis', 'customerUserStore.redis'] as const;
+const REDIS_URL_OPTIONS = ['rateLimit.store.redis', 'customerUserStore.redis', 'tokenReuse.store.redis'] as const;
 
 /** `baseUrl (env PERFORMCHAT_BASE_URL)`: the option(s) and the variable, for a message. */
 function label(fields: readonly string[], env: string): string {
@@ -63,16 +63,23 @@ function isStoreObject(value: object): boolean {
   return typeof (value as { save?: unknown }).save === 'function';
 }
 
+/** `tokenReuse.store` as given (a resolved one that only follows `rateLimit.store` holds no URL of its own). */
+function tokenStoreOption(tokenReuse: unknown): unknown {
+  const store = (tokenReuse as { store?: unknown } | undefined)?.store;
+  return (store as { inherited?: unknown } | undefined)?.inherited === true ? undefined : store;
+}
+
 /**
  * Every Redis URL (a string, not a client) in the options, raw or resolved (both keep them at
  * `rateLimit.store.redis` and `customerUserStore.redis`), each once with the options holding it:
  * `performChatConfig` puts `PERFORMCHAT_REDIS_URL` in both.
  */
-export function redisUrlOptions(options: { rateLimit?: unknown; customerUserStore?: unknown }): Map<string, string[]> {
+export function redisUrlOptions(options: { rateLimit?: unknown; customerUserStore?: unknown; tokenReuse?: unknown }): Map<string, string[]> {
   const byUrl = new Map<string, string[]>();
   const holders: [string, unknown][] = [
     [REDIS_URL_OPTIONS[0], (options.rateLimit as { store?: unknown } | undefined)?.store],
     [REDIS_URL_OPTIONS[1], options.customerUserStore],
+    [REDIS_URL_OPTIONS[2], tokenStoreOption(options.tokenReuse)],
   ];
   for (const [field, holder] of holders) {
     if (typeof holder !== 'object' || holder === null || isStoreObject(holder)) continue;
@@ -113,6 +120,6 @@ function checkRedisUrl(name: string, value: string): string[] {
  * Problems of every Redis URL in the options, one set per distinct URL naming each option that
  * holds it and `PERFORMCHAT_REDIS_URL`. Clients (not strings) are checked by each store's option.
  */
-export function checkRedisUrls(options: { rateLimit?: unknown; customerUserStore?: unknown }): string[] {
+export function checkRedisUrls(options: { rateLimit?: unknown; customerUserStore?: unknown; tokenReuse?: unknown }): string[] {
   return [...redisUrlOptions(options)].flatMap(([url, fields]) => checkRedisUrl(redisUrlName(fields), url));
 }

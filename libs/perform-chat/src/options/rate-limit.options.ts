@@ -69,8 +69,26 @@ export interface PerformChatUpstreamBudgetOptions {
    * revoked secret cannot get the key locked out by PerformChat. @default 10 (PerformChat's documented limit)
    */
   authFailuresPer5Minutes?: number;
-  /** Window of `tokensPerMinute` in seconds (override for tests), at most 86400. Whole seconds with Redis. @default 60 */
+  /**
+   * Window of `tokensPerMinute` in seconds (override for tests, or to scale time), at most 86400.
+   * A sliding window: never more than `tokensPerMinute` generations in any window of this length,
+   * across all instances (fractions work with Redis too: it counts in milliseconds). @default 60
+   */
   tokenWindowSeconds?: number;
+  /**
+   * When the budget is spent, how long a token generation may wait for a slot, in milliseconds
+   * (0 to 600000), in arrival order across instances; it also ends by the call's `deadlineMs`.
+   * A request whose wait would be longer is refused at once (503 with a true `Retry-After`).
+   * 0: refuse at once. @default 5000
+   */
+  maxWaitMs?: number;
+  /**
+   * Token generations one user may spend per window (`tokenWindowSeconds`), enforced in
+   * `PerformChatAuthService` itself (wherever it is called from), so that one user or a runaway
+   * loop cannot starve the others; above it → `USER_RATE_LIMITED` (429). At most
+   * `tokensPerMinute`; `false`: no per-user share. @default a tenth of `tokensPerMinute`, rounded up (10 of 100)
+   */
+  tokensPerUser?: number | false;
   /** Window of `authFailuresPer5Minutes` in seconds (override for tests), at most 86400. Whole seconds with Redis. @default 300 */
   authFailureWindowSeconds?: number;
 }
@@ -98,6 +116,9 @@ export interface ResolvedPerformChatRateLimit {
 export interface ResolvedUpstreamBudget {
   tokensPerWindow: number;
   tokenWindowSeconds: number;
+  maxWaitMs: number;
+  /** Generations one user may spend per token window; `false`: no per-user share. */
+  tokensPerUser: number | false;
   authFailuresPerWindow: number;
   authFailureWindowSeconds: number;
 }

@@ -24,9 +24,27 @@ describe('rateLimit and upstreamBudget options', () => {
     expect(resolved.upstreamBudget).toEqual({
       tokensPerWindow: 100,
       tokenWindowSeconds: 60,
+      maxWaitMs: 5_000,
+      tokensPerUser: 10,
       authFailuresPerWindow: 10,
       authFailureWindowSeconds: 300,
     });
+  });
+
+  it('give each user a tenth of the token budget by default (rounded up), or what it is told, or none', () => {
+    const share = (upstreamBudget: PerformChatModuleOptions['upstreamBudget']) =>
+      (resolvePerformChatOptions({ ...base, upstreamBudget }).upstreamBudget as { tokensPerUser: unknown }).tokensPerUser;
+    expect(share({ tokensPerMinute: 1000 })).toBe(100);
+    expect(share({ tokensPerMinute: 5 })).toBe(1);
+    expect(share({ tokensPerMinute: 100, tokensPerUser: 25 })).toBe(25);
+    expect(share({ tokensPerUser: false })).toBe(false);
+    expect(problemsOf({ upstreamBudget: { tokensPerMinute: 20, tokensPerUser: 21 } })).toEqual([
+      'upstreamBudget.tokensPerUser (21) must not be more than upstreamBudget.tokensPerMinute (20)',
+    ]);
+    expect(problemsOf({ upstreamBudget: { tokensPerUser: 0, maxWaitMs: -1 } })).toEqual([
+      'upstreamBudget.maxWaitMs must be a whole number of milliseconds, at least 0',
+      'upstreamBudget.tokensPerUser must be false or a positive integer',
+    ]);
   });
 
   it('accept partial overrides, fractional seconds in memory, and false', () => {
@@ -88,7 +106,7 @@ describe('rateLimit and upstreamBudget options', () => {
   it('refuse shapes that are neither false nor an object, and unknown stores', () => {
     expect(problemsOf({ rateLimit: true as never, upstreamBudget: 'yes' as never })).toEqual([
       'rateLimit must be false or an object { points?, duration?, blockDuration?, store? }',
-      'upstreamBudget must be false or an object { tokensPerMinute?, authFailuresPer5Minutes?, tokenWindowSeconds?, authFailureWindowSeconds? }',
+      'upstreamBudget must be false or an object { tokensPerMinute?, authFailuresPer5Minutes?, tokenWindowSeconds?, authFailureWindowSeconds?, maxWaitMs?, tokensPerUser? }',
     ]);
     expect(problemsOf({ rateLimit: { store: 'redis' as never } })).toEqual([
       "rateLimit.store must be 'memory' or an object { redis, keyPrefix? }",
@@ -103,16 +121,16 @@ describe('rateLimit and upstreamBudget options', () => {
     ]);
   });
 
-  it('require whole seconds with a Redis store, which cannot count fractions', () => {
+  it('require whole seconds with a Redis store, which cannot count fractions (but the token log counts milliseconds)', () => {
     expect(
       problemsOf({
         rateLimit: { duration: 0.5, blockDuration: 1.5, store: { redis: 'redis://127.0.0.1:6379' } },
-        upstreamBudget: { tokenWindowSeconds: 0.2 },
+        upstreamBudget: { tokenWindowSeconds: 0.2, authFailureWindowSeconds: 0.5 },
       }),
     ).toEqual([
       'rateLimit.duration must be whole seconds (>= 1) with a Redis store, which counts in whole seconds',
       'rateLimit.blockDuration must be whole seconds (>= 0) with a Redis store, which counts in whole seconds',
-      'upstreamBudget.tokenWindowSeconds must be whole seconds (>= 1) with a Redis store, which counts in whole seconds',
+      'upstreamBudget.authFailureWindowSeconds must be whole seconds (>= 1) with a Redis store, which counts in whole seconds',
     ]);
   });
 });

@@ -7,7 +7,9 @@ import {
   DEFAULT_UPSTREAM_AUTH_FAILURE_WINDOW_SECONDS,
   DEFAULT_UPSTREAM_AUTH_FAILURES_PER_5_MINUTES,
   DEFAULT_UPSTREAM_TOKEN_WINDOW_SECONDS,
+  DEFAULT_UPSTREAM_MAX_WAIT_MS,
   DEFAULT_UPSTREAM_TOKENS_PER_MINUTE,
+  DEFAULT_UPSTREAM_USER_SHARE,
   ROUTE_KEY_PREFIX_PATTERN,
 } from './perform-chat-options.defaults';
 import {
@@ -19,6 +21,7 @@ import {
   literal,
   object,
   required,
+  satisfying,
   text,
   union,
   wholeNumber,
@@ -81,6 +84,11 @@ export const UPSTREAM_BUDGET_OPTIONS = object({
     unit: 'seconds',
     bound: 'upstreamBudget.authFailureWindowSeconds',
   }),
+  maxWaitMs: wholeNumber({ min: 0, unit: 'milliseconds', bound: 'upstreamBudget.maxWaitMs' }),
+  tokensPerUser: satisfying(
+    Messages.optionEither(['false', Messages.optionWholeNumber(1, undefined, undefined)]),
+    (value) => value === false || (typeof value === 'number' && Number.isInteger(value) && value >= 1),
+  ),
 } satisfies Record<keyof PerformChatUpstreamBudgetOptions, unknown>);
 
 /** The rows of `rateLimit` and `upstreamBudget` in the module options. */
@@ -115,13 +123,21 @@ export function checkRedisWholeSeconds(raw: { rateLimit?: unknown; upstreamBudge
     ),
     ...fractions(
       raw.upstreamBudget,
-      {
-        tokenWindowSeconds: [UPSTREAM_BUDGET_OPTIONS.fields.tokenWindowSeconds, 1],
-        authFailureWindowSeconds: [UPSTREAM_BUDGET_OPTIONS.fields.authFailureWindowSeconds, 1],
-      },
+      // tokenWindowSeconds is not here: the token budget's sliding log counts in milliseconds.
+      { authFailureWindowSeconds: [UPSTREAM_BUDGET_OPTIONS.fields.authFailureWindowSeconds, 1] },
       'upstreamBudget',
     ),
   ];
+}
+
+/** Between options: `upstreamBudget.tokensPerUser` at most `tokensPerMinute` (both valid). */
+export function checkTokensPerUser(raw: { upstreamBudget?: unknown }): string[] {
+  const budget = raw.upstreamBudget as PerformChatUpstreamBudgetOptions | false | undefined;
+  if (!budget || typeof budget !== 'object' || typeof budget.tokensPerUser !== 'number') return [];
+  const { fields } = UPSTREAM_BUDGET_OPTIONS;
+  if (!accepts(fields.tokensPerUser, budget.tokensPerUser) || !accepts(fields.tokensPerMinute, budget.tokensPerMinute)) return [];
+  const perWindow = budget.tokensPerMinute ?? DEFAULT_UPSTREAM_TOKENS_PER_MINUTE;
+  return budget.tokensPerUser <= perWindow ? [] : [Messages.tokensPerUserAboveBudget(budget.tokensPerUser, perWindow)];
 }
 
 /** Problems of the options of one `@PerformChatRateLimit(...)`, with the rows of `rateLimit`; `[]` when valid. */
@@ -157,9 +173,12 @@ export function resolveUpstreamBudgetOption(
   raw: PerformChatUpstreamBudgetOptions | false | undefined,
 ): ResolvedUpstreamBudget | false {
   if (raw === false) return false;
+  const tokensPerWindow = raw?.tokensPerMinute ?? DEFAULT_UPSTREAM_TOKENS_PER_MINUTE;
   return {
-    tokensPerWindow: raw?.tokensPerMinute ?? DEFAULT_UPSTREAM_TOKENS_PER_MINUTE,
+    tokensPerWindow,
     tokenWindowSeconds: raw?.tokenWindowSeconds ?? DEFAULT_UPSTREAM_TOKEN_WINDOW_SECONDS,
+    maxWaitMs: raw?.maxWaitMs ?? DEFAULT_UPSTREAM_MAX_WAIT_MS,
+    tokensPerUser: raw?.tokensPerUser ?? Math.ceil(tokensPerWindow * DEFAULT_UPSTREAM_USER_SHARE),
     authFailuresPerWindow: raw?.authFailuresPer5Minutes ?? DEFAULT_UPSTREAM_AUTH_FAILURES_PER_5_MINUTES,
     authFailureWindowSeconds: raw?.authFailureWindowSeconds ?? DEFAULT_UPSTREAM_AUTH_FAILURE_WINDOW_SECONDS,
   };

@@ -10,6 +10,8 @@ import { ResolvedRateLimit, ResolvedRateLimitStore } from '../options/rate-limit
 import { PerformChatLimiter } from './perform-chat-limiter';
 import { PerformChatMemoryLimiter } from './perform-chat-memory-limiter';
 import { InsuranceLimiter, RedisOutageMonitor } from './redis-outage.monitor';
+import { RedisSlidingWindowLog } from './redis-sliding-window-log';
+import { MemorySlidingWindowLog, SlidingWindowLog, SlidingWindowSpec } from './sliding-window-log';
 
 /** What a limiter counts: a name (one key segment) and its limit. */
 export interface PerformChatLimiterSpec extends ResolvedRateLimit {
@@ -30,6 +32,7 @@ export interface PerformChatLimiterSpec extends ResolvedRateLimit {
 export class PerformChatRateLimitStore implements OnModuleInit {
   private readonly logger = new Logger(LOGGER_CONTEXT);
   private readonly limiters = new Map<string, PerformChatLimiter>();
+  private readonly logs = new Map<string, SlidingWindowLog>();
   private readonly store: ResolvedRateLimitStore;
   private client?: Redis;
   private monitor?: RedisOutageMonitor;
@@ -70,6 +73,24 @@ export class PerformChatRateLimitStore implements OnModuleInit {
       this.limiters.set(id, limiter);
     }
     return limiter;
+  }
+
+  /**
+   * The sliding-window log of a counter (the upstream token budget, the per-user share), made on
+   * first use and then reused: in memory, or in Redis (milliseconds, Redis' clock) with a memory
+   * fallback during an outage. Keys `<store keyPrefix>:<name>:{<key>}`.
+   */
+  slidingWindow(spec: SlidingWindowSpec): SlidingWindowLog {
+    const id = `${spec.name}|${spec.limit}|${spec.windowMs}`;
+    let log = this.logs.get(id);
+    if (!log) {
+      log =
+        this.store.kind === 'memory'
+          ? new MemorySlidingWindowLog(spec)
+          : new RedisSlidingWindowLog(spec, this.redis(), this.keyPrefixOf(spec.name), this.monitor);
+      this.logs.set(id, log);
+    }
+    return log;
   }
 
   private create(spec: PerformChatLimiterSpec): PerformChatLimiter {

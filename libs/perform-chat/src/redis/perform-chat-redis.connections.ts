@@ -46,7 +46,7 @@ export class PerformChatRedisConnections implements OnApplicationBootstrap, OnAp
   private readonly fieldsByUrl: Map<string, string[]>;
   private booted = false;
 
-  constructor(@Optional() @Inject(PERFORM_CHAT_STORES_SLICE) options?: { rateLimit?: unknown; customerUserStore?: unknown }) {
+  constructor(@Optional() @Inject(PERFORM_CHAT_STORES_SLICE) options?: { rateLimit?: unknown; customerUserStore?: unknown; tokenReuse?: unknown }) {
     this.fieldsByUrl = options ? redisUrlOptions(options) : new Map();
   }
 

@@ -1,4 +1,4 @@
-/** Passed to the `onTokenIssued` hook. Never holds the token or the secret. */
+/** Passed to the `onTokenIssued` hook after every token handed out. Never holds the token or the secret. */
 export interface PerformChatTokenIssuedEvent {
   /** Your user id. */
   userId: string;
@@ -7,6 +7,12 @@ export interface PerformChatTokenIssuedEvent {
   companyId: string;
   expiresAt: Date;
   expiresInSeconds: number;
+  /**
+   * How the token was obtained: `generated` by PerformChat for this call, `reused` (a stored
+   * token handed out again, `tokenReuse`), or `shared` (the generation of a concurrent request
+   * for the same token).
+   */
+  source: 'generated' | 'reused' | 'shared';
 }
 
 /** Passed to the `onTokensInvalidated` hook after each successful invalidation. */

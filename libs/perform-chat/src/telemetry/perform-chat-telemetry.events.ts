@@ -11,7 +11,11 @@ export type PerformChatTelemetryEvent =
   | PerformChatBudgetRefusedEvent
   | PerformChatBreakerEvent
   | PerformChatRateLimitedEvent
-  | PerformChatProbeEvent;
+  | PerformChatProbeEvent
+  | PerformChatBudgetWaitedEvent
+  | PerformChatTokenServedEvent
+  | PerformChatTokenStaleEvent
+  | PerformChatTokenStoreEvent;
 
 /** One HTTP attempt at PerformChat failed (each attempt of a retried call reports its own). */
 export interface PerformChatAttemptFailedEvent {
@@ -40,8 +44,12 @@ export interface PerformChatCallSucceededEvent {
 /** The module's own upstream budget refused an attempt before anything was sent. */
 export interface PerformChatBudgetRefusedEvent {
   type: 'budget.refused';
-  /** `tokens`: the token generations per window; `auth`: the failed authentications per window. */
-  budget: 'tokens' | 'auth';
+  /**
+   * `tokens`: the token generations per window (the wait for the next slot would be longer than
+   * allowed); `auth`: the failed authentications per window; `user`: one user's share of the
+   * token generations per window (`upstreamBudget.tokensPerUser`).
+   */
+  budget: 'tokens' | 'auth' | 'user';
   limit: number;
   windowSeconds: number;
   retryAfterMs: number;
@@ -72,4 +80,47 @@ export interface PerformChatProbeEvent {
   reason?: string;
   statusCode?: number;
   latencyMs: number;
+}
+
+/** A token generation waits for a slot of the spent upstream budget (reported when the wait begins). */
+export interface PerformChatBudgetWaitedEvent {
+  type: 'budget.waited';
+  /** How long it waits, in ms (at most `upstreamBudget.maxWaitMs`). */
+  waitMs: number;
+  /** Its arrival number in the budget (across instances with Redis): slots follow ticket order. */
+  ticket: number;
+  /** When its slot starts (epoch ms, in the budget store's clock: Redis' with Redis). */
+  slotAt: number;
+  limit: number;
+  windowSeconds: number;
+}
+
+/**
+ * A token request was served without a generation of its own: `reused` (a stored token with at
+ * least `tokenReuse.minRemaining` left) or `shared` (the generation of a concurrent request for
+ * the same token, in this instance or, with a Redis token store, another one).
+ */
+export interface PerformChatTokenServedEvent {
+  type: 'token.reused' | 'token.shared';
+  agentId: string;
+  /** Seconds of life the token has left. */
+  remainingSeconds: number;
+}
+
+/**
+ * A token issued before a revocation was found and not served: a stored one (`reused`, dropped)
+ * or a generation that was in flight while the revocation ran (`generated`, generated again).
+ */
+export interface PerformChatTokenStaleEvent {
+  type: 'token.stale';
+  source: 'reused' | 'generated';
+}
+
+/** The token store stopped answering (tokens are generated, none reused) or answers again. */
+export interface PerformChatTokenStoreEvent {
+  type: 'token-store.down' | 'token-store.up';
+  /** `host:port` of the store (never credentials). */
+  where: string;
+  /** Why it is down (a one-line reason, no keys or values). */
+  reason?: string;
 }

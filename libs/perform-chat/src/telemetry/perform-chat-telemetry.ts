@@ -49,7 +49,8 @@ export function performChatLogListener(logger: Pick<Logger, 'log' | 'warn'>): Pe
         return;
       }
       case 'budget.refused':
-        if (!event.firstInWindow) return;
+        // One user over its share is that user's 429, as the route guard's refusals: not logged.
+        if (!event.firstInWindow || event.budget === 'user') return;
         logger.warn(
           event.budget === 'tokens'
             ? Messages.upstreamTokenBudgetSpent(event.limit, event.windowSeconds, event.retryAfterMs)
@@ -61,6 +62,12 @@ export function performChatLogListener(logger: Pick<Logger, 'log' | 'warn'>): Pe
         return;
       case 'breaker.closed':
         logger.log(Messages.circuitClosed());
+        return;
+      case 'token-store.down':
+        logger.warn(Messages.tokenStoreDown(event.where, event.reason ?? 'no answer'));
+        return;
+      case 'token-store.up':
+        logger.log(Messages.tokenStoreBack(event.where));
         return;
       default:
         return;

@@ -1,0 +1,74 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PerformChatError } from '../errors/perform-chat.error';
+import { PerformChatErrorCode } from '../errors/perform-chat-error-code';
+import { PERFORM_CHAT_BUDGET_SLICE, PerformChatBudgetSlice } from '../options/perform-chat-options.slices';
+import { Messages } from '../perform-chat.messages';
+import { PerformChatTelemetry } from '../telemetry/perform-chat-telemetry';
+import { PerformChatRateLimitStore } from './perform-chat-rate-limit.store';
+import type { SlidingWindowGrant, SlidingWindowLog } from './sliding-window-log';
+
+/** A user's share spent on one generation; give it back if nothing was sent. */
+export interface UserShareSpent {
+  refund(): Promise<void>;
+}
+
+const NOTHING: UserShareSpent = { refund: async () => undefined };
+
+/**
+ * One user's share of the key-wide token budget (`upstreamBudget.tokensPerUser`, by default a
+ * tenth of `tokensPerMinute`): a sliding window per user and key, in the `rateLimit` store
+ * (counter `upstream-budget.user-share`, shared by instances with Redis). `PerformChatAuthService`
+ * spends it before every generation of its own (not for a reused or shared token), wherever the
+ * service is called from, so one user, or one runaway loop calling the service, cannot take the
+ * budget of everyone else; the route guard's per-user limit only covers the token routes.
+ */
+@Injectable()
+export class PerformChatUserShare {
+  private readonly log?: SlidingWindowLog;
+  private readonly limit: number;
+  private readonly windowSeconds: number;
+
+  constructor(
+    @Inject(PERFORM_CHAT_BUDGET_SLICE) private readonly options: PerformChatBudgetSlice,
+    store: PerformChatRateLimitStore,
+    private readonly telemetry: PerformChatTelemetry,
+  ) {
+    const budget = options.upstreamBudget;
+    this.limit = budget && budget.tokensPerUser !== false ? budget.tokensPerUser : 0;
+    this.windowSeconds = budget ? budget.tokenWindowSeconds : 0;
+    if (budget && budget.tokensPerUser !== false) {
+      this.log = store.slidingWindow({
+        name: 'upstream-budget.user-share',
+        limit: budget.tokensPerUser,
+        windowMs: Math.round(budget.tokenWindowSeconds * 1000),
+      });
+    }
+  }
+
+  /**
+   * Spends one generation of `userId`'s share.
+   * @throws PerformChatError `USER_RATE_LIMITED` (with `retryAfterMs`, nothing sent) when it is spent.
+   */
+  async spend(userId: string): Promise<UserShareSpent> {
+    if (!this.log) return NOTHING;
+    const verdict = await this.log.acquire(`${this.options.keyId}:${userId}`, { maxWaitMs: 0, holdMs: 0 });
+    if (!verdict.granted) {
+      const { retryAfterMs } = verdict;
+      this.telemetry.report({
+        type: 'budget.refused',
+        budget: 'user',
+        limit: this.limit,
+        windowSeconds: this.windowSeconds,
+        retryAfterMs,
+        firstInWindow: false,
+      });
+      throw new PerformChatError(
+        PerformChatErrorCode.USER_RATE_LIMITED,
+        Messages.userShareSpent(this.limit, this.windowSeconds, retryAfterMs),
+        { retryAfterMs },
+      );
+    }
+    const grant: SlidingWindowGrant = verdict;
+    return { refund: () => grant.release() };
+  }
+}
