@@ -7,6 +7,7 @@ import { resolvePerformChatOptions } from '../options/perform-chat-options.valid
 import { PerformChatRedisConnections } from '../redis/perform-chat-redis.connections';
 import { PerformChatRateLimitStore } from '../rate-limit/perform-chat-rate-limit.store';
 import { PerformChatUpstreamBudget } from './upstream-budget';
+import type { PerformChatTelemetryEvent } from '../telemetry/perform-chat-telemetry.events';
 
 const unauthorized = () =>
   new PerformChatError(PerformChatErrorCode.INVALID_CREDENTIALS, 'PerformChat rejected API key', { status: 401 });
@@ -18,7 +19,10 @@ const later = () => Date.now() + 60_000;
 function budgetFor(options: Partial<PerformChatModuleOptions>) {
   const resolved = resolvePerformChatOptions({ keyId: 'pk_budget', keySecret: 'sk', ...options });
   const store = new PerformChatRateLimitStore(resolved, new PerformChatRedisConnections());
-  return { budget: new PerformChatUpstreamBudget(resolved, store, new PerformChatTelemetry()), store };
+  const telemetry = new PerformChatTelemetry();
+  const events: PerformChatTelemetryEvent[] = [];
+  telemetry.subscribe((event) => events.push(event));
+  return { budget: new PerformChatUpstreamBudget(resolved, store, telemetry), store, events };
 }
 
 describe('PerformChatUpstreamBudget', () => {
@@ -45,6 +49,60 @@ describe('PerformChatUpstreamBudget', () => {
     expect(error.retryAfterMs).toBeLessThanOrEqual(30_000);
     await expect(budget.beforeAttempt('token-generation', later())).rejects.toMatchObject({ code: PerformChatErrorCode.RATE_LIMITED });
     expect(logs.lines.filter((line) => line.includes('token generations per 30 s'))).toHaveLength(1);
+  });
+
+  it('when the budget is spent, waits for the next slot (within maxWaitMs), in arrival order, and reports each wait', async () => {
+    // timeoutMs 50: a slot in flight counts until 50 ms + the window after it began, unless settled sooner.
+    const { budget, events } = budgetFor({
+      upstreamBudget: { tokensPerMinute: 2, tokenWindowSeconds: 0.2, maxWaitMs: 1_000 },
+      timeoutMs: 50,
+    });
+    const started = Date.now();
+    const sentAt: number[] = [];
+    const order: number[] = [];
+    await Promise.all(
+      Array.from({ length: 5 }, async (_, i) => {
+        const permit = await budget.beforeAttempt('token-generation', later());
+        sentAt.push(Date.now() - started);
+        order.push(i);
+        await permit.settle();
+      }),
+    );
+    expect(order).toEqual([0, 1, 2, 3, 4]);
+    // 2 now, 2 at least a window later, 1 at least two windows later: never 3 within 200 ms.
+    expect(sentAt.slice(0, 2).every((ms) => ms < 150)).toBe(true);
+    expect(sentAt[2]).toBeGreaterThanOrEqual(190);
+    expect(sentAt[4]).toBeGreaterThanOrEqual(390);
+    const waits = events.filter((event) => event.type === 'budget.waited');
+    expect(waits).toHaveLength(3);
+    expect(waits.map((event) => (event as { ticket: number }).ticket)).toEqual([3, 4, 5]);
+    expect(waits[0]).toMatchObject({ limit: 2, windowSeconds: 0.2, waitMs: expect.any(Number), slotAt: expect.any(Number) });
+    expect(events.filter((event) => event.type === 'budget.refused')).toEqual([]);
+  });
+
+  it('refuses at once, with the true wait as retryAfterMs, when the next slot is further than maxWaitMs or the deadline', async () => {
+    const { budget, events } = budgetFor({ upstreamBudget: { tokensPerMinute: 1, tokenWindowSeconds: 2, maxWaitMs: 1_000 } });
+    await (await budget.beforeAttempt('token-generation', later())).settle();
+    const started = Date.now();
+    const refusal = (await budget.beforeAttempt('token-generation', later()).catch((e: unknown) => e)) as PerformChatError;
+    expect(Date.now() - started).toBeLessThan(100);
+    expect(refusal).toMatchObject({ code: PerformChatErrorCode.RATE_LIMITED, status: undefined });
+    expect(refusal.retryAfterMs).toBeGreaterThan(1_800);
+    expect(refusal.retryAfterMs).toBeLessThanOrEqual(2_000);
+    expect(refusal.message).toBe(
+      'Refused locally without calling PerformChat: the upstream budget of 1 token generations per 2 s (upstreamBudget.tokensPerMinute) is spent and the next free slot is 2 s away, longer than this call may wait (1000 ms: upstreamBudget.maxWaitMs, within deadlineMs); retry after 2 s',
+    );
+    expect(events.filter((event) => event.type === 'budget.refused')).toEqual([
+      expect.objectContaining({ budget: 'tokens', retryAfterMs: refusal.retryAfterMs, firstInWindow: true }),
+    ]);
+
+    // The wait counts against the call's deadline: a slot 300 ms away does not fit in 200 ms.
+    const short = budgetFor({ upstreamBudget: { tokensPerMinute: 1, tokenWindowSeconds: 0.3, maxWaitMs: 5_000 }, timeoutMs: 50 });
+    await (await short.budget.beforeAttempt('token-generation', later())).settle();
+    await expect(short.budget.beforeAttempt('token-generation', Date.now() + 200)).rejects.toMatchObject({
+      code: PerformChatErrorCode.RATE_LIMITED,
+    });
+    await expect(short.budget.beforeAttempt('token-generation', Date.now() + 1_000)).resolves.toEqual({ settle: expect.any(Function) });
   });
 
   it('counts 401s and, once authFailuresPer5Minutes is reached, refuses every call until the window ends', async () => {
