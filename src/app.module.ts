@@ -36,7 +36,12 @@ export class AppModule {
           // Global, so feature modules (HealthModule) can inject the PerformChat services and indicators.
           isGlobal: true,
           inject: [ConfigService],
-          useFactory: (config: ConfigService) => performChatConfig(config),
+          useFactory: (config: ConfigService) => {
+            const options = performChatConfig(config);
+            // The demo hands a user's live token out again (README "Scaling past the vendor's
+            // limit"); PERFORMCHAT_TOKEN_REUSE=false gives every page load a fresh token.
+            return { ...options, tokenReuse: options.tokenReuse ?? {} };
+          },
         }),
         HealthModule,
       ],

@@ -300,6 +300,7 @@ describe('customer-user storage and invalidation flows against the emulator', ()
         companyId: EMULATOR_DEMO_KEY.companyId,
         expiresAt: token.expiresAt,
         expiresInSeconds: token.expiresInSeconds,
+        source: 'generated',
       },
     ]);
     expect(invalidated).toEqual([{ userId: 'alice', customerUserId: token.customerUser.id, newTokenVersion: 1 }]);

@@ -74,7 +74,8 @@ describe('upstream budget (key-wide, in front of PerformChat)', () => {
   });
 
   it('refuses the 6th token generation of a 5-per-window budget locally: PerformChat never sees it', async () => {
-    const auth = await start({}, { upstreamBudget: { tokensPerMinute: 5, tokenWindowSeconds: 0.4 } });
+    // maxWaitMs 0: refused at once instead of waiting for the next slot (login-storm.e2e-spec.ts has the wait).
+    const auth = await start({}, { upstreamBudget: { tokensPerMinute: 5, tokenWindowSeconds: 0.4, maxWaitMs: 0 } });
     for (let i = 0; i < 5; i++) await auth.generateToken({ userId: `budget-${i}` });
     expect(tokenCalls().attempts).toBe(5);
 
@@ -89,7 +90,7 @@ describe('upstream budget (key-wide, in front of PerformChat)', () => {
     expect(error.retryAfterMs).toBeLessThanOrEqual(400);
     expect(tokenCalls().attempts).toBe(5);
 
-    await expect(auth.generateToken({ userId: 'budget-0' })).rejects.toMatchObject({ code: PerformChatErrorCode.RATE_LIMITED });
+    await expect(auth.generateToken({ userId: 'budget-8' })).rejects.toMatchObject({ code: PerformChatErrorCode.RATE_LIMITED });
     expect(tokenCalls().attempts).toBe(5);
 
     // Invalidation does not need token-generation points.
@@ -270,7 +271,9 @@ describe('upstream budget (key-wide, in front of PerformChat)', () => {
       );
       expect(counts).toEqual({ ok: 5, RATE_LIMITED: 7 });
       expect(tokenCalls().attempts).toBe(5);
-      expect(await redis.get(`${prefix}:upstream-budget.tokens:${EMULATOR_DEMO_KEY.keyId}`)).toBe('12');
+      // One sliding-window log for both: 5 entries, 12 arrivals (tickets).
+      expect(await redis.zcard(`${prefix}:upstream-budget.token-log:{${EMULATOR_DEMO_KEY.keyId}}`)).toBe(5);
+      expect(await redis.get(`${prefix}:upstream-budget.token-log:{${EMULATOR_DEMO_KEY.keyId}}:ticket`)).toBe('12');
     });
 
     it('two instances with a wrong secret together send exactly authFailuresPer5Minutes failing calls', async () => {

@@ -29,6 +29,9 @@ describe.each(PLATFORMS)('token route through the demo app on %s', (platform) =>
         PERFORMCHAT_CIRCUIT_BREAKER_THRESHOLD: '0',
         // The per-user limit has its own tests; here every test reuses a few users.
         PERFORMCHAT_RATE_LIMIT_POINTS: '1000',
+        // A fresh token per request: the emulator forgets its customer users between tests
+        // (reset), which would make a reused token invalid. Reuse has login-storm.e2e-spec.ts.
+        PERFORMCHAT_TOKEN_REUSE: 'false',
       }),
     );
   });
@@ -155,7 +158,8 @@ describe.each(PLATFORMS)('the default per-user limit of the token routes on %s',
 
   beforeAll(async () => {
     emulator = await startPerformChatEmulator();
-    app = await startDemoApp(platform, emulatorConfig(emulator));
+    // Every request reaches PerformChat, so its count is the limit's (the demo reuses tokens otherwise).
+    app = await startDemoApp(platform, emulatorConfig(emulator, { PERFORMCHAT_TOKEN_REUSE: 'false' }));
   });
   afterAll(async () => {
     await app.close();

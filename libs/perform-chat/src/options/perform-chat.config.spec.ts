@@ -56,6 +56,22 @@ describe('performChatConfig', () => {
     }
   });
 
+  it('reads PERFORMCHAT_TOKEN_REUSE (true/false) and its minimum remaining life', () => {
+    const base = { PERFORMCHAT_KEY_ID: 'pk', PERFORMCHAT_KEY_SECRET: 'sk' };
+    expect(performChatConfig({ ...base, PERFORMCHAT_TOKEN_REUSE: 'true' }).tokenReuse).toEqual({});
+    expect(performChatConfig({ ...base, PERFORMCHAT_TOKEN_REUSE: '1', PERFORMCHAT_TOKEN_REUSE_MIN_REMAINING: '10m' }).tokenReuse).toEqual({
+      minRemaining: '10m',
+    });
+    expect(performChatConfig({ ...base, PERFORMCHAT_TOKEN_REUSE: 'false', PERFORMCHAT_TOKEN_REUSE_MIN_REMAINING: '10m' }).tokenReuse).toBe(false);
+    expect(performChatConfig(base).tokenReuse).toBeUndefined();
+    expect(() => resolvePerformChatOptions(performChatConfig({ ...base, PERFORMCHAT_TOKEN_REUSE: 'yes' }))).toThrow(
+      /tokenReuse must be false or an object/,
+    );
+    expect(() =>
+      resolvePerformChatOptions(performChatConfig({ ...base, PERFORMCHAT_TOKEN_REUSE: 'true', PERFORMCHAT_TOKEN_REUSE_MIN_REMAINING: '2h' })),
+    ).toThrow(/tokenReuse.minRemaining \("2h"\) must be shorter than defaultExpiresIn \("1h"\)/);
+  });
+
   it('names the environment variable of a missing credential', () => {
     expect(() => resolvePerformChatOptions(performChatConfig({}))).toThrow(/keyId is required .*PERFORMCHAT_KEY_ID/);
   });

@@ -34,8 +34,12 @@ export const PERFORMCHAT_ENV = {
   'rateLimit.points': 'PERFORMCHAT_RATE_LIMIT_POINTS',
   /** Its window in seconds. */
   'rateLimit.duration': 'PERFORMCHAT_RATE_LIMIT_DURATION',
-  /** A `redis://` URL: rate limits, the upstream budget and customer users are then kept in Redis. */
+  /** A `redis://` URL: rate limits, the upstream budget, customer users and reusable tokens are then kept in Redis. */
   redisUrl: 'PERFORMCHAT_REDIS_URL',
+  /** `true`/`false` (or `1`/`0`): `tokenReuse` on (`{}`) or off. */
+  tokenReuse: 'PERFORMCHAT_TOKEN_REUSE',
+  /** `<n>s|m|h|d`, with `PERFORMCHAT_TOKEN_REUSE=true`. */
+  'tokenReuse.minRemaining': 'PERFORMCHAT_TOKEN_REUSE_MIN_REMAINING',
 } as const;
 
 function reader(source: PerformChatConfigSource): (name: string) => string | undefined {
@@ -105,6 +109,16 @@ function rateLimitConfig(
   return Object.keys(limit).length ? limit : undefined;
 }
 
+/** `tokenReuse` from its variables: `false`, `{ minRemaining? }`, or undefined when unset. */
+function tokenReuseConfig(read: (name: string) => string | undefined): PerformChatModuleOptions['tokenReuse'] {
+  const enabled = toBoolean(read(PERFORMCHAT_ENV.tokenReuse));
+  if (enabled === undefined || enabled === false) return enabled;
+  // Anything but true/false is kept as is, so the validation names the option.
+  if (enabled !== true) return enabled as never;
+  const minRemaining = read(PERFORMCHAT_ENV['tokenReuse.minRemaining']);
+  return minRemaining === undefined ? {} : { minRemaining };
+}
+
 /**
  * Builds module options from `PERFORMCHAT_*` variables (see `.env.example`), from
  * `process.env` by default or from a `ConfigService`:
@@ -139,6 +153,7 @@ export function performChatConfig(source: PerformChatConfigSource = process.env)
     shutdownGraceMs: toNumber(read(PERFORMCHAT_ENV.shutdownGraceMs)),
     rateLimit: rateLimitConfig(read, redisUrl),
     customerUserStore: redisUrl === undefined ? undefined : { redis: redisUrl },
+    tokenReuse: tokenReuseConfig(read),
   };
   return Object.fromEntries(
     Object.entries(options).filter(([, value]) => value !== undefined),
