@@ -4,6 +4,7 @@ import { PerformChatAuthService } from '../auth/perform-chat-auth.service';
 import { PerformChatError } from '../errors/perform-chat.error';
 import { PerformChatModuleOptions } from '../options/perform-chat-options.interface';
 import { PerformChatModule } from '../perform-chat.module';
+import { PerformChatShutdown } from './perform-chat-shutdown';
 
 const SECRET = 'sk_resilience_spec_S3CR3T';
 
@@ -136,6 +137,30 @@ describe('retries, deadline and circuit breaker against a loopback PerformChat',
       expect(gaps).toHaveLength(4);
       // attempt n waits in [0, min(60, 30·2^(n-1))): 30, 60, 60, 60 ms ceilings (+ scheduling slack)
       [30, 60, 60, 60].forEach((ceiling, i) => expect(gaps[i]).toBeLessThan(ceiling + 25));
+    });
+
+    // The bounds of the draw itself are in backoff.spec.ts (many seeded draws); here: the retry
+    // loop waits what was drawn for retry n, at least that long (the lower bound), whichever
+    // end of [0, ceiling) the draw is at.
+    it.each([
+      ['the lowest draw', 0, [0, 0, 0, 0]],
+      ['the middle draw', 0.5, [15, 30, 30, 30]],
+      ['the highest draw', 1 - 2 ** -53, [29, 59, 59, 59]],
+    ])('waits the drawn backoff before each retry, at least that long: %s', async (_name, draw, expected) => {
+      const times = scripted(upstream, [status(503)]);
+      const auth = await service({ retry: { retries: 4, baseDelayMs: 30, maxDelayMs: 60 }, deadlineMs: 10_000 });
+      const random = jest.spyOn(Math, 'random').mockReturnValue(draw);
+      const pause = jest.spyOn(PerformChatShutdown.prototype, 'pause');
+      try {
+        await failure(auth.generateToken({ userId: 'u' }));
+        expect(pause.mock.calls.map(([ms]) => ms)).toEqual(expected);
+        const gaps = times.slice(1).map((time, i) => time - times[i]);
+        // A timer may fire up to 1 ms early by Date.now()'s rounding.
+        expected.forEach((wait, i) => expect(gaps[i]).toBeGreaterThanOrEqual(wait - 1));
+      } finally {
+        random.mockRestore();
+        pause.mockRestore();
+      }
     });
 
     it('honours Retry-After in seconds when it fits the deadline', async () => {
