@@ -98,10 +98,13 @@ Measured when they were made (same machine); each commit message has the profile
 
 - **B4** (rate-limit memory store): rate-limiter-flexible's \`RateLimiterMemory\` keeps one
   unref'd \`setTimeout\` per key and window (~300 bytes) and stores each key with its prefix.
-  The limiter is still \`RateLimiterMemory\`, on a storage of ours without per-key timers (one
+  The limiter gives \`RateLimiterMemory\`'s answers on a storage of ours without per-key timers (one
   sweep timer per limit; expired windows are never answered and are freed from the front of
   the insertion-ordered Map) and keyed without the redundant prefix:
   **466 → 138 bytes per tracked user**, 360k → 620k inserts/s, heap back to baseline after expiry.
+  Since issue 14 it is a limiter of ours on rate-limiter-flexible's exported
+  \`RateLimiterCompatibleAbstract\` instead of \`RateLimiterMemory\` with its private storage field
+  replaced: still 139 bytes per tracked user.
 - **B1** (and B2): \`PerformChatHttpClient\` called axios through \`HttpService\`'s Observable
   wrapper, which creates a CancelToken per call and cancels it afterwards, building a
   CanceledError with a stack trace each time (~60 µs CPU per call); it now calls the same

@@ -61,13 +61,13 @@ describe('fullJitterDelay', () => {
     });
   });
 
-  it.each([
+  it.each<[string, number, number, RandomSource]>([
     ['the smallest draw', 3, 0, () => 0],
     ['the largest draw', 3, 399, () => ALMOST_ONE],
     ['the middle', 3, 200, () => 0.5],
     ['rounded down, never up', 1, 99, () => 0.999],
     ['the largest draw at the cap', 8, 1_999, () => ALMOST_ONE],
-  ] as const)('%s: retry %i of base 100 ms, cap 2 s → %i ms', (_name, retry, delay, random) => {
+  ])('%s: retry %i of base 100 ms, cap 2 s → %i ms', (_name, retry, delay, random) => {
     expect(fullJitterDelay(retry, 100, 2_000, random)).toBe(delay);
   });
 

@@ -1,4 +1,4 @@
-import { RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterLike, RateLimiterRes } from 'rate-limiter-flexible';
 import { LimiterCallOptions, RedisOutageMonitor, answeredByInsurance } from './redis-outage.monitor';
 
 /**
@@ -10,6 +10,9 @@ function isRateLimiterRes(value: unknown): value is RateLimiterRes {
   const res = value as Partial<Record<keyof RateLimiterRes, unknown>>;
   return typeof res.msBeforeNext === 'number' && typeof res.remainingPoints === 'number' && typeof res.consumedPoints === 'number';
 }
+
+/** A rate-limiter-flexible limiter (Redis) or one of ours (memory): both know their points. */
+export type PerformChatLimiterBackend = RateLimiterLike & { readonly points: number };
 
 /** What a limiter decided for one caller. */
 export interface RateLimitVerdict {
@@ -34,7 +37,7 @@ export class PerformChatLimiter {
   constructor(
     /** Counter name, one segment of the store key. */
     readonly name: string,
-    private readonly limiter: RateLimiterAbstract,
+    private readonly limiter: PerformChatLimiterBackend,
     private readonly monitor?: RedisOutageMonitor,
   ) {}
 

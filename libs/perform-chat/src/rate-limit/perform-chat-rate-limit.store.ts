@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { RateLimiterAbstract, RateLimiterRedis } from 'rate-limiter-flexible';
+import { RateLimiterRedis } from 'rate-limiter-flexible';
 import { ResolvedPerformChatOptions } from '../options/perform-chat-options.interface';
 import { LOGGER_CONTEXT, PERFORM_CHAT_OPTIONS } from '../perform-chat.constants';
 import { Messages } from '../perform-chat.messages';
@@ -17,9 +17,9 @@ export interface PerformChatLimiterSpec extends ResolvedRateLimit {
 }
 
 /**
- * Makes and keeps the limiters of the `rateLimit.store`: rate-limiter-flexible's
- * `RateLimiterMemory` (on a storage without a timer per key: {@link PerformChatMemoryLimiter}),
- * or `RateLimiterRedis` with such an in-memory insurance limiter
+ * Makes and keeps the limiters of the `rateLimit.store`: {@link PerformChatMemoryLimiter} (the
+ * answers of rate-limiter-flexible's `RateLimiterMemory`, without a timer per key), or
+ * rate-limiter-flexible's `RateLimiterRedis` with such an in-memory insurance limiter
  * (same points and duration) that answers while Redis does not, so a Redis outage never
  * fails a request. One limiter per counter name and limit, made on first use.
  *
@@ -81,7 +81,7 @@ export class PerformChatRateLimitStore implements OnModuleInit {
     const limits = this.wholeSeconds(spec);
     const storeClient = this.redis();
     const insuranceLimiter = new InsuranceLimiter({ ...limits, keyPrefix });
-    const limiter: RateLimiterAbstract = new RateLimiterRedis({
+    const limiter = new RateLimiterRedis({
       ...limits,
       keyPrefix,
       storeClient,
