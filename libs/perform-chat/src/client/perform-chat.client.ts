@@ -1,13 +1,13 @@
 import { HttpService } from '@nestjs/axios';
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { AxiosRequestConfig, AxiosResponse } from 'axios';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { PerformChatError } from '../errors/perform-chat.error';
 import { PerformChatErrorCode } from '../errors/perform-chat-error-code';
 import { mapUpstreamAnswer } from './upstream-answer.mapper';
-import { ResolvedPerformChatOptions } from '../options/perform-chat-options.interface';
-import { LIBRARY_USER_AGENT, LOGGER_CONTEXT, PERFORM_CHAT_OPTIONS } from '../perform-chat.constants';
+import { PERFORM_CHAT_CLIENT_SLICE, PerformChatClientSlice } from '../options/perform-chat-options.slices';
+import { LIBRARY_USER_AGENT } from '../perform-chat.constants';
 import { Messages } from '../perform-chat.messages';
 import { PerformChatUpstreamBudget, PerformChatUpstreamPermit } from './upstream-budget';
 import { AttemptDeadline } from './attempt-deadline';
@@ -15,9 +15,20 @@ import { markNotSent } from './not-sent';
 import { PerformChatAttempt, PerformChatResilience } from './perform-chat-resilience';
 import { PerformChatCircuitBreakerState } from './perform-chat-resilience.interfaces';
 import { PerformChatShutdown } from './perform-chat-shutdown';
-import { PerformChatCallContext, PerformChatHttpAnswer } from './perform-chat-upstream.interfaces';
+import type { PerformChatResource, PerformChatUpstreamRefusal } from './perform-chat-resource.interfaces';
+import { PerformChatHttpAnswer } from './perform-chat-upstream.interfaces';
 import { scrubUnexpectedError, secretForms } from '../errors/redact';
 import { classifyTransportError } from './transport-error';
+import { PerformChatTelemetry } from '../telemetry/perform-chat-telemetry';
+
+/** A call as prepared once for all its attempts. */
+interface PreparedRequest<Params, Result> {
+  resource: PerformChatResource<Params, Result>;
+  params: Params;
+  path: string;
+  /** The JSON body, credentials included (serialised once per call). */
+  body: string;
+}
 
 /**
  * The one place that talks HTTP to PerformChat. It sends JSON over keep-alive connections,
@@ -32,7 +43,6 @@ import { classifyTransportError } from './transport-error';
  */
 @Injectable()
 export class PerformChatHttpClient implements BeforeApplicationShutdown, OnApplicationShutdown {
-  private readonly logger = new Logger(LOGGER_CONTEXT);
   private readonly httpAgent = new http.Agent({ keepAlive: true, timeout: 30_000 });
   private readonly httpsAgent = new https.Agent({ keepAlive: true, timeout: 30_000 });
   private readonly secrets: readonly string[];
@@ -43,10 +53,11 @@ export class PerformChatHttpClient implements BeforeApplicationShutdown, OnAppli
 
   constructor(
     private readonly httpService: HttpService,
-    @Inject(PERFORM_CHAT_OPTIONS) private readonly options: ResolvedPerformChatOptions,
+    @Inject(PERFORM_CHAT_CLIENT_SLICE) private readonly options: PerformChatClientSlice,
     private readonly budget: PerformChatUpstreamBudget,
     private readonly resilience: PerformChatResilience,
     private readonly shutdown: PerformChatShutdown,
+    private readonly telemetry: PerformChatTelemetry,
   ) {
     this.secrets = secretForms(options.keySecret);
     const url = new URL(options.baseUrl);
@@ -66,44 +77,49 @@ export class PerformChatHttpClient implements BeforeApplicationShutdown, OnAppli
   }
 
   /**
-   * POSTs `body` as JSON to `path` and returns what `read` makes of the JSON of a 2xx answer.
-   * @param read checks the documented shape; it throws `INVALID_RESPONSE` for anything else.
+   * Performs one operation (a {@link PerformChatResource}): its body with the credentials
+   * added here, and only here, POSTed as JSON to its path; returns what the resource reads
+   * from the JSON of a 2xx answer.
    * @throws PerformChatError for every non-2xx answer, transport failure, timeout or invalid body.
    */
-  async postJson<T>(
-    path: string,
-    body: Record<string, unknown>,
-    context: PerformChatCallContext,
-    read: (json: unknown) => T,
-  ): Promise<T> {
+  async call<Params, Result>(resource: PerformChatResource<Params, Result>, params: Params): Promise<Result> {
     this.shutdown.enter(); // throws UPSTREAM_UNAVAILABLE once shutdown has begun
     try {
-      const json = JSON.stringify(body);
-      return await this.resilience.run((info) => this.budgetedAttempt(path, json, context, read, info));
+      const request: PreparedRequest<Params, Result> = {
+        resource,
+        params,
+        path: resource.path(params),
+        body: JSON.stringify({ keyId: this.options.keyId, keySecret: this.options.keySecret, ...resource.body(params) }),
+      };
+      const startedAt = Date.now();
+      let attempts = 0;
+      const result = await this.resilience.run((info) => {
+        attempts = info.attempt;
+        return this.budgetedAttempt(request, info);
+      });
+      this.telemetry.report({ type: 'call.succeeded', operation: resource.operation, attempts, latencyMs: Date.now() - startedAt });
+      return result;
     } finally {
       this.shutdown.leave();
     }
   }
 
-  /** One attempt paid for by the upstream budget (rate-limit/), which may refuse it: then nothing is sent. */
-  private async budgetedAttempt<T>(
-    path: string,
-    body: string,
-    context: PerformChatCallContext,
-    read: (json: unknown) => T,
+  /** One attempt paid for by the upstream budget, which may refuse it: then nothing is sent. */
+  private async budgetedAttempt<Params, Result>(
+    request: PreparedRequest<Params, Result>,
     info: PerformChatAttempt,
-  ): Promise<T> {
+  ): Promise<Result> {
     let permit: PerformChatUpstreamPermit;
     try {
-      permit = await this.budget.beforeAttempt(context.operation, info.deadlineAt);
+      permit = await this.budget.beforeAttempt(request.resource.budget, info.deadlineAt);
     } catch (refusal) {
       throw markNotSent(refusal);
     }
     // The budget may have waited (for a probe): the attempt gets only what is left of the deadline.
     const timeoutMs = Math.max(1, Math.min(info.timeoutMs, info.deadlineAt - Date.now()));
-    let value: T;
+    let value: Result;
     try {
-      value = await this.attempt(path, body, context, read, info.attempt, timeoutMs);
+      value = await this.attempt(request, info.attempt, timeoutMs);
     } catch (error) {
       await permit.settle(error); // upstream budget: counts a 401, returns a probe's reservation otherwise
       throw error;
@@ -118,25 +134,23 @@ export class PerformChatHttpClient implements BeforeApplicationShutdown, OnAppli
   }
 
   /** One HTTP attempt; a failure is logged (one line) and thrown as a PerformChatError. */
-  private async attempt<T>(
-    path: string,
-    body: string,
-    context: PerformChatCallContext,
-    read: (json: unknown) => T,
+  private async attempt<Params, Result>(
+    { resource, params, path, body }: PreparedRequest<Params, Result>,
     attempt: number,
     timeoutMs: number,
-  ): Promise<T> {
+  ): Promise<Result> {
     const startedAt = Date.now();
     try {
       const answer = await this.send(path, body, timeoutMs);
       if (answer.status < 200 || answer.status >= 300) {
-        throw mapUpstreamAnswer(answer, context, this.options.keyId, this.secrets);
+        const classify = resource.classifyRefusal && ((refusal: PerformChatUpstreamRefusal) => resource.classifyRefusal?.(refusal, params));
+        throw mapUpstreamAnswer(answer, this.options.keyId, this.secrets, classify);
       }
-      return read(this.parseJson(answer));
+      return resource.read(this.parseJson(answer), params);
     } catch (error) {
       // `send` turns everything the transport throws into a PerformChatError or a scrubbed
       // Error; anything else here is a bug in `read`, rethrown as is.
-      if (error instanceof PerformChatError) this.logFailure(context, error, attempt, Date.now() - startedAt);
+      if (error instanceof PerformChatError) this.logFailure(resource.operation, error, attempt, Date.now() - startedAt);
       throw error;
     }
   }
@@ -214,17 +228,8 @@ export class PerformChatHttpClient implements BeforeApplicationShutdown, OnAppli
     return new PerformChatError(PerformChatErrorCode.UNREACHABLE, Messages.unreachable(this.origin, failure.reason));
   }
 
-  private logFailure(context: PerformChatCallContext, error: PerformChatError, attempt: number, latencyMs: number): void {
-    this.logger.warn(
-      `PerformChat call failed ${JSON.stringify({
-        operation: context.operation,
-        code: error.code,
-        status: error.status,
-        attempt,
-        latencyMs,
-        keyId: this.options.keyId,
-        message: error.message,
-      })}`,
-    );
+  private logFailure(operation: string, error: PerformChatError, attempt: number, latencyMs: number): void {
+    const { code, status, message } = error;
+    this.telemetry.report({ type: 'attempt.failed', operation, code, status, attempt, latencyMs, keyId: this.options.keyId, message });
   }
 }

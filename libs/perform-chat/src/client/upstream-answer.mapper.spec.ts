@@ -1,21 +1,29 @@
 import { PerformChatErrorCode } from '../errors/perform-chat-error-code';
 import { secretForms } from '../errors/redact';
-import { PerformChatCallContext } from './perform-chat-upstream.interfaces';
+import type { PerformChatUpstreamRefusal } from './perform-chat-resource.interfaces';
+import { generateTokenResource, invalidateTokensResource } from './resources/auth.resources';
 import { mapUpstreamAnswer } from './upstream-answer.mapper';
 
 const KEY_ID = 'pk_mapper_spec';
 const SECRET = 'sk_mapper_spec_S3CR3T/+&"';
 const NOW = Date.UTC(2026, 0, 1, 12, 0, 0);
 
-const token = (agentId: string, agentSource?: 'agentId' | 'defaultAgentId'): PerformChatCallContext => ({
-  operation: 'generateToken',
-  agentId,
-  ...(agentSource ? { agentSource } : {}),
-});
-const invalidation = (customerUserId: string): PerformChatCallContext => ({
-  operation: 'invalidateTokens',
-  customerUserId,
-});
+/** The call that was refused: which resource classifies its own 4xx, with its params; `none`: a resource without. */
+type Call =
+  { operation: 'generateToken'; agentId: string } | { operation: 'invalidateTokens'; customerUserId: string } | 'none';
+const token = (agentId: string): Call => ({ operation: 'generateToken', agentId });
+const invalidation = (customerUserId: string): Call => ({ operation: 'invalidateTokens', customerUserId });
+
+/** The classifier the client hands the mapper for this call (as in PerformChatHttpClient). */
+function classifierOf(call: Call) {
+  if (call === 'none') return undefined;
+  if (call.operation === 'generateToken') {
+    const params = { userId: 'u', agentId: call.agentId, expiresIn: '1h', expiresInSeconds: 3600, requestedAt: NOW };
+    return (refusal: PerformChatUpstreamRefusal) => generateTokenResource.classifyRefusal?.(refusal, params);
+  }
+  return (refusal: PerformChatUpstreamRefusal) =>
+    invalidateTokensResource.classifyRefusal?.(refusal, { customerUserId: call.customerUserId });
+}
 
 /** An error body as PerformChat sends it (`{ statusCode, message, error }`), the secret echoed inside. */
 const echo = (status: number, message: string) =>
@@ -28,7 +36,7 @@ interface Row {
   status: number;
   body: string;
   headers?: Record<string, unknown>;
-  context?: PerformChatCallContext;
+  call?: Call;
   code: PerformChatErrorCode;
   field?: string;
   retryAfterMs?: number;
@@ -66,7 +74,7 @@ const rows: Row[] = [
     name: '401 on invalidation',
     status: 401,
     body: echo(401, 'Expired key'),
-    context: invalidation('cu_1'),
+    call: invalidation('cu_1'),
     code: C.INVALID_CREDENTIALS,
     upstreamMessage: echoed('Expired key'),
     message: /\(HTTP 401: Expired key/,
@@ -163,12 +171,13 @@ const rows: Row[] = [
     message: new RegExp(`^PerformChat answered with a redirect \\(HTTP ${status}\\); redirects are never followed`),
   })),
 
-  // 400 about the agent, on token generation: who chose the agent decides the field.
+  // 400 about the agent, on token generation (whether the caller or defaultAgentId chose it is
+  // the service's to say: perform-chat-auth.service.spec.ts).
   {
-    name: '400 "Agent not found" for the caller\'s agent',
+    name: '400 "Agent not found" on token generation',
     status: 400,
     body: echo(400, 'Agent not found'),
-    context: token('agent_x', 'agentId'),
+    call: token('agent_x'),
     code: C.AGENT_NOT_FOUND,
     field: 'agentId',
     upstreamMessage: echoed('Agent not found'),
@@ -176,20 +185,10 @@ const rows: Row[] = [
       /^PerformChat has no active agent "agent_x" for this key's company \(Agent not found \(key \[REDACTED\]\)\)$/,
   },
   {
-    name: '400 "Agent not found" for defaultAgentId',
-    status: 400,
-    body: echo(400, 'Agent not found'),
-    context: token('agent_default', 'defaultAgentId'),
-    code: C.AGENT_NOT_FOUND,
-    field: 'defaultAgentId',
-    upstreamMessage: echoed('Agent not found'),
-    message: /^PerformChat has no active agent "agent_default" .*; check the defaultAgentId option$/,
-  },
-  {
-    name: '400 "No active agents" without a source',
+    name: '400 "No active agents"',
     status: 400,
     body: echo(400, 'No active agents for this company'),
-    context: token('agent_y'),
+    call: token('agent_y'),
     code: C.AGENT_NOT_FOUND,
     field: 'agentId',
     upstreamMessage: echoed('No active agents for this company'),
@@ -199,7 +198,7 @@ const rows: Row[] = [
     name: '400 about the agent as a Nest-style message array',
     status: 400,
     body: JSON.stringify({ statusCode: 400, message: ['agentId must be a string', 42, `not ${SECRET}`] }),
-    context: token('agent_z', 'agentId'),
+    call: token('agent_z'),
     code: C.AGENT_NOT_FOUND,
     field: 'agentId',
     upstreamMessage: 'agentId must be a string; not [REDACTED]',
@@ -209,7 +208,7 @@ const rows: Row[] = [
     name: '400 on token generation not about the agent',
     status: 400,
     body: echo(400, 'userId is required'),
-    context: token('agent_x', 'agentId'),
+    call: token('agent_x'),
     code: C.UPSTREAM_BAD_REQUEST,
     upstreamMessage: echoed('userId is required'),
     message: /^PerformChat refused the request with HTTP 400: userId is required/,
@@ -218,7 +217,7 @@ const rows: Row[] = [
     name: '400 on token generation about a customer user',
     status: 400,
     body: echo(400, 'Customer user not found'),
-    context: token('agent_x', 'agentId'),
+    call: token('agent_x'),
     code: C.UPSTREAM_BAD_REQUEST,
     upstreamMessage: echoed('Customer user not found'),
     message: /^PerformChat refused the request with HTTP 400: Customer user not found/,
@@ -230,7 +229,7 @@ const rows: Row[] = [
       name: `400 "${text}" on invalidation`,
       status: 400,
       body: echo(400, text),
-      context: invalidation('cu_42'),
+      call: invalidation('cu_42'),
       code: C.CUSTOMER_USER_NOT_FOUND,
       field: 'customerUserId',
       upstreamMessage: echoed(text),
@@ -241,7 +240,7 @@ const rows: Row[] = [
     name: '400 on invalidation about an agent',
     status: 400,
     body: echo(400, 'Agent not found'),
-    context: invalidation('cu_42'),
+    call: invalidation('cu_42'),
     code: C.UPSTREAM_BAD_REQUEST,
     upstreamMessage: echoed('Agent not found'),
     message: /^PerformChat refused the request with HTTP 400: Agent not found/,
@@ -250,9 +249,49 @@ const rows: Row[] = [
     name: '400 on invalidation with no message',
     status: 400,
     body: '{"statusCode":400}',
-    context: invalidation('cu_42'),
+    call: invalidation('cu_42'),
     code: C.UPSTREAM_BAD_REQUEST,
     message: /^PerformChat refused the request with HTTP 400$/,
+  },
+
+  // Only a 400 is classified by the resource.
+  {
+    name: '404 "Agent not found" on token generation',
+    status: 404,
+    body: echo(404, 'Agent not found'),
+    call: token('agent_x'),
+    code: C.UPSTREAM_BAD_REQUEST,
+    upstreamMessage: echoed('Agent not found'),
+    message: /^PerformChat refused the request with HTTP 404: Agent not found/,
+  },
+  {
+    name: '404 "Customer user not found" on invalidation',
+    status: 404,
+    body: echo(404, 'Customer user not found'),
+    call: invalidation('cu_42'),
+    code: C.UPSTREAM_BAD_REQUEST,
+    upstreamMessage: echoed('Customer user not found'),
+    message: /^PerformChat refused the request with HTTP 404: Customer user not found/,
+  },
+
+  // A resource that classifies nothing of its own: every 4xx is the generic one.
+  {
+    name: '400 "Agent not found" from a resource without a classification',
+    status: 400,
+    body: echo(400, 'Agent not found'),
+    call: 'none',
+    code: C.UPSTREAM_BAD_REQUEST,
+    upstreamMessage: echoed('Agent not found'),
+    message: /^PerformChat refused the request with HTTP 400: Agent not found/,
+  },
+  {
+    name: '401 from a resource without a classification',
+    status: 401,
+    body: echo(401, 'Invalid API key'),
+    call: 'none',
+    code: C.INVALID_CREDENTIALS,
+    upstreamMessage: echoed('Invalid API key'),
+    message: /^PerformChat rejected API key "pk_mapper_spec" \(HTTP 401: Invalid API key/,
   },
 
   // Any other 4xx, and bodies of every shape.
@@ -325,9 +364,9 @@ describe('mapUpstreamAnswer: every status and body → the PerformChatError', ()
   it.each(rows.map((row) => [row.name, row] as const))('%s', (_name, row) => {
     const error = mapUpstreamAnswer(
       { status: row.status, headers: row.headers ?? {}, body: row.body },
-      row.context ?? token('agent_x', 'agentId'),
       KEY_ID,
       secrets,
+      classifierOf(row.call ?? token('agent_x')),
       NOW,
     );
 

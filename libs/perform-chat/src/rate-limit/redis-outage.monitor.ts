@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { RateLimiterRes } from 'rate-limiter-flexible';
 import { Messages } from '../perform-chat.messages';
 import { PerformChatMemoryLimiter } from './perform-chat-memory-limiter';
+import { describeRedisClient } from '../redis/redis-client-name';
 
 /** Property set on the per-call options object when the insurance limiter answered instead of Redis. */
 const VIA_INSURANCE = 'performChatViaInsurance';
@@ -36,12 +37,6 @@ export class InsuranceLimiter extends PerformChatMemoryLimiter {
   }
 }
 
-/** `host:port` of an ioredis client, never its password. */
-function describeClient(client: Redis): string {
-  const options = (client as { options?: { host?: string; port?: number; path?: string } }).options ?? {};
-  return options.path ?? `${options.host ?? 'localhost'}:${options.port ?? 6379}`;
-}
-
 /**
  * Logs a Redis outage of the rate-limit store once, when the first call falls back to the
  * insurance limiter, and once more when Redis answers again: never one line per request.
@@ -53,7 +48,7 @@ export class RedisOutageMonitor {
 
   constructor(client: Redis, loggerContext: string) {
     this.logger = new Logger(loggerContext);
-    this.where = describeClient(client);
+    this.where = describeRedisClient(client);
   }
 
   /** True while the last answered call came from the insurance limiter. */

@@ -4,7 +4,8 @@ import type { PerformChatRedisSource } from '../options/redis-source';
 import { PerformChatOptionsError } from '../options/perform-chat-options.error';
 import { maskUrl } from '../options/mask-url';
 import { redisDatabaseOf, redisUrlName, redisUrlOptions } from '../options/perform-chat-url.validation';
-import { LOGGER_CONTEXT, PERFORM_CHAT_OPTIONS } from '../perform-chat.constants';
+import { LOGGER_CONTEXT } from '../perform-chat.constants';
+import { PERFORM_CHAT_STORES_SLICE } from '../options/perform-chat-options.slices';
 import { Messages } from '../perform-chat.messages';
 import { RedisDatabaseProblem, checkRedisDatabase } from './redis-database.check';
 import { REDIS_READY_TIMEOUT_MS, whenRedisReady } from './redis-ready';
@@ -45,7 +46,7 @@ export class PerformChatRedisConnections implements OnApplicationBootstrap, OnAp
   private readonly fieldsByUrl: Map<string, string[]>;
   private booted = false;
 
-  constructor(@Optional() @Inject(PERFORM_CHAT_OPTIONS) options?: { rateLimit?: unknown; customerUserStore?: unknown }) {
+  constructor(@Optional() @Inject(PERFORM_CHAT_STORES_SLICE) options?: { rateLimit?: unknown; customerUserStore?: unknown }) {
     this.fieldsByUrl = options ? redisUrlOptions(options) : new Map();
   }
 
