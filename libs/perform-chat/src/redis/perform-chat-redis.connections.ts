@@ -103,7 +103,7 @@ export class PerformChatRedisConnections implements OnApplicationBootstrap, OnAp
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       RedisClass = (require('ioredis') as typeof import('ioredis')).Redis;
     } catch {
-      throw new Error('A Redis store needs the ioredis package: npm install ioredis');
+      throw new Error(Messages.ioredisMissing());
     }
     const label = redisUrlName(this.fieldsByUrl.get(url));
     let client: Redis;
