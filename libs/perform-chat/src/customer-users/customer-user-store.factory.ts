@@ -1,8 +1,10 @@
+import { Messages } from '../perform-chat.messages';
 import { PerformChatRedisConnections } from '../redis/perform-chat-redis.connections';
-import { PerformChatCustomerUserStoreOption } from './customer-user-store.options';
+import { REDIS_KEY_SEPARATOR, isValidRedisKeyPrefix } from '../redis/redis-keys';
+import { PerformChatCustomerUserStoreOption, RedisCustomerUserStoreOption } from './customer-user-store.options';
 import { MemoryCustomerUserStore } from './memory-customer-user.store';
 import { PerformChatCustomerUserStore } from './perform-chat-customer-user.store';
-import { RedisCustomerUserStore } from './redis-customer-user.store';
+import { DEFAULT_REDIS_CUSTOMER_USER_PREFIX, RedisCustomerUserStore } from './redis-customer-user.store';
 
 const STORE_METHODS = ['save', 'listByExternalId', 'remove', 'iterate'] as const;
 
@@ -27,8 +29,8 @@ export function checkCustomerUserStoreOption(option: unknown): string[] {
     if (typeof redis !== 'string' && (typeof redis !== 'object' || redis === null)) {
       problems.push('customerUserStore.redis must be an ioredis client or a redis:// URL');
     }
-    if (keyPrefix !== undefined && (typeof keyPrefix !== 'string' || keyPrefix === '')) {
-      problems.push('customerUserStore.keyPrefix must be a non-empty string');
+    if (keyPrefix !== undefined && !isValidRedisKeyPrefix(keyPrefix)) {
+      problems.push(Messages.redisKeyPrefix('customerUserStore.keyPrefix'));
     }
     if (ttlSeconds !== undefined && !(Number.isInteger(ttlSeconds) && (ttlSeconds as number) > 0)) {
       problems.push('customerUserStore.ttlSeconds must be a positive whole number of seconds');
@@ -37,6 +39,35 @@ export function checkCustomerUserStoreOption(option: unknown): string[] {
     problems.push('customerUserStore.maxRecords must be a positive whole number');
   }
   return problems;
+}
+
+function isRedisOption(option: unknown): option is RedisCustomerUserStoreOption {
+  return typeof option === 'object' && option !== null && 'redis' in option && !isCustomStore(option);
+}
+
+/**
+ * With both stores in Redis, the customer-user keys must not sit under a rate-limit counter
+ * (`<rateLimit prefix>:<counter>:{...}` has the shape of `<customer-user prefix>:{...}` when the
+ * latter is `<rateLimit prefix>:<counter>`). Other overlaps cannot match: a prefix has no braces.
+ */
+export function checkCustomerUserKeyPrefixOverlap(option: unknown, rateLimitKeyPrefix: string | undefined): string[] {
+  if (rateLimitKeyPrefix === undefined || !isRedisOption(option)) return [];
+  const prefix = option.keyPrefix ?? DEFAULT_REDIS_CUSTOMER_USER_PREFIX;
+  if (typeof prefix !== 'string' || !prefix.startsWith(rateLimitKeyPrefix + REDIS_KEY_SEPARATOR)) return [];
+  return [Messages.redisKeyPrefixesOverlap(rateLimitKeyPrefix, prefix)];
+}
+
+/**
+ * The option with its defaults: a Redis store without `ttlSeconds` keeps a user's records as long
+ * as the longest token the module may issue (`longestTokenSeconds`: `maxExpiresIn`, else 365 days).
+ */
+export function resolveCustomerUserStoreOption(
+  option: PerformChatCustomerUserStoreOption | undefined,
+  longestTokenSeconds: number,
+): PerformChatCustomerUserStoreOption {
+  if (option === undefined) return 'memory';
+  if (!isRedisOption(option) || option.ttlSeconds !== undefined) return option;
+  return { ...option, ttlSeconds: longestTokenSeconds };
 }
 
 /** Builds the store the (validated) option asks for. */

@@ -16,10 +16,14 @@ import {
   registerDecorator,
   validateSync,
 } from 'class-validator';
-import { parseExpiresIn } from '../auth/expires-in';
+import { EXPIRES_IN_CEILING_SECONDS, parseExpiresIn } from '../auth/expires-in';
 import { assertIdentifier } from '../auth/identifier';
 import { defaultResolveUserId } from '../auth/resolve-user-id';
-import { checkCustomerUserStoreOption } from '../customer-users/customer-user-store.factory';
+import {
+  checkCustomerUserKeyPrefixOverlap,
+  checkCustomerUserStoreOption,
+  resolveCustomerUserStoreOption,
+} from '../customer-users/customer-user-store.factory';
 import { checkResilienceOptions, resolveResilienceOptions } from '../http/perform-chat-resilience.options';
 import { EXPIRES_IN_FORMAT } from '../perform-chat.messages';
 import {
@@ -212,6 +216,7 @@ export function resolvePerformChatOptions(raw: PerformChatModuleOptions): Resolv
   problems.push(...checkRateLimitOption(raw.rateLimit), ...checkUpstreamBudgetOption(raw.upstreamBudget, raw.rateLimit));
   problems.push(...checkResilienceOptions(raw));
   problems.push(...checkRedisUrls(raw), ...checkDurationBounds(raw));
+  if (problems.length === 0) problems.push(...checkCustomerUserKeyPrefixOverlap(raw.customerUserStore, redisRateLimitKeyPrefix(raw.rateLimit)));
   if (problems.length > 0) throw new PerformChatOptionsError(problems);
 
   return {
@@ -231,13 +236,23 @@ export function resolvePerformChatOptions(raw: PerformChatModuleOptions): Resolv
       breakerOpenIsDown: raw.health?.breakerOpenIsDown ?? DEFAULT_HEALTH_BREAKER_OPEN_IS_DOWN,
       notFoundIsDown: raw.health?.notFoundIsDown ?? DEFAULT_HEALTH_NOT_FOUND_IS_DOWN,
     },
-    customerUserStore: raw.customerUserStore ?? 'memory',
+    // Records live as long as the longest token the module lets through (issue 20: a documented default).
+    customerUserStore: resolveCustomerUserStoreOption(
+      raw.customerUserStore,
+      raw.maxExpiresIn === undefined ? EXPIRES_IN_CEILING_SECONDS : parseExpiresIn(raw.maxExpiresIn),
+    ),
     onTokenIssued: raw.onTokenIssued,
     onTokensInvalidated: raw.onTokensInvalidated,
     rateLimit: resolveRateLimitOption(raw.rateLimit),
     upstreamBudget: resolveUpstreamBudgetOption(raw.upstreamBudget),
     resilience: resolveResilienceOptions(raw),
   };
+}
+
+/** The key prefix of a Redis rate-limit store, `undefined` with the memory store. */
+function redisRateLimitKeyPrefix(rateLimit: PerformChatModuleOptions['rateLimit']): string | undefined {
+  const store = rateLimit ? resolveRateLimitOption(rateLimit).store : undefined;
+  return store?.kind === 'redis' ? store.keyPrefix : undefined;
 }
 
 /**

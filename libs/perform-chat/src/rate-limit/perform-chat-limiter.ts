@@ -25,6 +25,8 @@ export interface RateLimitVerdict {
   msBeforeReset: number;
 }
 
+const asIs = (key: string) => key;
+
 /**
  * One rate-limiter-flexible limiter (memory, or Redis with its in-memory insurance) behind a
  * small API that never rejects for "over the limit" (it answers a verdict) and reports to the
@@ -36,6 +38,8 @@ export class PerformChatLimiter {
     readonly name: string,
     private readonly limiter: RateLimiterAbstract,
     private readonly monitor?: RedisOutageMonitor,
+    /** The caller key as the store writes it (Redis: a hash tag, `{u:42}`). */
+    private readonly storeKey: (key: string) => string = asIs,
   ) {}
 
   /** Points per window. */
@@ -49,7 +53,7 @@ export class PerformChatLimiter {
     let res: RateLimiterRes;
     let allowed = true;
     try {
-      res = await this.limiter.consume(key, points, options);
+      res = await this.limiter.consume(this.storeKey(key), points, options);
     } catch (rejection) {
       // Anything but a RateLimiterRes is a programming error: Redis failures go to the insurance limiter.
       if (!isRateLimiterRes(rejection)) throw rejection;
@@ -63,7 +67,7 @@ export class PerformChatLimiter {
   /** Reads the state of `key` without consuming. */
   async get(key: string): Promise<RateLimitVerdict> {
     const options: LimiterCallOptions = {};
-    const res = await this.limiter.get(key, options);
+    const res = await this.limiter.get(this.storeKey(key), options);
     this.monitor?.observe(answeredByInsurance(options));
     if (res === null) return { allowed: true, limit: this.points, remaining: this.points, consumed: 0, msBeforeReset: 0 };
     return this.verdict(res, res.consumedPoints < this.points);
@@ -72,7 +76,7 @@ export class PerformChatLimiter {
   /** Gives points back (a reservation that turned out not to be needed). */
   async reward(key: string, points = 1): Promise<void> {
     const options: LimiterCallOptions = {};
-    await this.limiter.reward(key, points, options);
+    await this.limiter.reward(this.storeKey(key), points, options);
     this.monitor?.observe(answeredByInsurance(options));
   }
 

@@ -1,5 +1,7 @@
 import { IsInt, IsNumber, IsOptional, IsPositive, IsString, Matches, Min, ValidationError, validateSync } from 'class-validator';
 import { durationBoundProblem } from '../options/perform-chat-options.bounds';
+import { Messages } from '../perform-chat.messages';
+import { isValidRedisKeyPrefix } from '../redis/redis-keys';
 import {
   DEFAULT_RATE_LIMIT_BLOCK_DURATION,
   DEFAULT_RATE_LIMIT_DURATION,
@@ -92,10 +94,10 @@ function checkStore(store: unknown): string[] {
   const problems: string[] = [];
   // A URL string is checked with every other Redis URL (options/perform-chat-url.validation.ts).
   if (typeof redis !== 'string' && !isRedisClient(redis)) {
-    problems.push('rateLimit.store.redis must be an ioredis client or a redis:// (rediss://) URL');
+    problems.push('rateLimit.store.redis must be an ioredis client (Redis or Cluster) or a redis:// (rediss://, redis+cluster://) URL');
   }
-  if (keyPrefix !== undefined && (typeof keyPrefix !== 'string' || !/^\S{1,200}$/.test(keyPrefix))) {
-    problems.push('rateLimit.store.keyPrefix must be a non-empty string without whitespace');
+  if (keyPrefix !== undefined && !isValidRedisKeyPrefix(keyPrefix)) {
+    problems.push(Messages.redisKeyPrefix('rateLimit.store.keyPrefix'));
   }
   return problems;
 }

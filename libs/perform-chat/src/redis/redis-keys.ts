@@ -1,0 +1,39 @@
+/**
+ * The one key layout of every Redis feature (README "Redis keys"):
+ *
+ *     <prefix>:<segment>:...:{<entity>}
+ *
+ * - one separator, `:`, added by the store (a prefix never ends with it);
+ * - the entity an operation is about (the caller `u:<id>`, the API key id, the user id of a
+ *   customer-user hash) is the last segment and a Redis Cluster **hash tag**, so every key of one
+ *   entity lives in one slot: an operation touching several keys of one user stays on one node,
+ *   and the entities spread evenly over the masters;
+ * - a prefix holds no `{` or `}` (a tag there would put every key in one slot).
+ */
+export const REDIS_KEY_SEPARATOR = ':';
+
+/** What a prefix may be: no whitespace, no braces, not ending with the separator; at most 200 characters. */
+const KEY_PREFIX = /^[^\s{}]{1,200}$/;
+
+/** `{entity}`: the part Redis Cluster hashes. Braces inside the entity are harmless (Redis hashes up to the first `}`, the same for every key of the entity). */
+export function hashTag(entity: string): string {
+  return `{${entity}}`;
+}
+
+/** `<prefix>:<segment>:...` joined with the one separator. */
+export function redisKey(prefix: string, ...segments: string[]): string {
+  return [prefix, ...segments].join(REDIS_KEY_SEPARATOR);
+}
+
+/** A key prefix the layout accepts (see {@link REDIS_KEY_SEPARATOR}). */
+export function isValidRedisKeyPrefix(prefix: unknown): prefix is string {
+  return typeof prefix === 'string' && KEY_PREFIX.test(prefix) && !prefix.endsWith(REDIS_KEY_SEPARATOR);
+}
+
+/** Characters SCAN's MATCH treats specially. */
+const GLOB_CHARACTERS = /[*?[\]\\]/g;
+
+/** A SCAN MATCH pattern for every tagged key directly under `<prefix>:` (`<prefix>:{*`), the prefix matching only itself. */
+export function taggedKeysPattern(prefix: string): string {
+  return `${redisKey(prefix.replace(GLOB_CHARACTERS, '\\$&'), '')}{*`;
+}
