@@ -157,6 +157,17 @@ export const Messages = {
   durationTooLong: (field: string, max: number, unit: string, human: string) =>
     `${field} must be at most ${max} ${unit} (${human})`,
 
+  // Upstream pipeline: the probe queue's deadline, graceful shutdown (issue 13).
+  probeWaitTimedOut: () =>
+    'Not sent: until PerformChat has answered a call with something other than 401, calls go one at a time, and the call ahead had no answer before this call\'s deadline (deadlineMs) passed',
+  shuttingDown: () => 'Not sent: the application is shutting down and starts no new PerformChat calls',
+  shutdownWaiting: (calls: number, graceMs: number) =>
+    `Shutting down: waiting for ${calls} PerformChat call(s) in flight, at most ${graceMs} ms (shutdownGraceMs)`,
+  shutdownCutting: (calls: number, graceMs: number) =>
+    `Shutting down: ${calls} PerformChat call(s) still in flight after ${graceMs} ms (shutdownGraceMs) are cut`,
+  shutdownCut: (graceMs: number) =>
+    `PerformChat did not answer before the application's shutdown grace period of ${graceMs} ms (shutdownGraceMs) ended`,
+
   // Redis Cluster and the key layout (redis/, options/, customer-users/, rate-limit/, health/; issue 20).
   redisClusterUrlProblem: (label: string, problem: string, shown: string) =>
     `${label} is not a usable Redis Cluster URL: ${

@@ -6,6 +6,7 @@ import { PERFORM_CHAT_HEALTH_PROVIDERS } from './health/perform-chat-health.prov
 import { PerformChatRedisHealthIndicator } from './health/perform-chat-redis-health.indicator';
 import { PerformChatHttpClient } from './http/perform-chat-http.client';
 import { PerformChatResilience } from './http/perform-chat-resilience';
+import { PerformChatShutdown } from './http/perform-chat-shutdown';
 import { PERFORM_CHAT_HEALTH_DETAILS } from './health/perform-chat-health.constants';
 import { PerformChatModuleOptions, ResolvedPerformChatOptions } from './options/perform-chat-options.interface';
 import { resolvePerformChatOptions } from './options/perform-chat-options.validation';
@@ -35,6 +36,7 @@ import { PerformChatUpstreamBudget } from './rate-limit/perform-chat-upstream-bu
       useFactory: (options: PerformChatModuleOptions) => resolvePerformChatOptions(options),
       inject: [PERFORM_CHAT_MODULE_OPTIONS],
     },
+    PerformChatShutdown,
     PerformChatResilience,
     // The health indicator shows the circuit breaker's state.
     { provide: PERFORM_CHAT_HEALTH_DETAILS, useExisting: PerformChatResilience },

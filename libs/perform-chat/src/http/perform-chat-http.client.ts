@@ -1,5 +1,5 @@
 import { HttpService } from '@nestjs/axios';
-import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { AxiosRequestConfig, AxiosResponse } from 'axios';
 import * as http from 'node:http';
 import * as https from 'node:https';
@@ -9,10 +9,12 @@ import { mapUpstreamAnswer } from '../errors/upstream-error.mapper';
 import { ResolvedPerformChatOptions } from '../options/perform-chat-options.interface';
 import { LIBRARY_USER_AGENT, LOGGER_CONTEXT, PERFORM_CHAT_OPTIONS } from '../perform-chat.constants';
 import { Messages } from '../perform-chat.messages';
-import { PerformChatUpstreamBudget } from '../rate-limit/perform-chat-upstream-budget';
+import { PerformChatUpstreamBudget, PerformChatUpstreamPermit } from '../rate-limit/perform-chat-upstream-budget';
 import { AttemptDeadline } from './attempt-deadline';
-import { PerformChatResilience } from './perform-chat-resilience';
+import { markNotSent } from './not-sent';
+import { PerformChatAttempt, PerformChatResilience } from './perform-chat-resilience';
 import { PerformChatCircuitBreakerState } from './perform-chat-resilience.interfaces';
+import { PerformChatShutdown } from './perform-chat-shutdown';
 import { PerformChatCallContext, PerformChatHttpAnswer } from './perform-chat-upstream.interfaces';
 import { scrubUnexpectedError, secretForms } from './redact';
 import { classifyTransportError } from './transport-error';
@@ -22,9 +24,14 @@ import { classifyTransportError } from './transport-error';
  * bounds every attempt by `timeoutMs` (connect to last byte, so a trickling answer cannot hang
  * it) and the body by `maxResponseBytes`, never follows redirects, and turns every failure into
  * a {@link PerformChatError} without keeping the `AxiosError` (whose `config.data` holds the secret).
+ *
+ * Each call goes through the same stages, in this order:
+ * shutdown (no new call once it began) → circuit breaker → retries within the deadline →
+ * upstream budget (per attempt) → transport → answer mapping. So what the breaker stops costs
+ * no budget, and every attempt sent, retries included, is paid for.
  */
 @Injectable()
-export class PerformChatHttpClient implements OnModuleDestroy {
+export class PerformChatHttpClient implements BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger(LOGGER_CONTEXT);
   private readonly httpAgent = new http.Agent({ keepAlive: true, timeout: 30_000 });
   private readonly httpsAgent = new https.Agent({ keepAlive: true, timeout: 30_000 });
@@ -39,6 +46,7 @@ export class PerformChatHttpClient implements OnModuleDestroy {
     @Inject(PERFORM_CHAT_OPTIONS) private readonly options: ResolvedPerformChatOptions,
     private readonly budget: PerformChatUpstreamBudget,
     private readonly resilience: PerformChatResilience,
+    private readonly shutdown: PerformChatShutdown,
   ) {
     this.secrets = secretForms(options.keySecret);
     const url = new URL(options.baseUrl);
@@ -68,16 +76,36 @@ export class PerformChatHttpClient implements OnModuleDestroy {
     context: PerformChatCallContext,
     read: (json: unknown) => T,
   ): Promise<T> {
-    // Upstream budget (rate-limit/): may throw RATE_LIMITED here, before any network call.
-    const permit = await this.budget.beforeCall(context.operation);
-    const json = JSON.stringify(body);
+    this.shutdown.enter(); // throws UPSTREAM_UNAVAILABLE once shutdown has begun
+    try {
+      const json = JSON.stringify(body);
+      return await this.resilience.run((info) => this.budgetedAttempt(path, json, context, read, info));
+    } finally {
+      this.shutdown.leave();
+    }
+  }
+
+  /** One attempt paid for by the upstream budget (rate-limit/), which may refuse it: then nothing is sent. */
+  private async budgetedAttempt<T>(
+    path: string,
+    body: string,
+    context: PerformChatCallContext,
+    read: (json: unknown) => T,
+    info: PerformChatAttempt,
+  ): Promise<T> {
+    let permit: PerformChatUpstreamPermit;
+    try {
+      permit = await this.budget.beforeAttempt(context.operation, info.deadlineAt);
+    } catch (refusal) {
+      throw markNotSent(refusal);
+    }
+    // The budget may have waited (for a probe): the attempt gets only what is left of the deadline.
+    const timeoutMs = Math.max(1, Math.min(info.timeoutMs, info.deadlineAt - Date.now()));
     let value: T;
     try {
-      value = await this.resilience.run(({ attempt, timeoutMs }) =>
-        this.attempt(path, json, context, read, attempt, timeoutMs),
-      );
+      value = await this.attempt(path, body, context, read, info.attempt, timeoutMs);
     } catch (error) {
-      await permit.settle(error); // upstream budget: counts a 401, returns a reservation otherwise
+      await permit.settle(error); // upstream budget: counts a 401, returns a probe's reservation otherwise
       throw error;
     }
     await permit.settle(); // upstream budget: success
@@ -113,12 +141,28 @@ export class PerformChatHttpClient implements OnModuleDestroy {
     }
   }
 
-  onModuleDestroy(): void {
+  /**
+   * Nest 11 calls this after every `onModuleDestroy` and before it closes the HTTP server: calls
+   * in flight get up to `shutdownGraceMs` to end, then the keep-alive connections are closed
+   * (which cuts any call still in flight).
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.shutdown.drain();
+    this.closeAgents();
+  }
+
+  /** In case the app closed without `beforeApplicationShutdown` reaching this module. */
+  onApplicationShutdown(): void {
+    this.closeAgents();
+  }
+
+  private closeAgents(): void {
     this.httpAgent.destroy();
     this.httpsAgent.destroy();
   }
 
   private async send(path: string, body: string, timeoutMs: number): Promise<PerformChatHttpAnswer> {
+    if (this.shutdown.cut) throw this.shutdown.cutError();
     const deadline = new AttemptDeadline(timeoutMs);
     try {
       // The module's own axios instance (HttpModule), called directly rather than through
@@ -135,6 +179,7 @@ export class PerformChatHttpClient implements OnModuleDestroy {
       if (deadline.aborted) {
         throw new PerformChatError(PerformChatErrorCode.TIMEOUT, Messages.timeout(timeoutMs));
       }
+      if (this.shutdown.cut) throw this.shutdown.cutError(); // the agents were closed under it
       throw this.toPerformChatError(error);
     } finally {
       deadline.clear();

@@ -36,4 +36,5 @@ export interface ResolvedPerformChatResilience {
   maxDelayMs: number;
   deadlineMs: number;
   circuitBreaker: Required<PerformChatCircuitBreakerOptions> | false;
+  shutdownGraceMs: number;
 }

@@ -5,11 +5,13 @@ import {
   DEFAULT_RETRIES,
   DEFAULT_RETRY_BASE_DELAY_MS,
   DEFAULT_RETRY_MAX_DELAY_MS,
+  DEFAULT_SHUTDOWN_GRACE_MS,
+  MAX_SHUTDOWN_GRACE_MS,
 } from '../options/perform-chat-options.defaults';
 import type { PerformChatModuleOptions } from '../options/perform-chat-options.interface';
 import { ResolvedPerformChatResilience } from './perform-chat-resilience.interfaces';
 
-type RawResilience = Pick<PerformChatModuleOptions, 'retry' | 'deadlineMs' | 'circuitBreaker'>;
+type RawResilience = Pick<PerformChatModuleOptions, 'retry' | 'deadlineMs' | 'circuitBreaker' | 'shutdownGraceMs'>;
 
 const isWhole = (value: unknown, min: number) => Number.isInteger(value) && (value as number) >= min;
 
@@ -35,7 +37,7 @@ function checkFields(
   return problems;
 }
 
-/** Problems with `retry`, `deadlineMs` and `circuitBreaker`, for boot-time validation. */
+/** Problems with `retry`, `deadlineMs`, `circuitBreaker` and `shutdownGraceMs`, for boot-time validation. */
 export function checkResilienceOptions(raw: RawResilience): string[] {
   const problems = [
     ...checkFields('retry', raw.retry, {
@@ -51,10 +53,14 @@ export function checkResilienceOptions(raw: RawResilience): string[] {
   if (raw.deadlineMs !== undefined && !isWhole(raw.deadlineMs, 1)) {
     problems.push('deadlineMs must be a whole number of milliseconds, at least 1');
   }
+  const grace = raw.shutdownGraceMs;
+  if (grace !== undefined && (!isWhole(grace, 0) || (grace as number) > MAX_SHUTDOWN_GRACE_MS)) {
+    problems.push(`shutdownGraceMs must be a whole number of milliseconds from 0 to ${MAX_SHUTDOWN_GRACE_MS}`);
+  }
   return problems;
 }
 
-/** `retry`, `deadlineMs` and `circuitBreaker` with their defaults. */
+/** `retry`, `deadlineMs`, `circuitBreaker` and `shutdownGraceMs` with their defaults. */
 export function resolveResilienceOptions(raw: RawResilience): ResolvedPerformChatResilience {
   const retry = raw.retry === false ? { retries: 0 } : (raw.retry ?? {});
   const breaker = raw.circuitBreaker;
@@ -70,5 +76,6 @@ export function resolveResilienceOptions(raw: RawResilience): ResolvedPerformCha
             failureThreshold: breaker?.failureThreshold ?? DEFAULT_BREAKER_FAILURE_THRESHOLD,
             cooldownMs: breaker?.cooldownMs ?? DEFAULT_BREAKER_COOLDOWN_MS,
           },
+    shutdownGraceMs: raw.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS,
   };
 }

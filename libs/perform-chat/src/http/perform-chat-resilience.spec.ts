@@ -217,13 +217,60 @@ describe('retries, deadline and circuit breaker against a loopback PerformChat',
       expect(auth.circuitBreakerState().state).toBe('closed');
     });
 
+    it('a trial call the budget refuses (nothing sent) neither closes the circuit nor holds it open for another cooldown', async () => {
+      const times = scripted(upstream, [status(503), ok]);
+      const auth = await service({
+        retry: false,
+        circuitBreaker: { failureThreshold: 1, cooldownMs: 300 },
+        upstreamBudget: { tokensPerMinute: 1, tokenWindowSeconds: 0.4 },
+      });
+      await failure(auth.generateToken({ userId: 'u' })); // 503: the circuit opens, the budget is spent
+      await new Promise((resolve) => setTimeout(resolve, 320));
+
+      const refused = await failure(auth.generateToken({ userId: 'u' })); // the trial: refused locally
+      expect(refused).toMatchObject({ code: 'RATE_LIMITED', status: undefined });
+      expect(auth.circuitBreakerState()).toMatchObject({ state: 'open', retryAfterMs: 0 }); // not closed; the next call is the trial
+      expect(times).toHaveLength(1);
+
+      // The budget's window ends (0.4 s), well before a second cooldown would have (0.3 s + 0.3 s).
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await expect(auth.generateToken({ userId: 'u' })).resolves.toBeDefined();
+      expect(times).toHaveLength(2);
+      expect(auth.circuitBreakerState().state).toBe('closed');
+      expect(logs.lines.filter((line) => line.includes('circuit breaker open'))).toHaveLength(1);
+    });
+
     it('can be disabled', async () => {
       const auth = await service({ circuitBreaker: false });
       expect(auth.circuitBreakerState()).toEqual({ state: 'disabled' });
     });
   });
 
+  describe('shutdown', () => {
+    it('a call waiting to retry when the module closes ends at once with its last error: no retry is sent', async () => {
+      const times = scripted(upstream, [status(503, { 'retry-after': '2' }), ok]);
+      const auth = await service({ deadlineMs: 5_000 });
+      const call = failure(auth.generateToken({ userId: 'u' }));
+      while (times.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      await new Promise((resolve) => setTimeout(resolve, 20)); // now waiting the 2 s of Retry-After
+
+      const started = Date.now();
+      await refs.splice(0).pop()!.close();
+      expect(await call).toMatchObject({ code: 'UPSTREAM_ERROR', status: 503, retryAfterMs: 2_000 });
+      expect(Date.now() - started).toBeLessThan(500);
+      expect(times).toHaveLength(1);
+      await expect(auth.generateToken({ userId: 'u' })).rejects.toMatchObject({
+        code: 'UPSTREAM_UNAVAILABLE',
+        message: 'Not sent: the application is shutting down and starts no new PerformChat calls',
+      });
+      expect(times).toHaveLength(1);
+    });
+  });
+
   it.each([
+    [{ shutdownGraceMs: -1 }, /shutdownGraceMs must be a whole number of milliseconds from 0 to 600000/],
+    [{ shutdownGraceMs: 600_001 }, /shutdownGraceMs must be a whole number of milliseconds from 0 to 600000/],
+    [{ shutdownGraceMs: 1.5 }, /shutdownGraceMs must be a whole number of milliseconds from 0 to 600000/],
     [{ retry: { retries: -1 } }, /retry.retries must be a whole number of retries, at least 0/],
     [{ retry: { tries: 3 } }, /retry.tries is not an option/],
     [{ deadlineMs: 0 }, /deadlineMs must be a whole number of milliseconds, at least 1/],

@@ -16,3 +16,7 @@ export const DEFAULT_RETRY_MAX_DELAY_MS = 2_000;
 export const DEFAULT_DEADLINE_MS = 10_000;
 export const DEFAULT_BREAKER_FAILURE_THRESHOLD = 5;
 export const DEFAULT_BREAKER_COOLDOWN_MS = 10_000;
+/** `shutdownGraceMs`: how long shutdown waits for calls in flight (the default `deadlineMs`, so they all end on their own). */
+export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
+/** Upper bound of `shutdownGraceMs`: an orchestrator kills a pod long before (Kubernetes: 30 s by default). */
+export const MAX_SHUTDOWN_GRACE_MS = 600_000;

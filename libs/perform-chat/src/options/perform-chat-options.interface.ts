@@ -77,6 +77,13 @@ export interface PerformChatModuleOptions {
    */
   circuitBreaker?: PerformChatCircuitBreakerOptions | false;
   /**
+   * On shutdown (`app.close()`, or SIGTERM with `app.enableShutdownHooks()`), how long calls in
+   * flight may go on before they are cut (`TIMEOUT`), in milliseconds, 0 to 600000. New calls are
+   * refused and no retry starts once shutdown has begun. Env: `PERFORMCHAT_SHUTDOWN_GRACE_MS`.
+   * @default 10000
+   */
+  shutdownGraceMs?: number;
+  /**
    * Reads the logged-in user's id from the request (token routes and rate-limit guards).
    * Runs after your authentication guard. Return `undefined` when there is no user.
    * @default (req) => req.user?.id ?? req.user?.sub
@@ -138,6 +145,7 @@ export interface ResolvedPerformChatOptions
       | 'retry'
       | 'deadlineMs'
       | 'circuitBreaker'
+      | 'shutdownGraceMs'
     >
   > {
   resilience: ResolvedPerformChatResilience;

@@ -28,6 +28,8 @@ export const PERFORMCHAT_ENV = {
   /** `0` disables the circuit breaker. */
   'circuitBreaker.failureThreshold': 'PERFORMCHAT_CIRCUIT_BREAKER_THRESHOLD',
   'circuitBreaker.cooldownMs': 'PERFORMCHAT_CIRCUIT_BREAKER_COOLDOWN_MS',
+  /** How long shutdown waits for calls in flight, ms. */
+  shutdownGraceMs: 'PERFORMCHAT_SHUTDOWN_GRACE_MS',
   /** Per-user limit of the token routes; `0` disables it. */
   'rateLimit.points': 'PERFORMCHAT_RATE_LIMIT_POINTS',
   /** Its window in seconds. */
@@ -165,6 +167,7 @@ export function performChatConfig(source: PerformChatConfigSource = process.env)
     retry: ((retries) => (retries === undefined ? undefined : { retries }))(toNumber(read(PERFORMCHAT_ENV['retry.retries']))),
     deadlineMs: toNumber(read(PERFORMCHAT_ENV.deadlineMs)),
     circuitBreaker: circuitBreakerConfig(read),
+    shutdownGraceMs: toNumber(read(PERFORMCHAT_ENV.shutdownGraceMs)),
     rateLimit: rateLimitConfig(read, redisUrl),
     customerUserStore: customerUserStoreConfig(read, redisUrl),
   };

@@ -12,7 +12,7 @@ import { PerformChatLimiter, RateLimitVerdict } from './perform-chat-limiter';
 /** The upstream operation a call is for. */
 export type PerformChatUpstreamOperation = PerformChatCallContext['operation'];
 
-/** A call the budget let through; report how it ended with `settle`. */
+/** An attempt the budget let through; report how it ended with `settle`. */
 export interface PerformChatUpstreamPermit {
   /**
    * Reports the outcome: nothing for a success, the {@link PerformChatError} otherwise.
@@ -23,23 +23,38 @@ export interface PerformChatUpstreamPermit {
 
 const UNLIMITED: PerformChatUpstreamPermit = { settle: async () => undefined };
 
+/** True when `promise` settles within `ms`, false when the time runs out first. */
+async function settlesWithin(promise: Promise<void>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const settled = await Promise.race([
+    promise.then(() => true),
+    new Promise<boolean>((resolve) => (timer = setTimeout(resolve, ms, false))),
+  ]);
+  clearTimeout(timer);
+  return settled;
+}
+
 /**
  * The module's own budget in front of PerformChat, key-wide and shared across instances through
  * `rateLimit.store` (counter names `upstream-budget.tokens` / `upstream-budget.auth-failures`,
  * keyed by `keyId`):
  *
- * - every token generation spends one point of `tokensPerMinute` before it is sent;
+ * - every attempt of a token generation (retries included) spends one point of `tokensPerMinute`
+ *   before it is sent, and only once the circuit breaker has let the call through: PerformChat
+ *   counts every generation it receives, and a call that sends nothing costs nothing;
  * - every PerformChat 401 (`INVALID_CREDENTIALS`) spends one point of `authFailuresPer5Minutes`;
  *   once they are spent, every call (generation and invalidation) is refused until the window
  *   ends, so a wrong or revoked secret cannot get the key locked out by PerformChat.
  *
  * A refusal is a `PerformChatError` `RATE_LIMITED` with `retryAfterMs`, thrown before any
- * network call (no `status`: PerformChat never saw it).
+ * network call (no `status`: PerformChat never saw it). The HTTP client asks once per attempt.
  *
  * Bursts with a bad key: until this instance has seen an answer other than a 401 (at boot, and
  * again after any 401), calls go to PerformChat one at a time as probes; the others wait for the
- * probe's outcome. A probe also reserves its auth-failure point in the shared count before it
- * is sent and gets it back unless PerformChat answers 401. So a wrong secret never costs more
+ * probe's outcome, at most until their own deadline (then `TIMEOUT`, not sent, with
+ * `retryAfterMs` = when the probe will have its answer). A probe also reserves its auth-failure
+ * point in the shared count before it is sent and gets it back unless PerformChat answers 401.
+ * So a wrong secret never costs more
  * than `authFailuresPer5Minutes` 401s, even with many instances and a burst of requests. Once an
  * answer other than 401 has come back, calls run concurrently and are only checked against the
  * count; if the key is revoked then, the calls already in flight can still add 401s.
@@ -55,6 +70,10 @@ export class PerformChatUpstreamBudget {
   private proven = false;
   /** Settles when the probe in flight ends; unset when there is none. */
   private probe?: Promise<void>;
+  /** When the probe in flight reaches its deadline (epoch ms): it has its answer by then. */
+  private probeEndsBy = 0;
+  /** The permit of every attempt that is not a probe (one object, not one per attempt). */
+  private readonly checkedPermit: PerformChatUpstreamPermit = { settle: (error) => this.settle(false, error) };
   /** Until when the current refusal periods have been logged (one line per period). */
   private readonly loggedUntil = { tokens: 0, auth: 0 };
 
@@ -81,16 +100,29 @@ export class PerformChatUpstreamBudget {
   }
 
   /**
-   * Call before sending `operation` to PerformChat.
-   * @throws PerformChatError `RATE_LIMITED` (with `retryAfterMs`) when the budget refuses the call.
+   * Call before sending each attempt of `operation` to PerformChat, once the circuit breaker
+   * has let the call through.
+   * @param deadlineAt the call's deadline (epoch ms): waiting for a probe ends by then.
+   * @throws PerformChatError `RATE_LIMITED` (with `retryAfterMs`) when the budget refuses the
+   * attempt, `TIMEOUT` when the deadline passes while it waits for a probe.
    */
-  async beforeCall(operation: PerformChatUpstreamOperation): Promise<PerformChatUpstreamPermit> {
+  async beforeAttempt(operation: PerformChatUpstreamOperation, deadlineAt: number): Promise<PerformChatUpstreamPermit> {
     const { budget, tokens, authFailures } = this;
     if (!budget || !tokens || !authFailures) return UNLIMITED;
 
-    while (!this.proven && this.probe) await this.probe;
+    while (!this.proven && this.probe) {
+      const waitMs = deadlineAt - Date.now();
+      if (waitMs <= 0 || !(await settlesWithin(this.probe, waitMs))) {
+        throw new PerformChatError(PerformChatErrorCode.TIMEOUT, Messages.probeWaitTimedOut(), {
+          retryAfterMs: Math.max(1, this.probeEndsBy - Date.now()),
+        });
+      }
+    }
     let endProbe: (() => void) | undefined;
-    if (!this.proven) this.probe = new Promise<void>((resolve) => (endProbe = resolve));
+    if (!this.proven) {
+      this.probe = new Promise<void>((resolve) => (endProbe = resolve));
+      this.probeEndsBy = deadlineAt;
+    }
     const finish = () => {
       if (!endProbe) return;
       this.probe = undefined;
@@ -108,9 +140,10 @@ export class PerformChatUpstreamBudget {
           throw this.refuse('tokens', spent, budget);
         }
       }
+      if (!reserved) return this.checkedPermit;
       return {
         settle: async (error?: unknown) => {
-          await this.settle(reserved, authFailures, budget, error);
+          await this.settle(true, error);
           finish();
         },
       };
@@ -120,12 +153,10 @@ export class PerformChatUpstreamBudget {
     }
   }
 
-  private async settle(
-    reserved: boolean,
-    authFailures: PerformChatLimiter,
-    budget: ResolvedUpstreamBudget,
-    error: unknown,
-  ): Promise<void> {
+  /** Never throws: the budget never fails an attempt that already happened. */
+  private async settle(reserved: boolean, error: unknown): Promise<void> {
+    const { budget, authFailures } = this;
+    if (!budget || !authFailures) return;
     try {
       if (isPerformChatError(error, PerformChatErrorCode.INVALID_CREDENTIALS)) {
         this.proven = false;
@@ -136,7 +167,7 @@ export class PerformChatUpstreamBudget {
       this.proven = true;
       if (reserved) await authFailures.reward(this.key);
     } catch {
-      // The budget never fails a call that already happened.
+      // A store failure here must not turn an answered attempt into a failure.
     }
   }
 
