@@ -188,5 +188,6 @@ export const Messages = {
     `Redis ${where} does not answer for some keys (a master is down or failing over): their rate limits and upstream budget now count in memory on each instance (not shared) until it answers again`,
   rateLimitRedisClusterBack: (where: string) =>
     `Redis ${where} answers again for every key: rate limits are shared across instances again`,
-  redisClusterNoMaster: (where: string, status: string) => `Redis Cluster ${where} has no master to ask (connection ${status})`,
+  redisClusterNoMaster: (where: string, status: string) => `Redis ${where} has no master to ask (connection ${status})`,
+  redisClusterMasterLost: () => 'PING not sent: the cluster client has no connection to this master (lost, or failing over)',
 } as const;

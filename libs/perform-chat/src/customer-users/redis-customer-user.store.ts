@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { PerformChatError } from '../errors/perform-chat.error';
 import { PerformChatErrorCode } from '../errors/perform-chat-error-code';
 import { Messages } from '../perform-chat.messages';
-import { PerformChatRedisClient, clusterMasters, isRedisCluster } from '../redis/redis-client';
+import { PerformChatRedisClient, currentClusterSlotOwners, isRedisCluster } from '../redis/redis-client';
 import { describeRedisClient, describeRedisNode } from '../redis/redis-client-name';
 import { hashTag, redisKey, taggedKeysPattern } from '../redis/redis-keys';
 import { describeRedisFailure } from './customer-user-store.failure';
@@ -32,6 +32,8 @@ export interface RedisCustomerUserStoreOptions {
 
 /** Keys SCAN returns per call on each master. */
 const SCAN_COUNT = 500;
+/** How long a listing waits for a cluster's slot table to be reloaded when a master has no connection. */
+const SLOTS_REFRESH_TIMEOUT_MS = 1_000;
 
 /**
  * ioredis statuses after a connection was lost (or never made): a command sent now would wait
@@ -95,7 +97,7 @@ export class RedisCustomerUserStore implements PerformChatCustomerUserStore {
    * a silently shorter list. Keys moved by a resharding during the walk may be seen twice or missed.
    */
   async *iterate(): AsyncIterable<PerformChatCustomerUserRecord> {
-    for (const node of this.scanTargets()) {
+    for (const node of await this.scanTargets()) {
       for await (const keys of this.scanNode(node)) {
         for (const key of keys) {
           for (const record of this.parseAll(await this.command(() => this.redis.hgetall(key)))) yield record;
@@ -104,14 +106,19 @@ export class RedisCustomerUserStore implements PerformChatCustomerUserStore {
     }
   }
 
-  /** The nodes to SCAN: the client itself, or every master a cluster knows (none known: unavailable). */
-  private scanTargets(): Redis[] {
+  /**
+   * The nodes to SCAN: the client itself, or every master serving slots in a cluster. A master
+   * without a connection (lost, failing over) fails the listing rather than leave its users out.
+   */
+  private async scanTargets(): Promise<Redis[]> {
     if (!isRedisCluster(this.redis)) return [this.redis];
-    const masters = clusterMasters(this.redis);
-    if (masters.length === 0) {
-      throw this.unavailable(Messages.redisClusterNoMaster(describeRedisClient(this.redis), this.redis.status));
-    }
-    return masters;
+    const cluster = describeRedisClient(this.redis);
+    const owners = await currentClusterSlotOwners(this.redis, SLOTS_REFRESH_TIMEOUT_MS);
+    if (owners.length === 0) throw this.unavailable(Messages.redisClusterNoMaster(cluster, this.redis.status));
+    return owners.map(({ address, node }) => {
+      if (!node) throw this.unavailable(Messages.storeRedisNotConnected(`${address} (${cluster})`, 'master lost or failing over'));
+      return node;
+    });
   }
 
   private async *scanNode(node: Redis): AsyncIterable<string[]> {

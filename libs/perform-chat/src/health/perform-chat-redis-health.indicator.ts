@@ -7,7 +7,7 @@ import { ResolvedPerformChatOptions } from '../options/perform-chat-options.inte
 import { PERFORM_CHAT_OPTIONS } from '../perform-chat.constants';
 import { Messages } from '../perform-chat.messages';
 import { PerformChatRedisConnections } from '../redis/perform-chat-redis.connections';
-import { PerformChatRedisClient, clusterMasters, isRedisCluster, redisSecretsOf } from '../redis/redis-client';
+import { PerformChatRedisClient, currentClusterSlotOwners, isRedisCluster, redisSecretsOf } from '../redis/redis-client';
 import { describeRedisClient, describeRedisNode } from '../redis/redis-client-name';
 import { PERFORM_CHAT_REDIS_HEALTH_KEY, PERFORM_CHAT_TERMINUS } from './perform-chat-health.constants';
 import { PerformChatRedisHealthCheckOptions } from './perform-chat-health.interfaces';
@@ -67,10 +67,11 @@ export class PerformChatRedisHealthIndicator {
   }
 
   /**
-   * One node: PING it. A Redis Cluster: PING every master it knows (a PING to the cluster client
-   * would reach one random node and prove nothing about the others), each named `host:port`; a
-   * cluster that knows no master yet is `not_connected`. During a failover the failed master is
-   * down until its replica has taken its slots over.
+   * One node: PING it. A Redis Cluster: PING every master serving slots (a PING to the cluster
+   * client would reach one random node and prove nothing about the others), each named
+   * `host:port`; a master the client has no connection to (lost, failing over; the slot table is
+   * reloaded once first) and a cluster that knows no master yet are `not_connected`. During a
+   * failover the failed master is down until its replica has taken its slots over.
    */
   private async check(client: PerformChatRedisClient, timeoutMs: number): Promise<PerformChatRedisPingFailure[]> {
     const secrets = redisSecretsOf(client);
@@ -78,12 +79,18 @@ export class PerformChatRedisHealthIndicator {
       const failure = await this.ping(client, describeRedisNode(client), timeoutMs, secrets);
       return failure ? [failure] : [];
     }
-    const masters = clusterMasters(client);
-    if (masters.length === 0) {
+    const owners = await currentClusterSlotOwners(client, timeoutMs);
+    if (owners.length === 0) {
       const name = describeRedisClient(client);
       return [{ client: name, reason: 'not_connected', message: Messages.redisClusterNoMaster(name, client.status) }];
     }
-    const results = await Promise.all(masters.map((node) => this.ping(node, describeRedisNode(node), timeoutMs, secrets)));
+    const results = await Promise.all(
+      owners.map(({ address, node }) =>
+        node
+          ? this.ping(node, address, timeoutMs, secrets)
+          : { client: address, reason: 'not_connected' as const, message: Messages.redisClusterMasterLost() },
+      ),
+    );
     return results.filter((failure): failure is PerformChatRedisPingFailure => failure !== undefined);
   }
 

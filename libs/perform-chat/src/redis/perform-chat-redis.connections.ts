@@ -180,6 +180,9 @@ export class PerformChatRedisConnections implements OnApplicationBootstrap, OnAp
         ...(parsed.tls ? { tls: {} } : {}),
         maxRetriesPerRequest: 1,
         connectTimeout: 2_000,
+        // ioredis opens a short-lived connection per slot-table reload; closing one arms a timer
+        // of disconnectTimeout (2 s by default) that would hold the process open after shutdown.
+        disconnectTimeout: 200,
       },
     });
     client.on('error', () => undefined);
