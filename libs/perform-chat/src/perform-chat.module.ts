@@ -4,9 +4,9 @@ import { PerformChatAuthService } from './auth/perform-chat-auth.service';
 import { PerformChatHealthIndicator } from './health/perform-chat-health.indicator';
 import { PERFORM_CHAT_HEALTH_PROVIDERS } from './health/perform-chat-health.providers';
 import { PerformChatRedisHealthIndicator } from './health/perform-chat-redis-health.indicator';
-import { PerformChatHttpClient } from './http/perform-chat-http.client';
-import { PerformChatResilience } from './http/perform-chat-resilience';
-import { PerformChatShutdown } from './http/perform-chat-shutdown';
+import { PerformChatHttpClient } from './client/perform-chat.client';
+import { PerformChatResilience } from './client/perform-chat-resilience';
+import { PerformChatShutdown } from './client/perform-chat-shutdown';
 import { PERFORM_CHAT_HEALTH_DETAILS } from './health/perform-chat-health.constants';
 import { PerformChatModuleOptions, ResolvedPerformChatOptions } from './options/perform-chat-options.interface';
 import { resolvePerformChatOptions } from './options/perform-chat-options.validation';
@@ -18,7 +18,7 @@ import { PerformChatCustomerUserStore } from './customer-users/perform-chat-cust
 import { PerformChatExceptionFilter } from './errors/perform-chat-exception.filter';
 import { PerformChatRateLimitGuard } from './rate-limit/perform-chat-rate-limit.guard';
 import { PerformChatRateLimitStore } from './rate-limit/perform-chat-rate-limit.store';
-import { PerformChatUpstreamBudget } from './rate-limit/perform-chat-upstream-budget';
+import { PerformChatUpstreamBudget } from './client/upstream-budget';
 
 /**
  * `PerformChatModule.forRoot(options)` or `PerformChatModule.forRootAsync({ imports, inject,

@@ -3,25 +3,23 @@ import { describeStoreFailure } from '../customer-users/customer-user-store.fail
 import { PerformChatCustomerUserStore } from '../customer-users/perform-chat-customer-user.store';
 import { PerformChatError, isPerformChatError } from '../errors/perform-chat.error';
 import { PerformChatErrorCode } from '../errors/perform-chat-error-code';
-import { PerformChatHttpClient } from '../http/perform-chat-http.client';
-import { PerformChatCircuitBreakerState } from '../http/perform-chat-resilience.interfaces';
-import { PerformChatCallContext } from '../http/perform-chat-upstream.interfaces';
+import { PerformChatHttpClient } from '../client/perform-chat.client';
+import { PerformChatCircuitBreakerState } from '../client/perform-chat-resilience.interfaces';
+import { generateTokenResource, invalidateTokensResource } from '../client/resources/auth.resources';
 import { ResolvedPerformChatOptions } from '../options/perform-chat-options.interface';
-import { INVALIDATE_TOKEN_PATH, LOGGER_CONTEXT, PERFORM_CHAT_OPTIONS, TOKEN_PATH } from '../perform-chat.constants';
+import { LOGGER_CONTEXT, PERFORM_CHAT_OPTIONS } from '../perform-chat.constants';
 import { Messages } from '../perform-chat.messages';
-import { parseExpiresIn } from './expires-in';
-import { assertIdentifier } from './identifier';
+import { parseExpiresIn } from '../options/expires-in';
+import { assertIdentifier } from '../options/identifier';
 import { mapWithConcurrency } from './map-with-concurrency';
+import type { PerformChatInvalidation, PerformChatToken } from '../client/resources/auth.interfaces';
 import {
   GenerateTokenRequest,
   InvalidateAllOptions,
   InvalidateAllSummary,
   InvalidateUsersOptions,
-  PerformChatInvalidation,
-  PerformChatToken,
   UserInvalidationResult,
 } from './perform-chat-token.interfaces';
-import { parseInvalidationResponse, parseTokenResponse } from './token-response.parser';
 
 /** Parallel invalidations when revoking many users at once, unless told otherwise. */
 export const DEFAULT_INVALIDATION_CONCURRENCY = 4;
@@ -50,18 +48,16 @@ export class PerformChatAuthService {
    */
   async generateToken(request: GenerateTokenRequest): Promise<PerformChatToken> {
     const userId = assertIdentifier('userId', request?.userId);
-    const context = this.agentContext(request.agentId);
-    const agentId = context.agentId as string;
+    const { agentId, fromDefault } = this.chooseAgent(request.agentId);
     const expiresIn = request.expiresIn ?? this.options.defaultExpiresIn;
     const expiresInSeconds = parseExpiresIn(expiresIn, this.options.maxExpiresIn);
 
-    const requestedAt = Date.now();
-    const token = await this.client.postJson(
-      TOKEN_PATH,
-      { keyId: this.options.keyId, keySecret: this.options.keySecret, userId, agentId, expiresIn },
-      context,
-      (json) => parseTokenResponse(json, { userId, agentId, expiresInSeconds, requestedAt }),
-    );
+    let token: PerformChatToken;
+    try {
+      token = await this.client.call(generateTokenResource, { userId, agentId, expiresIn, expiresInSeconds, requestedAt: Date.now() });
+    } catch (error) {
+      throw fromDefault ? this.blameDefaultAgent(error) : error;
+    }
     await this.remember(token);
     await this.runHook('onTokenIssued', {
       userId,
@@ -192,28 +188,38 @@ export class PerformChatAuthService {
   }
 
   private async invalidate(customerUserId: string, userId?: string): Promise<PerformChatInvalidation> {
-    const result = await this.client.postJson(
-      INVALIDATE_TOKEN_PATH,
-      { keyId: this.options.keyId, keySecret: this.options.keySecret, customerUserId },
-      { operation: 'invalidateTokens', customerUserId },
-      (json) => parseInvalidationResponse(json, customerUserId),
-    );
+    const result = await this.client.call(invalidateTokensResource, { customerUserId });
     await this.runHook('onTokensInvalidated', { ...result, ...(userId !== undefined ? { userId } : {}) });
     return result;
   }
 
-  private agentContext(requested: unknown): PerformChatCallContext {
+  /** The agent of a token request: the caller's, else `defaultAgentId`; checked against `allowedAgentIds`. */
+  private chooseAgent(requested: unknown): { agentId: string; fromDefault: boolean } {
     if (requested == null && this.options.defaultAgentId === undefined) {
       throw new PerformChatError(PerformChatErrorCode.INVALID_ARGUMENT, Messages.noAgent(), { field: 'agentId' });
     }
-    const agentSource = requested == null ? 'defaultAgentId' : 'agentId';
+    const fromDefault = requested == null;
     const agentId = assertIdentifier('agentId', requested ?? this.options.defaultAgentId);
     if (this.options.allowedAgentIds && !this.options.allowedAgentIds.has(agentId)) {
       throw new PerformChatError(PerformChatErrorCode.AGENT_NOT_ALLOWED, Messages.agentNotAllowed(agentId), {
         field: 'agentId',
       });
     }
-    return { operation: 'generateToken', agentId, agentSource };
+    return { agentId, fromDefault };
+  }
+
+  /**
+   * An unknown agent that the `defaultAgentId` option chose is the server's configuration
+   * problem, not the caller's (the route answers 502, not 400): said by `field`.
+   */
+  private blameDefaultAgent(error: unknown): unknown {
+    if (!isPerformChatError(error, PerformChatErrorCode.AGENT_NOT_FOUND)) return error;
+    const { status, upstreamMessage, retryAfterMs } = error;
+    return new PerformChatError(
+      PerformChatErrorCode.AGENT_NOT_FOUND,
+      Messages.agentNotFound(this.options.defaultAgentId ?? '?', upstreamMessage, 'defaultAgentId'),
+      { status, upstreamMessage, retryAfterMs, field: 'defaultAgentId' },
+    );
   }
 
   /** Saves the customer user; a store failure is logged, never thrown: the token is valid. */

@@ -26,7 +26,7 @@ import { PERFORM_CHAT_RATE_LIMIT_COUNTER_METADATA } from '../rate-limit/perform-
 import { PerformChatRateLimitGuard } from '../rate-limit/perform-chat-rate-limit.guard';
 import { RevokeRequestDto, TokenRequestDto } from './dto/token-request.dto';
 import { PerformChatAuthService } from './perform-chat-auth.service';
-import { readUserId } from './resolve-user-id';
+import { readUserId } from '../options/resolve-user-id';
 
 /** What the browser gets: enough for the widget, nothing internal (no customer-user, company or key ids). */
 export interface PerformChatTokenResponse {

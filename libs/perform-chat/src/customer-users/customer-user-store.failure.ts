@@ -1,4 +1,4 @@
-import { redact } from '../http/redact';
+import { redact } from '../errors/redact';
 
 /**
  * ioredis errors that mean "Redis does not answer", recognised by name, message or code:

@@ -2,7 +2,8 @@ import { closedPort } from '@test/utils';
 import { TEST_REDIS_URL, deleteRedisPrefix, uniqueRedisPrefix } from '@test/utils/redis';
 import { Redis } from 'ioredis';
 import { PerformChatCustomerUserRecord } from './perform-chat-customer-user.store';
-import { DEFAULT_REDIS_CUSTOMER_USER_PREFIX, DEFAULT_REDIS_CUSTOMER_USER_TTL_SECONDS, RedisCustomerUserStore } from './redis-customer-user.store';
+import { DEFAULT_REDIS_CUSTOMER_USER_PREFIX, DEFAULT_REDIS_CUSTOMER_USER_TTL_SECONDS } from '../options/perform-chat-options.defaults';
+import { RedisCustomerUserStore } from './redis-customer-user.store';
 
 const record = (externalId: string, customerUserId: string): PerformChatCustomerUserRecord => ({
   externalId,

@@ -1,23 +1,13 @@
 import type { Redis } from 'ioredis';
 import { PerformChatError } from '../errors/perform-chat.error';
 import { PerformChatErrorCode } from '../errors/perform-chat-error-code';
+import { DEFAULT_REDIS_CUSTOMER_USER_PREFIX, DEFAULT_REDIS_CUSTOMER_USER_TTL_SECONDS } from '../options/perform-chat-options.defaults';
 import { Messages } from '../perform-chat.messages';
 import { PerformChatRedisClient, currentClusterSlotOwners, isRedisCluster } from '../redis/redis-client';
 import { describeRedisClient, describeRedisNode } from '../redis/redis-client-name';
 import { hashTag, redisKey, taggedKeysPattern } from '../redis/redis-keys';
 import { describeRedisFailure } from './customer-user-store.failure';
 import { PerformChatCustomerUserRecord, PerformChatCustomerUserStore } from './perform-chat-customer-user.store';
-
-/** Prefix of the customer-user keys: `performchat:cu:{<user id>}`. */
-export const DEFAULT_REDIS_CUSTOMER_USER_PREFIX = 'performchat:cu';
-
-/**
- * Default lifetime of a user's records, refreshed by every token issued to the user: 365 days,
- * the longest lifetime a PerformChat token can have here (EXPIRES_IN_CEILING_SECONDS), so a record
- * is never forgotten while one of its tokens can still be valid. The module uses `maxExpiresIn`
- * instead when it is set.
- */
-export const DEFAULT_REDIS_CUSTOMER_USER_TTL_SECONDS = 365 * 86_400;
 
 export interface RedisCustomerUserStoreOptions {
   /** Prefix of every key, `<keyPrefix>:{<user id>}` (no trailing `:`, no braces). @default 'performchat:cu' */

@@ -1,6 +1,6 @@
 import { Test, TestingModule } from '@nestjs/testing';
 import { CapturedLogs, LoopbackHandler, LoopbackServer, captureLogs, closedPort, startLoopbackServer } from '@test/utils';
-import { PerformChatHealthOptions } from './perform-chat-health.interfaces';
+import { PerformChatHealthOptions } from '../options/health.options';
 import { PerformChatModule } from '../perform-chat.module';
 import { PerformChatAuthService } from '../auth/perform-chat-auth.service';
 import { PerformChatHealthIndicator } from './perform-chat-health.indicator';

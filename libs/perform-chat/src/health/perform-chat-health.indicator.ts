@@ -5,8 +5,9 @@ import { ResolvedPerformChatOptions } from '../options/perform-chat-options.inte
 import { PERFORM_CHAT_OPTIONS } from '../perform-chat.constants';
 import { PerformChatHealthCache } from './perform-chat-health.cache';
 import { PERFORM_CHAT_HEALTH_DETAILS, PERFORM_CHAT_HEALTH_KEY, PERFORM_CHAT_TERMINUS } from './perform-chat-health.constants';
-import { PerformChatHealthDetailsProvider, PerformChatHealthOptions } from './perform-chat-health.interfaces';
-import { resolveHealthCheckOptions } from './perform-chat-health.options';
+import { PerformChatHealthOptions } from '../options/health.options';
+import { PerformChatHealthDetailsProvider } from './perform-chat-health.interfaces';
+import { resolveHealthCheckOptions } from '../options/health.validation';
 import { PerformChatHealthProbe, PerformChatProbeOutcome } from './perform-chat-health.probe';
 import { judgeReadiness } from './perform-chat-health.readiness';
 import { PerformChatTerminus } from './perform-chat-terminus.provider';

@@ -1,6 +1,6 @@
-import type { PerformChatCircuitBreakerState } from '../http/perform-chat-resilience.interfaces';
+import type { PerformChatCircuitBreakerState } from '../client/perform-chat-resilience.interfaces';
 import { Messages } from '../perform-chat.messages';
-import { PerformChatHealthOptions } from './perform-chat-health.interfaces';
+import { PerformChatHealthOptions } from '../options/health.options';
 import { PerformChatProbeOutcome } from './perform-chat-health.probe';
 
 /** The readiness rules of one call (the probe result itself may be shared and cached). */

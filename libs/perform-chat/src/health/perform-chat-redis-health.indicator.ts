@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 // Types only: @nestjs/terminus and ioredis are optional peer dependencies.
 import type { HealthIndicatorResult } from '@nestjs/terminus';
 import type { Redis } from 'ioredis';
-import { redact } from '../http/redact';
+import { redact } from '../errors/redact';
 import { ResolvedPerformChatOptions } from '../options/perform-chat-options.interface';
 import { PERFORM_CHAT_OPTIONS } from '../perform-chat.constants';
 import { Messages } from '../perform-chat.messages';
@@ -11,7 +11,7 @@ import { PerformChatRedisClient, currentClusterSlotOwners, isRedisCluster, redis
 import { describeRedisClient, describeRedisNode } from '../redis/redis-client-name';
 import { PERFORM_CHAT_REDIS_HEALTH_KEY, PERFORM_CHAT_TERMINUS } from './perform-chat-health.constants';
 import { PerformChatRedisHealthCheckOptions } from './perform-chat-health.interfaces';
-import { resolveHealthCheckOptions } from './perform-chat-health.options';
+import { resolveHealthCheckOptions } from '../options/health.validation';
 import { PerformChatTerminus } from './perform-chat-terminus.provider';
 
 /** One Redis client that did not answer PING. */

@@ -1,4 +1,4 @@
-import { resolveHealthCheckOptions } from '../health/perform-chat-health.options';
+import { resolveHealthCheckOptions } from './health.validation';
 import { PerformChatRateLimit } from '../rate-limit/perform-chat-rate-limit.decorator';
 import { DURATION_BOUNDS, DurationOption, MAX_TIMER_DELAY_MS } from './perform-chat-options.bounds';
 import { PerformChatModuleOptions } from './perform-chat-options.interface';

@@ -20,3 +20,35 @@ export const DEFAULT_BREAKER_COOLDOWN_MS = 10_000;
 export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
 /** Upper bound of `shutdownGraceMs`: an orchestrator kills a pod long before (Kubernetes: 30 s by default). */
 export const MAX_SHUTDOWN_GRACE_MS = 600_000;
+
+// Per-user rate limits and the upstream budget.
+/** Default requests per user per window on guarded routes without a decorator (the token routes). */
+export const DEFAULT_RATE_LIMIT_POINTS = 10;
+/** Default window of that limit, in seconds. */
+export const DEFAULT_RATE_LIMIT_DURATION = 60;
+/** Default block after the limit is exceeded, in seconds (0: refuse only until the window ends). */
+export const DEFAULT_RATE_LIMIT_BLOCK_DURATION = 0;
+/** Default namespace of every rate-limit and upstream-budget key (in Redis: `performchat:rl:...`). */
+export const DEFAULT_RATE_LIMIT_KEY_PREFIX = 'performchat:rl';
+
+/** PerformChat's documented limit: 100 token generations per minute per key. */
+export const DEFAULT_UPSTREAM_TOKENS_PER_MINUTE = 100;
+/** PerformChat's documented limit: 10 failed authentications per 5 minutes. */
+export const DEFAULT_UPSTREAM_AUTH_FAILURES_PER_5_MINUTES = 10;
+/** Window of the token budget, in seconds. */
+export const DEFAULT_UPSTREAM_TOKEN_WINDOW_SECONDS = 60;
+/** Window of the auth-failure budget, in seconds. */
+export const DEFAULT_UPSTREAM_AUTH_FAILURE_WINDOW_SECONDS = 300;
+// Customer users in Redis (issue 20).
+/** Prefix of the customer-user keys: `performchat:cu:{<user id>}`. */
+export const DEFAULT_REDIS_CUSTOMER_USER_PREFIX = 'performchat:cu';
+/**
+ * Lifetime of a user's customer-user records, refreshed by every token issued to the user, when
+ * neither `ttlSeconds` nor `maxExpiresIn` is set: 365 days, the longest lifetime a token can have
+ * (EXPIRES_IN_CEILING_SECONDS), so a record is never forgotten while one of its tokens can still
+ * be valid. With `maxExpiresIn` the module uses that instead.
+ */
+export const DEFAULT_REDIS_CUSTOMER_USER_TTL_SECONDS = 365 * 86_400;
+
+/** What a route-level `keyPrefix` may contain: it becomes one segment of the store key. */
+export const ROUTE_KEY_PREFIX_PATTERN = /^[A-Za-z0-9._-]{1,100}$/;

@@ -1,18 +1,18 @@
-import type { PerformChatTokenIssuedEvent, PerformChatTokensInvalidatedEvent } from '../auth/perform-chat-events.interfaces';
-import type { PerformChatUserIdResolver } from '../auth/resolve-user-id';
+import type { PerformChatTokenIssuedEvent, PerformChatTokensInvalidatedEvent } from '../telemetry/perform-chat-events.interfaces';
+import type { PerformChatUserIdResolver } from './resolve-user-id';
 import type {
   PerformChatCircuitBreakerOptions,
   PerformChatRetryOptions,
   ResolvedPerformChatResilience,
-} from '../http/perform-chat-resilience.interfaces';
+} from './resilience.options';
 import type {
   PerformChatRateLimitModuleOptions,
   PerformChatUpstreamBudgetOptions,
   ResolvedPerformChatRateLimit,
   ResolvedUpstreamBudget,
-} from '../rate-limit/perform-chat-rate-limit.interfaces';
-import type { PerformChatHealthOptions } from '../health/perform-chat-health.interfaces';
-import type { PerformChatCustomerUserStoreOption } from '../customer-users/customer-user-store.options';
+} from './rate-limit.options';
+import type { PerformChatHealthOptions } from './health.options';
+import type { PerformChatCustomerUserStoreOption } from './customer-user-store.options';
 
 /**
  * Options of `PerformChatModule.forRoot()` / `forRootAsync()`.

@@ -1,4 +1,4 @@
-import { MAX_IDENTIFIER_LENGTH } from '../auth/identifier';
+import { MAX_IDENTIFIER_LENGTH } from './identifier';
 import { PerformChatModuleOptions } from './perform-chat-options.interface';
 import { PerformChatOptionsError, resolvePerformChatOptions } from './perform-chat-options.validation';
 import { performChatConfig } from './perform-chat.config';

@@ -16,22 +16,22 @@ import {
   registerDecorator,
   validateSync,
 } from 'class-validator';
-import { EXPIRES_IN_CEILING_SECONDS, parseExpiresIn } from '../auth/expires-in';
-import { assertIdentifier } from '../auth/identifier';
-import { defaultResolveUserId } from '../auth/resolve-user-id';
+import { EXPIRES_IN_CEILING_SECONDS, parseExpiresIn } from './expires-in';
+import { assertIdentifier } from './identifier';
+import { defaultResolveUserId } from './resolve-user-id';
 import {
   checkCustomerUserKeyPrefixOverlap,
   checkCustomerUserStoreOption,
   resolveCustomerUserStoreOption,
-} from '../customer-users/customer-user-store.factory';
-import { checkResilienceOptions, resolveResilienceOptions } from '../http/perform-chat-resilience.options';
+} from './customer-user-store.validation';
+import { checkResilienceOptions, resolveResilienceOptions } from './resilience.validation';
 import { EXPIRES_IN_FORMAT } from '../perform-chat.messages';
 import {
   checkRateLimitOption,
   checkUpstreamBudgetOption,
   resolveRateLimitOption,
   resolveUpstreamBudgetOption,
-} from '../rate-limit/perform-chat-rate-limit-options.validation';
+} from './rate-limit.validation';
 import {
   DEFAULT_BASE_URL,
   DEFAULT_EXPIRES_IN,

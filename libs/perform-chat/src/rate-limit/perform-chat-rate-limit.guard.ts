@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Inject, Injectable, Optional } from '@nestjs/common';
 import { HttpAdapterHost, Reflector } from '@nestjs/core';
-import { readUserId } from '../auth/resolve-user-id';
+import { readUserId } from '../options/resolve-user-id';
 import { ResolvedPerformChatOptions } from '../options/perform-chat-options.interface';
 import { PERFORM_CHAT_OPTIONS } from '../perform-chat.constants';
 import {
@@ -10,7 +10,7 @@ import {
   RATE_LIMIT_HEADERS,
 } from './perform-chat-rate-limit.constants';
 import { PerformChatRateLimitException } from './perform-chat-rate-limit.exception';
-import { PerformChatRateLimitOptions } from './perform-chat-rate-limit.interfaces';
+import { PerformChatRateLimitOptions } from '../options/rate-limit.options';
 import { PerformChatRateLimitStore } from './perform-chat-rate-limit.store';
 import { PerformChatLimiter } from './perform-chat-limiter';
 

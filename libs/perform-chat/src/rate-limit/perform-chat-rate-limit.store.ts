@@ -7,7 +7,7 @@ import { PerformChatRedisConnections } from '../redis/perform-chat-redis.connect
 import { PerformChatRedisClient } from '../redis/redis-client';
 import { hashTag, redisKey } from '../redis/redis-keys';
 import { REDIS_READY_TIMEOUT_MS, whenRedisReady } from '../redis/redis-ready';
-import { ResolvedRateLimit, ResolvedRateLimitStore } from './perform-chat-rate-limit.interfaces';
+import { ResolvedRateLimit, ResolvedRateLimitStore } from '../options/rate-limit.options';
 import { PerformChatLimiter } from './perform-chat-limiter';
 import { PerformChatMemoryLimiter } from './perform-chat-memory-limiter';
 import { InsuranceLimiter, RedisOutageMonitor } from './redis-outage.monitor';

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
 import type { Cluster, Redis } from 'ioredis';
+import type { PerformChatRedisSource } from '../options/redis-source';
 import { PerformChatOptionsError } from '../options/perform-chat-options.error';
 import { maskUrl } from '../options/mask-url';
 import { redisDatabaseOf, redisUrlName, redisUrlOptions } from '../options/perform-chat-url.validation';
@@ -10,13 +11,6 @@ import { PerformChatRedisClient } from './redis-client';
 import { describeRedisClient } from './redis-client-name';
 import { RedisDatabaseProblem, checkRedisDatabase } from './redis-database.check';
 import { REDIS_READY_TIMEOUT_MS, whenRedisReady } from './redis-ready';
-
-/**
- * A Redis connection for the module's stores: your ioredis client, one node (`Redis`) or a
- * Redis Cluster (`Cluster`), used as is; or a URL: `redis://` / `rediss://` for one node,
- * `redis+cluster://host:port,host:port` / `rediss+cluster://...` for a cluster.
- */
-export type PerformChatRedisSource = Redis | Cluster | string;
 
 /**
  * Cluster options of a connection the module opens from a `redis+cluster://` URL. During a

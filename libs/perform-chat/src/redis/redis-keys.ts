@@ -10,10 +10,10 @@
  *   and the entities spread evenly over the masters;
  * - a prefix holds no `{` or `}` (a tag there would put every key in one slot).
  */
-export const REDIS_KEY_SEPARATOR = ':';
 
-/** What a prefix may be: no whitespace, no braces, not ending with the separator; at most 200 characters. */
-const KEY_PREFIX = /^[^\s{}]{1,200}$/;
+import { REDIS_KEY_SEPARATOR } from '../options/redis-key-prefix';
+
+export { REDIS_KEY_SEPARATOR, isValidRedisKeyPrefix } from '../options/redis-key-prefix';
 
 /** `{entity}`: the part Redis Cluster hashes. Braces inside the entity are harmless (Redis hashes up to the first `}`, the same for every key of the entity). */
 export function hashTag(entity: string): string {
@@ -23,11 +23,6 @@ export function hashTag(entity: string): string {
 /** `<prefix>:<segment>:...` joined with the one separator. */
 export function redisKey(prefix: string, ...segments: string[]): string {
   return [prefix, ...segments].join(REDIS_KEY_SEPARATOR);
-}
-
-/** A key prefix the layout accepts (see {@link REDIS_KEY_SEPARATOR}). */
-export function isValidRedisKeyPrefix(prefix: unknown): prefix is string {
-  return typeof prefix === 'string' && KEY_PREFIX.test(prefix) && !prefix.endsWith(REDIS_KEY_SEPARATOR);
 }
 
 /** Characters SCAN's MATCH treats specially. */

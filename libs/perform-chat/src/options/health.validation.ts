@@ -1,6 +1,6 @@
-import { DURATION_BOUNDS } from '../options/perform-chat-options.bounds';
+import { DURATION_BOUNDS } from './perform-chat-options.bounds';
 import { Messages } from '../perform-chat.messages';
-import { PerformChatHealthOptions } from './perform-chat-health.interfaces';
+import { PerformChatHealthOptions } from './health.options';
 
 function check(name: 'timeoutMs' | 'cacheTtlMs', value: number | undefined, fallback: number, min: number): number {
   if (value === undefined) return fallback;

@@ -20,15 +20,6 @@ export interface PerformChatCircuitBreakerOptions {
   cooldownMs?: number;
 }
 
-/** Where the circuit breaker stands; shown in the health details. */
-export interface PerformChatCircuitBreakerState {
-  state: 'closed' | 'open' | 'half-open' | 'disabled';
-  /** While open: ms until a trial call is let through. */
-  retryAfterMs?: number;
-  /** Consecutive failures that open it. */
-  failureThreshold?: number;
-}
-
 /** Retry, deadline and breaker settings after defaults. Internal. */
 export interface ResolvedPerformChatResilience {
   retries: number;

@@ -1,16 +1,14 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { PerformChatError, isPerformChatError } from '../errors/perform-chat.error';
 import { PerformChatErrorCode } from '../errors/perform-chat-error-code';
-import { PerformChatCallContext } from '../http/perform-chat-upstream.interfaces';
+import type { PerformChatBudgetCharge } from './perform-chat-resource.interfaces';
 import { ResolvedPerformChatOptions } from '../options/perform-chat-options.interface';
 import { LOGGER_CONTEXT, PERFORM_CHAT_OPTIONS } from '../perform-chat.constants';
 import { Messages } from '../perform-chat.messages';
-import { ResolvedUpstreamBudget } from './perform-chat-rate-limit.interfaces';
-import { PerformChatRateLimitStore } from './perform-chat-rate-limit.store';
-import { PerformChatLimiter, RateLimitVerdict } from './perform-chat-limiter';
+import { ResolvedUpstreamBudget } from '../options/rate-limit.options';
+import { PerformChatRateLimitStore } from '../rate-limit/perform-chat-rate-limit.store';
+import { PerformChatLimiter, RateLimitVerdict } from '../rate-limit/perform-chat-limiter';
 
-/** The upstream operation a call is for. */
-export type PerformChatUpstreamOperation = PerformChatCallContext['operation'];
 
 /** An attempt the budget let through; report how it ended with `settle`. */
 export interface PerformChatUpstreamPermit {
@@ -100,13 +98,15 @@ export class PerformChatUpstreamBudget {
   }
 
   /**
-   * Call before sending each attempt of `operation` to PerformChat, once the circuit breaker
-   * has let the call through.
+   * Call before sending each attempt to PerformChat, once the circuit breaker has let the call
+   * through.
+   * @param charge what the attempt spends: a `token-generation` point, or only the key-wide
+   * auth-failure check (`none`)
    * @param deadlineAt the call's deadline (epoch ms): waiting for a probe ends by then.
    * @throws PerformChatError `RATE_LIMITED` (with `retryAfterMs`) when the budget refuses the
    * attempt, `TIMEOUT` when the deadline passes while it waits for a probe.
    */
-  async beforeAttempt(operation: PerformChatUpstreamOperation, deadlineAt: number): Promise<PerformChatUpstreamPermit> {
+  async beforeAttempt(charge: PerformChatBudgetCharge, deadlineAt: number): Promise<PerformChatUpstreamPermit> {
     const { budget, tokens, authFailures } = this;
     if (!budget || !tokens || !authFailures) return UNLIMITED;
 
@@ -133,7 +133,7 @@ export class PerformChatUpstreamBudget {
       const reserved = endProbe !== undefined;
       const auth = reserved ? await authFailures.consume(this.key) : await authFailures.get(this.key);
       if (!auth.allowed) throw this.refuse('auth', auth, budget);
-      if (operation === 'generateToken') {
+      if (charge === 'token-generation') {
         const spent = await tokens.consume(this.key);
         if (!spent.allowed) {
           if (reserved) await authFailures.reward(this.key);

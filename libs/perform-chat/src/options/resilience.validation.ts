@@ -7,9 +7,9 @@ import {
   DEFAULT_RETRY_MAX_DELAY_MS,
   DEFAULT_SHUTDOWN_GRACE_MS,
   MAX_SHUTDOWN_GRACE_MS,
-} from '../options/perform-chat-options.defaults';
-import type { PerformChatModuleOptions } from '../options/perform-chat-options.interface';
-import { ResolvedPerformChatResilience } from './perform-chat-resilience.interfaces';
+} from './perform-chat-options.defaults';
+import type { PerformChatModuleOptions } from './perform-chat-options.interface';
+import { ResolvedPerformChatResilience } from './resilience.options';
 
 type RawResilience = Pick<PerformChatModuleOptions, 'retry' | 'deadlineMs' | 'circuitBreaker' | 'shutdownGraceMs'>;
 

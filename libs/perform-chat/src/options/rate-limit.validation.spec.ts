@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
-import { PerformChatModuleOptions } from '../options/perform-chat-options.interface';
-import { PerformChatOptionsError, resolvePerformChatOptions } from '../options/perform-chat-options.validation';
+import { PerformChatModuleOptions } from './perform-chat-options.interface';
+import { PerformChatOptionsError, resolvePerformChatOptions } from './perform-chat-options.validation';
 
 const base: PerformChatModuleOptions = { keyId: 'pk_spec', keySecret: 'sk_spec' };
 

@@ -1,14 +1,14 @@
 import { decodeJwt } from 'jose';
-import { PerformChatError } from '../errors/perform-chat.error';
-import { PerformChatErrorCode } from '../errors/perform-chat-error-code';
-import { Messages } from '../perform-chat.messages';
+import { PerformChatError } from '../../errors/perform-chat.error';
+import { PerformChatErrorCode } from '../../errors/perform-chat-error-code';
+import { Messages } from '../../perform-chat.messages';
 import {
   PerformChatAgent,
   PerformChatApiKeyInfo,
   PerformChatCustomerUser,
   PerformChatInvalidation,
   PerformChatToken,
-} from './perform-chat-token.interfaces';
+} from './auth.interfaces';
 
 type Json = Record<string, unknown>;
 

@@ -1,18 +1,8 @@
 import { IsInt, IsNumber, IsOptional, IsPositive, IsString, Matches, Min, ValidationError, validateSync } from 'class-validator';
-import { durationBoundProblem } from '../options/perform-chat-options.bounds';
+import { durationBoundProblem } from './perform-chat-options.bounds';
+import { DEFAULT_RATE_LIMIT_BLOCK_DURATION, DEFAULT_RATE_LIMIT_DURATION, DEFAULT_RATE_LIMIT_KEY_PREFIX, DEFAULT_RATE_LIMIT_POINTS, DEFAULT_UPSTREAM_AUTH_FAILURE_WINDOW_SECONDS, DEFAULT_UPSTREAM_AUTH_FAILURES_PER_5_MINUTES, DEFAULT_UPSTREAM_TOKEN_WINDOW_SECONDS, DEFAULT_UPSTREAM_TOKENS_PER_MINUTE, ROUTE_KEY_PREFIX_PATTERN } from '../options/perform-chat-options.defaults';
 import { Messages } from '../perform-chat.messages';
-import { isValidRedisKeyPrefix } from '../redis/redis-keys';
-import {
-  DEFAULT_RATE_LIMIT_BLOCK_DURATION,
-  DEFAULT_RATE_LIMIT_DURATION,
-  DEFAULT_RATE_LIMIT_KEY_PREFIX,
-  DEFAULT_RATE_LIMIT_POINTS,
-  DEFAULT_UPSTREAM_AUTH_FAILURE_WINDOW_SECONDS,
-  DEFAULT_UPSTREAM_AUTH_FAILURES_PER_5_MINUTES,
-  DEFAULT_UPSTREAM_TOKEN_WINDOW_SECONDS,
-  DEFAULT_UPSTREAM_TOKENS_PER_MINUTE,
-  ROUTE_KEY_PREFIX_PATTERN,
-} from './perform-chat-rate-limit.constants';
+import { isValidRedisKeyPrefix } from './redis-key-prefix';
 import {
   PerformChatRateLimitModuleOptions,
   PerformChatRateLimitOptions,
@@ -20,7 +10,7 @@ import {
   ResolvedPerformChatRateLimit,
   ResolvedRateLimitStore,
   ResolvedUpstreamBudget,
-} from './perform-chat-rate-limit.interfaces';
+} from './rate-limit.options';
 
 const FINITE = { allowNaN: false, allowInfinity: false } as const;
 const SECONDS = '$property must be a positive number of seconds';

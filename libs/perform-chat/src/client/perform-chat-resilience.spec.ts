@@ -68,7 +68,8 @@ describe('retries, deadline and circuit breaker against a loopback PerformChat',
   describe('what is retried', () => {
     it.each([500, 502, 503, 504, 429])('retries %i and returns the answer that finally succeeds', async (code) => {
       const times = scripted(upstream, [status(code), ok]);
-      const auth = await service();
+      // A generous attempt timeout: on a loaded machine a 200 ms one could time the good answer out.
+      const auth = await service({ timeoutMs: 3000 });
       await expect(auth.generateToken({ userId: 'u' })).resolves.toMatchObject({ customerUser: { externalId: 'u' } });
       expect(times).toHaveLength(2);
     });

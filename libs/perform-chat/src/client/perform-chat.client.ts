@@ -5,19 +5,29 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import { PerformChatError } from '../errors/perform-chat.error';
 import { PerformChatErrorCode } from '../errors/perform-chat-error-code';
-import { mapUpstreamAnswer } from '../errors/upstream-error.mapper';
+import { mapUpstreamAnswer } from './upstream-answer.mapper';
 import { ResolvedPerformChatOptions } from '../options/perform-chat-options.interface';
 import { LIBRARY_USER_AGENT, LOGGER_CONTEXT, PERFORM_CHAT_OPTIONS } from '../perform-chat.constants';
 import { Messages } from '../perform-chat.messages';
-import { PerformChatUpstreamBudget, PerformChatUpstreamPermit } from '../rate-limit/perform-chat-upstream-budget';
+import { PerformChatUpstreamBudget, PerformChatUpstreamPermit } from './upstream-budget';
 import { AttemptDeadline } from './attempt-deadline';
 import { markNotSent } from './not-sent';
 import { PerformChatAttempt, PerformChatResilience } from './perform-chat-resilience';
 import { PerformChatCircuitBreakerState } from './perform-chat-resilience.interfaces';
 import { PerformChatShutdown } from './perform-chat-shutdown';
-import { PerformChatCallContext, PerformChatHttpAnswer } from './perform-chat-upstream.interfaces';
-import { scrubUnexpectedError, secretForms } from './redact';
+import type { PerformChatResource, PerformChatUpstreamRefusal } from './perform-chat-resource.interfaces';
+import { PerformChatHttpAnswer } from './perform-chat-upstream.interfaces';
+import { scrubUnexpectedError, secretForms } from '../errors/redact';
 import { classifyTransportError } from './transport-error';
+
+/** A call as prepared once for all its attempts. */
+interface PreparedRequest<Params, Result> {
+  resource: PerformChatResource<Params, Result>;
+  params: Params;
+  path: string;
+  /** The JSON body, credentials included (serialised once per call). */
+  body: string;
+}
 
 /**
  * The one place that talks HTTP to PerformChat. It sends JSON over keep-alive connections,
@@ -66,44 +76,42 @@ export class PerformChatHttpClient implements BeforeApplicationShutdown, OnAppli
   }
 
   /**
-   * POSTs `body` as JSON to `path` and returns what `read` makes of the JSON of a 2xx answer.
-   * @param read checks the documented shape; it throws `INVALID_RESPONSE` for anything else.
+   * Performs one operation (a {@link PerformChatResource}): its body with the credentials
+   * added here, and only here, POSTed as JSON to its path; returns what the resource reads
+   * from the JSON of a 2xx answer.
    * @throws PerformChatError for every non-2xx answer, transport failure, timeout or invalid body.
    */
-  async postJson<T>(
-    path: string,
-    body: Record<string, unknown>,
-    context: PerformChatCallContext,
-    read: (json: unknown) => T,
-  ): Promise<T> {
+  async call<Params, Result>(resource: PerformChatResource<Params, Result>, params: Params): Promise<Result> {
     this.shutdown.enter(); // throws UPSTREAM_UNAVAILABLE once shutdown has begun
     try {
-      const json = JSON.stringify(body);
-      return await this.resilience.run((info) => this.budgetedAttempt(path, json, context, read, info));
+      const request: PreparedRequest<Params, Result> = {
+        resource,
+        params,
+        path: resource.path(params),
+        body: JSON.stringify({ keyId: this.options.keyId, keySecret: this.options.keySecret, ...resource.body(params) }),
+      };
+      return await this.resilience.run((info) => this.budgetedAttempt(request, info));
     } finally {
       this.shutdown.leave();
     }
   }
 
-  /** One attempt paid for by the upstream budget (rate-limit/), which may refuse it: then nothing is sent. */
-  private async budgetedAttempt<T>(
-    path: string,
-    body: string,
-    context: PerformChatCallContext,
-    read: (json: unknown) => T,
+  /** One attempt paid for by the upstream budget, which may refuse it: then nothing is sent. */
+  private async budgetedAttempt<Params, Result>(
+    request: PreparedRequest<Params, Result>,
     info: PerformChatAttempt,
-  ): Promise<T> {
+  ): Promise<Result> {
     let permit: PerformChatUpstreamPermit;
     try {
-      permit = await this.budget.beforeAttempt(context.operation, info.deadlineAt);
+      permit = await this.budget.beforeAttempt(request.resource.budget, info.deadlineAt);
     } catch (refusal) {
       throw markNotSent(refusal);
     }
     // The budget may have waited (for a probe): the attempt gets only what is left of the deadline.
     const timeoutMs = Math.max(1, Math.min(info.timeoutMs, info.deadlineAt - Date.now()));
-    let value: T;
+    let value: Result;
     try {
-      value = await this.attempt(path, body, context, read, info.attempt, timeoutMs);
+      value = await this.attempt(request, info.attempt, timeoutMs);
     } catch (error) {
       await permit.settle(error); // upstream budget: counts a 401, returns a probe's reservation otherwise
       throw error;
@@ -118,25 +126,23 @@ export class PerformChatHttpClient implements BeforeApplicationShutdown, OnAppli
   }
 
   /** One HTTP attempt; a failure is logged (one line) and thrown as a PerformChatError. */
-  private async attempt<T>(
-    path: string,
-    body: string,
-    context: PerformChatCallContext,
-    read: (json: unknown) => T,
+  private async attempt<Params, Result>(
+    { resource, params, path, body }: PreparedRequest<Params, Result>,
     attempt: number,
     timeoutMs: number,
-  ): Promise<T> {
+  ): Promise<Result> {
     const startedAt = Date.now();
     try {
       const answer = await this.send(path, body, timeoutMs);
       if (answer.status < 200 || answer.status >= 300) {
-        throw mapUpstreamAnswer(answer, context, this.options.keyId, this.secrets);
+        const classify = resource.classifyRefusal && ((refusal: PerformChatUpstreamRefusal) => resource.classifyRefusal?.(refusal, params));
+        throw mapUpstreamAnswer(answer, this.options.keyId, this.secrets, classify);
       }
-      return read(this.parseJson(answer));
+      return resource.read(this.parseJson(answer), params);
     } catch (error) {
       // `send` turns everything the transport throws into a PerformChatError or a scrubbed
       // Error; anything else here is a bug in `read`, rethrown as is.
-      if (error instanceof PerformChatError) this.logFailure(context, error, attempt, Date.now() - startedAt);
+      if (error instanceof PerformChatError) this.logFailure(resource.operation, error, attempt, Date.now() - startedAt);
       throw error;
     }
   }
@@ -214,10 +220,10 @@ export class PerformChatHttpClient implements BeforeApplicationShutdown, OnAppli
     return new PerformChatError(PerformChatErrorCode.UNREACHABLE, Messages.unreachable(this.origin, failure.reason));
   }
 
-  private logFailure(context: PerformChatCallContext, error: PerformChatError, attempt: number, latencyMs: number): void {
+  private logFailure(operation: string, error: PerformChatError, attempt: number, latencyMs: number): void {
     this.logger.warn(
       `PerformChat call failed ${JSON.stringify({
-        operation: context.operation,
+        operation,
         code: error.code,
         status: error.status,
         attempt,

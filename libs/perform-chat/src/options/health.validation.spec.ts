@@ -1,7 +1,7 @@
-import { PerformChatModuleOptions } from '../options/perform-chat-options.interface';
-import { resolvePerformChatOptions } from '../options/perform-chat-options.validation';
-import { performChatConfig } from '../options/perform-chat.config';
-import { resolveHealthCheckOptions } from './perform-chat-health.options';
+import { PerformChatModuleOptions } from './perform-chat-options.interface';
+import { resolvePerformChatOptions } from './perform-chat-options.validation';
+import { performChatConfig } from './perform-chat.config';
+import { resolveHealthCheckOptions } from './health.validation';
 
 const BASE: PerformChatModuleOptions = { keyId: 'pk_opts', keySecret: 'sk_opts_SECRET_a1' };
 
