@@ -85,7 +85,9 @@ describe('Redis Cluster: one key layout, every master, a failover under load', (
     logs = captureLogs();
     [cluster, emulator] = await Promise.all([
       startRedisCluster(),
-      startPerformChatEmulator({ rateLimits: { tokenGenerations: false, apiRequests: { points: Infinity }, failedAuth: false } }),
+      startPerformChatEmulator({
+        rateLimits: { tokenGenerations: false, apiRequests: { points: Infinity }, failedAuth: false },
+      }),
     ]);
     reader = new Cluster(cluster.startupNodes, CLUSTER_CLIENT_OPTIONS);
     reader.on('error', () => undefined);
@@ -127,7 +129,10 @@ describe('Redis Cluster: one key layout, every master, a failover under load', (
     let two: RunningRateLimitApp;
     let prefix: string;
     const read = () => (row.kind === 'cluster' ? reader : single);
-    const hit = (i: number, path: string, user: string) => request((i % 2 === 0 ? one : two).url).get(path).set(USER, user);
+    const hit = (i: number, path: string, user: string) =>
+      request((i % 2 === 0 ? one : two).url)
+        .get(path)
+        .set(USER, user);
 
     beforeAll(async () => {
       prefix = uniqueRedisPrefix(`cluster-spec:${row.kind.replace(' ', '-')}`).replace(/:$/, '');
@@ -149,7 +154,9 @@ describe('Redis Cluster: one key layout, every master, a failover under load', (
 
     it('keeps each of many users exact; on a cluster their counters spread over every master', async () => {
       const users = Array.from({ length: 30 }, (_, i) => `spread-${i}`);
-      const answers = await Promise.all(users.flatMap((user, u) => Array.from({ length: 5 }, (_, i) => hit(u + i, '/rl/a', user))));
+      const answers = await Promise.all(
+        users.flatMap((user, u) => Array.from({ length: 5 }, (_, i) => hit(u + i, '/rl/a', user))),
+      );
       for (let u = 0; u < users.length; u++) {
         const mine = answers.slice(u * 5, u * 5 + 5).map((a) => a.status);
         expect(mine.filter((status) => status === 200)).toHaveLength(3);
@@ -205,7 +212,10 @@ describe('Redis Cluster: one key layout, every master, a failover under load', (
     let one: RunningRateLimitApp;
     let two: RunningRateLimitApp;
     let prefix: string;
-    const hit = (i: number, path: string, user: string) => request((i % 2 === 0 ? one : two).url).get(path).set(USER, user);
+    const hit = (i: number, path: string, user: string) =>
+      request((i % 2 === 0 ? one : two).url)
+        .get(path)
+        .set(USER, user);
 
     beforeAll(async () => {
       prefix = 'failover';
@@ -239,7 +249,10 @@ describe('Redis Cluster: one key layout, every master, a failover under load', (
       await sleep(300);
       // While the master is down its slots answer through the insurance limiter; health says so.
       const during = await one.app.get(PerformChatRedisHealthIndicator).isHealthy('redis');
-      expect(during.redis).toMatchObject({ status: 'down', failures: [expect.objectContaining({ client: `127.0.0.1:${victim.master}` })] });
+      expect(during.redis).toMatchObject({
+        status: 'down',
+        failures: [expect.objectContaining({ client: `127.0.0.1:${victim.master}` })],
+      });
 
       await cluster.promote(victim.replica);
       await sleep(300);
@@ -251,7 +264,9 @@ describe('Redis Cluster: one key layout, every master, a failover under load', (
       expect([...statuses.keys()].filter((status) => status >= 500)).toEqual([]);
       expect([...statuses.keys()].sort()).toEqual([200]);
       // One warning per instance for the whole failover, not one per request or per flip.
-      const warnings = logs.lines.filter((line) => line.startsWith('warn') && line.includes('does not answer for some keys'));
+      const warnings = logs.lines.filter(
+        (line) => line.startsWith('warn') && line.includes('does not answer for some keys'),
+      );
       expect(warnings.length).toBeGreaterThanOrEqual(1);
       expect(warnings.length).toBeLessThanOrEqual(2);
 

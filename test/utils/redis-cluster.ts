@@ -72,22 +72,35 @@ interface RunningNode {
 
 function launch(node: RunningNode, dir: string, nodeTimeoutMs: number): Promise<ChildProcess> {
   const args = [
-    '--port', String(node.port),
-    '--bind', '127.0.0.1',
-    '--cluster-enabled', 'yes',
-    '--cluster-port', String(node.busPort),
-    '--cluster-config-file', join(dir, `nodes-${node.port}.conf`),
-    '--cluster-node-timeout', String(nodeTimeoutMs),
-    '--dir', dir,
-    '--save', '',
-    '--appendonly', 'no',
+    '--port',
+    String(node.port),
+    '--bind',
+    '127.0.0.1',
+    '--cluster-enabled',
+    'yes',
+    '--cluster-port',
+    String(node.busPort),
+    '--cluster-config-file',
+    join(dir, `nodes-${node.port}.conf`),
+    '--cluster-node-timeout',
+    String(nodeTimeoutMs),
+    '--dir',
+    dir,
+    '--save',
+    '',
+    '--appendonly',
+    'no',
   ];
   return new Promise((resolve, reject) => {
     const child = spawn(REDIS_SERVER_BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`redis-server (cluster) on port ${node.port} did not start within ${START_TIMEOUT_MS} ms:\n${output}`));
+      reject(
+        new Error(
+          `redis-server (cluster) on port ${node.port} did not start within ${START_TIMEOUT_MS} ms:\n${output}`,
+        ),
+      );
     }, START_TIMEOUT_MS);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
@@ -103,7 +116,9 @@ function launch(node: RunningNode, dir: string, nodeTimeoutMs: number): Promise<
     child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.once('error', (error) => {
       clearTimeout(timer);
-      reject(new Error(`cannot run ${REDIS_SERVER_BIN} (${error.message}): install redis-server or set REDIS_SERVER_BIN`));
+      reject(
+        new Error(`cannot run ${REDIS_SERVER_BIN} (${error.message}): install redis-server or set REDIS_SERVER_BIN`),
+      );
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
@@ -196,7 +211,11 @@ export async function startRedisCluster(options: { nodeTimeoutMs?: number } = {}
           }),
         );
         last = JSON.stringify(views);
-        if (views.every((view) => view.ok && view.masters === views[0].masters) && views[0].masters.split(',').length === 3) return;
+        if (
+          views.every((view) => view.ok && view.masters === views[0].masters) &&
+          views[0].masters.split(',').length === 3
+        )
+          return;
       } catch (error) {
         last = String(error);
       }
@@ -209,10 +228,19 @@ export async function startRedisCluster(options: { nodeTimeoutMs?: number } = {}
     await Promise.all(nodes.map(async (node) => (node.child = await launch(node, dir, nodeTimeoutMs))));
     await run(
       REDIS_CLI_BIN,
-      ['--cluster', 'create', ...nodes.map((node) => `127.0.0.1:${node.port}`), '--cluster-replicas', '1', '--cluster-yes'],
+      [
+        '--cluster',
+        'create',
+        ...nodes.map((node) => `127.0.0.1:${node.port}`),
+        '--cluster-replicas',
+        '1',
+        '--cluster-yes',
+      ],
       { timeout: 20_000 },
     ).catch((error: { stdout?: string; stderr?: string; message: string }) => {
-      throw new Error(`redis-cli --cluster create failed: ${error.message}\n${error.stdout ?? ''}${error.stderr ?? ''}`);
+      throw new Error(
+        `redis-cli --cluster create failed: ${error.message}\n${error.stdout ?? ''}${error.stderr ?? ''}`,
+      );
     });
     await waitUntilOk();
   } catch (error) {
@@ -223,18 +251,25 @@ export async function startRedisCluster(options: { nodeTimeoutMs?: number } = {}
   const startupNodes = nodes.map((node) => ({ host: '127.0.0.1', port: node.port }));
   return {
     get nodes() {
-      return nodes.map((node) => ({ port: node.port, address: `127.0.0.1:${node.port}`, running: node.child !== undefined }));
+      return nodes.map((node) => ({
+        port: node.port,
+        address: `127.0.0.1:${node.port}`,
+        running: node.child !== undefined,
+      }));
     },
     url: `redis+cluster://${startupNodes.map((node) => `${node.host}:${node.port}`).join(',')}`,
     startupNodes,
     topology,
     masterPorts: async () =>
-      (await topology()).filter((node) => node.role === 'master' && node.slotRanges.length > 0 && !node.failed).map((node) => node.port),
+      (await topology())
+        .filter((node) => node.role === 'master' && node.slotRanges.length > 0 && !node.failed)
+        .map((node) => node.port),
     ownersOf: async (key: string) => {
       const slot = Number(await cli(runningPorts()[0], 'cluster', 'keyslot', key));
       const all = await topology();
       const master = all.find(
-        (node) => node.role === 'master' && !node.failed && node.slotRanges.some(([from, to]) => slot >= from && slot <= to),
+        (node) =>
+          node.role === 'master' && !node.failed && node.slotRanges.some(([from, to]) => slot >= from && slot <= to),
       );
       if (!master) throw new Error(`no master serves slot ${slot}`);
       const replica = all.find((node) => node.masterId === master.id && !node.failed);

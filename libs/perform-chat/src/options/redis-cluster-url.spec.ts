@@ -29,7 +29,9 @@ describe('redis+cluster:// URLs', () => {
       ],
       tls: false,
     });
-    expect(parseRedisClusterUrl(`rediss+cluster://app:${encodeURIComponent(`${SECRET}@:/`)}@[::1]:7000,h2:7001/0`)).toEqual({
+    expect(
+      parseRedisClusterUrl(`rediss+cluster://app:${encodeURIComponent(`${SECRET}@:/`)}@[::1]:7000,h2:7001/0`),
+    ).toEqual({
       nodes: [
         { host: '::1', port: 7000 },
         { host: 'h2', port: 7001 },
@@ -59,9 +61,17 @@ describe('redis+cluster:// URLs', () => {
   });
 
   it.each<[string, string, string]>([
-    ['a database', `redis+cluster://:${SECRET}@h1:7000/2`, 'a Redis Cluster has only database 0, so the URL names no /db'],
+    [
+      'a database',
+      `redis+cluster://:${SECRET}@h1:7000/2`,
+      'a Redis Cluster has only database 0, so the URL names no /db',
+    ],
     ['no node', 'redis+cluster://', 'it lists no node'],
-    ['an empty node', 'redis+cluster://h1:7000,,h2:7001', 'every node must be host:port (port 1 to 65535), separated by commas'],
+    [
+      'an empty node',
+      'redis+cluster://h1:7000,,h2:7001',
+      'every node must be host:port (port 1 to 65535), separated by commas',
+    ],
     ['a port out of range', `redis+cluster://:${SECRET}@h1:70000`, 'every node must be host:port'],
     ['a query', 'redis+cluster://h1:7000?password=x', 'it must not have a query string'],
     ['a fragment', `redis+cluster://:${SECRET}@h1:7000#x`, 'it must not have a #fragment'],
@@ -70,9 +80,13 @@ describe('redis+cluster:// URLs', () => {
   ])('refuses %s, naming the option and the variable, never showing the password', (_name, url, expected) => {
     const error = refusal({ rateLimit: { store: { redis: url } } });
     expect(error.problems).toHaveLength(1);
-    expect(error.problems[0]).toMatch(/^rateLimit\.store\.redis \(env PERFORMCHAT_REDIS_URL\) is not a usable Redis Cluster URL: /);
+    expect(error.problems[0]).toMatch(
+      /^rateLimit\.store\.redis \(env PERFORMCHAT_REDIS_URL\) is not a usable Redis Cluster URL: /,
+    );
     expect(error.problems[0]).toContain(expected);
-    expect(error.problems[0]).toContain('write it as redis+cluster://[[user]:password@]host:port,host:port (or rediss+cluster://)');
+    expect(error.problems[0]).toContain(
+      'write it as redis+cluster://[[user]:password@]host:port,host:port (or rediss+cluster://)',
+    );
     expect([error.message, error.stack, inspect(error, { depth: 10 })].join('\n')).not.toContain(SECRET);
   });
 });

@@ -5,7 +5,8 @@
  * listing every master lets it boot while one of them is down. A cluster has only database 0,
  * so the URL has no `/db`. WHATWG `URL` cannot parse a host list, hence this small parser.
  */
-export const REDIS_CLUSTER_URL_FORM = 'redis+cluster://[[user]:password@]host:port,host:port[,...] (or rediss+cluster://)';
+export const REDIS_CLUSTER_URL_FORM =
+  'redis+cluster://[[user]:password@]host:port,host:port[,...] (or rediss+cluster://)';
 
 const CLUSTER_SCHEME = /^(rediss?)\+cluster:\/\//i;
 const HOST_PORT = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)(?::(\d{1,5}))?$/;

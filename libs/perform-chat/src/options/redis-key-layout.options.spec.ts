@@ -32,13 +32,19 @@ describe('Redis key prefixes and the customer-user TTL (issue 20)', () => {
       customerUserStore: { redis: REDIS, keyPrefix: 'app:cu', ttlSeconds: 86_400 },
     });
     // Without Redis there are no keys: the variables change nothing.
-    expect(performChatConfig({ PERFORMCHAT_KEY_ID: 'pk', PERFORMCHAT_KEY_SECRET: 'sk', PERFORMCHAT_RATE_LIMIT_KEY_PREFIX: 'app:rl' })).toEqual({
+    expect(
+      performChatConfig({
+        PERFORMCHAT_KEY_ID: 'pk',
+        PERFORMCHAT_KEY_SECRET: 'sk',
+        PERFORMCHAT_RATE_LIMIT_KEY_PREFIX: 'app:rl',
+      }),
+    ).toEqual({
       keyId: 'pk',
       keySecret: 'sk',
     });
-    expect(() => resolvePerformChatOptions(performChatConfig({ ...env, PERFORMCHAT_CUSTOMER_USER_TTL_SECONDS: '1d' }))).toThrow(
-      /customerUserStore\.ttlSeconds must be a positive whole number of seconds/,
-    );
+    expect(() =>
+      resolvePerformChatOptions(performChatConfig({ ...env, PERFORMCHAT_CUSTOMER_USER_TTL_SECONDS: '1d' })),
+    ).toThrow(/customerUserStore\.ttlSeconds must be a positive whole number of seconds/);
   });
 
   it('defaults: performchat:rl and performchat:cu, records kept as long as the longest token (maxExpiresIn, else 365 days)', () => {
@@ -47,7 +53,11 @@ describe('Redis key prefixes and the customer-user TTL (issue 20)', () => {
     expect(defaults.customerUserStore).toEqual({ redis: REDIS, ttlSeconds: 365 * 86_400 });
     const capped = resolvePerformChatOptions({ ...base, maxExpiresIn: '2h', customerUserStore: { redis: REDIS } });
     expect(capped.customerUserStore).toEqual({ redis: REDIS, ttlSeconds: 7_200 });
-    const own = resolvePerformChatOptions({ ...base, maxExpiresIn: '2h', customerUserStore: { redis: REDIS, ttlSeconds: 60 } });
+    const own = resolvePerformChatOptions({
+      ...base,
+      maxExpiresIn: '2h',
+      customerUserStore: { redis: REDIS, ttlSeconds: 60 },
+    });
     expect(own.customerUserStore).toEqual({ redis: REDIS, ttlSeconds: 60 });
     expect(resolvePerformChatOptions(base).customerUserStore).toBe('memory');
   });
@@ -62,20 +72,27 @@ describe('Redis key prefixes and the customer-user TTL (issue 20)', () => {
   ])('refuses a prefix with %s, naming the field', (_name, keyPrefix) => {
     const rule =
       'must be 1 to 200 characters without whitespace, { or } (a hash tag in the prefix would put every key in one cluster slot), and must not end with ":" (the store adds the separator)';
-    expect(problemsOf({ rateLimit: { store: { redis: REDIS, keyPrefix } }, customerUserStore: { redis: REDIS, keyPrefix } })).toEqual([
-      `customerUserStore.keyPrefix ${rule}`,
-      `rateLimit.store.keyPrefix ${rule}`,
-    ]);
+    expect(
+      problemsOf({ rateLimit: { store: { redis: REDIS, keyPrefix } }, customerUserStore: { redis: REDIS, keyPrefix } }),
+    ).toEqual([`customerUserStore.keyPrefix ${rule}`, `rateLimit.store.keyPrefix ${rule}`]);
   });
 
   it('refuses customer-user keys under a rate-limit counter, where listing them would read counters', () => {
     expect(
-      problemsOf({ rateLimit: { store: { redis: REDIS, keyPrefix: 'app' } }, customerUserStore: { redis: REDIS, keyPrefix: 'app:Chat.send' } }),
+      problemsOf({
+        rateLimit: { store: { redis: REDIS, keyPrefix: 'app' } },
+        customerUserStore: { redis: REDIS, keyPrefix: 'app:Chat.send' },
+      }),
     ).toEqual([
       'customerUserStore.keyPrefix ("app:Chat.send") must not start with rateLimit.store.keyPrefix and ":" ("app:"): its keys would sit among the rate-limit counters, and listing the customer users would read them',
     ]);
     // The same prefix is fine: a counter name never starts with "{".
-    expect(problemsOf({ rateLimit: { store: { redis: REDIS, keyPrefix: 'app' } }, customerUserStore: { redis: REDIS, keyPrefix: 'app' } })).toEqual([]);
+    expect(
+      problemsOf({
+        rateLimit: { store: { redis: REDIS, keyPrefix: 'app' } },
+        customerUserStore: { redis: REDIS, keyPrefix: 'app' },
+      }),
+    ).toEqual([]);
     // With the memory rate-limit store there is nothing to collide with.
     expect(problemsOf({ customerUserStore: { redis: REDIS, keyPrefix: 'performchat:rl:x' } })).toEqual([]);
   });

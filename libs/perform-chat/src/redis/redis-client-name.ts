@@ -17,7 +17,11 @@ export function describeRedisNode(client: Redis): string {
 export function describeRedisClient(client: PerformChatRedisClient): string {
   if (!isRedisCluster(client)) return describeRedisNode(client);
   const startup = ((client as unknown as { startupNodes?: unknown[] }).startupNodes ?? []).map((node) => {
-    if (typeof node === 'string') return node.replace(/^[a-z+]+:\/\//i, '').replace(/^.*@/, '').replace(/\/.*$/, '');
+    if (typeof node === 'string')
+      return node
+        .replace(/^[a-z+]+:\/\//i, '')
+        .replace(/^.*@/, '')
+        .replace(/\/.*$/, '');
     if (typeof node === 'number') return `localhost:${node}`;
     const { host, port } = (node ?? {}) as { host?: string; port?: number };
     return `${host ?? 'localhost'}:${port ?? 6379}`;

@@ -11,7 +11,9 @@ describe('the Redis key layout', () => {
 
   it('accepts prefixes without whitespace or braces that do not end with the separator', () => {
     expect(['performchat:rl', 'app', 'a.b-c_d:e', 'x'.repeat(200)].every(isValidRedisKeyPrefix)).toBe(true);
-    expect(['', 'app:', 'has space', 'app:{tag}', 'a}', 'x'.repeat(201), 42, undefined].some(isValidRedisKeyPrefix)).toBe(false);
+    expect(
+      ['', 'app:', 'has space', 'app:{tag}', 'a}', 'x'.repeat(201), 42, undefined].some(isValidRedisKeyPrefix),
+    ).toBe(false);
   });
 
   it('matches only the tagged keys under a prefix, glob characters escaped', () => {
