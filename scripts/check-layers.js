@@ -19,7 +19,8 @@ const path = require('node:path');
  */
 const LAYERS = [
   ['perform-chat.messages.ts', 'perform-chat.constants.ts'],
-  ['errors', 'telemetry', 'customer-users/perform-chat-customer-user.store.ts'],
+  ['errors', 'customer-users/perform-chat-customer-user.store.ts'],
+  ['telemetry'],
   ['options'],
   ['redis'],
   ['rate-limit', 'customer-users'],

@@ -33,6 +33,8 @@ export const Messages = {
   storeSaveFailed: (userId: string, reason: string) =>
     `Could not save the customer user of user ${JSON.stringify(userId)} (${reason}); the token was issued and is valid, but revoking it will not be possible until a later token is saved`,
   hookFailed: (hook: string, reason: string) => `The ${hook} hook failed (${reason}); the request went on`,
+  resolverThrew: (reason: string) =>
+    `resolveUserId threw (${reason}); the request counts as having no user (401). Return undefined for "no user" instead of throwing (logged once)`,
   noUser: () =>
     'No logged-in user on this request: an authentication guard must run before the PerformChat token route and set req.user (with id or sub), or set the resolveUserId option to read the user id from the request',
   notJson: () =>

@@ -6,8 +6,8 @@ import { PerformChatErrorCode } from '../errors/perform-chat-error-code';
 import { PerformChatHttpClient } from '../client/perform-chat.client';
 import { PerformChatCircuitBreakerState } from '../client/perform-chat-resilience.interfaces';
 import { generateTokenResource, invalidateTokensResource } from '../client/resources/auth.resources';
-import { ResolvedPerformChatOptions } from '../options/perform-chat-options.interface';
-import { LOGGER_CONTEXT, PERFORM_CHAT_OPTIONS } from '../perform-chat.constants';
+import { PERFORM_CHAT_AUTH_SLICE, PerformChatAuthSlice } from '../options/perform-chat-options.slices';
+import { LOGGER_CONTEXT } from '../perform-chat.constants';
 import { Messages } from '../perform-chat.messages';
 import { parseExpiresIn } from '../options/expires-in';
 import { assertIdentifier } from '../options/identifier';
@@ -36,7 +36,7 @@ export class PerformChatAuthService {
   private readonly storeFailures = new WeakMap<object, string>();
 
   constructor(
-    @Inject(PERFORM_CHAT_OPTIONS) private readonly options: ResolvedPerformChatOptions,
+    @Inject(PERFORM_CHAT_AUTH_SLICE) private readonly options: PerformChatAuthSlice,
     private readonly client: PerformChatHttpClient,
     @Inject(PerformChatCustomerUserStore) private readonly store: PerformChatCustomerUserStore,
   ) {}
@@ -261,7 +261,7 @@ export class PerformChatAuthService {
 
   private async runHook<K extends 'onTokenIssued' | 'onTokensInvalidated'>(
     hook: K,
-    event: Parameters<NonNullable<ResolvedPerformChatOptions[K]>>[0],
+    event: Parameters<NonNullable<PerformChatAuthSlice[K]>>[0],
   ): Promise<void> {
     const handler = this.options[hook] as ((event: unknown) => unknown) | undefined;
     if (!handler) return;

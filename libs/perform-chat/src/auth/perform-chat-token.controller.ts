@@ -16,8 +16,7 @@ import {
   ValidationPipe,
 } from '@nestjs/common';
 import { PerformChatExceptionFilter } from '../errors/perform-chat-exception.filter';
-import { ResolvedPerformChatOptions } from '../options/perform-chat-options.interface';
-import { PERFORM_CHAT_OPTIONS } from '../perform-chat.constants';
+import { PERFORM_CHAT_REQUEST_SLICE, PerformChatRequestSlice } from '../options/perform-chat-options.slices';
 import { Messages } from '../perform-chat.messages';
 import { PlainObjectPipe } from './dto/plain-object.pipe';
 import { JsonBodyGuard } from './json-body.guard';
@@ -73,7 +72,7 @@ type RequestLike = { headers: Record<string, string | string[] | undefined> };
 export class PerformChatTokenController {
   constructor(
     private readonly auth: PerformChatAuthService,
-    @Inject(PERFORM_CHAT_OPTIONS) private readonly options: ResolvedPerformChatOptions,
+    @Inject(PERFORM_CHAT_REQUEST_SLICE) private readonly options: PerformChatRequestSlice,
   ) {}
 
   /**

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import {
   CircuitBreakerPolicy,
   CircuitState,
@@ -12,8 +12,8 @@ import {
 } from 'cockatiel';
 import { PerformChatError, isPerformChatError } from '../errors/perform-chat.error';
 import { PerformChatErrorCode } from '../errors/perform-chat-error-code';
-import { ResolvedPerformChatOptions } from '../options/perform-chat-options.interface';
-import { LOGGER_CONTEXT, PERFORM_CHAT_OPTIONS } from '../perform-chat.constants';
+import { PERFORM_CHAT_RESILIENCE_SLICE, PerformChatResilienceSlice } from '../options/perform-chat-options.slices';
+import { PerformChatTelemetry } from '../telemetry/perform-chat-telemetry';
 import { Messages } from '../perform-chat.messages';
 import { markNotSent, wasNotSent } from './not-sent';
 import { PerformChatCircuitBreakerState } from './perform-chat-resilience.interfaces';
@@ -62,13 +62,13 @@ const failureError = (reason: FailureReason<unknown> | { isolated: true }) =>
  */
 @Injectable()
 export class PerformChatResilience {
-  private readonly logger = new Logger(LOGGER_CONTEXT);
   private readonly breaker?: CircuitBreakerPolicy;
   private halfOpenAt = 0;
 
   constructor(
-    @Inject(PERFORM_CHAT_OPTIONS) private readonly options: ResolvedPerformChatOptions,
+    @Inject(PERFORM_CHAT_RESILIENCE_SLICE) private readonly options: PerformChatResilienceSlice,
     private readonly shutdown: PerformChatShutdown,
+    private readonly telemetry: PerformChatTelemetry,
   ) {
     const settings = options.resilience.circuitBreaker;
     if (settings) {
@@ -86,9 +86,11 @@ export class PerformChatResilience {
       this.breaker.onBreak((reason) => {
         if (wasNotSent(failureError(reason))) return;
         this.halfOpenAt = Date.now() + cooldownMs;
-        this.logger.warn(Messages.circuitOpened(settings.failureThreshold, cooldownMs));
+        this.telemetry.report({ type: 'breaker.opened', failureThreshold: settings.failureThreshold, cooldownMs });
       });
-      this.breaker.onReset(() => this.logger.log(Messages.circuitClosed()));
+      this.breaker.onReset(() =>
+        this.telemetry.report({ type: 'breaker.closed', failureThreshold: settings.failureThreshold, cooldownMs }),
+      );
     }
   }
 

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { PerformChatError } from '../errors/perform-chat.error';
 import { PerformChatErrorCode } from '../errors/perform-chat-error-code';
-import { ResolvedPerformChatOptions } from '../options/perform-chat-options.interface';
-import { LOGGER_CONTEXT, PERFORM_CHAT_OPTIONS } from '../perform-chat.constants';
+import { PERFORM_CHAT_RESILIENCE_SLICE, PerformChatResilienceSlice } from '../options/perform-chat-options.slices';
+import { LOGGER_CONTEXT } from '../perform-chat.constants';
 import { Messages } from '../perform-chat.messages';
 import { markNotSent } from './not-sent';
 
@@ -36,7 +36,7 @@ export class PerformChatShutdown implements OnModuleDestroy {
   private readonly begun: Promise<void>;
   private signalBegun!: () => void;
 
-  constructor(@Inject(PERFORM_CHAT_OPTIONS) options: ResolvedPerformChatOptions) {
+  constructor(@Inject(PERFORM_CHAT_RESILIENCE_SLICE) options: PerformChatResilienceSlice) {
     this.graceMs = options.resilience.shutdownGraceMs;
     this.begun = new Promise<void>((resolve) => (this.signalBegun = resolve));
   }

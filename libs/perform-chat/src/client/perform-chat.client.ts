@@ -1,13 +1,13 @@
 import { HttpService } from '@nestjs/axios';
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { AxiosRequestConfig, AxiosResponse } from 'axios';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { PerformChatError } from '../errors/perform-chat.error';
 import { PerformChatErrorCode } from '../errors/perform-chat-error-code';
 import { mapUpstreamAnswer } from './upstream-answer.mapper';
-import { ResolvedPerformChatOptions } from '../options/perform-chat-options.interface';
-import { LIBRARY_USER_AGENT, LOGGER_CONTEXT, PERFORM_CHAT_OPTIONS } from '../perform-chat.constants';
+import { PERFORM_CHAT_CLIENT_SLICE, PerformChatClientSlice } from '../options/perform-chat-options.slices';
+import { LIBRARY_USER_AGENT } from '../perform-chat.constants';
 import { Messages } from '../perform-chat.messages';
 import { PerformChatUpstreamBudget, PerformChatUpstreamPermit } from './upstream-budget';
 import { AttemptDeadline } from './attempt-deadline';
@@ -19,6 +19,7 @@ import type { PerformChatResource, PerformChatUpstreamRefusal } from './perform-
 import { PerformChatHttpAnswer } from './perform-chat-upstream.interfaces';
 import { scrubUnexpectedError, secretForms } from '../errors/redact';
 import { classifyTransportError } from './transport-error';
+import { PerformChatTelemetry } from '../telemetry/perform-chat-telemetry';
 
 /** A call as prepared once for all its attempts. */
 interface PreparedRequest<Params, Result> {
@@ -42,7 +43,6 @@ interface PreparedRequest<Params, Result> {
  */
 @Injectable()
 export class PerformChatHttpClient implements BeforeApplicationShutdown, OnApplicationShutdown {
-  private readonly logger = new Logger(LOGGER_CONTEXT);
   private readonly httpAgent = new http.Agent({ keepAlive: true, timeout: 30_000 });
   private readonly httpsAgent = new https.Agent({ keepAlive: true, timeout: 30_000 });
   private readonly secrets: readonly string[];
@@ -53,10 +53,11 @@ export class PerformChatHttpClient implements BeforeApplicationShutdown, OnAppli
 
   constructor(
     private readonly httpService: HttpService,
-    @Inject(PERFORM_CHAT_OPTIONS) private readonly options: ResolvedPerformChatOptions,
+    @Inject(PERFORM_CHAT_CLIENT_SLICE) private readonly options: PerformChatClientSlice,
     private readonly budget: PerformChatUpstreamBudget,
     private readonly resilience: PerformChatResilience,
     private readonly shutdown: PerformChatShutdown,
+    private readonly telemetry: PerformChatTelemetry,
   ) {
     this.secrets = secretForms(options.keySecret);
     const url = new URL(options.baseUrl);
@@ -90,7 +91,14 @@ export class PerformChatHttpClient implements BeforeApplicationShutdown, OnAppli
         path: resource.path(params),
         body: JSON.stringify({ keyId: this.options.keyId, keySecret: this.options.keySecret, ...resource.body(params) }),
       };
-      return await this.resilience.run((info) => this.budgetedAttempt(request, info));
+      const startedAt = Date.now();
+      let attempts = 0;
+      const result = await this.resilience.run((info) => {
+        attempts = info.attempt;
+        return this.budgetedAttempt(request, info);
+      });
+      this.telemetry.report({ type: 'call.succeeded', operation: resource.operation, attempts, latencyMs: Date.now() - startedAt });
+      return result;
     } finally {
       this.shutdown.leave();
     }
@@ -221,16 +229,7 @@ export class PerformChatHttpClient implements BeforeApplicationShutdown, OnAppli
   }
 
   private logFailure(operation: string, error: PerformChatError, attempt: number, latencyMs: number): void {
-    this.logger.warn(
-      `PerformChat call failed ${JSON.stringify({
-        operation,
-        code: error.code,
-        status: error.status,
-        attempt,
-        latencyMs,
-        keyId: this.options.keyId,
-        message: error.message,
-      })}`,
-    );
+    const { code, status, message } = error;
+    this.telemetry.report({ type: 'attempt.failed', operation, code, status, attempt, latencyMs, keyId: this.options.keyId, message });
   }
 }

@@ -1,3 +1,4 @@
+import { PerformChatTelemetry } from '../telemetry/perform-chat-telemetry';
 import { captureLogs, CapturedLogs } from '@test/utils';
 import { PerformChatError } from '../errors/perform-chat.error';
 import { PerformChatErrorCode } from '../errors/perform-chat-error-code';
@@ -17,7 +18,7 @@ const later = () => Date.now() + 60_000;
 function budgetFor(options: Partial<PerformChatModuleOptions>) {
   const resolved = resolvePerformChatOptions({ keyId: 'pk_budget', keySecret: 'sk', ...options });
   const store = new PerformChatRateLimitStore(resolved, new PerformChatRedisConnections());
-  return { budget: new PerformChatUpstreamBudget(resolved, store), store };
+  return { budget: new PerformChatUpstreamBudget(resolved, store, new PerformChatTelemetry()), store };
 }
 
 describe('PerformChatUpstreamBudget', () => {

@@ -1,9 +1,9 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { PerformChatError, isPerformChatError } from '../errors/perform-chat.error';
 import { PerformChatErrorCode } from '../errors/perform-chat-error-code';
 import type { PerformChatBudgetCharge } from './perform-chat-resource.interfaces';
-import { ResolvedPerformChatOptions } from '../options/perform-chat-options.interface';
-import { LOGGER_CONTEXT, PERFORM_CHAT_OPTIONS } from '../perform-chat.constants';
+import { PERFORM_CHAT_BUDGET_SLICE, PerformChatBudgetSlice } from '../options/perform-chat-options.slices';
+import { PerformChatTelemetry } from '../telemetry/perform-chat-telemetry';
 import { Messages } from '../perform-chat.messages';
 import { ResolvedUpstreamBudget } from '../options/rate-limit.options';
 import { PerformChatRateLimitStore } from '../rate-limit/perform-chat-rate-limit.store';
@@ -59,7 +59,6 @@ async function settlesWithin(promise: Promise<void>, ms: number): Promise<boolea
  */
 @Injectable()
 export class PerformChatUpstreamBudget {
-  private readonly logger = new Logger(LOGGER_CONTEXT);
   private readonly budget: ResolvedUpstreamBudget | false;
   private readonly tokens?: PerformChatLimiter;
   private readonly authFailures?: PerformChatLimiter;
@@ -76,8 +75,9 @@ export class PerformChatUpstreamBudget {
   private readonly loggedUntil = { tokens: 0, auth: 0 };
 
   constructor(
-    @Inject(PERFORM_CHAT_OPTIONS) options: ResolvedPerformChatOptions,
+    @Inject(PERFORM_CHAT_BUDGET_SLICE) options: PerformChatBudgetSlice,
     store: PerformChatRateLimitStore,
+    private readonly telemetry: PerformChatTelemetry,
   ) {
     this.budget = options.upstreamBudget;
     this.key = options.keyId;
@@ -181,15 +181,18 @@ export class PerformChatUpstreamBudget {
     return new PerformChatError(PerformChatErrorCode.RATE_LIMITED, message, { retryAfterMs });
   }
 
-  /** One warning per refusal period and kind, not one per refused call. */
+  /** Reports a refusal; the first of each refusal period and kind says so (the log line is once per period). */
   private logOnce(kind: 'tokens' | 'auth', verdict: RateLimitVerdict, budget: ResolvedUpstreamBudget): void {
     const now = Date.now();
-    if (now < this.loggedUntil[kind]) return;
-    this.loggedUntil[kind] = now + verdict.msBeforeReset;
-    this.logger.warn(
-      kind === 'tokens'
-        ? Messages.upstreamTokenBudgetSpent(budget.tokensPerWindow, budget.tokenWindowSeconds, verdict.msBeforeReset)
-        : Messages.upstreamAuthBudgetSpent(budget.authFailuresPerWindow, budget.authFailureWindowSeconds, verdict.msBeforeReset),
-    );
+    const firstInWindow = now >= this.loggedUntil[kind];
+    if (firstInWindow) this.loggedUntil[kind] = now + verdict.msBeforeReset;
+    this.telemetry.report({
+      type: 'budget.refused',
+      budget: kind,
+      limit: kind === 'tokens' ? budget.tokensPerWindow : budget.authFailuresPerWindow,
+      windowSeconds: kind === 'tokens' ? budget.tokenWindowSeconds : budget.authFailureWindowSeconds,
+      retryAfterMs: verdict.msBeforeReset,
+      firstInWindow,
+    });
   }
 }

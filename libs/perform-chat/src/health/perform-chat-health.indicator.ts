@@ -1,8 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 // Types only: @nestjs/terminus is an optional peer dependency (see perform-chat-terminus.provider.ts).
 import type { HealthIndicatorResult } from '@nestjs/terminus';
-import { ResolvedPerformChatOptions } from '../options/perform-chat-options.interface';
-import { PERFORM_CHAT_OPTIONS } from '../perform-chat.constants';
+import { PERFORM_CHAT_HEALTH_SLICE, PerformChatHealthSlice } from '../options/perform-chat-options.slices';
 import { PerformChatHealthCache } from './perform-chat-health.cache';
 import { PERFORM_CHAT_HEALTH_DETAILS, PERFORM_CHAT_HEALTH_KEY, PERFORM_CHAT_TERMINUS } from './perform-chat-health.constants';
 import { PerformChatHealthOptions } from '../options/health.options';
@@ -37,7 +36,7 @@ export class PerformChatHealthIndicator {
   constructor(
     @Inject(PERFORM_CHAT_TERMINUS) private readonly terminus: PerformChatTerminus,
     private readonly probe: PerformChatHealthProbe,
-    @Inject(PERFORM_CHAT_OPTIONS) private readonly options: ResolvedPerformChatOptions,
+    @Inject(PERFORM_CHAT_HEALTH_SLICE) private readonly options: PerformChatHealthSlice,
     @Optional() @Inject(PERFORM_CHAT_HEALTH_DETAILS) private readonly live?: PerformChatHealthDetailsProvider,
   ) {}
 

@@ -4,9 +4,11 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import { performance } from 'node:perf_hooks';
 import { firstValueFrom } from 'rxjs';
-import { ResolvedPerformChatOptions } from '../options/perform-chat-options.interface';
-import { LIBRARY_USER_AGENT, PERFORM_CHAT_OPTIONS, TOKEN_PATH } from '../perform-chat.constants';
+import { PERFORM_CHAT_HEALTH_SLICE, PerformChatHealthSlice } from '../options/perform-chat-options.slices';
+import { LIBRARY_USER_AGENT, TOKEN_PATH } from '../perform-chat.constants';
+import { AttemptDeadline } from '../client/attempt-deadline';
 import { Messages } from '../perform-chat.messages';
+import { PerformChatTelemetry } from '../telemetry/perform-chat-telemetry';
 import { describeProbeFailure } from './perform-chat-health.failure';
 import { PerformChatHealthDownDetails, PerformChatHealthUpDetails } from './perform-chat-health.interfaces';
 
@@ -39,7 +41,8 @@ export class PerformChatHealthProbe implements OnModuleDestroy {
 
   constructor(
     private readonly httpService: HttpService,
-    @Inject(PERFORM_CHAT_OPTIONS) options: ResolvedPerformChatOptions,
+    @Inject(PERFORM_CHAT_HEALTH_SLICE) options: PerformChatHealthSlice,
+    private readonly telemetry: PerformChatTelemetry,
   ) {
     this.endpoint = probeEndpoint(options.baseUrl);
     this.host = new URL(options.baseUrl).host;
@@ -51,9 +54,22 @@ export class PerformChatHealthProbe implements OnModuleDestroy {
    * a reason. Never throws for a network failure.
    */
   async probe(timeoutMs: number): Promise<PerformChatProbeOutcome> {
+    const outcome = await this.probeOnce(timeoutMs);
+    const { details } = outcome;
+    this.telemetry.report({
+      type: 'health.probed',
+      up: outcome.up,
+      reason: outcome.up ? undefined : outcome.details.reason,
+      statusCode: details.statusCode,
+      latencyMs: details.latencyMs,
+    });
+    return outcome;
+  }
+
+  private async probeOnce(timeoutMs: number): Promise<PerformChatProbeOutcome> {
     const endpoint = this.endpoint;
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    // The same time limit as a token call's attempt (one mechanism for both).
+    const deadline = new AttemptDeadline(timeoutMs);
     const startedAt = performance.now();
     const elapsed = () => Math.round(performance.now() - startedAt);
     try {
@@ -62,7 +78,7 @@ export class PerformChatHealthProbe implements OnModuleDestroy {
           headers: { 'User-Agent': LIBRARY_USER_AGENT, Accept: '*/*' },
           httpAgent: this.httpAgent,
           httpsAgent: this.httpsAgent,
-          signal: controller.signal,
+          signal: deadline,
           maxRedirects: 0,
           maxContentLength: 1024,
           responseType: 'text',
@@ -79,12 +95,12 @@ export class PerformChatHealthProbe implements OnModuleDestroy {
       };
     } catch (error) {
       const latencyMs = elapsed();
-      if (controller.signal.aborted) {
+      if (deadline.aborted) {
         return { up: false, details: { endpoint, reason: 'timeout', message: Messages.healthTimeout(timeoutMs), latencyMs } };
       }
       return { up: false, details: { endpoint, ...describeProbeFailure(error, this.host), latencyMs } };
     } finally {
-      clearTimeout(timer);
+      deadline.clear();
     }
   }
 

@@ -3,8 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { HealthIndicatorResult } from '@nestjs/terminus';
 import type { Redis } from 'ioredis';
 import { redact } from '../errors/redact';
-import { ResolvedPerformChatOptions } from '../options/perform-chat-options.interface';
-import { PERFORM_CHAT_OPTIONS } from '../perform-chat.constants';
+import { PERFORM_CHAT_HEALTH_SLICE, PerformChatHealthSlice } from '../options/perform-chat-options.slices';
 import { Messages } from '../perform-chat.messages';
 import { PerformChatRedisConnections } from '../redis/perform-chat-redis.connections';
 import { PerformChatRedisClient, currentClusterSlotOwners, isRedisCluster, redisSecretsOf } from '../redis/redis-client';
@@ -34,7 +33,7 @@ export class PerformChatRedisHealthIndicator {
   constructor(
     @Inject(PERFORM_CHAT_TERMINUS) private readonly terminus: PerformChatTerminus,
     private readonly connections: PerformChatRedisConnections,
-    @Inject(PERFORM_CHAT_OPTIONS) private readonly options: ResolvedPerformChatOptions,
+    @Inject(PERFORM_CHAT_HEALTH_SLICE) private readonly options: PerformChatHealthSlice,
   ) {}
 
   /** Whether any store of the module uses Redis. */

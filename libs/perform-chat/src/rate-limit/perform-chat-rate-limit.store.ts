@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { RateLimiterAbstract, RateLimiterRedis } from 'rate-limiter-flexible';
-import { ResolvedPerformChatOptions } from '../options/perform-chat-options.interface';
-import { LOGGER_CONTEXT, PERFORM_CHAT_OPTIONS } from '../perform-chat.constants';
+import { PERFORM_CHAT_STORES_SLICE, PerformChatStoresSlice } from '../options/perform-chat-options.slices';
+import { LOGGER_CONTEXT } from '../perform-chat.constants';
 import { Messages } from '../perform-chat.messages';
 import { PerformChatRedisConnections } from '../redis/perform-chat-redis.connections';
 import { PerformChatRedisClient } from '../redis/redis-client';
@@ -38,7 +38,7 @@ export class PerformChatRateLimitStore implements OnModuleInit {
   private monitor?: RedisOutageMonitor;
 
   constructor(
-    @Inject(PERFORM_CHAT_OPTIONS) options: ResolvedPerformChatOptions,
+    @Inject(PERFORM_CHAT_STORES_SLICE) options: PerformChatStoresSlice,
     private readonly connections: PerformChatRedisConnections,
   ) {
     this.store = options.rateLimit.store;

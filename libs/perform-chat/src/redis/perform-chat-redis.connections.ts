@@ -5,7 +5,8 @@ import { PerformChatOptionsError } from '../options/perform-chat-options.error';
 import { maskUrl } from '../options/mask-url';
 import { redisDatabaseOf, redisUrlName, redisUrlOptions } from '../options/perform-chat-url.validation';
 import { REDIS_CLUSTER_URL_FORM, isRedisClusterUrl, parseRedisClusterUrl } from '../options/redis-cluster-url';
-import { LOGGER_CONTEXT, PERFORM_CHAT_OPTIONS } from '../perform-chat.constants';
+import { LOGGER_CONTEXT } from '../perform-chat.constants';
+import { PERFORM_CHAT_STORES_SLICE } from '../options/perform-chat-options.slices';
 import { Messages } from '../perform-chat.messages';
 import { PerformChatRedisClient } from './redis-client';
 import { describeRedisClient } from './redis-client-name';
@@ -61,7 +62,7 @@ export class PerformChatRedisConnections implements OnApplicationBootstrap, OnAp
   private readonly fieldsByUrl: Map<string, string[]>;
   private booted = false;
 
-  constructor(@Optional() @Inject(PERFORM_CHAT_OPTIONS) options?: { rateLimit?: unknown; customerUserStore?: unknown }) {
+  constructor(@Optional() @Inject(PERFORM_CHAT_STORES_SLICE) options?: { rateLimit?: unknown; customerUserStore?: unknown }) {
     this.fieldsByUrl = options ? redisUrlOptions(options) : new Map();
   }
 
