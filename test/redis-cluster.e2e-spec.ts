@@ -84,7 +84,9 @@ describe('Redis Cluster: one key layout, every master, a failover under load', (
   beforeAll(async () => {
     logs = captureLogs();
     [cluster, emulator] = await Promise.all([
-      startRedisCluster(),
+      // The replica is promoted by CLUSTER FAILOVER TAKEOVER, at once: a node timeout of 3 s keeps
+      // the cluster's own failover (timeout + election) from racing it on a busy machine.
+      startRedisCluster({ nodeTimeoutMs: 3_000 }),
       startPerformChatEmulator({
         rateLimits: { tokenGenerations: false, apiRequests: { points: Infinity }, failedAuth: false },
       }),

@@ -286,6 +286,8 @@ export async function startRedisCluster(options: { nodeTimeoutMs?: number } = {}
       await exited;
     },
     promote: async (replicaPort: number) => {
+      // Already promoted by the cluster itself (its node timeout passed): nothing to take over.
+      if (/^role:master/m.test(await cli(replicaPort, 'info', 'replication'))) return waitUntilOk();
       const answer = await cli(replicaPort, 'cluster', 'failover', 'takeover');
       if (answer !== 'OK') throw new Error(`CLUSTER FAILOVER TAKEOVER on ${replicaPort} answered ${answer}`);
       await waitUntilOk();

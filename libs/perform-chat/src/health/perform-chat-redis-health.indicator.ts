@@ -6,7 +6,7 @@ import { redact } from '../errors/redact';
 import { PERFORM_CHAT_HEALTH_SLICE, PerformChatHealthSlice } from '../options/perform-chat-options.slices';
 import { Messages } from '../perform-chat.messages';
 import { PerformChatRedisConnections } from '../redis/perform-chat-redis.connections';
-import { PerformChatRedisClient, currentClusterSlotOwners, isRedisCluster, redisSecretsOf } from '../redis/redis-client';
+import { PerformChatRedisClient, currentClusterSlotOwners, isRedisCluster, redisSecretsOf, refreshClusterSlots } from '../redis/redis-client';
 import { describeRedisClient, describeRedisNode } from '../redis/redis-client-name';
 import { PERFORM_CHAT_REDIS_HEALTH_KEY, PERFORM_CHAT_TERMINUS } from './perform-chat-health.constants';
 import { PerformChatRedisHealthCheckOptions } from './perform-chat-health.interfaces';
@@ -70,7 +70,8 @@ export class PerformChatRedisHealthIndicator {
    * client would reach one random node and prove nothing about the others), each named
    * `host:port`; a master the client has no connection to (lost, failing over; the slot table is
    * reloaded once first) and a cluster that knows no master yet are `not_connected`. During a
-   * failover the failed master is down until its replica has taken its slots over.
+   * failover the failed master is down until its replica has taken its slots over; a failed
+   * check reloads the slot table for the next one.
    */
   private async check(client: PerformChatRedisClient, timeoutMs: number): Promise<PerformChatRedisPingFailure[]> {
     const secrets = redisSecretsOf(client);
@@ -90,7 +91,11 @@ export class PerformChatRedisHealthIndicator {
           : { client: address, reason: 'not_connected' as const, message: Messages.redisClusterMasterLost() },
       ),
     );
-    return results.filter((failure): failure is PerformChatRedisPingFailure => failure !== undefined);
+    const failures = results.filter((failure): failure is PerformChatRedisPingFailure => failure !== undefined);
+    // ioredis reloads its slot table only when a command is redirected: after a failover a master
+    // that is gone may still be listed. Reload it now (not awaited) so the next check sees the new one.
+    if (failures.length > 0) void refreshClusterSlots(client, timeoutMs);
+    return failures;
   }
 
   private async ping(client: Redis, name: string, timeoutMs: number, secrets: string[]): Promise<PerformChatRedisPingFailure | undefined> {
