@@ -63,7 +63,7 @@ export const Messages = {
   unreachable: (origin: string, reason: string) => `PerformChat at ${origin} is unreachable: ${reason}`,
   invalidResponse: (reason: string) => `PerformChat sent an invalid response: ${reason}`,
 
-  // Transport failures, for the token calls and the health probe alike (http/transport-error.ts).
+  // Transport failures, for the token calls and the health probe alike (client/transport-error.ts).
   transportRefused: () => 'connection refused',
   transportDnsFailure: (host: string, code: string) => `DNS lookup of ${host} failed (${code})`,
   transportTlsFailure: (code: string) => `TLS handshake failed (${code})`,
@@ -88,7 +88,7 @@ export const Messages = {
   terminusMissing: (reason: string) =>
     `The PerformChat health indicators need @nestjs/terminus (an optional peer dependency): npm install @nestjs/terminus (loading it failed: ${reason})`,
 
-  // Rate limits and the upstream budget (rate-limit/).
+  // Rate limits (rate-limit/) and the upstream budget (client/upstream-budget.ts).
   userRateLimited: (retryAfterSeconds: number) =>
     `Too many requests: you have reached the limit of this route; try again in ${retryAfterSeconds} s`,
   invalidRouteRateLimit: (problems: string[]) => `Invalid @PerformChatRateLimit options: ${problems.join('; ')}`,
@@ -169,6 +169,41 @@ export const Messages = {
     `Shutting down: ${calls} PerformChat call(s) still in flight after ${graceMs} ms (shutdownGraceMs) are cut`,
   shutdownCut: (graceMs: number) =>
     `PerformChat did not answer before the application's shutdown grace period of ${graceMs} ms (shutdownGraceMs) ended`,
+  // The token route's input (auth/dto): the shape of the body or query.
+  tokenInputAgentIdType: () => 'agentId must be a string (send it once)',
+  tokenInputExpiresInType: () => `expiresIn must be a string: ${EXPIRES_IN_FORMAT}`,
+  tokenInputUserId: () => 'userId must not be sent: the token is always for the logged-in user',
+
+  // PerformChat answers that are not the documented shape (client/resources): INVALID_RESPONSE reasons.
+  answerNotObject: () => 'the body is not a JSON object',
+  answerFieldNotObject: (path: string) => `${path} is missing or not an object`,
+  answerFieldNotString: (path: string) => `${path} is missing or not a string`,
+  answerFieldNotBoolean: (path: string) => `${path} is missing or not a boolean`,
+  answerOtherUser: (userKey: string) => `${userKey}.externalId is not the user the token was asked for`,
+  answerOtherAgent: () => 'agent.id is not the agent the token was asked for',
+  answerBadTokenVersion: () => 'newTokenVersion is missing or not a non-negative integer',
+  answerOtherCustomerUser: () => 'customerUserId is not the customer user that was invalidated',
+  answerNotJson: (status: number, type: string) => `HTTP ${status} body is not JSON (${type})`,
+
+  // What a browser is told when the failure is not its fault (errors/perform-chat-error.http.ts).
+  browser: {
+    credentials: "The chat service refused this server's credentials; the server log has the details",
+    badGateway: 'The chat service sent an answer this server cannot use; please try again later',
+    unavailable: 'The chat service is temporarily unavailable; please try again later',
+    busy: 'The chat service is busy; please try again later',
+    agent: 'The configured chat agent is not available; the server log has the details',
+    store: 'The chat session store is temporarily unavailable, so nothing was revoked; please try again later',
+  },
+
+  // Stores (redis/, customer-users/).
+  ioredisMissing: () => 'A Redis store needs the ioredis package: npm install ioredis',
+  memoryStoreMaxRecords: () => 'MemoryCustomerUserStore maxRecords must be a positive whole number',
+  redisNoAnswer: (what: string) => `does not answer (${what})`,
+  redisRefusedCommand: (reply: string) => `refused the command (${reply})`,
+  redisFailed: (reason: string) => `failed (${reason})`,
+
+  // The log line of a failed attempt (telemetry/): the facts as JSON after a fixed prefix.
+  attemptFailed: (facts: Record<string, unknown>) => `PerformChat call failed ${JSON.stringify(facts)}`,
 
   // Redis Cluster and the key layout (redis/, options/, customer-users/, rate-limit/, health/; issue 20).
   redisClusterUrlProblem: (label: string, problem: string, shown: string) =>

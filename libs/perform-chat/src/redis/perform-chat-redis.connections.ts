@@ -122,7 +122,7 @@ export class PerformChatRedisConnections implements OnApplicationBootstrap, OnAp
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       ioredis = require('ioredis') as typeof import('ioredis');
     } catch {
-      throw new Error('A Redis store needs the ioredis package: npm install ioredis');
+      throw new Error(Messages.ioredisMissing());
     }
     const label = redisUrlName(this.fieldsByUrl.get(url));
     if (isRedisClusterUrl(url)) return this.connectCluster(ioredis.Cluster, url, label);
