@@ -44,7 +44,7 @@ describe('Redis key prefixes and the customer-user TTL (issue 20)', () => {
     });
     expect(() =>
       resolvePerformChatOptions(performChatConfig({ ...env, PERFORMCHAT_CUSTOMER_USER_TTL_SECONDS: '1d' })),
-    ).toThrow(/customerUserStore\.ttlSeconds must be a positive whole number of seconds/);
+    ).toThrow(/customerUserStore\.ttlSeconds must be a whole number of seconds, at least 1/);
   });
 
   it('defaults: performchat:rl and performchat:cu, records kept as long as the longest token (maxExpiresIn, else 365 days)', () => {
@@ -74,7 +74,7 @@ describe('Redis key prefixes and the customer-user TTL (issue 20)', () => {
       'must be 1 to 200 characters without whitespace, { or } (a hash tag in the prefix would put every key in one cluster slot), and must not end with ":" (the store adds the separator)';
     expect(
       problemsOf({ rateLimit: { store: { redis: REDIS, keyPrefix } }, customerUserStore: { redis: REDIS, keyPrefix } }),
-    ).toEqual([`customerUserStore.keyPrefix ${rule}`, `rateLimit.store.keyPrefix ${rule}`]);
+    ).toEqual([`rateLimit.store.keyPrefix ${rule}`, `customerUserStore.keyPrefix ${rule}`]);
   });
 
   it('refuses customer-user keys under a rate-limit counter, where listing them would read counters', () => {

@@ -1,3 +1,6 @@
+import { Messages, OptionWords } from '../perform-chat.messages';
+import { OptionRule, custom } from './option-rules';
+
 /**
  * The one separator of every Redis key the module writes (README "Redis keys"); the stores add
  * it after a prefix, so a prefix never ends with it.
@@ -11,3 +14,8 @@ const KEY_PREFIX = /^[^\s{}]{1,200}$/;
 export function isValidRedisKeyPrefix(prefix: unknown): prefix is string {
   return typeof prefix === 'string' && KEY_PREFIX.test(prefix) && !prefix.endsWith(REDIS_KEY_SEPARATOR);
 }
+
+/** The row of a Redis key prefix option (`rateLimit.store.keyPrefix`, `customerUserStore.keyPrefix`). */
+export const REDIS_KEY_PREFIX: OptionRule = custom(OptionWords.redisKeyPrefix, (value, path) =>
+  isValidRedisKeyPrefix(value) ? [] : [Messages.redisKeyPrefix(path)],
+);
