@@ -279,7 +279,7 @@ describe('upstream budget (key-wide, in front of PerformChat)', () => {
       );
       expect(counts).toEqual({ ok: 5, RATE_LIMITED: 7 });
       expect(tokenCalls().attempts).toBe(5);
-      expect(await redis.get(`${prefix}:upstream-budget.tokens:${EMULATOR_DEMO_KEY.keyId}`)).toBe('12');
+      expect(await redis.get(`${prefix}:upstream-budget.tokens:{${EMULATOR_DEMO_KEY.keyId}}`)).toBe('12');
     });
 
     it('two instances with a wrong secret together send exactly authFailuresPer5Minutes failing calls', async () => {

@@ -28,6 +28,8 @@ export interface RateLimitVerdict {
   msBeforeReset: number;
 }
 
+const asIs = (key: string) => key;
+
 /**
  * One rate-limiter-flexible limiter (memory, or Redis with its in-memory insurance) behind a
  * small API that never rejects for "over the limit" (it answers a verdict) and reports to the
@@ -39,6 +41,8 @@ export class PerformChatLimiter {
     readonly name: string,
     private readonly limiter: PerformChatLimiterBackend,
     private readonly monitor?: RedisOutageMonitor,
+    /** The caller key as the store writes it (Redis: a hash tag, `{u:42}`). */
+    private readonly storeKey: (key: string) => string = asIs,
   ) {}
 
   /** Points per window. */
@@ -52,7 +56,7 @@ export class PerformChatLimiter {
     let res: RateLimiterRes;
     let allowed = true;
     try {
-      res = await this.limiter.consume(key, points, options);
+      res = await this.limiter.consume(this.storeKey(key), points, options);
     } catch (rejection) {
       // Anything but a RateLimiterRes is a programming error: Redis failures go to the insurance limiter.
       if (!isRateLimiterRes(rejection)) throw rejection;
@@ -66,7 +70,7 @@ export class PerformChatLimiter {
   /** Reads the state of `key` without consuming. */
   async get(key: string): Promise<RateLimitVerdict> {
     const options: LimiterCallOptions = {};
-    const res = await this.limiter.get(key, options);
+    const res = await this.limiter.get(this.storeKey(key), options);
     this.monitor?.observe(answeredByInsurance(options));
     if (res === null) return { allowed: true, limit: this.points, remaining: this.points, consumed: 0, msBeforeReset: 0 };
     return this.verdict(res, res.consumedPoints < this.points);
@@ -75,7 +79,7 @@ export class PerformChatLimiter {
   /** Gives points back (a reservation that turned out not to be needed). */
   async reward(key: string, points = 1): Promise<void> {
     const options: LimiterCallOptions = {};
-    await this.limiter.reward(key, points, options);
+    await this.limiter.reward(this.storeKey(key), points, options);
     this.monitor?.observe(answeredByInsurance(options));
   }
 
