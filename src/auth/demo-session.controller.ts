@@ -1,4 +1,17 @@
-import { Body, Controller, Get, Header, HttpCode, Post, Req, Res, UnauthorizedException, UseFilters, UseGuards, ValidationPipe } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Header,
+  HttpCode,
+  Post,
+  Req,
+  Res,
+  UnauthorizedException,
+  UseFilters,
+  UseGuards,
+  ValidationPipe,
+} from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { HttpAdapterHost } from '@nestjs/core';
 import { PerformChatAuthService, PerformChatExceptionFilter } from 'nestjs-performchat';
@@ -11,7 +24,11 @@ import { SameSiteJsonGuard } from './same-site-json.guard';
 
 type DemoRequest = { user?: { id: string; sessionId?: string } };
 
-const STRICT = new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, validationError: { target: false, value: false } });
+const STRICT = new ValidationPipe({
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  validationError: { target: false, value: false },
+});
 
 /**
  * STAND-IN FOR YOUR APP'S LOGIN: the demo page's session (a cookie), under `/api/demo`.
@@ -34,7 +51,13 @@ export class DemoSessionController {
       DEMO_CHAT_URL: config.get('DEMO_CHAT_URL'),
       PERFORMCHAT_BASE_URL: config.get('PERFORMCHAT_BASE_URL'),
       ...Object.fromEntries(
-        ['DEMO_REFRESH_AHEAD_SECONDS', 'DEMO_RETRY_BASE_MS', 'DEMO_RETRY_MAX_MS', 'DEMO_RECONNECT_DELAY_MS', 'DEMO_RECONNECT_DELAY_MAX_MS'].map((k) => [k, config.get(k)]),
+        [
+          'DEMO_REFRESH_AHEAD_SECONDS',
+          'DEMO_RETRY_BASE_MS',
+          'DEMO_RETRY_MAX_MS',
+          'DEMO_RECONNECT_DELAY_MS',
+          'DEMO_RECONNECT_DELAY_MAX_MS',
+        ].map((k) => [k, config.get(k)]),
       ),
     });
   }
@@ -71,7 +94,8 @@ export class DemoSessionController {
     const user = request.user;
     if (user === undefined) throw new UnauthorizedException(DemoMessages.notLoggedIn);
     this.adapterHost.httpAdapter.setHeader(response, 'Set-Cookie', clearedSessionCookie());
-    if (!body.everywhere) return { sessionsEnded: user.sessionId !== undefined && this.sessions.delete(user.sessionId) ? 1 : 0 };
+    if (!body.everywhere)
+      return { sessionsEnded: user.sessionId !== undefined && this.sessions.delete(user.sessionId) ? 1 : 0 };
     const sessionsEnded = this.sessions.deleteUser(user.id);
     const invalidations = await this.performChat.invalidateUserTokens(user.id);
     return { sessionsEnded, revoked: invalidations.length };

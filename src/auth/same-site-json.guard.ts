@@ -1,4 +1,10 @@
-import { CanActivate, ExecutionContext, ForbiddenException, Injectable, UnsupportedMediaTypeException } from '@nestjs/common';
+import {
+  CanActivate,
+  ExecutionContext,
+  ForbiddenException,
+  Injectable,
+  UnsupportedMediaTypeException,
+} from '@nestjs/common';
 import { DemoMessages } from '../demo.messages';
 
 const JSON_CONTENT_TYPE = /^application\/json[ \t]*(?:;|$)/i;
@@ -14,11 +20,14 @@ const JSON_CONTENT_TYPE = /^application\/json[ \t]*(?:;|$)/i;
 @Injectable()
 export class SameSiteJsonGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
-    const { method, headers } = context.switchToHttp().getRequest<{ method: string; headers: Record<string, string | undefined> }>();
+    const { method, headers } = context
+      .switchToHttp()
+      .getRequest<{ method: string; headers: Record<string, string | undefined> }>();
     if (method !== 'POST') return true;
     if (headers['sec-fetch-site'] === 'cross-site') throw new ForbiddenException(DemoMessages.crossSite);
     const type = headers['content-type'];
-    if (!(typeof type === 'string' && JSON_CONTENT_TYPE.test(type))) throw new UnsupportedMediaTypeException(DemoMessages.notJson);
+    if (!(typeof type === 'string' && JSON_CONTENT_TYPE.test(type)))
+      throw new UnsupportedMediaTypeException(DemoMessages.notJson);
     return true;
   }
 }

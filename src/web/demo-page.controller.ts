@@ -45,11 +45,19 @@ export class DemoPageController {
       style: read('style.css', 'text/css; charset=utf-8'),
       socketIo: {
         // The package exports only dist/socket.io.js by name: the minified file is found beside it.
-        body: readFileSync(join(dirname(require.resolve('socket.io-client/package.json')), 'dist', 'socket.io.min.js'), 'utf8'),
+        body: readFileSync(
+          join(dirname(require.resolve('socket.io-client/package.json')), 'dist', 'socket.io.min.js'),
+          'utf8',
+        ),
         type: 'text/javascript; charset=utf-8',
       },
     };
-    const chat = new URL(readDemoPageConfig({ DEMO_CHAT_URL: config.get('DEMO_CHAT_URL'), PERFORMCHAT_BASE_URL: config.get('PERFORMCHAT_BASE_URL') }).chatUrl);
+    const chat = new URL(
+      readDemoPageConfig({
+        DEMO_CHAT_URL: config.get('DEMO_CHAT_URL'),
+        PERFORMCHAT_BASE_URL: config.get('PERFORMCHAT_BASE_URL'),
+      }).chatUrl,
+    );
     const ws = `${chat.protocol === 'https:' ? 'wss:' : 'ws:'}//${chat.host}`;
     this.csp = [
       "default-src 'self'",

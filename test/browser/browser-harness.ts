@@ -1,5 +1,5 @@
 import { INestApplication } from '@nestjs/common';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import {
@@ -24,6 +24,12 @@ export const SCREENSHOTS_DIR = join(__dirname, '..', '..', 'docs', 'screenshots'
  * context (cookies, storage) inside it.
  */
 export function launchChromium(): Promise<Browser> {
+  // Never skipped: a missing browser fails the run, saying how to install it.
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(
+      `Chromium not found at ${CHROMIUM_PATH}: apt-get install -y chromium (as root; .ci/run does it), or set CHROMIUM_PATH`,
+    );
+  }
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,
@@ -55,8 +61,15 @@ export interface DemoStack {
  * Short, test-friendly timings unless `config` says otherwise: tokens of a few seconds, fast
  * backoff and reconnection. Everything else is `npm start`'s setup.
  */
-export async function startDemoStack(config: Record<string, string> = {}, emulatorOptions: PerformChatEmulatorOptions = {}): Promise<DemoStack> {
-  const options: PerformChatEmulatorOptions = { chat: true, signingSecret: `browser-test-${process.pid}`, ...emulatorOptions };
+export async function startDemoStack(
+  config: Record<string, string> = {},
+  emulatorOptions: PerformChatEmulatorOptions = {},
+): Promise<DemoStack> {
+  const options: PerformChatEmulatorOptions = {
+    chat: true,
+    signingSecret: `browser-test-${process.pid}`,
+    ...emulatorOptions,
+  };
   let emulator = await startPerformChatEmulator(options);
   const app = await createDemoApp({
     logger: false,

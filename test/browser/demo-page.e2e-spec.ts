@@ -1,6 +1,15 @@
 import type { Browser, Page, Response } from 'playwright-core';
 import { startPerformChatEmulator } from 'nestjs-performchat/emulator';
-import { chat, launchChromium, logIn, openPage, screenshot, startDemoStack, transcript, type DemoStack } from './browser-harness';
+import {
+  chat,
+  launchChromium,
+  logIn,
+  openPage,
+  screenshot,
+  startDemoStack,
+  transcript,
+  type DemoStack,
+} from './browser-harness';
 
 /**
  * The whole loop in a real browser (headless Debian Chromium, playwright-core): the demo page
@@ -80,7 +89,12 @@ describe('demo page in headless Chromium', () => {
     expect(Date.now() / 1000).toBeGreaterThanOrEqual(firstExp);
     await chat(page, 'after');
 
-    expect(await transcript(page)).toEqual(['user: before', 'agent: Echo: before', 'user: after', 'agent: Echo: after']);
+    expect(await transcript(page)).toEqual([
+      'user: before',
+      'agent: Echo: before',
+      'user: after',
+      'agent: Echo: after',
+    ]);
     const sockets = stack.emulator.chat.sockets();
     expect(sockets).toHaveLength(1);
     expect(sockets[0].tokenExp).toBeGreaterThan(firstExp);
@@ -88,8 +102,16 @@ describe('demo page in headless Chromium', () => {
     const log = stack.emulator.requestLog();
     expect(log.filter((e) => e.type === 'socket' && e.event === 'connect')).toHaveLength(1);
     expect(log.filter((e) => e.type === 'socket' && (e.event === 'refused' || e.event === 'error'))).toEqual([]);
-    expect(new Set(log.filter((e) => e.type === 'socket' && e.event === 'join').map((e) => e.type === 'socket' && e.conversationId)).size).toBe(1);
-    expect(log.filter((e) => e.type === 'http' && e.path === '/rest/v1/auth/token' && e.status === 200).length).toBeGreaterThanOrEqual(3);
+    expect(
+      new Set(
+        log
+          .filter((e) => e.type === 'socket' && e.event === 'join')
+          .map((e) => e.type === 'socket' && e.conversationId),
+      ).size,
+    ).toBe(1);
+    expect(
+      log.filter((e) => e.type === 'http' && e.path === '/rest/v1/auth/token' && e.status === 200).length,
+    ).toBeGreaterThanOrEqual(3);
   });
 
   it('reconnects with a fresh token when the socket is refused for an expired token', async () => {

@@ -2,15 +2,44 @@ import { EMULATOR_CLI_OPTIONS, emulatorCliHelp, EmulatorCliError, parseEmulatorC
 
 describe('parseEmulatorCli', () => {
   it('defaults: port 4010, chat auto (echo), nothing else set', () => {
-    expect(parseEmulatorCli([], {})).toEqual({ help: false, chat: 'auto', chatOptions: { agent: {} }, options: { port: 4010 } });
+    expect(parseEmulatorCli([], {})).toEqual({
+      help: false,
+      chat: 'auto',
+      chatOptions: { agent: {} },
+      options: { port: 4010 },
+    });
   });
 
   it('reads every option from a flag or its environment variable; flags win; empty variables are unset', () => {
     const flags = parseEmulatorCli(
       [
-        '--port', '5000', '--host', '0.0.0.0', '--response-shape', 'user', '--chat', 'on', '--chat-replies', 'Hi|Bye',
-        '--chat-delay-ms', '20', '--chat-chunk-size', '3', '--chat-chunk-interval-ms', '5', '--disconnect-on-invalidate', 'false',
-        '--rate-limits', 'off', '--signing-secret', 's3cret', '--state-file', '/tmp/state.json', '--log-requests', '--request-log-size', '0',
+        '--port',
+        '5000',
+        '--host',
+        '0.0.0.0',
+        '--response-shape',
+        'user',
+        '--chat',
+        'on',
+        '--chat-replies',
+        'Hi|Bye',
+        '--chat-delay-ms',
+        '20',
+        '--chat-chunk-size',
+        '3',
+        '--chat-chunk-interval-ms',
+        '5',
+        '--disconnect-on-invalidate',
+        'false',
+        '--rate-limits',
+        'off',
+        '--signing-secret',
+        's3cret',
+        '--state-file',
+        '/tmp/state.json',
+        '--log-requests',
+        '--request-log-size',
+        '0',
       ],
       { PERFORMCHAT_EMULATOR_PORT: '6000' },
     );
@@ -33,7 +62,10 @@ describe('parseEmulatorCli', () => {
     const expected = {
       help: false,
       chat: 'on',
-      chatOptions: { agent: { replies: ['Hi', 'Bye'], delayMs: 20, chunkSize: 3, chunkIntervalMs: 5 }, disconnectOnInvalidate: false },
+      chatOptions: {
+        agent: { replies: ['Hi', 'Bye'], delayMs: 20, chunkSize: 3, chunkIntervalMs: 5 },
+        disconnectOnInvalidate: false,
+      },
       stateFile: '/tmp/state.json',
       options: {
         port: 5000,
@@ -54,11 +86,23 @@ describe('parseEmulatorCli', () => {
 
   it.each<[string[], Record<string, string>, string]>([
     [['--port', '70000'], {}, '--port (PERFORMCHAT_EMULATOR_PORT) must be an integer from 0 to 65535, got "70000"'],
-    [[], { PERFORMCHAT_EMULATOR_PORT: 'abc' }, '--port (PERFORMCHAT_EMULATOR_PORT) must be an integer from 0 to 65535, got "abc"'],
+    [
+      [],
+      { PERFORMCHAT_EMULATOR_PORT: 'abc' },
+      '--port (PERFORMCHAT_EMULATOR_PORT) must be an integer from 0 to 65535, got "abc"',
+    ],
     [['--chat', 'maybe'], {}, '--chat (PERFORMCHAT_EMULATOR_CHAT) must be one of auto, on, off, got "maybe"'],
-    [['--chat-chunk-size', '0'], {}, '--chat-chunk-size (PERFORMCHAT_EMULATOR_CHAT_CHUNK_SIZE) must be a whole number >= 1'],
+    [
+      ['--chat-chunk-size', '0'],
+      {},
+      '--chat-chunk-size (PERFORMCHAT_EMULATOR_CHAT_CHUNK_SIZE) must be a whole number >= 1',
+    ],
     [['--chat-replies', '|'], {}, '--chat-replies (PERFORMCHAT_EMULATOR_CHAT_REPLIES) must be replies separated by |'],
-    [[], { PERFORMCHAT_EMULATOR_LOG_REQUESTS: 'yes' }, '--log-requests (PERFORMCHAT_EMULATOR_LOG_REQUESTS) must be true or false, got "yes"'],
+    [
+      [],
+      { PERFORMCHAT_EMULATOR_LOG_REQUESTS: 'yes' },
+      '--log-requests (PERFORMCHAT_EMULATOR_LOG_REQUESTS) must be true or false, got "yes"',
+    ],
     [['--portt', '1'], {}, "Unknown option '--portt'"],
   ])('refuses %j %j naming the flag and variable', (argv, env, message) => {
     expect(() => parseEmulatorCli(argv, env)).toThrow(EmulatorCliError);
@@ -67,7 +111,9 @@ describe('parseEmulatorCli', () => {
 
   it('never echoes a bad signing secret', () => {
     expect(() => parseEmulatorCli([], { PERFORMCHAT_EMULATOR_SIGNING_SECRET: '' })).not.toThrow();
-    expect(() => parseEmulatorCli(['--signing-secret', ''], {})).toThrow('--signing-secret (PERFORMCHAT_EMULATOR_SIGNING_SECRET) must be a non-empty string');
+    expect(() => parseEmulatorCli(['--signing-secret', ''], {})).toThrow(
+      '--signing-secret (PERFORMCHAT_EMULATOR_SIGNING_SECRET) must be a non-empty string',
+    );
   });
 
   it('--help lists every flag with its variable and default', () => {

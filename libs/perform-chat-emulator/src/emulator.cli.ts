@@ -35,8 +35,22 @@ interface CliOptionSpec {
 
 /** Every option of the bin, each also an environment variable (flags win). */
 export const EMULATOR_CLI_OPTIONS: readonly CliOptionSpec[] = Object.freeze([
-  { flag: 'port', env: 'PERFORMCHAT_EMULATOR_PORT', kind: 'port', placeholder: '<n>', default: String(EMULATOR_STANDALONE_DEFAULT_PORT), help: 'TCP port (0 = a free one)' },
-  { flag: 'host', env: 'PERFORMCHAT_EMULATOR_HOST', kind: 'string', placeholder: '<host>', default: EMULATOR_DEFAULT_HOST, help: 'interface to bind' },
+  {
+    flag: 'port',
+    env: 'PERFORMCHAT_EMULATOR_PORT',
+    kind: 'port',
+    placeholder: '<n>',
+    default: String(EMULATOR_STANDALONE_DEFAULT_PORT),
+    help: 'TCP port (0 = a free one)',
+  },
+  {
+    flag: 'host',
+    env: 'PERFORMCHAT_EMULATOR_HOST',
+    kind: 'string',
+    placeholder: '<host>',
+    default: EMULATOR_DEFAULT_HOST,
+    help: 'interface to bind',
+  },
   {
     flag: 'response-shape',
     env: 'PERFORMCHAT_EMULATOR_RESPONSE_SHAPE',
@@ -53,10 +67,38 @@ export const EMULATOR_CLI_OPTIONS: readonly CliOptionSpec[] = Object.freeze([
     default: 'auto',
     help: 'the socket.io chat socket; auto = on when the socket.io package is installed (--no-chat = off)',
   },
-  { flag: 'chat-replies', env: 'PERFORMCHAT_EMULATOR_CHAT_REPLIES', kind: 'string', placeholder: '<a|b|...>', default: 'echo', help: 'canned agent replies, separated by |, used in turn' },
-  { flag: 'chat-delay-ms', env: 'PERFORMCHAT_EMULATOR_CHAT_DELAY_MS', kind: 'int', placeholder: '<ms>', default: '0', help: 'delay before each agent reply' },
-  { flag: 'chat-chunk-size', env: 'PERFORMCHAT_EMULATOR_CHAT_CHUNK_SIZE', kind: 'int', placeholder: '<chars>', default: 'whole reply', help: 'send replies in chunks of this many characters' },
-  { flag: 'chat-chunk-interval-ms', env: 'PERFORMCHAT_EMULATOR_CHAT_CHUNK_INTERVAL_MS', kind: 'int', placeholder: '<ms>', default: '50', help: 'pause between chunks' },
+  {
+    flag: 'chat-replies',
+    env: 'PERFORMCHAT_EMULATOR_CHAT_REPLIES',
+    kind: 'string',
+    placeholder: '<a|b|...>',
+    default: 'echo',
+    help: 'canned agent replies, separated by |, used in turn',
+  },
+  {
+    flag: 'chat-delay-ms',
+    env: 'PERFORMCHAT_EMULATOR_CHAT_DELAY_MS',
+    kind: 'int',
+    placeholder: '<ms>',
+    default: '0',
+    help: 'delay before each agent reply',
+  },
+  {
+    flag: 'chat-chunk-size',
+    env: 'PERFORMCHAT_EMULATOR_CHAT_CHUNK_SIZE',
+    kind: 'int',
+    placeholder: '<chars>',
+    default: 'whole reply',
+    help: 'send replies in chunks of this many characters',
+  },
+  {
+    flag: 'chat-chunk-interval-ms',
+    env: 'PERFORMCHAT_EMULATOR_CHAT_CHUNK_INTERVAL_MS',
+    kind: 'int',
+    placeholder: '<ms>',
+    default: '50',
+    help: 'pause between chunks',
+  },
   {
     flag: 'disconnect-on-invalidate',
     env: 'PERFORMCHAT_EMULATOR_DISCONNECT_ON_INVALIDATE',
@@ -65,8 +107,22 @@ export const EMULATOR_CLI_OPTIONS: readonly CliOptionSpec[] = Object.freeze([
     default: 'true',
     help: "invalidating a customer user's tokens disconnects its live sockets",
   },
-  { flag: 'rate-limits', env: 'PERFORMCHAT_EMULATOR_RATE_LIMITS', kind: 'choice', choices: ['on', 'off'], default: 'on', help: 'the documented rate limits' },
-  { flag: 'signing-secret', env: 'PERFORMCHAT_EMULATOR_SIGNING_SECRET', kind: 'secret', placeholder: '<secret>', default: 'random per start', help: 'HS256 secret of the tokens' },
+  {
+    flag: 'rate-limits',
+    env: 'PERFORMCHAT_EMULATOR_RATE_LIMITS',
+    kind: 'choice',
+    choices: ['on', 'off'],
+    default: 'on',
+    help: 'the documented rate limits',
+  },
+  {
+    flag: 'signing-secret',
+    env: 'PERFORMCHAT_EMULATOR_SIGNING_SECRET',
+    kind: 'secret',
+    placeholder: '<secret>',
+    default: 'random per start',
+    help: 'HS256 secret of the tokens',
+  },
   {
     flag: 'state-file',
     env: 'PERFORMCHAT_EMULATOR_STATE_FILE',
@@ -75,7 +131,13 @@ export const EMULATOR_CLI_OPTIONS: readonly CliOptionSpec[] = Object.freeze([
     default: 'none',
     help: 'load the state from this file at start (if it exists), save it there on SIGINT/SIGTERM (with the signing secret, mode 600)',
   },
-  { flag: 'log-requests', env: 'PERFORMCHAT_EMULATOR_LOG_REQUESTS', kind: 'bool', default: 'false', help: 'print one line per API request and socket event' },
+  {
+    flag: 'log-requests',
+    env: 'PERFORMCHAT_EMULATOR_LOG_REQUESTS',
+    kind: 'bool',
+    default: 'false',
+    help: 'print one line per API request and socket event',
+  },
   {
     flag: 'request-log-size',
     env: 'PERFORMCHAT_EMULATOR_REQUEST_LOG_SIZE',
@@ -133,7 +195,10 @@ function readValue(o: CliOptionSpec, raw: string): string | number | boolean {
  * emulator options. Throws {@link EmulatorCliError} naming the flag and its variable.
  */
 export function parseEmulatorCli(argv: readonly string[], env: Record<string, string | undefined>): EmulatorCliRequest {
-  const parseOptions: Record<string, { type: 'string' | 'boolean'; short?: string }> = { help: { type: 'boolean', short: 'h' }, 'no-chat': { type: 'boolean' } };
+  const parseOptions: Record<string, { type: 'string' | 'boolean'; short?: string }> = {
+    help: { type: 'boolean', short: 'h' },
+    'no-chat': { type: 'boolean' },
+  };
   for (const o of EMULATOR_CLI_OPTIONS) parseOptions[o.flag] = { type: o.kind === 'bool' ? 'boolean' : 'string' };
   let values: Record<string, string | boolean | undefined>;
   try {
@@ -149,14 +214,17 @@ export function parseEmulatorCli(argv: readonly string[], env: Record<string, st
     return fromEnv === undefined || fromEnv === '' ? undefined : readValue(o, fromEnv);
   };
 
-  const options: PerformChatEmulatorOptions = { port: (read('port') as number | undefined) ?? EMULATOR_STANDALONE_DEFAULT_PORT };
+  const options: PerformChatEmulatorOptions = {
+    port: (read('port') as number | undefined) ?? EMULATOR_STANDALONE_DEFAULT_PORT,
+  };
   const host = read('host') as string | undefined;
   if (host !== undefined) options.host = host;
   const shape = read('response-shape') as EmulatorResponseShape | undefined;
   if (shape !== undefined) options.responseShape = shape;
   const secret = read('signing-secret') as string | undefined;
   if (secret !== undefined) options.signingSecret = secret;
-  if (read('rate-limits') === 'off') options.rateLimits = { tokenGenerations: false, failedAuth: false, apiRequests: false };
+  if (read('rate-limits') === 'off')
+    options.rateLimits = { tokenGenerations: false, failedAuth: false, apiRequests: false };
   const logRequests = read('log-requests') as boolean | undefined;
   if (logRequests !== undefined) options.logRequests = logRequests;
   const logSize = read('request-log-size') as number | undefined;
@@ -212,7 +280,13 @@ export function emulatorCliHelp(): string {
 /** What the bin prints once listening: where, with which demo data, serving what. */
 export function describeRunningEmulator(
   emulator: PerformChatEmulator,
-  extra: { chatNote?: string; stateFile?: string; importedUsers?: number; logRequests?: boolean; requestLogSize?: number },
+  extra: {
+    chatNote?: string;
+    stateFile?: string;
+    importedUsers?: number;
+    logRequests?: boolean;
+    requestLogSize?: number;
+  },
 ): string {
   const body = JSON.stringify({
     keyId: EMULATOR_DEMO_KEY.keyId,

@@ -23,7 +23,9 @@ function readStateFile(path: string): unknown {
   try {
     return JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    throw new EmulatorCliError(`--state-file (PERFORMCHAT_EMULATOR_STATE_FILE): ${path} is not valid JSON: ${(error as Error).message}`);
+    throw new EmulatorCliError(
+      `--state-file (PERFORMCHAT_EMULATOR_STATE_FILE): ${path} is not valid JSON: ${(error as Error).message}`,
+    );
   }
 }
 
@@ -42,7 +44,10 @@ async function main(): Promise<void> {
   }
 
   const saved = request.stateFile === undefined ? undefined : readStateFile(request.stateFile);
-  const options: PerformChatEmulatorOptions = { ...request.options, logger: { log: (m) => console.log(m), warn: (m) => console.warn(m) } };
+  const options: PerformChatEmulatorOptions = {
+    ...request.options,
+    logger: { log: (m) => console.log(m), warn: (m) => console.warn(m) },
+  };
   // A saved state carries the signing secret it was saved with, so that tokens issued before a
   // restart stay valid; an explicit --signing-secret wins.
   const savedSecret = (saved as { signingSecret?: unknown } | undefined)?.signingSecret;
@@ -66,7 +71,9 @@ async function main(): Promise<void> {
   const stop = (signal: string): void => {
     console.log(`PerformChat emulator: ${signal} received, shutting down`);
     if (request.stateFile !== undefined) {
-      writeFileSync(request.stateFile, JSON.stringify(emulator.exportState({ includeSigningSecret: true }), null, 2), { mode: 0o600 });
+      writeFileSync(request.stateFile, JSON.stringify(emulator.exportState({ includeSigningSecret: true }), null, 2), {
+        mode: 0o600,
+      });
       chmodSync(request.stateFile, 0o600);
       console.log(`PerformChat emulator: state saved to ${request.stateFile}`);
     }

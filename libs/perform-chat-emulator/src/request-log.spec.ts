@@ -8,7 +8,8 @@ describe('request log', () => {
   it('records each API request: method, path, status, duration, who it was about, the fault; never a secret', async () => {
     const lines: string[] = [];
     emulator = await startPerformChatEmulator({ logRequests: true, logger: { log: (m) => lines.push(m) } });
-    const token = (await request(emulator.url, 'POST', '/rest/v1/auth/token', tokenBody({ userId: 'alice' }))).json.token as string;
+    const token = (await request(emulator.url, 'POST', '/rest/v1/auth/token', tokenBody({ userId: 'alice' }))).json
+      .token as string;
     const id = emulator.state.findCustomerUser('company_demo', 'alice')!.id;
     await request(emulator.url, 'POST', '/rest/v1/auth/invalidate-token', invalidateBody(id));
     await request(emulator.url, 'POST', '/rest/v1/auth/token', tokenBody({ keySecret: 'sk_wrong_secret' }));
@@ -21,11 +22,56 @@ describe('request log', () => {
 
     const log = emulator.requestLog();
     expect(log).toEqual([
-      { seq: 1, at: expect.any(String), type: 'http', method: 'POST', path: '/rest/v1/auth/token', status: 200, durationMs: expect.any(Number), userId: 'alice' },
-      { seq: 2, at: expect.any(String), type: 'http', method: 'POST', path: '/rest/v1/auth/invalidate-token', status: 200, durationMs: expect.any(Number), customerUserId: id },
-      { seq: 3, at: expect.any(String), type: 'http', method: 'POST', path: '/rest/v1/auth/token', status: 401, durationMs: expect.any(Number), userId: 'user_123' },
-      { seq: 4, at: expect.any(String), type: 'http', method: 'POST', path: '/rest/v1/auth/token', status: 503, durationMs: expect.any(Number), faultId: 1 },
-      { seq: 5, at: expect.any(String), type: 'http', method: 'POST', path: '/rest/v1/auth/token', status: null, durationMs: expect.any(Number), faultId: 2 },
+      {
+        seq: 1,
+        at: expect.any(String),
+        type: 'http',
+        method: 'POST',
+        path: '/rest/v1/auth/token',
+        status: 200,
+        durationMs: expect.any(Number),
+        userId: 'alice',
+      },
+      {
+        seq: 2,
+        at: expect.any(String),
+        type: 'http',
+        method: 'POST',
+        path: '/rest/v1/auth/invalidate-token',
+        status: 200,
+        durationMs: expect.any(Number),
+        customerUserId: id,
+      },
+      {
+        seq: 3,
+        at: expect.any(String),
+        type: 'http',
+        method: 'POST',
+        path: '/rest/v1/auth/token',
+        status: 401,
+        durationMs: expect.any(Number),
+        userId: 'user_123',
+      },
+      {
+        seq: 4,
+        at: expect.any(String),
+        type: 'http',
+        method: 'POST',
+        path: '/rest/v1/auth/token',
+        status: 503,
+        durationMs: expect.any(Number),
+        faultId: 1,
+      },
+      {
+        seq: 5,
+        at: expect.any(String),
+        type: 'http',
+        method: 'POST',
+        path: '/rest/v1/auth/token',
+        status: null,
+        durationMs: expect.any(Number),
+        faultId: 2,
+      },
     ]);
     expect(lines.filter((l) => l.includes(' http '))).toEqual([
       expect.stringMatching(/^PerformChat emulator: http POST \/rest\/v1\/auth\/token 200 \d+ms user="alice"$/),
@@ -41,13 +87,17 @@ describe('request log', () => {
 
   it('filters, clears, and keeps only the last maxEntries; GET/DELETE /__emulator/log', async () => {
     emulator = await startPerformChatEmulator({ requestLog: { maxEntries: 3 } });
-    for (let i = 0; i < 5; i++) await request(emulator.url, 'POST', '/rest/v1/auth/token', tokenBody({ userId: `u${i}` }));
+    for (let i = 0; i < 5; i++)
+      await request(emulator.url, 'POST', '/rest/v1/auth/token', tokenBody({ userId: `u${i}` }));
     await request(emulator.url, 'GET', '/nowhere');
     const res = await request(emulator.url, 'GET', '/__emulator/log?type=http&sinceSeq=4&path=/rest/v1/auth/token');
     expect(res.status).toBe(200);
     expect(res.json.entries.map((e: { userId: string }) => e.userId)).toEqual(['u4']);
     expect(emulator.requestLog().map((e) => e.seq)).toEqual([4, 5, 6]);
-    expect((await request(emulator.url, 'GET', '/__emulator/log?sinceSeq=-1')).json).toMatchObject({ statusCode: 400, message: 'sinceSeq must be an integer >= 0' });
+    expect((await request(emulator.url, 'GET', '/__emulator/log?sinceSeq=-1')).json).toMatchObject({
+      statusCode: 400,
+      message: 'sinceSeq must be an integer >= 0',
+    });
     expect((await request(emulator.url, 'GET', '/__emulator/log?type=ftp')).status).toBe(400);
     expect((await request(emulator.url, 'DELETE', '/__emulator/log')).json).toEqual({ cleared: 3 });
     expect(emulator.requestLog()).toEqual([]);

@@ -17,7 +17,9 @@ export function bounded(value: string): string {
 /** One line for the logger: `http POST /rest/v1/auth/token 200 3ms user=alice`. Never a secret or a token. */
 export function formatLogEntry(entry: EmulatorLogEntry): string {
   if (entry.type === 'http') {
-    const parts = [`PerformChat emulator: http ${entry.method} ${entry.path} ${entry.status ?? 'dropped'} ${entry.durationMs}ms`];
+    const parts = [
+      `PerformChat emulator: http ${entry.method} ${entry.path} ${entry.status ?? 'dropped'} ${entry.durationMs}ms`,
+    ];
     if (entry.userId !== undefined) parts.push(`user=${JSON.stringify(entry.userId)}`);
     if (entry.customerUserId !== undefined) parts.push(`customerUser=${entry.customerUserId}`);
     if (entry.faultId !== undefined) parts.push(`fault=#${entry.faultId}`);
@@ -71,7 +73,12 @@ export class RequestLog {
 
   /** Records a chat socket event. */
   socket(fields: Omit<EmulatorSocketLogEntry, 'seq' | 'at' | 'type'>): void {
-    const entry: EmulatorSocketLogEntry = { seq: ++this.seq, at: new Date(this.clock()).toISOString(), type: 'socket', ...fields };
+    const entry: EmulatorSocketLogEntry = {
+      seq: ++this.seq,
+      at: new Date(this.clock()).toISOString(),
+      type: 'socket',
+      ...fields,
+    };
     this.push(entry);
     this.sink?.log(formatLogEntry(entry));
   }

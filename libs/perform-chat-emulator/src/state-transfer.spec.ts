@@ -25,7 +25,11 @@ describe('state export/import', () => {
     first.state.agents.get('agent_sales')!.active = false;
 
     const exported = first.exportState();
-    expect(exported).toMatchObject({ format: 'performchat-emulator-state', version: 1, exportedAt: expect.any(String) });
+    expect(exported).toMatchObject({
+      format: 'performchat-emulator-state',
+      version: 1,
+      exportedAt: expect.any(String),
+    });
     expect(JSON.stringify(exported)).not.toMatch(/sk_|shared-signing-secret/);
     await first.close();
 
@@ -49,7 +53,9 @@ describe('state export/import', () => {
     expect(exported.json.customerUsers).toHaveLength(1);
     expect(exported.json.signingSecret).toBeUndefined();
     emulator.reset();
-    expect((await request(emulator.url, 'POST', '/__emulator/state/import', exported.json)).json).toEqual({ message: 'Emulator state imported' });
+    expect((await request(emulator.url, 'POST', '/__emulator/state/import', exported.json)).json).toEqual({
+      message: 'Emulator state imported',
+    });
     expect(emulator.state.findCustomerUser('company_demo', 'alice')).toBeDefined();
     const bad = { ...exported.json, customerUsers: [{ ...exported.json.customerUsers[0], tokenVersion: -1 }] };
     expect((await request(emulator.url, 'POST', '/__emulator/state/import', bad)).json).toEqual({
@@ -59,13 +65,47 @@ describe('state export/import', () => {
     });
   });
 
-  it.each<[string, (doc: Record<string, any>) => unknown, string]>([ // eslint-disable-line @typescript-eslint/no-explicit-any
+  it.each<[string, (doc: Record<string, any>) => unknown, string]>([
+    // eslint-disable-line @typescript-eslint/no-explicit-any
     ['format', (d) => ({ ...d, format: 'other' }), 'format must be "performchat-emulator-state"'],
     ['version', (d) => ({ ...d, version: 2 }), 'version must be 1'],
-    ['a duplicate user', (d) => ({ ...d, customerUsers: [d.customerUsers[0], d.customerUsers[0]] }), 'customerUsers[1] is a duplicate'],
-    ['a conversation of nobody', (d) => ({ ...d, conversations: [{ id: 'c', customerUserId: 'ghost', agentId: 'a', companyId: 'x', createdAt: d.exportedAt, messages: [] }] }), 'conversations[0].customerUserId is not one of customerUsers'],
-    ['a bad role', (d) => ({ ...d, conversations: [{ id: 'c', customerUserId: d.customerUsers[0].id, agentId: 'a', companyId: 'x', createdAt: d.exportedAt, messages: [{ id: 'm', role: 'bot', content: '', at: d.exportedAt }] }] }), 'conversations[0].messages[0].role must be "user" or "agent"'],
-    ['another signing secret', (d) => ({ ...d, signingSecret: 'not-this-one' }), 'exported with another signing secret'],
+    [
+      'a duplicate user',
+      (d) => ({ ...d, customerUsers: [d.customerUsers[0], d.customerUsers[0]] }),
+      'customerUsers[1] is a duplicate',
+    ],
+    [
+      'a conversation of nobody',
+      (d) => ({
+        ...d,
+        conversations: [
+          { id: 'c', customerUserId: 'ghost', agentId: 'a', companyId: 'x', createdAt: d.exportedAt, messages: [] },
+        ],
+      }),
+      'conversations[0].customerUserId is not one of customerUsers',
+    ],
+    [
+      'a bad role',
+      (d) => ({
+        ...d,
+        conversations: [
+          {
+            id: 'c',
+            customerUserId: d.customerUsers[0].id,
+            agentId: 'a',
+            companyId: 'x',
+            createdAt: d.exportedAt,
+            messages: [{ id: 'm', role: 'bot', content: '', at: d.exportedAt }],
+          },
+        ],
+      }),
+      'conversations[0].messages[0].role must be "user" or "agent"',
+    ],
+    [
+      'another signing secret',
+      (d) => ({ ...d, signingSecret: 'not-this-one' }),
+      'exported with another signing secret',
+    ],
   ])('refuses %s, naming it', async (_what, spoil, message) => {
     const emulator = await start();
     await chatToken(emulator, 'alice');

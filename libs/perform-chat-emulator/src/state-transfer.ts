@@ -1,5 +1,5 @@
 import type { EmulatorChatMessage, EmulatorConversation } from './chat/chat.interfaces';
-import type { EmulatorAgent, EmulatorCustomerUser, EmulatorStateExport } from './emulator.interfaces';
+import type { EmulatorAgent, EmulatorCustomerUser } from './emulator.interfaces';
 
 /** `format` of an exported state. */
 export const EMULATOR_STATE_FORMAT = 'performchat-emulator-state';
@@ -94,7 +94,12 @@ export function parseStateExport(input: unknown): EmulatorStateImport {
   const agents = array(doc.agents, 'agents').map((raw, i): EmulatorAgent => {
     const at = `agents[${i}]`;
     const a = object(raw, at);
-    return { id: string(a.id, `${at}.id`), name: string(a.name, `${at}.name`), active: bool(a.active, `${at}.active`), companyId: string(a.companyId, `${at}.companyId`) };
+    return {
+      id: string(a.id, `${at}.id`),
+      name: string(a.name, `${at}.name`),
+      active: bool(a.active, `${at}.active`),
+      companyId: string(a.companyId, `${at}.companyId`),
+    };
   });
   unique(agents, (a) => a.id, 'agents');
 
@@ -108,7 +113,12 @@ export function parseStateExport(input: unknown): EmulatorStateImport {
       const mat = `${at}.messages[${j}]`;
       const m = object(rawMessage, mat);
       if (m.role !== 'user' && m.role !== 'agent') fail(`${mat}.role must be "user" or "agent"`);
-      return { id: string(m.id, `${mat}.id`), role: m.role, content: text(m.content, `${mat}.content`), at: date(m.at, `${mat}.at`).toISOString() };
+      return {
+        id: string(m.id, `${mat}.id`),
+        role: m.role,
+        content: text(m.content, `${mat}.content`),
+        at: date(m.at, `${mat}.at`).toISOString(),
+      };
     });
     return {
       id: string(c.id, `${at}.id`),

@@ -99,7 +99,12 @@
     } catch {
       data = undefined;
     }
-    return { status: response.status, ok: response.ok, data, retryAfter: retryAfterMs(response.headers.get('retry-after')) };
+    return {
+      status: response.status,
+      ok: response.ok,
+      data,
+      retryAfter: retryAfterMs(response.headers.get('retry-after')),
+    };
   }
 
   // --- Messages ------------------------------------------------------------------------------
@@ -309,7 +314,12 @@
       const revoked = state.lastChatError && state.lastChatError.reason === 'token_version';
       setSocketState('closed', revoked ? 'tokens revoked' : 'by the server');
       if (state.loggingOut) return;
-      notice(revoked ? 'PerformChat closed the socket: this user\'s chat tokens were revoked.' : 'The chat server closed the socket.', 'warning');
+      notice(
+        revoked
+          ? "PerformChat closed the socket: this user's chat tokens were revoked."
+          : 'The chat server closed the socket.',
+        'warning',
+      );
       // Still logged in here? A fresh token opens it again; logged out, fetchToken shows the login.
       void fetchToken().then((token) => {
         if (token && state.socket === socket) socket.connect();
@@ -329,7 +339,13 @@
       state.socket.io.removeAllListeners();
       state.socket.disconnect();
     }
-    Object.assign(state, { socket: undefined, token: undefined, expiresAt: 0, conversationId: undefined, refreshes: 0 });
+    Object.assign(state, {
+      socket: undefined,
+      token: undefined,
+      expiresAt: 0,
+      conversationId: undefined,
+      refreshes: 0,
+    });
     renderTokenInfo();
   }
 
@@ -395,11 +411,17 @@
     localStorage.removeItem(`performchat-demo.conversation.${state.user}`);
     setSocketState('closed', res.ok ? 'tokens revoked' : 'logged out');
     if (!res.ok) {
-      showLogin(`Logged out, but the chat tokens could not be revoked: ${res.data?.message ?? `HTTP ${res.status}`}`, 'error');
+      showLogin(
+        `Logged out, but the chat tokens could not be revoked: ${res.data?.message ?? `HTTP ${res.status}`}`,
+        'error',
+      );
       return;
     }
     const closedBy = how === 'io server disconnect' ? 'PerformChat closed the socket' : `socket: ${how}`;
-    showLogin(`Logged out everywhere: ${res.data.sessionsEnded} session(s) ended, chat tokens revoked; ${closedBy}.`, 'info');
+    showLogin(
+      `Logged out everywhere: ${res.data.sessionsEnded} session(s) ended, chat tokens revoked; ${closedBy}.`,
+      'info',
+    );
   }
 
   async function boot() {

@@ -16,7 +16,8 @@ export interface ResolvedChatOptions {
 
 function count(value: unknown, field: string, fallback: number, min: number): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) fail(`chat.${field} must be an integer >= ${min}`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min)
+    fail(`chat.${field} must be an integer >= ${min}`);
   return value;
 }
 
@@ -31,7 +32,11 @@ export function resolveChatOptions(value: boolean | EmulatorChatOptions | undefi
   if (typeof agent !== 'object' || agent === null) fail('chat.agent must be an object');
   const replies = agent.replies;
   if (replies !== undefined && typeof replies !== 'function') {
-    if (!Array.isArray(replies) || replies.length === 0 || replies.some((r) => typeof r !== 'string' || r.length === 0)) {
+    if (
+      !Array.isArray(replies) ||
+      replies.length === 0 ||
+      replies.some((r) => typeof r !== 'string' || r.length === 0)
+    ) {
       fail('chat.agent.replies must be a non-empty array of non-empty strings, or a function');
     }
   }

@@ -17,7 +17,10 @@ describe('emulator chat socket', () => {
   }
   const track = (socket: Socket): Socket => (sockets.push(socket), socket);
   const open = async (token: string): Promise<Socket> => track(await connected(emulator, token));
-  async function joined(token: string, payload: Record<string, unknown> = {}): Promise<{ socket: Socket; conversationId: string }> {
+  async function joined(
+    token: string,
+    payload: Record<string, unknown> = {},
+  ): Promise<{ socket: Socket; conversationId: string }> {
     const socket = await open(token);
     const answer = await emitAck(socket, 'chat:join', { agentId: 'agent_support', token, ...payload });
     return { socket, conversationId: answer.conversationId };
@@ -100,7 +103,12 @@ describe('emulator chat socket', () => {
       const reply = next(socket, 'chat:response');
       const ack = await emitAck(socket, 'chat:message', { agentId: 'agent_support', message: 'Hello', conversationId });
       expect(ack).toEqual({ conversationId, messageId: expect.any(String) });
-      expect(await reply).toEqual({ content: 'Echo: Hello', conversationId, messageId: expect.any(String), done: true });
+      expect(await reply).toEqual({
+        content: 'Echo: Hello',
+        conversationId,
+        messageId: expect.any(String),
+        done: true,
+      });
       const [conversation] = emulator.chat.conversations();
       expect(conversation).toMatchObject({ id: conversationId, agentId: 'agent_support', companyId: 'company_demo' });
       expect(conversation.messages.map((m) => [m.role, m.content])).toEqual([
@@ -114,7 +122,9 @@ describe('emulator chat socket', () => {
     });
 
     it('answers canned replies in turn, after delayMs, in chunks of chunkSize', async () => {
-      await start({ chat: { agent: { replies: ['Hi there!', 'Bye'], delayMs: 30, chunkSize: 4, chunkIntervalMs: 5 } } });
+      await start({
+        chat: { agent: { replies: ['Hi there!', 'Bye'], delayMs: 30, chunkSize: 4, chunkIntervalMs: 5 } },
+      });
       const { socket, conversationId } = await joined(await chatToken(emulator, 'alice'));
       const pieces: Array<{ content: string; done: boolean; messageId: string }> = [];
       socket.on('chat:response', (piece) => pieces.push(piece));
@@ -133,7 +143,12 @@ describe('emulator chat socket', () => {
       await emitAck(socket, 'chat:message', { message: 'two' });
       await new Promise((resolve) => setTimeout(resolve, 80));
       expect(pieces.map((p) => p.content).join('')).toBe('Bye');
-      expect(emulator.chat.conversations()[0].messages.map((m) => m.content)).toEqual(['one', 'Hi there!', 'two', 'Bye']);
+      expect(emulator.chat.conversations()[0].messages.map((m) => m.content)).toEqual([
+        'one',
+        'Hi there!',
+        'two',
+        'Bye',
+      ]);
       expect(conversationId).toEqual(expect.any(String));
     });
 
@@ -149,9 +164,16 @@ describe('emulator chat socket', () => {
       await start({ chat: { maxMessageLength: 5 } });
       const token = await chatToken(emulator, 'alice');
       const socket = await open(token);
-      expect(await emitAck(socket, 'chat:message', { message: 'early' })).toMatchObject({ reason: 'not_joined', event: 'chat:message' });
-      expect(await emitAck(socket, 'chat:join', { agentId: 'agent_sales' })).toMatchObject({ reason: 'agent_mismatch' });
-      expect(await emitAck(socket, 'chat:join', { conversationId: 'nope' })).toMatchObject({ reason: 'conversation_not_found' });
+      expect(await emitAck(socket, 'chat:message', { message: 'early' })).toMatchObject({
+        reason: 'not_joined',
+        event: 'chat:message',
+      });
+      expect(await emitAck(socket, 'chat:join', { agentId: 'agent_sales' })).toMatchObject({
+        reason: 'agent_mismatch',
+      });
+      expect(await emitAck(socket, 'chat:join', { conversationId: 'nope' })).toMatchObject({
+        reason: 'conversation_not_found',
+      });
       await emitAck(socket, 'chat:join', {});
       expect(await emitAck(socket, 'chat:message', { message: '   ' })).toMatchObject({ reason: 'invalid_message' });
       expect(await emitAck(socket, 'chat:message', { message: 'too long' })).toEqual({
@@ -167,7 +189,9 @@ describe('emulator chat socket', () => {
       const alice = await joined(await chatToken(emulator, 'alice'));
       const bob = await joined(await chatToken(emulator, 'bob'));
       expect(alice.conversationId).not.toBe(bob.conversationId);
-      expect(await emitAck(bob.socket, 'chat:join', { conversationId: alice.conversationId })).toMatchObject({ reason: 'conversation_not_found' });
+      expect(await emitAck(bob.socket, 'chat:join', { conversationId: alice.conversationId })).toMatchObject({
+        reason: 'conversation_not_found',
+      });
       const bobGot: unknown[] = [];
       bob.socket.on('chat:response', (r) => bobGot.push(r));
       const reply = next(alice.socket, 'chat:response');
@@ -184,7 +208,10 @@ describe('emulator chat socket', () => {
       const first = await chatToken(emulator, 'alice', { expiresIn: '60s' });
       const { socket, conversationId } = await joined(first);
       now += 61_000;
-      expect(await emitAck(socket, 'chat:message', { message: 'late' })).toMatchObject({ reason: 'expired', message: 'Token expired' });
+      expect(await emitAck(socket, 'chat:message', { message: 'late' })).toMatchObject({
+        reason: 'expired',
+        message: 'Token expired',
+      });
       const fresh = await chatToken(emulator, 'alice', { expiresIn: '60s' });
       const rejoined = await emitAck(socket, 'chat:join', { agentId: 'agent_support', token: fresh, conversationId });
       expect(rejoined.conversationId).toBe(conversationId);
@@ -194,10 +221,12 @@ describe('emulator chat socket', () => {
       expect(emulator.chat.sockets()[0].tokenExp).toBe(Math.floor(now / 1000) + 60);
     });
 
-    it("refuses a fresh token of another customer user", async () => {
+    it('refuses a fresh token of another customer user', async () => {
       await start();
       const { socket } = await joined(await chatToken(emulator, 'alice'));
-      expect(await emitAck(socket, 'chat:join', { token: await chatToken(emulator, 'bob') })).toMatchObject({ reason: 'user_mismatch' });
+      expect(await emitAck(socket, 'chat:join', { token: await chatToken(emulator, 'bob') })).toMatchObject({
+        reason: 'user_mismatch',
+      });
     });
 
     it("invalidation disconnects the user's live sockets after chat:error token_version (default)", async () => {
@@ -207,11 +236,15 @@ describe('emulator chat socket', () => {
       const error = next(socket, 'chat:error');
       const disconnected = next(socket, 'disconnect');
       const id = emulator.state.findCustomerUser('company_demo', 'alice')!.id;
-      expect((await request(emulator.url, 'POST', '/rest/v1/auth/invalidate-token', invalidateBody(id))).status).toBe(200);
+      expect((await request(emulator.url, 'POST', '/rest/v1/auth/invalidate-token', invalidateBody(id))).status).toBe(
+        200,
+      );
       expect(await error).toEqual({ reason: 'token_version', message: 'Token was invalidated' });
       expect(await disconnected).toBe('io server disconnect');
       expect(bob.socket.connected).toBe(true);
-      expect(emulator.chat.sockets().map((s) => s.customerUserId)).toEqual([emulator.state.findCustomerUser('company_demo', 'bob')!.id]);
+      expect(emulator.chat.sockets().map((s) => s.customerUserId)).toEqual([
+        emulator.state.findCustomerUser('company_demo', 'bob')!.id,
+      ]);
     });
 
     it('with disconnectOnInvalidate false, the socket stays but its next event is refused', async () => {
@@ -232,7 +265,10 @@ describe('emulator chat socket', () => {
       emulator.chat.addFault({ on: 'handshake', kind: 'refuse' });
       emulator.chat.addFault({ on: 'handshake', kind: 'refuse', reason: 'expired' });
       const token = await chatToken(emulator, 'alice');
-      expect((await refusal(token)).data).toEqual({ reason: 'unavailable', message: 'Chat is temporarily unavailable' });
+      expect((await refusal(token)).data).toEqual({
+        reason: 'unavailable',
+        message: 'Chat is temporarily unavailable',
+      });
       expect((await refusal(token)).data).toMatchObject({ reason: 'expired' });
       expect((await open(token)).connected).toBe(true);
       expect(emulator.chat.listFaults()).toEqual([]);
@@ -253,8 +289,12 @@ describe('emulator chat socket', () => {
     });
 
     it('are refused when invalid, naming the field', () => {
-      expect(() => emulator.chat.addFault({ on: 'send' as never, kind: 'drop' })).toThrow('on must be one of handshake, join, message');
-      expect(() => emulator.chat.addFault({ on: 'message', kind: 'delay' })).toThrow('delayMs is required for kind delay');
+      expect(() => emulator.chat.addFault({ on: 'send' as never, kind: 'drop' })).toThrow(
+        'on must be one of handshake, join, message',
+      );
+      expect(() => emulator.chat.addFault({ on: 'message', kind: 'delay' })).toThrow(
+        'delayMs is required for kind delay',
+      );
     });
   });
 

@@ -53,7 +53,9 @@ function refusalText(reason: EmulatorChatRefusalReason): string {
 }
 
 function chatError(reason: EmulatorChatRefusalReason, event?: string): EmulatorChatError {
-  return event === undefined ? { reason, message: refusalText(reason) } : { reason, message: refusalText(reason), event };
+  return event === undefined
+    ? { reason, message: refusalText(reason) }
+    : { reason, message: refusalText(reason), event };
 }
 
 /** A refused handshake: the client's `connect_error` has this message and `data`. */
@@ -165,7 +167,9 @@ export class ChatSocketServer {
   private onConnection(socket: ChatSocket): void {
     void socket.join(userRoom(socket.data.claims.sub));
     this.log('connect', socket);
-    socket.on(EV.join, (payload: unknown, ack?: unknown) => this.onEvent('join', socket, () => this.join(socket, payload, toAck(ack))));
+    socket.on(EV.join, (payload: unknown, ack?: unknown) =>
+      this.onEvent('join', socket, () => this.join(socket, payload, toAck(ack))),
+    );
     socket.on(EV.message, (payload: unknown, ack?: unknown) =>
       this.onEvent('message', socket, () => this.message(socket, payload, toAck(ack))),
     );
@@ -187,7 +191,8 @@ export class ChatSocketServer {
   }
 
   private withFault(fault: EmulatorSocketFault | undefined, run: () => void): void {
-    if (fault?.kind === 'delay' && fault.delayMs !== undefined && fault.delayMs > 0) this.deps.timers.timeout(run, fault.delayMs);
+    if (fault?.kind === 'delay' && fault.delayMs !== undefined && fault.delayMs > 0)
+      this.deps.timers.timeout(run, fault.delayMs);
     else run();
   }
 
@@ -214,7 +219,8 @@ export class ChatSocketServer {
       return;
     }
     const claims = socket.data.claims;
-    if (payload.agentId !== undefined && payload.agentId !== claims.agentId) return this.emitError(socket, 'agent_mismatch', EV.join, ack);
+    if (payload.agentId !== undefined && payload.agentId !== claims.agentId)
+      return this.emitError(socket, 'agent_mismatch', EV.join, ack);
     let conversation: EmulatorConversation | undefined;
     if (payload.conversationId !== undefined) {
       conversation = this.ownConversation(socket, payload.conversationId);
@@ -243,18 +249,27 @@ export class ChatSocketServer {
     if (!this.authorized(socket, EV.message, ack)) return;
     const payload = asPayload(raw);
     const text = payload?.message;
-    if (typeof text !== 'string' || text.trim().length === 0) return this.emitError(socket, 'invalid_message', EV.message, ack);
+    if (typeof text !== 'string' || text.trim().length === 0)
+      return this.emitError(socket, 'invalid_message', EV.message, ack);
     if (text.length > this.deps.options.maxMessageLength) {
-      const error = { reason: 'invalid_message' as const, message: MSG.messageTooLong(this.deps.options.maxMessageLength), event: EV.message };
+      const error = {
+        reason: 'invalid_message' as const,
+        message: MSG.messageTooLong(this.deps.options.maxMessageLength),
+        event: EV.message,
+      };
       socket.emit(EV.error, error);
       this.log('error', socket, { reason: 'invalid_message' });
       return ack?.(error);
     }
     const claims = socket.data.claims;
-    if (payload!.agentId !== undefined && payload!.agentId !== claims.agentId) return this.emitError(socket, 'agent_mismatch', EV.message, ack);
+    if (payload!.agentId !== undefined && payload!.agentId !== claims.agentId)
+      return this.emitError(socket, 'agent_mismatch', EV.message, ack);
     // Only the joined conversation: the reply goes to its room, which this socket is in.
     const conversationId = socket.data.conversationId;
-    if (conversationId === undefined || (payload!.conversationId !== undefined && payload!.conversationId !== conversationId)) {
+    if (
+      conversationId === undefined ||
+      (payload!.conversationId !== undefined && payload!.conversationId !== conversationId)
+    ) {
       return this.emitError(socket, 'not_joined', EV.message, ack);
     }
     const conversation = this.ownConversation(socket, conversationId);
@@ -269,7 +284,13 @@ export class ChatSocketServer {
   /** The scripted reply, whole or in chunks, to every socket in the conversation. */
   private reply(socket: ChatSocket, conversation: EmulatorConversation, text: string, turn: number): void {
     const claims = socket.data.claims;
-    const content = this.agent.reply({ message: text, conversationId: conversation.id, customerUserId: claims.sub, agentId: claims.agentId, turn });
+    const content = this.agent.reply({
+      message: text,
+      conversationId: conversation.id,
+      customerUserId: claims.sub,
+      agentId: claims.agentId,
+      turn,
+    });
     const pieces = this.agent.chunks(content);
     const messageId = createCustomerUserId();
     const room = conversationRoom(conversation.id);
@@ -291,7 +312,9 @@ export class ChatSocketServer {
     if (typeof id !== 'string') return undefined;
     const conversation = this.deps.conversations.get(id);
     const claims = socket.data.claims;
-    return conversation !== undefined && conversation.customerUserId === claims.sub && conversation.agentId === claims.agentId
+    return conversation !== undefined &&
+      conversation.customerUserId === claims.sub &&
+      conversation.agentId === claims.agentId
       ? conversation
       : undefined;
   }
@@ -303,7 +326,11 @@ export class ChatSocketServer {
     ack?.(error);
   }
 
-  private log(event: 'connect' | 'refused' | 'join' | 'message' | 'reply' | 'error' | 'disconnect', socket: ChatSocket, extra: { reason?: string; conversationId?: string } = {}): void {
+  private log(
+    event: 'connect' | 'refused' | 'join' | 'message' | 'reply' | 'error' | 'disconnect',
+    socket: ChatSocket,
+    extra: { reason?: string; conversationId?: string } = {},
+  ): void {
     const log = this.deps.log;
     if (log === undefined) return;
     const customerUserId = socket.data?.claims?.sub;

@@ -42,10 +42,17 @@ export class ConversationStore {
   }
 
   /** Appends a message; returns the user turn it makes (user messages) or the current turn. */
-  append(conversation: EmulatorConversation, role: EmulatorChatRole, content: string, now: number, id = createCustomerUserId()): { message: EmulatorChatMessage; turn: number } {
+  append(
+    conversation: EmulatorConversation,
+    role: EmulatorChatRole,
+    content: string,
+    now: number,
+    id = createCustomerUserId(),
+  ): { message: EmulatorChatMessage; turn: number } {
     const message: EmulatorChatMessage = { id, role, content, at: new Date(now).toISOString() };
     conversation.messages.push(message);
-    if (conversation.messages.length > this.maxMessages) conversation.messages.splice(0, conversation.messages.length - this.maxMessages);
+    if (conversation.messages.length > this.maxMessages)
+      conversation.messages.splice(0, conversation.messages.length - this.maxMessages);
     const turn = (this.turns.get(conversation.id) ?? 0) + (role === 'user' ? 1 : 0);
     this.turns.set(conversation.id, turn);
     return { message, turn };

@@ -22,20 +22,26 @@ export function validateSocketFaultSpec(input: unknown): EmulatorSocketFaultSpec
   for (const field of Object.keys(spec)) if (!FIELDS.has(field)) fail(`unknown socket fault field: ${field}`);
   if (!TARGETS.includes(spec.on as EmulatorSocketFaultTarget)) fail(`on must be one of ${TARGETS.join(', ')}`);
   if (!KINDS.includes(spec.kind as EmulatorSocketFaultKind)) fail(`kind must be one of ${KINDS.join(', ')}`);
-  const out: EmulatorSocketFaultSpec = { on: spec.on as EmulatorSocketFaultTarget, kind: spec.kind as EmulatorSocketFaultKind };
+  const out: EmulatorSocketFaultSpec = {
+    on: spec.on as EmulatorSocketFaultTarget,
+    kind: spec.kind as EmulatorSocketFaultKind,
+  };
   if (spec.times === null || spec.times === -1) out.times = null;
   else if (spec.times !== undefined) {
-    if (typeof spec.times !== 'number' || !Number.isInteger(spec.times) || spec.times < 1) fail('times must be an integer >= 1, -1 or null');
+    if (typeof spec.times !== 'number' || !Number.isInteger(spec.times) || spec.times < 1)
+      fail('times must be an integer >= 1, -1 or null');
     out.times = spec.times;
   }
   if (spec.delayMs !== undefined) {
-    if (typeof spec.delayMs !== 'number' || !Number.isFinite(spec.delayMs) || spec.delayMs < 0) fail('delayMs must be a number >= 0');
+    if (typeof spec.delayMs !== 'number' || !Number.isFinite(spec.delayMs) || spec.delayMs < 0)
+      fail('delayMs must be a number >= 0');
     out.delayMs = spec.delayMs;
   }
   if (out.kind === 'delay' && out.delayMs === undefined) fail('delayMs is required for kind delay');
   if (spec.reason !== undefined) {
     if (out.kind !== 'refuse') fail('reason applies to kind refuse only');
-    if (typeof spec.reason !== 'string' || !/^[a-z_]{1,40}$/.test(spec.reason)) fail('reason must be a snake_case string');
+    if (typeof spec.reason !== 'string' || !/^[a-z_]{1,40}$/.test(spec.reason))
+      fail('reason must be a snake_case string');
     out.reason = spec.reason as EmulatorChatRefusalReason;
   }
   return out;
@@ -52,7 +58,12 @@ export class SocketFaultRegistry {
 
   add(input: unknown): EmulatorSocketFault {
     const spec = validateSocketFaultSpec(input);
-    const fault: EmulatorSocketFault = { id: this.nextId++, ...spec, remaining: spec.times === undefined ? 1 : spec.times, matched: 0 };
+    const fault: EmulatorSocketFault = {
+      id: this.nextId++,
+      ...spec,
+      remaining: spec.times === undefined ? 1 : spec.times,
+      matched: 0,
+    };
     this.faults.push(fault);
     return { ...fault };
   }

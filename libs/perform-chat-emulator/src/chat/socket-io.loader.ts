@@ -21,7 +21,8 @@ export function loadSocketIoServer(load: ModuleLoader = require): SocketIoServer
   } catch (error) {
     const code = (error as { code?: unknown } | null)?.code;
     const message = String((error as { message?: unknown } | null)?.message ?? '');
-    if (code === 'MODULE_NOT_FOUND' && message.includes("'socket.io'")) throw new EmulatorOptionsError(MSG.socketIoMissing);
+    if (code === 'MODULE_NOT_FOUND' && message.includes("'socket.io'"))
+      throw new EmulatorOptionsError(MSG.socketIoMissing);
     throw error;
   }
   const server = (loaded as { Server?: unknown } | null)?.Server;
