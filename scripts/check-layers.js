@@ -11,10 +11,16 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-/** Lowest first. A folder may import its own files and any folder of a lower layer. */
+/**
+ * Lowest first. A folder (or a file named here on its own) may import its own files and any
+ * unit of a lower layer. The contract of a pluggable strategy (an interface and its
+ * same-named token, importing nothing) is a unit of its own, low enough for options/ to name
+ * it as an option's type.
+ */
 const LAYERS = [
   ['perform-chat.messages.ts', 'perform-chat.constants.ts'],
-  ['errors', 'telemetry'],
+  ['errors', 'customer-users/perform-chat-customer-user.store.ts'],
+  ['telemetry'],
   ['options'],
   ['redis'],
   ['rate-limit', 'customer-users'],
@@ -27,8 +33,9 @@ const LAYERS = [
 ];
 
 function unitOf(srcDir, file) {
-  const rel = path.relative(srcDir, file).split(path.sep);
-  return rel.length === 1 ? rel[0] : rel[0];
+  const rel = path.relative(srcDir, file).split(path.sep).join('/');
+  if (LAYERS.some((layer) => layer.includes(rel))) return rel;
+  return rel.split('/')[0];
 }
 
 function layerOf(unit) {

@@ -156,6 +156,72 @@ describe('customer-user storage and invalidation flows against the emulator', ()
     expect(logs.text()).not.toContain(token.token);
   });
 
+  describe('with a store that cannot be read (issue 13, item 5)', () => {
+    /** Saves work (tokens get issued), reads fail: the database went away after the tokens. */
+    const unreadable = (): PerformChatCustomerUserStore => {
+      const saved: PerformChatCustomerUserRecord[] = [];
+      return {
+        save: async (record) => void saved.push(record),
+        listByExternalId: async () => {
+          throw new Error('database is down');
+        },
+        remove: async () => undefined,
+        iterate: async function* () {
+          yield* saved.slice(0, 1);
+          throw new Error('database is down');
+        },
+      };
+    };
+    const storeLines = () => logs.lines.filter((line) => line.includes('from the store') || line.includes('in the store'));
+    const invalidations = () => emulator.state.counter(EMULATOR_COUNTER_KEYS.invalidateToken).attempts;
+
+    it('invalidateUserTokens fails with STORE_UNAVAILABLE, never [] as if nothing were stored, and logs one line', async () => {
+      const { auth } = await serviceWith({ customerUserStore: unreadable() });
+      const token = await auth.generateToken({ userId: 'alice' });
+
+      const failure = await auth.invalidateUserTokens('alice').catch((error: unknown) => error);
+
+      expect(failure).toMatchObject({
+        name: 'PerformChatError',
+        code: 'STORE_UNAVAILABLE',
+        message:
+          'Could not read the customer users of user "alice" from the store: Error: database is down; nothing was revoked, retry when the store answers',
+      });
+      expect(invalidations()).toBe(0);
+      expect(emulator.verify(token.token)).toMatchObject({ valid: true });
+      expect(storeLines()).toEqual([`warn ${(failure as Error).message}`]);
+    });
+
+    it('invalidateUsers reports the error in each result and logs one line for all users', async () => {
+      const { auth } = await serviceWith({ customerUserStore: unreadable() });
+
+      const results = await auth.invalidateUsers(['a', 'b', 'c']);
+
+      expect(results).toEqual(
+        ['a', 'b', 'c'].map((userId) => ({
+          userId,
+          invalidations: [],
+          error: expect.objectContaining({ code: 'STORE_UNAVAILABLE', message: expect.stringContaining(`user "${userId}"`) }),
+        })),
+      );
+      expect(storeLines()).toEqual([
+        "warn Could not read the customer users of 3 of 3 users from the store: Error: database is down; they were not revoked (see each result's error), retry when the store answers",
+      ]);
+    });
+
+    it('invalidateAllKnownUsers fails with STORE_UNAVAILABLE before revoking anyone when the listing breaks midway', async () => {
+      const { auth } = await serviceWith({ customerUserStore: unreadable() });
+      await auth.generateToken({ userId: 'alice' });
+
+      await expect(auth.invalidateAllKnownUsers()).rejects.toMatchObject({
+        code: 'STORE_UNAVAILABLE',
+        message: 'Could not list the customer users in the store: Error: database is down; nothing was revoked, retry when the store answers',
+      });
+      expect(invalidations()).toBe(0);
+      expect(storeLines()).toHaveLength(1);
+    });
+  });
+
   it('uses an app-provided store', async () => {
     const saved: PerformChatCustomerUserRecord[] = [];
     const mine: PerformChatCustomerUserStore = {

@@ -20,6 +20,7 @@ import { TEST_REDIS_URL, deleteRedisPrefix, uniqueRedisPrefix } from './utils/re
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const LOCAL_REFUSAL = 'Refused locally without calling PerformChat';
+const TOKEN_PATH = '/rest/v1/auth/token';
 
 /** The real PerformChatAuthService, through PerformChatModule.forRoot, against the emulator. */
 async function createAuthService(emulator: PerformChatEmulator, options: Partial<PerformChatModuleOptions>) {
@@ -166,6 +167,81 @@ describe('upstream budget (key-wide, in front of PerformChat)', () => {
     const counts = await outcomes(Array.from({ length: 5 }, (_, i) => auth.generateToken({ userId: `free-${i}` })));
     expect(counts).toEqual({ ok: 3, RATE_LIMITED: 2 });
     expect(tokenCalls()).toMatchObject({ attempts: 5, failures: { '429': 2 } });
+  });
+
+  describe('paid per attempt sent (issue 13)', () => {
+    it('a call the open breaker stops costs nothing: after the storm the trial call is sent and PerformChat answers', async () => {
+      const auth = await start(
+        {},
+        { retry: false, circuitBreaker: { failureThreshold: 2, cooldownMs: 150 }, upstreamBudget: { tokensPerMinute: 4 } },
+      );
+      emulator.addFault({ path: TOKEN_PATH, status: 500, times: -1 });
+      expect(await outcomes([auth.generateToken({ userId: 'storm-0' })])).toEqual({ UPSTREAM_ERROR: 1 });
+      expect(await outcomes([auth.generateToken({ userId: 'storm-1' })])).toEqual({ UPSTREAM_ERROR: 1 });
+      // The breaker is open: 10 fast failures, nothing sent, no budget point spent.
+      const fast = await outcomes(Array.from({ length: 10 }, (_, i) => auth.generateToken({ userId: `fast-${i}` })));
+      expect(fast).toEqual({ UPSTREAM_UNAVAILABLE: 10 });
+      expect(tokenCalls().attempts).toBe(2);
+
+      emulator.clearFaults();
+      await sleep(200);
+      await expect(auth.generateToken({ userId: 'trial' })).resolves.toMatchObject({ token: expect.any(String) });
+      expect(auth.circuitBreakerState().state).toBe('closed');
+      // 2 points for the 500s, 1 for the trial: one generation left in the window.
+      expect(await outcomes([0, 1].map((i) => auth.generateToken({ userId: `after-${i}` })))).toEqual({ ok: 1, RATE_LIMITED: 1 });
+      expect(tokenCalls().attempts).toBe(4);
+    });
+
+    it('every attempt sent spends a point, retries included', async () => {
+      const auth = await start({}, { retry: { retries: 2, baseDelayMs: 1, maxDelayMs: 1 }, upstreamBudget: { tokensPerMinute: 3 } });
+      emulator.addFault({ path: TOKEN_PATH, kind: 'drop-mid-response', times: 1 });
+      await expect(auth.generateToken({ userId: 'retried' })).resolves.toMatchObject({ token: expect.any(String) });
+      expect(tokenCalls().attempts).toBe(2); // one dropped, one answered: two points
+      await expect(auth.generateToken({ userId: 'second' })).resolves.toMatchObject({ token: expect.any(String) });
+      const refused = await auth.generateToken({ userId: 'third' }).catch((e: unknown) => e as PerformChatError);
+      expect(refused).toMatchObject({ code: PerformChatErrorCode.RATE_LIMITED, status: undefined });
+      expect(tokenCalls().attempts).toBe(3);
+    });
+
+    it('a retry the budget cannot pay for is not sent: the call fails with the last attempt\'s error', async () => {
+      const auth = await start({}, { retry: { retries: 2, baseDelayMs: 1, maxDelayMs: 1 }, upstreamBudget: { tokensPerMinute: 1 } });
+      emulator.addFault({ path: TOKEN_PATH, kind: 'drop-mid-response', times: -1 });
+      const error = await auth.generateToken({ userId: 'dropped' }).catch((e: unknown) => e as PerformChatError);
+      expect(error).toMatchObject({ name: 'PerformChatError', code: PerformChatErrorCode.UNREACHABLE });
+      expect(tokenCalls().attempts).toBe(1);
+      // The refusal is logged (once per period), so the missing retries are explained.
+      expect(logs.lines.filter((line) => line.startsWith('warn') && line.includes('1 token generations per 60 s'))).toHaveLength(1);
+    });
+
+    it('N calls whose connections drop never send more attempts than the budget', async () => {
+      const auth = await start({}, { retry: { retries: 2, baseDelayMs: 1, maxDelayMs: 5 }, upstreamBudget: { tokensPerMinute: 10 } });
+      emulator.addFault({ path: TOKEN_PATH, kind: 'drop-mid-response', times: -1 });
+      const counts = await outcomes(Array.from({ length: 20 }, (_, i) => auth.generateToken({ userId: `drop-${i}` })));
+      // Each call ends with its own last sent attempt (UNREACHABLE) or, if none was, the refusal.
+      expect(Object.keys(counts).sort()).toEqual(['RATE_LIMITED', 'UNREACHABLE']);
+      expect(counts.RATE_LIMITED + counts.UNREACHABLE).toBe(20);
+      expect(tokenCalls().attempts).toBe(10);
+    });
+  });
+
+  describe('the deadline covers the probe queue (issue 13)', () => {
+    it('calls queued behind a slow first call right after boot end at their own deadline', async () => {
+      const auth = await start({}, { timeoutMs: 400, deadlineMs: 400, retry: false, circuitBreaker: false });
+      emulator.addFault({ path: TOKEN_PATH, delayMs: 2_000, times: -1 });
+      const timed = (userId: string) => {
+        const started = Date.now();
+        return auth.generateToken({ userId }).then(
+          () => ({ code: 'ok', elapsed: Date.now() - started }),
+          (error: PerformChatError) => ({ code: error.code, elapsed: Date.now() - started }),
+        );
+      };
+      const first = timed('first'); // the probe: PerformChat has not answered yet
+      await sleep(100);
+      const queued = await Promise.all(Array.from({ length: 4 }, (_, i) => timed(`queued-${i}`)));
+      const results = [await first, ...queued];
+      expect(results.map((result) => result.code)).toEqual(Array(5).fill('TIMEOUT'));
+      for (const { elapsed } of results) expect(elapsed).toBeLessThan(400 + 150);
+    });
   });
 
   describe('shared across instances through the Redis store', () => {

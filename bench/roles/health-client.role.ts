@@ -15,7 +15,8 @@ export type HealthSide = 'cached' | 'ping';
  * - `cached`: `PerformChatHealthIndicator.isHealthy()` with the default `health` option
  *   (cacheTtlMs 5000: one real HEAD per 5 s, every other call served from the cache);
  * - `ping`: terminus `HttpHealthIndicator.pingCheck` of the same URL with the same method and
- *   the same "up" rule (HEAD, any status below 500, 1 s timeout), i.e. one HTTP request per check.
+ *   the same "up" rule for the emulator's 405 (HEAD, any status below 500, 1 s timeout), i.e. one HTTP
+ *   request per check.
  * Each call must report `up`; anything else counts as an error.
  */
 export const healthClientRole: Role<{ emulatorUrl: string }> = async ({ emulatorUrl }) => {

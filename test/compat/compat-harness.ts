@@ -1,8 +1,10 @@
-import { ChildProcess, execFile, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { AppClient } from './app-client';
+import { Child, RunResult, run, spawnNode } from './child-process';
+import { FAILURE_PATH_ENV, TOKEN_ROUTE, checkFailurePaths, expectHealthInstallHint, expectThat } from './failure-paths';
+import { InstalledEmulator } from './installed-emulator';
+import { findLeaks } from './leak-scan';
 
 /**
  * Harness of the compatibility run (`npm run test:compat`): throwaway apps made from
@@ -11,7 +13,10 @@ import { promisify } from 'node:util';
  * global-setup.js prepared.
  */
 
-const execFileAsync = promisify(execFile);
+export { Child, run, spawnNode } from './child-process';
+export type { RunResult } from './child-process';
+export { http } from './http-request';
+export type { HttpAnswer } from './http-request';
 
 export const REPO_ROOT = resolve(__dirname, '../..');
 export const COMPAT_OUT = join(REPO_ROOT, 'dist-pack', 'compat');
@@ -35,28 +40,6 @@ interface CompatSetup {
 /** What global-setup.js prepared: the tarball, the temp folder, the Node runtimes. */
 export function compatSetup(): CompatSetup {
   return JSON.parse(readFileSync(join(COMPAT_OUT, 'setup.json'), 'utf8')) as CompatSetup;
-}
-
-export interface RunResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs a command to completion; rejects with its output when it fails. */
-export async function run(command: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<RunResult> {
-  try {
-    const { stdout, stderr } = await execFileAsync(command, args, {
-      cwd: options.cwd,
-      env: { ...process.env, ...options.env },
-      timeout: options.timeoutMs ?? 300_000,
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string; message: string };
-    throw new Error(`${command} ${args.join(' ')} failed in ${options.cwd}: ${e.message}\n${e.stdout ?? ''}\n${e.stderr ?? ''}`);
-  }
 }
 
 export class CompatApp {
@@ -99,7 +82,10 @@ export async function installFixture(fixture: string, options: InstallOptions = 
     // The user's way: `npm install nestjs-performchat ...` in an app that does not list it yet.
     for (const command of options.commands) {
       const [verb, ...packages] = command;
-      await run('npm', [verb, ...packages.map((p) => (p === 'nestjs-performchat' ? tarball : p)), ...flags], { cwd: dir, timeoutMs: 480_000 });
+      await run('npm', [verb, ...packages.map((p) => (p === 'nestjs-performchat' ? tarball : p)), ...flags], {
+        cwd: dir,
+        timeoutMs: 480_000,
+      });
     }
   } else {
     const pkgFile = join(dir, 'package.json');
@@ -120,147 +106,25 @@ export interface InstallOptions {
 }
 
 /**
- * The `npm install ...` lines of the README's Install section (its bash blocks), as argument
- * lists without the `npm` and without comments.
+ * The `npm install ...` lines of the README's Install section for one Nest major: its bash
+ * blocks whose first line is the comment `# Nest <major>`, as argument lists without the `npm`
+ * and without comments.
  */
-export function readmeInstallCommands(readme: string): string[][] {
-  const section = /^## Install\n([\s\S]*?)(?=^##? )/m.exec(readme)?.[1] ?? '';
+export function readmeInstallCommands(readme: string, nestMajor: 11 | 12): string[][] {
+  // Up to the next heading (`# ` lines inside the code blocks are comments).
+  const section = /^## Install\n([\s\S]*?)(?=^##+ )/m.exec(readme)?.[1] ?? '';
   const commands: string[][] = [];
   for (const [, block] of section.matchAll(/^```(?:bash|sh)\n([\s\S]*?)^```/gm)) {
-    for (const line of block.split('\n')) {
+    const [first, ...lines] = block.split('\n');
+    if (first.trim() !== `# Nest ${nestMajor}`) continue;
+    for (const line of lines) {
       const words = line.replace(/#.*$/, '').trim().split(/\s+/);
       if (words[0] === 'npm' && (words[1] === 'install' || words[1] === 'i')) commands.push(words.slice(1));
     }
   }
+  if (commands.length === 0)
+    throw new Error(`README.md: no bash block starting with "# Nest ${nestMajor}" in ## Install`);
   return commands;
-}
-
-/** A child process whose output is collected, with a way to wait for a line. */
-export class Child {
-  private output = '';
-  private readonly waiters: Array<{ pattern: RegExp; resolve: (m: RegExpMatchArray) => void }> = [];
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-
-  constructor(readonly process: ChildProcess) {
-    const onData = (chunk: Buffer) => {
-      this.output += chunk.toString('utf8');
-      for (const waiter of [...this.waiters]) {
-        const match = this.output.match(waiter.pattern);
-        if (match) {
-          this.waiters.splice(this.waiters.indexOf(waiter), 1);
-          waiter.resolve(match);
-        }
-      }
-    };
-    process.stdout?.on('data', onData);
-    process.stderr?.on('data', onData);
-    this.exited = new Promise((resolveExit) => process.once('exit', (code, signal) => resolveExit({ code, signal })));
-  }
-
-  get text(): string {
-    return this.output;
-  }
-
-  /** Resolves with the first match of `pattern` in the output; rejects on exit or timeout. */
-  waitFor(pattern: RegExp, timeoutMs = 30_000): Promise<RegExpMatchArray> {
-    const existing = this.output.match(pattern);
-    if (existing) return Promise.resolve(existing);
-    return new Promise((resolveMatch, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern}; output:\n${this.output}`)), timeoutMs);
-      void this.exited.then(({ code, signal }) => {
-        clearTimeout(timer);
-        reject(new Error(`exited (code ${code}, signal ${signal}) before ${pattern}; output:\n${this.output}`));
-      });
-      this.waiters.push({
-        pattern,
-        resolve: (match) => {
-          clearTimeout(timer);
-          resolveMatch(match);
-        },
-      });
-    });
-  }
-
-  /** SIGTERM, then SIGKILL after `graceMs`; resolves with how it ended. */
-  async stop(graceMs = 10_000): Promise<{ code: number | null; signal: NodeJS.Signals | null; killed: boolean }> {
-    if (this.process.exitCode !== null || this.process.signalCode !== null) {
-      return { code: this.process.exitCode, signal: this.process.signalCode, killed: false };
-    }
-    this.process.kill('SIGTERM');
-    let killed = false;
-    const timer = setTimeout(() => {
-      killed = true;
-      this.process.kill('SIGKILL');
-    }, graceMs);
-    const result = await this.exited;
-    clearTimeout(timer);
-    return { ...result, killed };
-  }
-}
-
-export function spawnNode(runtime: NodeRuntime, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Child {
-  const child = spawn(runtime.bin, args, {
-    cwd,
-    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Child(child);
-}
-
-export interface StartedEmulator {
-  url: string;
-  keyId: string;
-  keySecret: string;
-  agentId: string;
-  child: Child;
-}
-
-/**
- * Starts the emulator of the installed package in its own process, through the public subpath
- * `nestjs-performchat/emulator`, with `require` or with `import`.
- */
-export async function startInstalledEmulator(app: CompatApp, runtime: NodeRuntime, loader: 'require' | 'import'): Promise<StartedEmulator> {
-  const print =
-    "startPerformChatEmulator().then((e) => console.log('EMULATOR ' + JSON.stringify({ url: e.url, " +
-    'keyId: EMULATOR_DEMO_KEY.keyId, keySecret: EMULATOR_DEMO_KEY.keySecret, agentId: EMULATOR_DEMO_AGENT_ID })));';
-  const code =
-    loader === 'require'
-      ? `const { startPerformChatEmulator, EMULATOR_DEMO_KEY, EMULATOR_DEMO_AGENT_ID } = require('nestjs-performchat/emulator'); ${print}`
-      : `import { startPerformChatEmulator, EMULATOR_DEMO_KEY, EMULATOR_DEMO_AGENT_ID } from 'nestjs-performchat/emulator'; ${print}`;
-  const args = loader === 'require' ? ['-e', code] : ['--input-type=module', '-e', code];
-  const child = spawnNode(runtime, args, app.dir);
-  const [, json] = await child.waitFor(/EMULATOR (\{.*\})\n/);
-  return { ...(JSON.parse(json) as Omit<StartedEmulator, 'child'>), child };
-}
-
-export interface HttpAnswer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  text: string;
-  json: any; // eslint-disable-line @typescript-eslint/no-explicit-any
-}
-
-/** One HTTP request (no keep-alive, so nothing holds the app open at shutdown). */
-export function http(method: string, url: string, options: { headers?: Record<string, string>; body?: string } = {}): Promise<HttpAnswer> {
-  return new Promise((resolveAnswer, reject) => {
-    const req = request(url, { method, headers: { connection: 'close', ...options.headers }, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let json: unknown;
-        try {
-          json = JSON.parse(text);
-        } catch {
-          json = undefined;
-        }
-        resolveAnswer({ status: res.statusCode ?? 0, headers: res.headers, text, json });
-      });
-    });
-    req.setTimeout(15_000, () => req.destroy(new Error(`${method} ${url}: no answer in 15 s`)));
-    req.on('error', reject);
-    req.end(options.body);
-  });
 }
 
 export interface CompatRow {
@@ -299,65 +163,77 @@ export function reportedVersions(app: CompatApp): Record<string, string | undefi
     'reflect-metadata',
     'ioredis',
     'typescript',
+    'jest',
+    'vitest',
     'nestjs-performchat',
   ];
   return Object.fromEntries(names.map((name) => [name, app.installedVersion(name)]).filter(([, v]) => v !== undefined));
 }
 
 export interface TokenFlowOptions {
-  /** Base URL of the app, e.g. http://127.0.0.1:41234 */
-  appUrl: string;
-  emulator: StartedEmulator;
-  /** Header that the app's auth stand-in reads the user from. */
-  userHeader: string;
+  client: AppClient;
+  emulator: InstalledEmulator;
   /** `up`: /health/ready is 200 with PerformChat up; `terminus-missing`: 503 saying to install it. */
   health: 'up' | 'terminus-missing';
 }
 
 /**
- * What every app must do: a token for a logged-in user (valid at the emulator), 401 without a
- * user, 400 for a body that names a user, and a healthy readiness check. Throws on the first
- * difference.
+ * The happy path every app must walk: a token for a logged-in user (valid at the emulator),
+ * 401 without a user, and a healthy readiness check. Throws on the first difference.
  */
-export async function checkTokenFlow({ appUrl, emulator, userHeader, health: expectedHealth }: TokenFlowOptions): Promise<void> {
-  const token = await http('GET', `${appUrl}/api/chat/token`, { headers: { [userHeader]: 'alice' } });
-  expectThat(token.status === 200, `GET /api/chat/token answered ${token.status}: ${token.text}`);
-  expectThat(typeof token.json?.token === 'string' && token.json.token.split('.').length === 3, `no JWT in ${token.text}`);
-  expectThat(token.json.agent?.id === emulator.agentId, `agent ${JSON.stringify(token.json.agent)} is not ${emulator.agentId}`);
-  expectThat(typeof token.json.expiresIn === 'number' && !Number.isNaN(Date.parse(token.json.expiresAt)), `bad expiry in ${token.text}`);
-  expectThat(String(token.headers['cache-control']).includes('no-store'), `Cache-Control is ${token.headers['cache-control']}`);
-  const verified = await http('POST', `${emulator.url}/__emulator/verify`, {
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ token: token.json.token }),
-  });
-  expectThat(verified.json?.valid === true, `the emulator does not accept the token: ${verified.text}`);
+export async function checkTokenFlow({ client, emulator, health: expectedHealth }: TokenFlowOptions): Promise<void> {
+  const token = await client.get(TOKEN_ROUTE, { user: 'alice', issuesToken: true });
+  expectThat(token.status === 200, `GET ${TOKEN_ROUTE} answered ${token.status}: ${token.text}`);
+  expectThat(
+    typeof token.json?.token === 'string' && token.json.token.split('.').length === 3,
+    `no JWT in ${token.text}`,
+  );
+  expectThat(
+    token.json.agent?.id === emulator.agentId,
+    `agent ${JSON.stringify(token.json.agent)} is not ${emulator.agentId}`,
+  );
+  expectThat(
+    typeof token.json.expiresIn === 'number' && !Number.isNaN(Date.parse(token.json.expiresAt)),
+    `bad expiry in ${token.text}`,
+  );
+  expectThat(
+    String(token.headers['cache-control']).includes('no-store'),
+    `Cache-Control is ${token.headers['cache-control']}`,
+  );
+  const verified = await emulator.verify(token.json.token);
+  expectThat(verified.valid === true, `the emulator does not accept the token: ${JSON.stringify(verified)}`);
 
-  const anonymous = await http('GET', `${appUrl}/api/chat/token`);
-  expectThat(anonymous.status === 401, `GET /api/chat/token without a user answered ${anonymous.status}: ${anonymous.text}`);
+  const anonymous = await client.get(TOKEN_ROUTE, { issuesToken: true });
+  expectThat(
+    anonymous.status === 401,
+    `GET ${TOKEN_ROUTE} without a user answered ${anonymous.status}: ${anonymous.text}`,
+  );
 
-  const smuggled = await http('POST', `${appUrl}/api/chat/token`, {
-    headers: { [userHeader]: 'alice', 'content-type': 'application/json' },
-    body: JSON.stringify({ userId: 'mallory' }),
-  });
-  expectThat(smuggled.status === 400, `POST /api/chat/token with a userId answered ${smuggled.status}: ${smuggled.text}`);
-
-  const health = await http('GET', `${appUrl}/health/ready`);
+  const health = await client.get('/health/ready');
   if (expectedHealth === 'up') {
     expectThat(health.status === 200, `GET /health/ready answered ${health.status}: ${health.text}`);
     expectThat(health.json?.info?.performchat?.status === 'up', `PerformChat is not up in ${health.text}`);
   } else {
-    expectThat(health.status === 503, `GET /health/ready answered ${health.status}: ${health.text}`);
-    expectThat(String(health.json?.message).includes('npm install @nestjs/terminus'), `no install hint in ${health.text}`);
+    expectHealthInstallHint(health);
   }
 }
 
-function expectThat(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new Error(message);
-}
+/**
+ * Terminus's own line for a failed check (HealthCheckService logs every 503 at ERROR): expected
+ * once, for the connection-refused step of the failure paths, and only with that reason.
+ */
+const EXPECTED_HEALTH_DOWN =
+  /ERROR (\[HealthCheckService\] )?Health Check has failed! \{"performchat":\{[^\n]*"reason":"connection_refused"/;
 
 /** Lines of a Nest log at level ERROR, or an unhandled rejection/exception. */
 export function errorLines(log: string): string[] {
-  return log.split('\n').filter((line) => /\bERROR\b|Unhandled|UnhandledPromiseRejection|uncaughtException/.test(line));
+  return log
+    .split('\n')
+    .filter(
+      (line) =>
+        /\bERROR\b|Unhandled|UnhandledPromiseRejection|uncaughtException/.test(line) &&
+        !EXPECTED_HEALTH_DOWN.test(line),
+    );
 }
 
 export interface BootOptions {
@@ -373,18 +249,26 @@ export interface BootOptions {
   env?: NodeJS.ProcessEnv;
   userHeader?: string;
   health?: TokenFlowOptions['health'];
+  /**
+   * npm script of the app's own test, the way `nest new` sets it up for its Nest major
+   * (`test:e2e`: Jest + supertest on Nest 11, Vitest + supertest on Nest 12), run first with
+   * `env`, on `runtime`.
+   */
+  ownTest?: string;
   /** More checks once the app is up (the emulator and the app's URL are known). */
-  extraChecks?: (appUrl: string, emulator: StartedEmulator, appProcess: Child) => Promise<void>;
+  extraChecks?: (client: AppClient, emulator: InstalledEmulator, appProcess: Child) => Promise<void>;
 }
 
 /**
- * Starts the installed emulator and the app on `runtime` (the app prints
- * `COMPAT_APP_LISTENING <url>`), runs {@link checkTokenFlow}, stops the app with SIGTERM (it
- * must be gone within 10 s, without error lines in its log) and the emulator, and records the
- * row, pass or fail.
+ * One cell: the app's own test (when given), then the installed emulator and the app on
+ * `runtime` (the app prints `COMPAT_APP_LISTENING <url>`) with the env of the failure paths:
+ * {@link checkTokenFlow}, {@link checkFailurePaths}, extra checks; then SIGTERM (the app must
+ * be gone within 10 s), no error line in its log, and no secret or token anywhere in what it
+ * printed or answered but the token answers themselves. Records the row, pass or fail.
  */
 export async function bootAndCheck(options: BootOptions): Promise<void> {
   const { app, runtime } = options;
+  const health = options.health ?? 'up';
   const row: CompatRow = {
     app: options.label,
     nest: options.nest,
@@ -395,28 +279,49 @@ export async function bootAndCheck(options: BootOptions): Promise<void> {
     status: 'fail',
     versions: reportedVersions(app),
   };
-  let emulator: StartedEmulator | undefined;
+  const emulator = new InstalledEmulator(app, runtime, options.moduleSystem === 'ESM' ? 'import' : 'require');
   let appProcess: Child | undefined;
   try {
-    emulator = await startInstalledEmulator(app, runtime, options.moduleSystem === 'ESM' ? 'import' : 'require');
+    if (options.ownTest) await runOwnTest(app, runtime, options.ownTest, options.env);
+    await emulator.start();
     appProcess = spawnNode(runtime, options.entry, app.dir, {
       PORT: '0',
       PERFORMCHAT_BASE_URL: emulator.url,
       PERFORMCHAT_KEY_ID: emulator.keyId,
       PERFORMCHAT_KEY_SECRET: emulator.keySecret,
       PERFORMCHAT_DEFAULT_AGENT_ID: emulator.agentId,
+      ...FAILURE_PATH_ENV,
       ...options.env,
     });
-    const [, appUrl] = await appProcess.waitFor(/COMPAT_APP_LISTENING (\S+)/, 60_000);
-    const base = appUrl.replace('[::1]', '127.0.0.1');
-    await checkTokenFlow({ appUrl: base, emulator, userHeader: options.userHeader ?? 'x-user', health: options.health ?? 'up' });
-    if (options.extraChecks) await options.extraChecks(base, emulator, appProcess);
-    const stopped = await appProcess.stop();
-    if (stopped.killed) throw new Error(`the app did not stop within 10 s of SIGTERM; output:\n${appProcess.text}`);
-    if (!(stopped.code === 0 || stopped.signal === 'SIGTERM')) {
-      throw new Error(`the app ended with code ${stopped.code}, signal ${stopped.signal}; output:\n${appProcess.text}`);
+    const started = appProcess;
+    const [, appUrl] = await started.waitFor(/COMPAT_APP_LISTENING (\S+)/, 60_000);
+    const client = new AppClient(appUrl.replace('[::1]', '127.0.0.1'), options.userHeader ?? 'x-user');
+    let failedCheck: unknown;
+    try {
+      await checkTokenFlow({ client, emulator, health });
+      await checkFailurePaths({ client, emulator, health, appOutput: () => started.text });
+      if (options.extraChecks) await options.extraChecks(client, emulator, started);
+    } catch (error) {
+      failedCheck = error;
     }
-    const errors = errorLines(appProcess.text);
+    const stopped = await started.stop();
+    // Scanned after a failed check too: a leak explains many failures.
+    const leaks = findLeaks({
+      appOutput: started.text,
+      answers: client.answers,
+      secret: emulator.keySecret,
+      issuedTokens: client.issuedTokens,
+    });
+    if (leaks.length > 0) {
+      const check = failedCheck instanceof Error ? `${failedCheck.message}\n` : '';
+      throw new Error(`${check}leaked: ${leaks.join('; ')}\napp output:\n${started.text}`);
+    }
+    if (failedCheck !== undefined) throw failedCheck;
+    if (stopped.killed) throw new Error(`the app did not stop within 10 s of SIGTERM; output:\n${started.text}`);
+    if (!(stopped.code === 0 || stopped.signal === 'SIGTERM')) {
+      throw new Error(`the app ended with code ${stopped.code}, signal ${stopped.signal}; output:\n${started.text}`);
+    }
+    const errors = errorLines(started.text);
     if (errors.length > 0) throw new Error(`error lines in the app's log:\n${errors.join('\n')}`);
     row.status = 'pass';
   } catch (error) {
@@ -424,8 +329,35 @@ export async function bootAndCheck(options: BootOptions): Promise<void> {
     throw error;
   } finally {
     await appProcess?.stop(2_000);
-    await emulator?.child.stop(2_000);
+    await emulator.stop();
     recordRow(row);
+  }
+}
+
+/**
+ * `npm run <script>` in the app with `runtime`'s node first in PATH (npm, and the test runner's
+ * `#!/usr/bin/env node`, then run on it); rejects with the output when the test fails.
+ */
+async function runOwnTest(
+  app: CompatApp,
+  runtime: NodeRuntime,
+  script: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<void> {
+  const PATH = `${dirname(runtime.bin)}${delimiter}${process.env.PATH ?? ''}`;
+  try {
+    await run('npm', ['run', script], {
+      cwd: app.dir,
+      env: { CI: 'true', NO_COLOR: '1', FORCE_COLOR: '0', PATH, ...env },
+      timeoutMs: 180_000,
+    });
+  } catch (error) {
+    const output = error instanceof Error ? error.message : String(error);
+    // The table shows the first line: the first error or failed test of the output.
+    const reason = /\b[A-Z]\w*Error\b.*|[✕×].*/.exec(output)?.[0].trim() ?? output.split('\n')[0];
+    throw new Error(`the app's own test (npm run ${script}) failed on Node ${runtime.version}: ${reason}\n${output}`, {
+      cause: error,
+    });
   }
 }
 

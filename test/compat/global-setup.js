@@ -35,7 +35,9 @@ function prepareRuntime(spec) {
   const bin = path.join(dir, 'package', 'bin', process.platform === 'win32' ? 'node.exe' : 'node');
   if (!fs.existsSync(bin)) {
     fs.mkdirSync(dir, { recursive: true });
-    const packed = JSON.parse(npm(['pack', `${pkg}@${version}`, '--json', '--prefer-offline', '--pack-destination', dir]));
+    const packed = JSON.parse(
+      npm(['pack', `${pkg}@${version}`, '--json', '--prefer-offline', '--pack-destination', dir]),
+    );
     const tarball = path.join(dir, packed[0].filename);
     execFileSync('tar', ['-xzf', tarball, '-C', dir, 'package/bin']);
     fs.rmSync(tarball);
@@ -59,11 +61,16 @@ module.exports = async function globalSetup() {
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nestjs-performchat-compat-'));
 
   const runtimes = [];
-  for (const spec of (process.env.COMPAT_NODE || 'system,20.19.0,22').split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const spec of (process.env.COMPAT_NODE || 'system,20.19.0,22')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const runtime = prepareRuntime(spec);
     if (!runtimes.some((r) => r.version === runtime.version)) runtimes.push(runtime);
   }
-  console.log(`compat: ${report.filename} (${report.entryCount} files); Node ${runtimes.map((r) => `${r.version} (${r.source})`).join(', ')}; apps in ${workDir}`);
+  console.log(
+    `compat: ${report.filename} (${report.entryCount} files); Node ${runtimes.map((r) => `${r.version} (${r.source})`).join(', ')}; apps in ${workDir}`,
+  );
   fs.writeFileSync(
     path.join(compatDir, 'setup.json'),
     `${JSON.stringify({ tarball: report.tarball, workDir, runtimes, npm: npm(['--version']).trim() }, null, 2)}\n`,

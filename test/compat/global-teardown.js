@@ -18,7 +18,11 @@ module.exports = async function globalTeardown() {
     .readdirSync(resultsDir)
     .filter((f) => f.endsWith('.json'))
     .map((f) => JSON.parse(fs.readFileSync(path.join(resultsDir, f), 'utf8')))
-    .sort((a, b) => `${a.nest}${a.platform}${a.app}${a.node}`.localeCompare(`${b.nest}${b.platform}${b.app}${b.node}`, 'en', { numeric: true }));
+    .sort((a, b) =>
+      `${a.nest}${a.platform}${a.app}${a.node}`.localeCompare(`${b.nest}${b.platform}${b.app}${b.node}`, 'en', {
+        numeric: true,
+      }),
+    );
 
   const lines = [
     `Compatibility run of ${path.basename(setup.tarball)}, ${new Date().toISOString().slice(0, 10)}, npm ${setup.npm}`,
@@ -29,7 +33,17 @@ module.exports = async function globalTeardown() {
   for (const row of rows) {
     const v = row.versions;
     const platformPkg = row.platform === 'Fastify' ? '@nestjs/platform-fastify' : '@nestjs/platform-express';
-    const others = ['@nestjs/axios', '@nestjs/terminus', '@nestjs/config', 'axios', 'class-validator', 'rxjs', 'typescript']
+    const others = [
+      '@nestjs/axios',
+      '@nestjs/terminus',
+      '@nestjs/config',
+      'axios',
+      'class-validator',
+      'rxjs',
+      'typescript',
+      'jest',
+      'vitest',
+    ]
       .filter((name) => v[name])
       .map((name) => `${name} ${v[name]}`)
       .join(', ');

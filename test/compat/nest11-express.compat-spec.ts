@@ -1,19 +1,35 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CompatApp, REPO_ROOT, bootAndCheck, compatSetup, prepareApp, readmeInstallCommands, run } from './compat-harness';
-import { NEST_APP_COMPILER_OPTIONS, ReadmeBlock, extractTypeScriptBlocks, unknownRelativeImports, writeReadmeBlocks } from './readme-blocks';
+import {
+  CompatApp,
+  REPO_ROOT,
+  bootAndCheck,
+  compatSetup,
+  prepareApp,
+  readmeInstallCommands,
+  run,
+} from './compat-harness';
+import {
+  NEST_APP_COMPILER_OPTIONS,
+  ReadmeBlock,
+  extractTypeScriptBlocks,
+  unknownRelativeImports,
+  writeReadmeBlocks,
+} from './readme-blocks';
 
 /**
- * (a) A new Nest 11 app, CommonJS, on Express, with the dependencies of `nest new`, then the
- * README's install commands run verbatim (npm adds the missing peers: the newest admitted
- * ones): the README's quick start (`forRootAsync` with `ConfigService` and
- * `performChatConfig`), its health module verbatim, an auth stand-in as a global guard. Also: every README TypeScript block type-checks against the installed package
- * (its published .d.ts), and the quick start and tokenRoundTrip blocks run verbatim.
+ * (a) A new Nest 11 app, CommonJS, on Express, with the dependencies and the Jest e2e test of
+ * `nest new`, then the README's Nest 11 install commands run verbatim (npm adds the other
+ * missing peers): the README's quick start (`forRootAsync` with `ConfigService` and
+ * `performChatConfig`), its health module and its ChatSessions service verbatim (behind the
+ * app's own route), an auth stand-in as a global guard. Also: every README TypeScript block
+ * type-checks against the installed package (its published .d.ts), and the quick start and
+ * tokenRoundTrip blocks run verbatim.
  */
 const { runtimes } = compatSetup();
 const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
 const blocks = extractTypeScriptBlocks(readme);
-const installCommands = readmeInstallCommands(readme);
+const installCommands = readmeInstallCommands(readme, 11);
 
 /** The first README block containing every one of `texts`. */
 function blockDeclaring(...texts: string[]): ReadmeBlock {
@@ -30,8 +46,15 @@ describe('Nest 11, CommonJS, Express: forRootAsync + ConfigService (README quick
       'nest11-express',
       [{ label: 'nest11-express', nest: '11', platform: 'Express', moduleSystem: 'CommonJS' }],
       async (installed) => {
-        // The README's health module, verbatim.
-        writeFileSync(join(installed.dir, 'src/health/health.module.ts'), blockDeclaring('export class HealthModule').code);
+        // The README's health module and "use the service anywhere" service, verbatim.
+        writeFileSync(
+          join(installed.dir, 'src/health/health.module.ts'),
+          blockDeclaring('export class HealthModule').code,
+        );
+        writeFileSync(
+          join(installed.dir, 'src/chat/chat-sessions.ts'),
+          blockDeclaring('export class ChatSessions').code,
+        );
         await installed.npmRun('build');
       },
       // The README's install commands, verbatim, in an app with the dependencies of `nest new`.
@@ -39,13 +62,26 @@ describe('Nest 11, CommonJS, Express: forRootAsync + ConfigService (README quick
     );
   });
 
-  it('installs with the README commands, npm adding the missing peers, with no peer conflict', async () => {
-    expect(installCommands[0]).toEqual(['install', 'nestjs-performchat']);
+  it('installs with the README commands: Nest 11 majors of the peers, npm adding the others, no peer conflict', async () => {
+    expect(installCommands[0].slice(0, 2)).toEqual(['install', 'nestjs-performchat']);
     expect(app.installedVersion('@nestjs/core')).toMatch(/^11\./);
-    for (const peer of ['@nestjs/axios', 'axios', 'class-validator', 'class-transformer', '@nestjs/config', '@nestjs/terminus']) {
+    // The CommonJS majors: the 12s are ES modules only, which the app's Jest test cannot load.
+    expect(app.installedVersion('@nestjs/axios')).toMatch(/^4\./);
+    expect(app.installedVersion('@nestjs/config')).toMatch(/^4\./);
+    expect(app.installedVersion('@nestjs/terminus')).toMatch(/^11\./);
+    for (const peer of [
+      '@nestjs/axios',
+      'axios',
+      'class-validator',
+      'class-transformer',
+      '@nestjs/config',
+      '@nestjs/terminus',
+    ]) {
       expect([peer, app.isInstalled(peer)]).toEqual([peer, true]);
     }
-    expect(app.installedVersion('nestjs-performchat')).toBe(JSON.parse(readFileSync(join(REPO_ROOT, 'libs/perform-chat/package.json'), 'utf8')).version);
+    expect(app.installedVersion('nestjs-performchat')).toBe(
+      JSON.parse(readFileSync(join(REPO_ROOT, 'libs/perform-chat/package.json'), 'utf8')).version,
+    );
     await run('npm', ['ls', '--all', '--omit=dev'], { cwd: app.dir }); // exits non-zero on invalid or missing peers
   });
 
@@ -55,15 +91,28 @@ describe('Nest 11, CommonJS, Express: forRootAsync + ConfigService (README quick
     writeReadmeBlocks(dir, blocks);
     writeFileSync(
       join(dir, 'tsconfig.json'),
-      JSON.stringify({ compilerOptions: { ...NEST_APP_COMPILER_OPTIONS, noEmit: false, outDir: 'dist', rootDir: '.' }, include: ['./**/*.ts'], exclude: ['dist'] }, null, 2),
+      JSON.stringify(
+        {
+          compilerOptions: { ...NEST_APP_COMPILER_OPTIONS, noEmit: false, outDir: 'dist', rootDir: '.' },
+          include: ['./**/*.ts'],
+          exclude: ['dist'],
+        },
+        null,
+        2,
+      ),
     );
-    const result = await run(join(app.dir, 'node_modules/.bin/tsc'), ['-p', dir], { cwd: app.dir }).catch((error: Error) => error);
+    const result = await run(join(app.dir, 'node_modules/.bin/tsc'), ['-p', dir], { cwd: app.dir }).catch(
+      (error: Error) => error,
+    );
     const output = result instanceof Error ? result.message : '';
     // Map block file lines back to README lines in the failure message.
-    const mapped = output.replace(/readme-block-(\d+)\.ts\((\d+),(\d+)\)/g, (whole, n: string, line: string, col: string) => {
-      const block = blocks[Number(n) - 1];
-      return block ? `README.md:${block.line + Number(line) - 1}:${col}` : whole;
-    });
+    const mapped = output.replace(
+      /readme-block-(\d+)\.ts\((\d+),(\d+)\)/g,
+      (whole, n: string, line: string, col: string) => {
+        const block = blocks[Number(n) - 1];
+        return block ? `README.md:${block.line + Number(line) - 1}:${col}` : whole;
+      },
+    );
     expect(mapped).toBe('');
   });
 
@@ -71,13 +120,16 @@ describe('Nest 11, CommonJS, Express: forRootAsync + ConfigService (README quick
     const js = (block: ReadmeBlock) => join(app.dir, 'readme-blocks/dist', block.file.replace(/\.ts$/, '.js'));
     const quickStart = blockDeclaring('export class AppModule', 'PerformChatModule.forRootAsync', 'performChatConfig');
     const roundTrip = blockDeclaring('export async function tokenRoundTrip');
-    const { stdout } = await run(process.execPath, ['readme-runner.js', js(quickStart), js(roundTrip)], { cwd: app.dir, timeoutMs: 60_000 });
+    const { stdout } = await run(process.execPath, ['readme-runner.js', js(quickStart), js(roundTrip)], {
+      cwd: app.dir,
+      timeoutMs: 60_000,
+    });
     expect(stdout).toContain('README_QUICK_START {"status":200,"token":"string"}');
     expect(stdout).toContain('README_ROUND_TRIP {"valid":false}'); // the README: "false: the token was revoked"
   });
 
   describe.each(runtimes.map((runtime) => [runtime.version, runtime] as const))('on Node %s', (_version, runtime) => {
-    it('boots against the installed emulator, serves a token and /health/ready, and shuts down', async () => {
+    it('passes its own Jest e2e test, then walks the token flow and every failure path against the installed emulator', async () => {
       await bootAndCheck({
         app,
         runtime,
@@ -86,6 +138,7 @@ describe('Nest 11, CommonJS, Express: forRootAsync + ConfigService (README quick
         platform: 'Express',
         moduleSystem: 'CommonJS',
         entry: ['dist/main.js'],
+        ownTest: 'test:e2e',
       });
     });
   });

@@ -1,7 +1,8 @@
 import { bootAndCheck, compatSetup, CompatApp, prepareApp, run } from './compat-harness';
 
 /**
- * (b) A Nest 11 app on Fastify, CommonJS, `forRoot` without ConfigService, pinned to the lowest
+ * (b) A Nest 11 app on Fastify, CommonJS, `forRootAsync` with `performChatConfig(process.env)`
+ * (no ConfigService), with the Jest e2e test of `nest new` on Fastify, pinned to the lowest
  * versions our peer ranges admit (@nestjs/* 11.0.0, @nestjs/axios 4.0.0, @nestjs/terminus
  * 11.0.0, axios 1.3.1, class-validator 0.14.0, rxjs 7.1.0, reflect-metadata 0.1.12) and
  * compiled with TypeScript 5.7 (the floor of a new Nest 11 app): the other end of the ranges
@@ -9,12 +10,14 @@ import { bootAndCheck, compatSetup, CompatApp, prepareApp, run } from './compat-
  */
 const { runtimes } = compatSetup();
 
-describe('Nest 11, CommonJS, Fastify: forRoot, lowest peer versions', () => {
+describe('Nest 11, CommonJS, Fastify: no ConfigService, lowest peer versions', () => {
   let app: CompatApp;
 
   beforeAll(async () => {
-    app = await prepareApp('nest11-fastify', [{ label: 'nest11-fastify-lowest', nest: '11', platform: 'Fastify', moduleSystem: 'CommonJS' }], (installed) =>
-      installed.npmRun('build').then(() => undefined),
+    app = await prepareApp(
+      'nest11-fastify',
+      [{ label: 'nest11-fastify-lowest', nest: '11', platform: 'Fastify', moduleSystem: 'CommonJS' }],
+      (installed) => installed.npmRun('build').then(() => undefined),
     );
   });
 
@@ -25,7 +28,7 @@ describe('Nest 11, CommonJS, Fastify: forRoot, lowest peer versions', () => {
   });
 
   describe.each(runtimes.map((runtime) => [runtime.version, runtime] as const))('on Node %s', (_version, runtime) => {
-    it('boots against the installed emulator, serves a token and /health/ready, and shuts down', async () => {
+    it('passes its own Jest e2e test, then walks the token flow and every failure path against the installed emulator', async () => {
       await bootAndCheck({
         app,
         runtime,
@@ -34,6 +37,7 @@ describe('Nest 11, CommonJS, Fastify: forRoot, lowest peer versions', () => {
         platform: 'Fastify',
         moduleSystem: 'CommonJS',
         entry: ['dist/main.js'],
+        ownTest: 'test:e2e',
       });
     });
   });

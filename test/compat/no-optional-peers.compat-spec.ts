@@ -12,7 +12,9 @@ describe('Nest 11 without the optional peers (@nestjs/terminus, ioredis)', () =>
   let app: CompatApp;
 
   beforeAll(async () => {
-    app = await prepareApp('no-optional-peers', [{ label: 'no-optional-peers', nest: '11', platform: 'Express', moduleSystem: 'CommonJS' }]);
+    app = await prepareApp('no-optional-peers', [
+      { label: 'no-optional-peers', nest: '11', platform: 'Express', moduleSystem: 'CommonJS' },
+    ]);
   });
 
   it('has neither @nestjs/terminus nor ioredis installed', async () => {
@@ -30,9 +32,14 @@ describe('Nest 11 without the optional peers (@nestjs/terminus, ioredis)', () =>
   });
 
   it('starts the standalone emulator as the package README says (dist/emulator/main.js)', async () => {
-    const emulator = spawnNode(compatSetup().runtimes[0], ['node_modules/nestjs-performchat/dist/emulator/main.js'], app.dir, {
-      PERFORMCHAT_EMULATOR_PORT: '0',
-    });
+    const emulator = spawnNode(
+      compatSetup().runtimes[0],
+      ['node_modules/nestjs-performchat/dist/emulator/main.js'],
+      app.dir,
+      {
+        PERFORMCHAT_EMULATOR_PORT: '0',
+      },
+    );
     try {
       const [, url] = await emulator.waitFor(/PerformChat emulator ready at (http:\/\/\S+)/);
       const state = await http('GET', `${url}/__emulator/state`);
@@ -48,7 +55,7 @@ describe('Nest 11 without the optional peers (@nestjs/terminus, ioredis)', () =>
   });
 
   describe.each(runtimes.map((runtime) => [runtime.version, runtime] as const))('on Node %s', (_version, runtime) => {
-    it('boots, serves a token, and the health indicator says to install @nestjs/terminus', async () => {
+    it('boots, walks the token flow and every failure path (the health indicator saying to install @nestjs/terminus)', async () => {
       await bootAndCheck({
         app,
         runtime,

@@ -25,7 +25,7 @@ export const README_STUB_MODULES: Readonly<Record<string, string>> = {
   'auth/jwt-auth.guard.ts': [
     "import { CanActivate, Injectable } from '@nestjs/common';",
     '',
-    '/** Stand-in for the reader\'s own authentication guard (Passport, session, ...). */',
+    "/** Stand-in for the reader's own authentication guard (Passport, session, ...). */",
     '@Injectable()',
     'export class JwtAuthGuard implements CanActivate {',
     '  canActivate(): boolean {',
@@ -37,7 +37,7 @@ export const README_STUB_MODULES: Readonly<Record<string, string>> = {
   'app.module.ts': [
     "import { Module } from '@nestjs/common';",
     '',
-    '/** Stand-in for the reader\'s root module. */',
+    "/** Stand-in for the reader's root module. */",
     '@Module({})',
     'export class AppModule {}',
     '',
@@ -95,7 +95,9 @@ export function unknownRelativeImports(blocks: ReadmeBlock[]): string[] {
   for (const block of blocks) {
     for (const match of block.code.matchAll(/from\s+'(\.[^']*)'/g)) {
       if (!known.has(match[1])) {
-        problems.push(`README.md block at line ${block.line}: imports '${match[1]}', which is not a stub module of test/compat/readme-blocks.ts`);
+        problems.push(
+          `README.md block at line ${block.line}: imports '${match[1]}', which is not a stub module of test/compat/readme-blocks.ts`,
+        );
       }
     }
   }

@@ -8,8 +8,8 @@ export const REDIS_SERVER_BIN = process.env.REDIS_SERVER_BIN ?? 'redis-server';
 export interface RedisServerProcess {
   readonly port: number;
   readonly url: string;
-  /** Starts it (again) on the same port; resolves once it accepts connections. */
-  start(): Promise<void>;
+  /** Starts it (again) on the same port, with other extra arguments if given; resolves once it accepts connections. */
+  start(args?: string[]): Promise<void>;
   /** Kills it with SIGKILL (an outage, not a shutdown) and waits for the exit. */
   kill(): Promise<void>;
 }
@@ -17,9 +17,9 @@ export interface RedisServerProcess {
 const READY = /Ready to accept connections/;
 const START_TIMEOUT_MS = 5_000;
 
-function launch(port: number): Promise<ChildProcess> {
+function launch(port: number, args: string[]): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(REDIS_SERVER_BIN, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    const child = spawn(REDIS_SERVER_BIN, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -50,18 +50,18 @@ function launch(port: number): Promise<ChildProcess> {
 }
 
 /**
- * Starts a private redis-server on a free port (never the shared one). Fails, never skips,
- * when the binary is missing.
+ * Starts a private redis-server on a free port (never the shared one), with extra arguments
+ * such as `['--databases', '4']`. Fails, never skips, when the binary is missing.
  */
-export async function startRedisServer(): Promise<RedisServerProcess> {
+export async function startRedisServer(args: string[] = []): Promise<RedisServerProcess> {
   const port = await closedPort();
   let child: ChildProcess | undefined;
   const server: RedisServerProcess = {
     port,
     url: `redis://127.0.0.1:${port}`,
-    start: async () => {
+    start: async (nextArgs = args) => {
       if (child) throw new Error(`redis-server on port ${port} is already running`);
-      child = await launch(port);
+      child = await launch(port, nextArgs);
     },
     kill: async () => {
       const running = child;

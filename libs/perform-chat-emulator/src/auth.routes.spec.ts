@@ -283,9 +283,7 @@ describe('emulator: documented auth endpoints', () => {
     it.each([
       ['GET', '/rest/v1/agents'],
       ['GET', '/nope?x=1'],
-      ['PUT', TOKEN],
-      ['GET', TOKEN],
-      ['GET', INVALIDATE],
+      ['GET', '/rest/v1/rest/v1/auth/token'],
       ['GET', '/__emulator/unknown'],
     ])("answers %s %s with Nest's 404 body", async (method, path) => {
       const res = await request(emulator.url, method, path);
@@ -293,14 +291,26 @@ describe('emulator: documented auth endpoints', () => {
       expect(res.json).toEqual({ statusCode: 404, message: `Cannot ${method} ${path}`, error: 'Not Found' });
     });
 
-    it('answers HEAD/GET probes of the auth endpoints below 500 without spending the failed-auth budget', async () => {
+    it.each([
+      ['PUT', TOKEN],
+      ['GET', TOKEN],
+      ['GET', `${INVALIDATE}?x=1`],
+      ['DELETE', INVALIDATE],
+    ])('answers %s %s with 405 and Allow: POST (the path exists, the method does not)', async (method, path) => {
+      const res = await request(emulator.url, method, path);
+      expect(res.status).toBe(405);
+      expect(res.headers.get('allow')).toBe('POST');
+      expect(res.json).toEqual({ statusCode: 405, message: `Cannot ${method} ${path}`, error: 'Method Not Allowed' });
+    });
+
+    it('answers HEAD/GET probes of the auth endpoints 405 without spending the failed-auth budget', async () => {
       await start({ rateLimits: { failedAuth: { points: 1 } } });
       for (let i = 0; i < 5; i++) {
-        expect((await request(emulator.url, 'HEAD', TOKEN)).status).toBe(404);
-        expect((await request(emulator.url, 'GET', INVALIDATE)).status).toBe(404);
+        expect((await request(emulator.url, 'HEAD', TOKEN)).status).toBe(405);
+        expect((await request(emulator.url, 'GET', INVALIDATE)).status).toBe(405);
       }
       expect((await post(TOKEN, tokenBody())).status).toBe(200);
-      expect(emulator.state.counter('HEAD /rest/v1/auth/token')).toEqual({ attempts: 5, successes: 0, failures: { 404: 5 }, faulted: 0, dropped: 0 });
+      expect(emulator.state.counter('HEAD /rest/v1/auth/token')).toEqual({ attempts: 5, successes: 0, failures: { 405: 5 }, faulted: 0, dropped: 0 });
     });
   });
 

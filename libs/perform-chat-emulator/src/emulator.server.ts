@@ -36,6 +36,9 @@ import { verifyEmulatorToken } from './token-verifier';
 
 const INTERNAL_ERROR: EmulatorResponse = { status: 500, body: { statusCode: 500, message: MSG.internalError } };
 
+/** Header of the 405 answer to another method on the two auth paths. */
+const ALLOW_POST: Record<string, string> = Object.freeze({ allow: 'POST' });
+
 /** The emulator: a plain node:http server (see {@link startPerformChatEmulator}). */
 class PerformChatEmulatorServer implements PerformChatEmulator {
   readonly state: EmulatorState;
@@ -257,10 +260,13 @@ class PerformChatEmulatorServer implements PerformChatEmulator {
     logged: LoggedRequest | undefined,
   ): EmulatorResponse {
     const isToken = pathname === PERFORMCHAT_TOKEN_PATH;
-    if (method !== 'POST' || (!isToken && pathname !== PERFORMCHAT_INVALIDATE_TOKEN_PATH)) {
-      // Nest's answer for an unknown route. GET/HEAD probes of the auth paths land here:
-      // below 500 and never counted as failed authentications.
-      return nestError(404, MSG.cannot(method, rawUrl));
+    // Nest's answer for an unknown route; a wrong base path (e.g. /rest/v1/rest/v1/...) lands here.
+    if (!isToken && pathname !== PERFORMCHAT_INVALIDATE_TOKEN_PATH) return nestError(404, MSG.cannot(method, rawUrl));
+    if (method !== 'POST') {
+      // The path exists, the method does not (RFC 9110 405 + Allow). Health probes (HEAD) land
+      // here: below 500, never counted as failed authentications, and told apart from a wrong
+      // path. PerformChat's own answer to HEAD is undocumented.
+      return nestError(405, MSG.cannot(method, rawUrl), ALLOW_POST);
     }
     if (error === 'too-large') return nestError(413, MSG.bodyTooLarge);
     if (!isJsonContentType(req.headers['content-type'])) return nestError(400, MSG.notJsonContentType);

@@ -33,6 +33,8 @@ export const Messages = {
   storeSaveFailed: (userId: string, reason: string) =>
     `Could not save the customer user of user ${JSON.stringify(userId)} (${reason}); the token was issued and is valid, but revoking it will not be possible until a later token is saved`,
   hookFailed: (hook: string, reason: string) => `The ${hook} hook failed (${reason}); the request went on`,
+  resolverThrew: (reason: string) =>
+    `resolveUserId threw (${reason}); the request counts as having no user (401). Return undefined for "no user" instead of throwing (logged once)`,
   noUser: () =>
     'No logged-in user on this request: an authentication guard must run before the PerformChat token route and set req.user (with id or sub), or set the resolveUserId option to read the user id from the request',
   notJson: () =>
@@ -81,8 +83,8 @@ export const Messages = {
   healthServerError: (status: number) => `PerformChat answered HTTP ${status}`,
   healthUnexpected: (name: string) => `unexpected ${name} while probing`,
   redisPingFailed: (status: string, reason: string) => `PING failed (connection ${status}): ${reason}`,
-  invalidHealthCheckOption: (name: string, min: number) =>
-    `health check option ${name} must be a whole number of milliseconds, at least ${min}`,
+  invalidHealthCheckOption: (name: string, min: number, max: number) =>
+    `health check option ${name} must be a whole number of milliseconds, at least ${min} and at most ${max}`,
   terminusMissing: (reason: string) =>
     `The PerformChat health indicators need @nestjs/terminus (an optional peer dependency): npm install @nestjs/terminus (loading it failed: ${reason})`,
 
@@ -110,4 +112,61 @@ export const Messages = {
   tokenInputUnknownField: (key: string) => `property ${key} should not exist`,
   headNotAllowed: () =>
     'HEAD is not served on the token route (it would issue a token and spend the limit): use GET or POST',
+
+  // Customer-user store failures (customer-users/, auth/; issue 13 item 5).
+  storeRedisNotConnected: (where: string, status: string) => `Redis at ${where} is not connected (${status})`,
+  storeRedisFailed: (where: string, what: string) => `Redis at ${where} ${what}`,
+  storeReadFailed: (userId: string, reason: string) =>
+    `Could not read the customer users of user ${JSON.stringify(userId)} from the store: ${reason}; nothing was revoked, retry when the store answers`,
+  storeReadFailedForUsers: (failed: number, total: number, reason: string) =>
+    `Could not read the customer users of ${failed} of ${total} users from the store: ${reason}; they were not revoked (see each result's error), retry when the store answers`,
+  storeIterateFailed: (reason: string) =>
+    `Could not list the customer users in the store: ${reason}; nothing was revoked, retry when the store answers`,
+
+  // Readiness rules of the PerformChat health indicator (health/; issue 13).
+  healthNotFound: (path: string) =>
+    `PerformChat answered HTTP 404 for ${path}: the path of baseUrl is probably wrong (give the host only, e.g. https://api.performchat.com; the module adds /rest/v1)`,
+  healthCircuitOpen: (failures: number, retryAfterMs: number) =>
+    `the circuit breaker is open after ${failures} failed calls in a row: token calls fail fast for ${Math.ceil(retryAfterMs / 1000)} s more, then one trial call decides`,
+  invalidHealthCheckFlag: (name: string) => `health check option ${name} must be true or false`,
+
+  // Configuration checked at boot (options/: URLs, duration bounds; redis/: the database). Issue 13.
+  // A URL is only ever shown through maskUrl (password as ****), and not at all when it does not parse.
+  urlNotText: (label: string, expected: string) => `${label} must be ${expected}`,
+  urlSurroundingWhitespace: (label: string) =>
+    `${label} must not start or end with whitespace (a trailing newline from a secrets file?)`,
+  urlUnparseable: (label: string, form: string) =>
+    `${label} is not a valid URL: write it as ${form} (a port from 1 to 65535; percent-encode @ : / ? # in a password)`,
+  urlScheme: (label: string, schemes: string, shown: string) => `${label} must use ${schemes}; got ${shown}`,
+  baseUrlCredentials: (label: string, shown: string) =>
+    `${label} must not contain a user or password (the module authenticates with keyId and keySecret); got ${shown}`,
+  baseUrlQuery: (label: string, shown: string) => `${label} must not have a query string (?...); got ${shown}`,
+  baseUrlFragment: (label: string, shown: string) =>
+    `${label} must not have a #fragment (every call would go to the path before it); got ${shown}`,
+  baseUrlRestPrefix: (label: string, shown: string) =>
+    `${label} must not contain /rest/v1: give the host, the module adds /rest/v1; got ${shown}`,
+  redisUrlNoHost: (label: string, shown: string) => `${label} must name a host, as in redis://127.0.0.1:6379; got ${shown}`,
+  redisUrlFragment: (label: string, shown: string) =>
+    `${label} must not have a #fragment (a # in the password must be written %23); got ${shown}`,
+  redisUrlDatabase: (label: string, shown: string) =>
+    `${label} must name the database as a whole number after the host, as in redis://127.0.0.1:6379/2; got ${shown}`,
+  redisDatabaseMissing: (label: string, db: number, server: string, databases?: number) =>
+    `${label}: database ${db} does not exist on the server at ${server}${databases === undefined ? '' : ` (it has ${databases}: 0 to ${databases - 1})`}`,
+  redisDatabaseRefused: (label: string, db: number, server: string, reason: string) =>
+    `${label}: the server at ${server} refused SELECT ${db} (${reason})`,
+  redisDatabaseStopped: (problem: string) =>
+    `${problem}; this connection is closed so nothing is written to another database (rate limits count in memory, the customer-user store fails) until the URL is fixed and the app restarted`,
+  durationTooLong: (field: string, max: number, unit: string, human: string) =>
+    `${field} must be at most ${max} ${unit} (${human})`,
+
+  // Upstream pipeline: the probe queue's deadline, graceful shutdown (issue 13).
+  probeWaitTimedOut: () =>
+    'Not sent: until PerformChat has answered a call with something other than 401, calls go one at a time, and the call ahead had no answer before this call\'s deadline (deadlineMs) passed',
+  shuttingDown: () => 'Not sent: the application is shutting down and starts no new PerformChat calls',
+  shutdownWaiting: (calls: number, graceMs: number) =>
+    `Shutting down: waiting for ${calls} PerformChat call(s) in flight, at most ${graceMs} ms (shutdownGraceMs)`,
+  shutdownCutting: (calls: number, graceMs: number) =>
+    `Shutting down: ${calls} PerformChat call(s) still in flight after ${graceMs} ms (shutdownGraceMs) are cut`,
+  shutdownCut: (graceMs: number) =>
+    `PerformChat did not answer before the application's shutdown grace period of ${graceMs} ms (shutdownGraceMs) ended`,
 } as const;

@@ -52,3 +52,6 @@ export const {
         : [createPerformChatTokenController(extras.controller?.path ?? DEFAULT_CONTROLLER_PATH)],
   }))
   .build();
+
+/** What `PerformChatModule.forRootAsync()` takes: `imports`, `inject`, `useFactory | useClass | useExisting`, and the extras. */
+export type PerformChatAsyncModuleOptions = typeof PERFORM_CHAT_ASYNC_OPTIONS_TYPE;

@@ -119,7 +119,7 @@ describe('PerformChatModule', () => {
       ['empty keySecret', { keySecret: '' }, [/keySecret/]],
       ['keySecret with a trailing newline', { keySecret: `${SECRET}\n` }, [/keySecret must not start or end with whitespace/]],
       ['keyId not a string', { keyId: 42 }, [/keyId/]],
-      ['baseUrl without a scheme', { baseUrl: 'api.performchat.com' }, [/baseUrl must be an http\(s\) URL/]],
+      ['baseUrl without a scheme', { baseUrl: 'api.performchat.com' }, [/baseUrl \(env PERFORMCHAT_BASE_URL\) is not a valid URL: write it as an http\(s\) URL/]],
       ['baseUrl with another scheme', { baseUrl: 'ftp://api.performchat.com' }, [/baseUrl/]],
       ['zero timeout', { timeoutMs: 0 }, [/timeoutMs/]],
       ['negative timeout', { timeoutMs: -1 }, [/timeoutMs/]],

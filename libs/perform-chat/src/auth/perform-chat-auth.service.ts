@@ -1,26 +1,25 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { describeStoreFailure } from '../customer-users/customer-user-store.failure';
 import { PerformChatCustomerUserStore } from '../customer-users/perform-chat-customer-user.store';
 import { PerformChatError, isPerformChatError } from '../errors/perform-chat.error';
 import { PerformChatErrorCode } from '../errors/perform-chat-error-code';
-import { PerformChatHttpClient } from '../http/perform-chat-http.client';
-import { PerformChatCircuitBreakerState } from '../http/perform-chat-resilience.interfaces';
-import { PerformChatCallContext } from '../http/perform-chat-upstream.interfaces';
-import { ResolvedPerformChatOptions } from '../options/perform-chat-options.interface';
-import { INVALIDATE_TOKEN_PATH, LOGGER_CONTEXT, PERFORM_CHAT_OPTIONS, TOKEN_PATH } from '../perform-chat.constants';
+import { PerformChatHttpClient } from '../client/perform-chat.client';
+import { PerformChatCircuitBreakerState } from '../client/perform-chat-resilience.interfaces';
+import { generateTokenResource, invalidateTokensResource } from '../client/resources/auth.resources';
+import { PERFORM_CHAT_AUTH_SLICE, PerformChatAuthSlice } from '../options/perform-chat-options.slices';
+import { LOGGER_CONTEXT } from '../perform-chat.constants';
 import { Messages } from '../perform-chat.messages';
-import { parseExpiresIn } from './expires-in';
-import { assertIdentifier } from './identifier';
+import { parseExpiresIn } from '../options/expires-in';
+import { assertIdentifier } from '../options/identifier';
 import { mapWithConcurrency } from './map-with-concurrency';
+import type { PerformChatInvalidation, PerformChatToken } from '../client/resources/auth.interfaces';
 import {
   GenerateTokenRequest,
   InvalidateAllOptions,
   InvalidateAllSummary,
   InvalidateUsersOptions,
-  PerformChatInvalidation,
-  PerformChatToken,
   UserInvalidationResult,
 } from './perform-chat-token.interfaces';
-import { parseInvalidationResponse, parseTokenResponse } from './token-response.parser';
 
 /** Parallel invalidations when revoking many users at once, unless told otherwise. */
 export const DEFAULT_INVALIDATION_CONCURRENCY = 4;
@@ -33,9 +32,11 @@ export const DEFAULT_INVALIDATION_CONCURRENCY = 4;
 @Injectable()
 export class PerformChatAuthService {
   private readonly logger = new Logger(LOGGER_CONTEXT);
+  /** The reason of each error made by {@link fromStore}, for one summary line over many users. */
+  private readonly storeFailures = new WeakMap<object, string>();
 
   constructor(
-    @Inject(PERFORM_CHAT_OPTIONS) private readonly options: ResolvedPerformChatOptions,
+    @Inject(PERFORM_CHAT_AUTH_SLICE) private readonly options: PerformChatAuthSlice,
     private readonly client: PerformChatHttpClient,
     @Inject(PerformChatCustomerUserStore) private readonly store: PerformChatCustomerUserStore,
   ) {}
@@ -47,18 +48,16 @@ export class PerformChatAuthService {
    */
   async generateToken(request: GenerateTokenRequest): Promise<PerformChatToken> {
     const userId = assertIdentifier('userId', request?.userId);
-    const context = this.agentContext(request.agentId);
-    const agentId = context.agentId as string;
+    const { agentId, fromDefault } = this.chooseAgent(request.agentId);
     const expiresIn = request.expiresIn ?? this.options.defaultExpiresIn;
     const expiresInSeconds = parseExpiresIn(expiresIn, this.options.maxExpiresIn);
 
-    const requestedAt = Date.now();
-    const token = await this.client.postJson(
-      TOKEN_PATH,
-      { keyId: this.options.keyId, keySecret: this.options.keySecret, userId, agentId, expiresIn },
-      context,
-      (json) => parseTokenResponse(json, { userId, agentId, expiresInSeconds, requestedAt }),
-    );
+    let token: PerformChatToken;
+    try {
+      token = await this.client.call(generateTokenResource, { userId, agentId, expiresIn, expiresInSeconds, requestedAt: Date.now() });
+    } catch (error) {
+      throw fromDefault ? this.blameDefaultAgent(error) : error;
+    }
     await this.remember(token);
     await this.runHook('onTokenIssued', {
       userId,
@@ -83,11 +82,27 @@ export class PerformChatAuthService {
    * Invalidates every token of one of your users: each customer user stored for it (one per
    * agent or company it got tokens for). A customer user PerformChat no longer knows is
    * dropped from the store and not counted. Fails if any invalidation fails (retrying is safe).
-   * @returns one result per customer user invalidated; `[]` when nothing is stored.
+   * @returns one result per customer user invalidated; `[]` when the store has none for the user.
+   * @throws PerformChatError `STORE_UNAVAILABLE` (logged once) when the store cannot be read:
+   *   nothing was revoked, which is never reported as `[]`.
    */
   async invalidateUserTokens(externalUserId: string): Promise<PerformChatInvalidation[]> {
     const userId = assertIdentifier('externalUserId', externalUserId);
-    const records = await this.store.listByExternalId(userId);
+    try {
+      return await this.invalidateStoredUser(userId);
+    } catch (error) {
+      // Only the store lookup fails with this code: one line per failed call, no stack.
+      if (isPerformChatError(error, PerformChatErrorCode.STORE_UNAVAILABLE)) this.logger.warn(error.message);
+      throw error;
+    }
+  }
+
+  /** {@link invalidateUserTokens} without its log line (callers that revoke many users log once). */
+  private async invalidateStoredUser(userId: string): Promise<PerformChatInvalidation[]> {
+    const records = await this.fromStore(
+      () => this.store.listByExternalId(userId),
+      (reason) => Messages.storeReadFailed(userId, reason),
+    );
     const outcomes = await mapWithConcurrency(records, DEFAULT_INVALIDATION_CONCURRENCY, (record) =>
       this.invalidateRecord(userId, record.customerUserId),
     );
@@ -105,8 +120,14 @@ export class PerformChatAuthService {
   async invalidateUsers(externalUserIds: string[], options: InvalidateUsersOptions = {}): Promise<UserInvalidationResult[]> {
     const ids = [...new Set(externalUserIds)];
     const outcomes = await mapWithConcurrency(ids, options.concurrency ?? DEFAULT_INVALIDATION_CONCURRENCY, (id) =>
-      this.invalidateUserTokens(id),
+      this.invalidateStoredUser(assertIdentifier('externalUserId', id)),
     );
+    // A store outage fails every user alike: one line for all of them, not one per user.
+    const unread = outcomes.filter((outcome) => outcome.status === 'rejected' && this.storeFailures.has(outcome.reason));
+    if (unread.length > 0) {
+      const reason = (unread[0] as PromiseRejectedResult).reason as PerformChatError;
+      this.logger.warn(Messages.storeReadFailedForUsers(unread.length, ids.length, this.storeFailures.get(reason) as string));
+    }
     return outcomes.map((outcome, index) =>
       outcome.status === 'fulfilled'
         ? { userId: ids[index], invalidations: outcome.value }
@@ -116,13 +137,21 @@ export class PerformChatAuthService {
 
   /**
    * App-wide revoke for an incident: invalidates every customer user the store knows, with
-   * bounded concurrency, reporting progress. Failures are collected, not thrown.
+   * bounded concurrency, reporting progress. Failures of invalidations are collected, not thrown.
+   * @throws PerformChatError `STORE_UNAVAILABLE` (logged once) when the store cannot be listed:
+   *   the whole list is read before the first invalidation, so nothing was revoked.
    */
   async invalidateAllKnownUsers(options: InvalidateAllOptions = {}): Promise<InvalidateAllSummary> {
-    const records: { userId: string; customerUserId: string }[] = [];
-    for await (const record of this.store.iterate()) {
-      records.push({ userId: record.externalId, customerUserId: record.customerUserId });
-    }
+    const records = await this.fromStore(async () => {
+      const listed: { userId: string; customerUserId: string }[] = [];
+      for await (const record of this.store.iterate()) {
+        listed.push({ userId: record.externalId, customerUserId: record.customerUserId });
+      }
+      return listed;
+    }, Messages.storeIterateFailed).catch((error: PerformChatError) => {
+      this.logger.warn(error.message);
+      throw error;
+    });
     const summary: InvalidateAllSummary = { total: records.length, invalidated: 0, gone: 0, failed: [] };
     let done = 0;
     await mapWithConcurrency(records, options.concurrency ?? DEFAULT_INVALIDATION_CONCURRENCY, async (record) => {
@@ -159,28 +188,38 @@ export class PerformChatAuthService {
   }
 
   private async invalidate(customerUserId: string, userId?: string): Promise<PerformChatInvalidation> {
-    const result = await this.client.postJson(
-      INVALIDATE_TOKEN_PATH,
-      { keyId: this.options.keyId, keySecret: this.options.keySecret, customerUserId },
-      { operation: 'invalidateTokens', customerUserId },
-      (json) => parseInvalidationResponse(json, customerUserId),
-    );
+    const result = await this.client.call(invalidateTokensResource, { customerUserId });
     await this.runHook('onTokensInvalidated', { ...result, ...(userId !== undefined ? { userId } : {}) });
     return result;
   }
 
-  private agentContext(requested: unknown): PerformChatCallContext {
+  /** The agent of a token request: the caller's, else `defaultAgentId`; checked against `allowedAgentIds`. */
+  private chooseAgent(requested: unknown): { agentId: string; fromDefault: boolean } {
     if (requested == null && this.options.defaultAgentId === undefined) {
       throw new PerformChatError(PerformChatErrorCode.INVALID_ARGUMENT, Messages.noAgent(), { field: 'agentId' });
     }
-    const agentSource = requested == null ? 'defaultAgentId' : 'agentId';
+    const fromDefault = requested == null;
     const agentId = assertIdentifier('agentId', requested ?? this.options.defaultAgentId);
     if (this.options.allowedAgentIds && !this.options.allowedAgentIds.has(agentId)) {
       throw new PerformChatError(PerformChatErrorCode.AGENT_NOT_ALLOWED, Messages.agentNotAllowed(agentId), {
         field: 'agentId',
       });
     }
-    return { operation: 'generateToken', agentId, agentSource };
+    return { agentId, fromDefault };
+  }
+
+  /**
+   * An unknown agent that the `defaultAgentId` option chose is the server's configuration
+   * problem, not the caller's (the route answers 502, not 400): said by `field`.
+   */
+  private blameDefaultAgent(error: unknown): unknown {
+    if (!isPerformChatError(error, PerformChatErrorCode.AGENT_NOT_FOUND)) return error;
+    const { status, upstreamMessage, retryAfterMs } = error;
+    return new PerformChatError(
+      PerformChatErrorCode.AGENT_NOT_FOUND,
+      Messages.agentNotFound(this.options.defaultAgentId ?? '?', upstreamMessage, 'defaultAgentId'),
+      { status, upstreamMessage, retryAfterMs, field: 'defaultAgentId' },
+    );
   }
 
   /** Saves the customer user; a store failure is logged, never thrown: the token is valid. */
@@ -195,13 +234,34 @@ export class PerformChatAuthService {
         updatedAt: new Date(),
       });
     } catch (error) {
-      this.logger.error(Messages.storeSaveFailed(customerUser.externalId, this.describe(error)));
+      this.logger.error(Messages.storeSaveFailed(customerUser.externalId, this.describeStoreError(error)));
     }
+  }
+
+  /**
+   * Reads the store; any failure becomes `STORE_UNAVAILABLE` with `message(reason)`, built from
+   * facts, never wrapping the store's error (it may carry keys, records or a driver's
+   * connection details).
+   */
+  private async fromStore<T>(read: () => Promise<T>, message: (reason: string) => string): Promise<T> {
+    try {
+      return await read();
+    } catch (error) {
+      const reason = this.describeStoreError(error);
+      const failure = new PerformChatError(PerformChatErrorCode.STORE_UNAVAILABLE, message(reason));
+      this.storeFailures.set(failure, reason);
+      throw failure;
+    }
+  }
+
+  /** The Redis store's own one-line message, or `Name: message` of another store's error. */
+  private describeStoreError(error: unknown): string {
+    return isPerformChatError(error, PerformChatErrorCode.STORE_UNAVAILABLE) ? error.message : describeStoreFailure(error);
   }
 
   private async runHook<K extends 'onTokenIssued' | 'onTokensInvalidated'>(
     hook: K,
-    event: Parameters<NonNullable<ResolvedPerformChatOptions[K]>>[0],
+    event: Parameters<NonNullable<PerformChatAuthSlice[K]>>[0],
   ): Promise<void> {
     const handler = this.options[hook] as ((event: unknown) => unknown) | undefined;
     if (!handler) return;

@@ -16,8 +16,7 @@ import {
   ValidationPipe,
 } from '@nestjs/common';
 import { PerformChatExceptionFilter } from '../errors/perform-chat-exception.filter';
-import { ResolvedPerformChatOptions } from '../options/perform-chat-options.interface';
-import { PERFORM_CHAT_OPTIONS } from '../perform-chat.constants';
+import { PERFORM_CHAT_REQUEST_SLICE, PerformChatRequestSlice } from '../options/perform-chat-options.slices';
 import { Messages } from '../perform-chat.messages';
 import { PlainObjectPipe } from './dto/plain-object.pipe';
 import { JsonBodyGuard } from './json-body.guard';
@@ -26,7 +25,7 @@ import { PERFORM_CHAT_RATE_LIMIT_COUNTER_METADATA } from '../rate-limit/perform-
 import { PerformChatRateLimitGuard } from '../rate-limit/perform-chat-rate-limit.guard';
 import { RevokeRequestDto, TokenRequestDto } from './dto/token-request.dto';
 import { PerformChatAuthService } from './perform-chat-auth.service';
-import { readUserId } from './resolve-user-id';
+import { readUserId } from '../options/resolve-user-id';
 
 /** What the browser gets: enough for the widget, nothing internal (no customer-user, company or key ids). */
 export interface PerformChatTokenResponse {
@@ -73,7 +72,7 @@ type RequestLike = { headers: Record<string, string | string[] | undefined> };
 export class PerformChatTokenController {
   constructor(
     private readonly auth: PerformChatAuthService,
-    @Inject(PERFORM_CHAT_OPTIONS) private readonly options: ResolvedPerformChatOptions,
+    @Inject(PERFORM_CHAT_REQUEST_SLICE) private readonly options: PerformChatRequestSlice,
   ) {}
 
   /**

@@ -1,3 +1,4 @@
+import { closedPort } from '@test/utils';
 import { TEST_REDIS_URL, deleteRedisPrefix, uniqueRedisPrefix } from '@test/utils/redis';
 import { Redis } from 'ioredis';
 import { PerformChatCustomerUserRecord } from './perform-chat-customer-user.store';
@@ -82,4 +83,58 @@ describe('RedisCustomerUserStore against a real Redis', () => {
     await redis.hset(`${prefix}alice`, 'garbage', '{not json');
     expect(await store.listByExternalId('alice')).toEqual([record('alice', 'cu_1')]);
   });
+
+  it('a reply error is STORE_UNAVAILABLE with one line naming the reply, not the ioredis error', async () => {
+    await redis.set(`${prefix}alice`, 'a string, not a hash');
+    const failure = await store.listByExternalId('alice').catch((error: unknown) => error);
+    expect(failure).toMatchObject({
+      name: 'PerformChatError',
+      code: 'STORE_UNAVAILABLE',
+      message: expect.stringMatching(/^Redis at 127\.0\.0\.1:\d+ refused the command \(WRONGTYPE Operation against a key holding the wrong kind of value\)$/),
+    });
+    expect(Object.keys(failure as object)).not.toContain('cause');
+  });
 });
+
+describe('RedisCustomerUserStore while Redis is down', () => {
+  let redis: Redis;
+  let where: string;
+  beforeAll(async () => {
+    const port = await closedPort();
+    where = `127.0.0.1:${port}`;
+    // The module's own settings for a URL (perform-chat-redis.connections.ts).
+    // disconnectTimeout: the refused socket never closes again, so its 2 s default timer would outlive the test.
+    redis = new Redis(`redis://${where}`, { maxRetriesPerRequest: 1, connectTimeout: 2_000, disconnectTimeout: 10 });
+    redis.on('error', () => undefined);
+  });
+  afterAll(() => redis.disconnect());
+
+  it('fails every call with STORE_UNAVAILABLE, at once once the connection is known lost', async () => {
+    const store = new RedisCustomerUserStore(redis, { keyPrefix: 'test:down:' });
+    // The first call waits for one connection attempt (commands sent while connecting queue).
+    await expect(store.listByExternalId('alice')).rejects.toMatchObject({
+      code: 'STORE_UNAVAILABLE',
+      message: expect.stringMatching(new RegExp(`^Redis at ${where} (does not answer \\(\\w+\\)|is not connected \\(\\w+\\))$`)),
+    });
+    expect(redis.status).toBe('reconnecting');
+
+    const calls: [string, () => Promise<unknown>][] = [
+      ['save', () => store.save(record('alice', 'cu_1'))],
+      ['listByExternalId', () => store.listByExternalId('alice')],
+      ['remove', () => store.remove('alice')],
+      ['iterate', async () => {
+        for await (const item of store.iterate()) return item;
+      }],
+    ];
+    for (const [, call] of calls) {
+      const startedAt = Date.now();
+      await expect(call()).rejects.toMatchObject({
+        code: 'STORE_UNAVAILABLE',
+        message: `Redis at ${where} is not connected (reconnecting)`,
+      });
+      // Not after ioredis's reconnection backoff (50 ms and growing, up to 2 s).
+      expect(Date.now() - startedAt).toBeLessThan(50);
+    }
+  });
+});
+

@@ -21,14 +21,20 @@ export const PerformChatErrorCode = {
   RATE_LIMITED: 'RATE_LIMITED',
   /** PerformChat answered 5xx. */
   UPSTREAM_ERROR: 'UPSTREAM_ERROR',
-  /** PerformChat did not answer completely within the timeout. */
+  /** PerformChat did not answer completely within the timeout, the call's deadline passed while it waited its turn, or the shutdown grace period ended. */
   TIMEOUT: 'TIMEOUT',
   /** No HTTP answer: connection refused or reset, DNS or TLS failure. */
   UNREACHABLE: 'UNREACHABLE',
-  /** The circuit breaker is open after repeated failures: calls fail fast until it half-opens. */
+  /** Not sent: the circuit breaker is open after repeated failures (calls fail fast until it half-opens), or the app is shutting down. */
   UPSTREAM_UNAVAILABLE: 'UPSTREAM_UNAVAILABLE',
   /** A 2xx answer that is not the documented JSON (not JSON, HTML, missing `token`, wrong types, too large). */
   INVALID_RESPONSE: 'INVALID_RESPONSE',
+  /**
+   * The customer-user store (Redis, or your own) could not be read: revocation did nothing (it
+   * could not learn which customer users to invalidate); retry when the store answers. Never
+   * thrown by `generateToken`, whose token is valid whatever the store does.
+   */
+  STORE_UNAVAILABLE: 'STORE_UNAVAILABLE',
 } as const;
 
 export type PerformChatErrorCode = (typeof PerformChatErrorCode)[keyof typeof PerformChatErrorCode];

@@ -29,6 +29,7 @@ const GENERIC = {
   unavailable: 'The chat service is temporarily unavailable; please try again later',
   busy: 'The chat service is busy; please try again later',
   agent: 'The configured chat agent is not available; the server log has the details',
+  store: 'The chat session store is temporarily unavailable, so nothing was revoked; please try again later',
 } as const;
 
 /**
@@ -37,6 +38,7 @@ const GENERIC = {
  * - our key being refused (upstream 401) → 502, never 401, which would log the user out;
  * - PerformChat's 429 → 429, the module's own upstream budget → 503, both with `Retry-After`;
  * - timeouts, unreachability, 5xx, an open circuit → 503 + `Retry-After`;
+ * - a customer-user store that cannot be read (revocation did nothing) → 503 + `Retry-After`;
  * - an unusable answer or an upstream 4xx about our own request → 502.
  */
 export function toPerformChatHttpError(error: PerformChatError): PerformChatHttpError {
@@ -71,6 +73,8 @@ export function toPerformChatHttpError(error: PerformChatError): PerformChatHttp
     case PerformChatErrorCode.UPSTREAM_ERROR:
     case PerformChatErrorCode.UPSTREAM_UNAVAILABLE:
       return answer(HttpStatus.SERVICE_UNAVAILABLE, GENERIC.unavailable, retryAfter());
+    case PerformChatErrorCode.STORE_UNAVAILABLE:
+      return answer(HttpStatus.SERVICE_UNAVAILABLE, GENERIC.store, retryAfter());
     case PerformChatErrorCode.UPSTREAM_BAD_REQUEST:
     case PerformChatErrorCode.INVALID_RESPONSE:
     default:

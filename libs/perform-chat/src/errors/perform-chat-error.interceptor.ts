@@ -1,6 +1,8 @@
 import { CallHandler, ExecutionContext, HttpException, Injectable, NestInterceptor } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { Observable, catchError, throwError } from 'rxjs';
+import { Observable, throwError } from 'rxjs';
+// From rxjs/operators, not the root: the root exports operators only since rxjs 7.2 and the peer range starts at 7.1.
+import { catchError } from 'rxjs/operators';
 import { isPerformChatError } from './perform-chat.error';
 import { toPerformChatHttpError } from './perform-chat-error.http';
 

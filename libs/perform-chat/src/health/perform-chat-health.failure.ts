@@ -1,4 +1,4 @@
-import { classifyTransportError } from '../http/transport-error';
+import { classifyTransportError } from '../client/transport-error';
 import { Messages } from '../perform-chat.messages';
 import { PerformChatHealthDownReason } from './perform-chat-health.interfaces';
 

@@ -1,6 +1,6 @@
 import { Test, TestingModule } from '@nestjs/testing';
 import { CapturedLogs, LoopbackHandler, LoopbackServer, captureLogs, closedPort, startLoopbackServer } from '@test/utils';
-import { PerformChatHealthOptions } from './perform-chat-health.interfaces';
+import { PerformChatHealthOptions } from '../options/health.options';
 import { PerformChatModule } from '../perform-chat.module';
 import { PerformChatAuthService } from '../auth/perform-chat-auth.service';
 import { PerformChatHealthIndicator } from './perform-chat-health.indicator';
@@ -55,10 +55,10 @@ describe('PerformChatHealthIndicator against loopback servers', () => {
   describe('up: any answer below 500', () => {
     it.each([
       [200, 0],
-      [404, 0],
       [405, 0],
       [401, 0],
-      [404, 60],
+      [429, 0],
+      [405, 60],
     ])('HTTP %i after %i ms is up with statusCode, latencyMs and the endpoint', async (status, delayMs) => {
       upstream.handle(answer(status, delayMs));
       const indicator = await indicatorFor(upstream.url, { timeoutMs: 1000 });
@@ -104,6 +104,16 @@ describe('PerformChatHealthIndicator against loopback servers', () => {
         message: /^connection refused$/,
       },
       {
+        name: 'HTTP 404 (nothing at the probed path: baseUrl has a wrong path)',
+        baseUrl: () => upstream.url,
+        handler: answer(404),
+        reason: 'not_found',
+        message: new RegExp(
+          `^PerformChat answered HTTP 404 for ${TOKEN_PATH}: the path of baseUrl is probably wrong \\(give the host only, e\\.g\\. https://api\\.performchat\\.com; the module adds /rest/v1\\)$`,
+        ),
+        statusCode: 404,
+      },
+      {
         name: 'HTTP 503',
         baseUrl: () => upstream.url,
         handler: answer(503),
@@ -135,7 +145,7 @@ describe('PerformChatHealthIndicator against loopback servers', () => {
       {
         name: 'https to a plain-http server (TLS failure)',
         baseUrl: () => upstream.url.replace('http://', 'https://'),
-        handler: answer(404),
+        handler: answer(405),
         reason: 'tls_failure',
         message: /^TLS handshake failed \(EPROTO\)$/,
       },
@@ -171,14 +181,15 @@ describe('PerformChatHealthIndicator against loopback servers', () => {
   describe('the probe request', () => {
     it.each([
       ['a plain baseUrl', (url: string) => url, ''],
-      ['a baseUrl with a path prefix and user info', (url: string) => url.replace('http://', `http://${KEY_ID}:${SECRET}@`) + '/gateway/', '/gateway'],
+      // (A baseUrl with user info no longer boots: options/perform-chat-url.validation.spec.ts.)
+      ['a baseUrl with a path prefix', (url: string) => `${url}/gateway/`, '/gateway'],
     ])('with %s is a bare HEAD: no body, no credentials, no keyId', async (_name, toBaseUrl, prefix) => {
-      upstream.handle(answer(404));
+      upstream.handle(answer(405));
       const indicator = await indicatorFor(toBaseUrl(upstream.url));
 
       const result = await indicator.isHealthy('performchat');
 
-      expect(result.performchat).toMatchObject({ status: 'up', statusCode: 404, endpoint: `${upstream.url}${prefix}${TOKEN_PATH}` });
+      expect(result.performchat).toMatchObject({ status: 'up', statusCode: 405, endpoint: `${upstream.url}${prefix}${TOKEN_PATH}` });
       expect(upstream.requests).toHaveLength(1);
       const [request] = upstream.requests;
       expect(request.method).toBe('HEAD');
@@ -203,7 +214,7 @@ describe('PerformChatHealthIndicator against loopback servers', () => {
       {
         name: 'two probes within the TTL make one request',
         health: {},
-        status: 404,
+        status: 405,
         act: async (indicator) => [await indicator.isHealthy(), await indicator.isHealthy()],
         requests: 1,
       },
@@ -217,28 +228,28 @@ describe('PerformChatHealthIndicator against loopback servers', () => {
       {
         name: 'concurrent probes share one in-flight request',
         health: { cacheTtlMs: 0 },
-        status: 404,
+        status: 405,
         act: (indicator) => Promise.all([1, 2, 3, 4, 5].map(() => indicator.isHealthy())),
         requests: 1,
       },
       {
         name: 'after the module TTL a new request is made',
         health: { cacheTtlMs: 40 },
-        status: 404,
+        status: 405,
         act: async (indicator) => [await indicator.isHealthy(), await sleep(60), await indicator.isHealthy()],
         requests: 2,
       },
       {
         name: "a call's shorter cacheTtlMs makes a new request",
         health: {},
-        status: 404,
+        status: 405,
         act: async (indicator) => [await indicator.isHealthy(), await sleep(30), await indicator.isHealthy('performchat', { cacheTtlMs: 20 })],
         requests: 2,
       },
       {
         name: 'cacheTtlMs 0 probes on every sequential call',
         health: { cacheTtlMs: 0 },
-        status: 404,
+        status: 405,
         act: async (indicator) => [await indicator.isHealthy(), await indicator.isHealthy(), await indicator.isHealthy()],
         requests: 3,
       },
@@ -256,7 +267,7 @@ describe('PerformChatHealthIndicator against loopback servers', () => {
     });
 
     it('a cached result keeps its key per call', async () => {
-      upstream.handle(answer(404));
+      upstream.handle(answer(405));
       const indicator = await indicatorFor(upstream.url);
 
       const [first, second] = [await indicator.isHealthy('vendor'), await indicator.isHealthy('performchat_auth')];
@@ -267,10 +278,10 @@ describe('PerformChatHealthIndicator against loopback servers', () => {
     });
   });
 
-  describe('circuit breaker state in the details', () => {
-    it('is read fresh on every call, even when the probe result is cached', async () => {
-      // HEAD probes get 404 (up); token calls get 503 and open the breaker after one failed call.
-      upstream.handle((req, res) => answer(req.method === 'HEAD' ? 404 : 503)(req, res, ''));
+  describe('circuit breaker state in the details, and an open breaker is down', () => {
+    /** HEAD probes get 405 (up); token calls get 503 and open the breaker after one failed call. */
+    async function openBreaker(health: PerformChatHealthOptions = {}, cooldownMs = 60_000) {
+      upstream.handle((req, res) => answer(req.method === 'HEAD' ? 405 : 503)(req, res, ''));
       const ref = await Test.createTestingModule({
         imports: [
           PerformChatModule.forRoot({
@@ -279,26 +290,92 @@ describe('PerformChatHealthIndicator against loopback servers', () => {
             baseUrl: upstream.url,
             defaultAgentId: 'agent_abc',
             retry: false,
-            circuitBreaker: { failureThreshold: 1, cooldownMs: 60_000 },
+            circuitBreaker: { failureThreshold: 1, cooldownMs },
+            health,
           }),
         ],
       }).compile();
       refs.push(ref);
       const indicator = ref.get(PerformChatHealthIndicator);
-
-      const first = await indicator.isHealthy();
+      const before = await indicator.isHealthy();
       await expect(ref.get(PerformChatAuthService).generateToken({ userId: 'u' })).rejects.toMatchObject({
         code: 'UPSTREAM_ERROR',
       });
-      const second = await indicator.isHealthy();
+      return { indicator, before };
+    }
 
-      expect(first.performchat).toMatchObject({ status: 'up', circuitBreaker: { state: 'closed', failureThreshold: 1 } });
-      expect(second.performchat).toMatchObject({
+    it('is read fresh on every call, even when the probe result is cached: open is down with reason circuit_open', async () => {
+      const { indicator, before } = await openBreaker();
+      const after = await indicator.isHealthy();
+
+      expect(before.performchat).toMatchObject({ status: 'up', circuitBreaker: { state: 'closed', failureThreshold: 1 } });
+      expect(after).toEqual({
+        performchat: {
+          status: 'down',
+          reason: 'circuit_open',
+          message: expect.stringMatching(
+            /^the circuit breaker is open after 1 failed calls in a row: token calls fail fast for \d+ s more, then one trial call decides$/,
+          ),
+          endpoint: `${upstream.url}${TOKEN_PATH}`,
+          statusCode: 405,
+          latencyMs: expect.any(Number),
+          circuitBreaker: { state: 'open', failureThreshold: 1, retryAfterMs: expect.any(Number) },
+        },
+      });
+      expect(after.performchat.circuitBreaker.retryAfterMs).toBeGreaterThan(59_000);
+      expect(upstream.requests.filter((r) => r.method === 'HEAD')).toHaveLength(1);
+    });
+
+    it('health.breakerOpenIsDown: false keeps it up, the state only in the details (module option and per call)', async () => {
+      const { indicator } = await openBreaker({ breakerOpenIsDown: false });
+      expect((await indicator.isHealthy()).performchat).toMatchObject({ status: 'up', statusCode: 405, circuitBreaker: { state: 'open' } });
+      expect((await indicator.isHealthy('performchat', { breakerOpenIsDown: true })).performchat).toMatchObject({
+        status: 'down',
+        reason: 'circuit_open',
+      });
+    });
+
+    it('is up again once the cooldown is over, so the pod gets the call that is the trial', async () => {
+      // A cooldown long enough for the first check to land inside it on a busy machine.
+      const { indicator } = await openBreaker({}, 400);
+      expect((await indicator.isHealthy()).performchat).toMatchObject({ status: 'down', reason: 'circuit_open' });
+      await new Promise((resolve) => setTimeout(resolve, 450));
+      // The breaker is still "open" (cockatiel half-opens on the next call), with no time left.
+      expect((await indicator.isHealthy()).performchat).toMatchObject({
+        status: 'up',
+        circuitBreaker: { state: 'open', retryAfterMs: 0 },
+      });
+    });
+
+    it('a failed probe keeps its own reason while the breaker is open', async () => {
+      const { indicator } = await openBreaker({ cacheTtlMs: 0 });
+      upstream.handle(answer(503));
+      expect((await indicator.isHealthy()).performchat).toMatchObject({
+        status: 'down',
+        reason: 'server_error',
+        circuitBreaker: { state: 'open' },
+      });
+    });
+  });
+
+  describe('a 404 on the probed path', () => {
+    it('health.notFoundIsDown: false counts it as up (for a server that answers HEAD on its POST route with 404)', async () => {
+      upstream.handle(answer(404));
+      const indicator = await indicatorFor(upstream.url, { notFoundIsDown: false });
+      expect((await indicator.isHealthy()).performchat).toEqual({
         status: 'up',
         statusCode: 404,
-        circuitBreaker: { state: 'open', failureThreshold: 1, retryAfterMs: expect.any(Number) },
+        latencyMs: expect.any(Number),
+        endpoint: `${upstream.url}${TOKEN_PATH}`,
+        circuitBreaker: CLOSED,
       });
-      expect(upstream.requests.filter((r) => r.method === 'HEAD')).toHaveLength(1);
+      // The cached probe result is judged again per call.
+      expect((await indicator.isHealthy('performchat', { notFoundIsDown: true })).performchat).toMatchObject({
+        status: 'down',
+        reason: 'not_found',
+        statusCode: 404,
+      });
+      expect(upstream.requests).toHaveLength(1);
     });
   });
 
@@ -316,6 +393,8 @@ describe('PerformChatHealthIndicator against loopback servers', () => {
       [{ timeoutMs: 0 }, /timeoutMs must be a whole number of milliseconds, at least 1/],
       [{ timeoutMs: 1.5 }, /timeoutMs must be a whole number/],
       [{ cacheTtlMs: -1 }, /cacheTtlMs must be a whole number of milliseconds, at least 0/],
+      [{ breakerOpenIsDown: 'yes' as never }, /breakerOpenIsDown must be true or false/],
+      [{ notFoundIsDown: 1 as never }, /notFoundIsDown must be true or false/],
     ])('rejects %j as a programming error, before any request', async (options, message) => {
       const indicator = await indicatorFor(upstream.url);
 

@@ -1,23 +1,26 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 // Types only: @nestjs/terminus is an optional peer dependency (see perform-chat-terminus.provider.ts).
 import type { HealthIndicatorResult } from '@nestjs/terminus';
-import { ResolvedPerformChatOptions } from '../options/perform-chat-options.interface';
-import { PERFORM_CHAT_OPTIONS } from '../perform-chat.constants';
+import { PERFORM_CHAT_HEALTH_SLICE, PerformChatHealthSlice } from '../options/perform-chat-options.slices';
 import { PerformChatHealthCache } from './perform-chat-health.cache';
 import { PERFORM_CHAT_HEALTH_DETAILS, PERFORM_CHAT_HEALTH_KEY, PERFORM_CHAT_TERMINUS } from './perform-chat-health.constants';
-import { PerformChatHealthDetailsProvider, PerformChatHealthOptions } from './perform-chat-health.interfaces';
-import { resolveHealthCheckOptions } from './perform-chat-health.options';
+import { PerformChatHealthOptions } from '../options/health.options';
+import { PerformChatHealthDetailsProvider } from './perform-chat-health.interfaces';
+import { resolveHealthCheckOptions } from '../options/health.validation';
 import { PerformChatHealthProbe, PerformChatProbeOutcome } from './perform-chat-health.probe';
+import { judgeReadiness } from './perform-chat-health.readiness';
 import { PerformChatTerminus } from './perform-chat-terminus.provider';
 
 /**
- * Terminus health indicator: is PerformChat's auth endpoint reachable?
+ * Terminus health indicator: can this pod get tokens from PerformChat now?
  *
- * Reachable means an unauthenticated `HEAD` of `{baseUrl}/rest/v1/auth/token` gets any HTTP
- * answer below 500 within `timeoutMs`. The probe never sends the key id or secret (a failed
- * authentication counts against PerformChat's 10-per-5-minutes lockout) and never generates a
- * token (that would spend the 100-per-minute budget). Results, up and down, are cached for
- * `cacheTtlMs`, and concurrent calls share one request.
+ * Up means an unauthenticated `HEAD` of `{baseUrl}/rest/v1/auth/token` gets an HTTP answer
+ * below 500 other than 404 within `timeoutMs`, and the circuit breaker is not open (see
+ * {@link judgeReadiness}; both rules can be turned off). The probe never sends the key id or
+ * secret (a failed authentication counts against PerformChat's 10-per-5-minutes lockout) and
+ * never generates a token (that would spend the 100-per-minute budget). Probe results, up and
+ * down, are cached for `cacheTtlMs`, and concurrent calls share one request; the breaker's
+ * state is read on every call.
  *
  * ```ts
  * @Get('ready') @HealthCheck()
@@ -33,13 +36,14 @@ export class PerformChatHealthIndicator {
   constructor(
     @Inject(PERFORM_CHAT_TERMINUS) private readonly terminus: PerformChatTerminus,
     private readonly probe: PerformChatHealthProbe,
-    @Inject(PERFORM_CHAT_OPTIONS) private readonly options: ResolvedPerformChatOptions,
+    @Inject(PERFORM_CHAT_HEALTH_SLICE) private readonly options: PerformChatHealthSlice,
     @Optional() @Inject(PERFORM_CHAT_HEALTH_DETAILS) private readonly live?: PerformChatHealthDetailsProvider,
   ) {}
 
   /**
-   * Up with `{ endpoint, statusCode, latencyMs }`, or down with `{ endpoint, reason, message,
-   * latencyMs, statusCode? }`. Never throws for an unreachable PerformChat.
+   * Up with `{ endpoint, statusCode, latencyMs, circuitBreaker }`, or down with `{ endpoint,
+   * reason, message, latencyMs, statusCode?, circuitBreaker }`. Never throws for an unreachable
+   * PerformChat.
    * @param key the key of this check in terminus's output
    * @param options per-call overrides of the module's `health` option
    * @throws Error when @nestjs/terminus is not installed, or an option is not a valid number
@@ -49,9 +53,10 @@ export class PerformChatHealthIndicator {
     options: PerformChatHealthOptions = {},
   ): Promise<HealthIndicatorResult<Key>> {
     const session = this.terminus.healthIndicatorService.check(key);
-    const { timeoutMs, cacheTtlMs } = resolveHealthCheckOptions(options, this.options.health);
-    const outcome = await this.cache.get(cacheTtlMs, () => this.probe.probe(timeoutMs));
+    const { timeoutMs, cacheTtlMs, ...rules } = resolveHealthCheckOptions(options, this.options.health);
+    const probed = await this.cache.get(cacheTtlMs, () => this.probe.probe(timeoutMs));
     const live = this.live?.healthDetails();
+    const outcome = judgeReadiness(probed, live?.circuitBreaker, rules);
     return outcome.up ? session.up({ ...outcome.details, ...live }) : session.down({ ...outcome.details, ...live });
   }
 }

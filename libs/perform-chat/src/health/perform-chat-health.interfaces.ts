@@ -1,23 +1,4 @@
-/**
- * The `health` option of `PerformChatModule`, and the per-call overrides of
- * `PerformChatHealthIndicator.isHealthy(key, options)`.
- */
-export interface PerformChatHealthOptions {
-  /**
-   * Time limit of one probe of the auth endpoint (DNS, connect, TLS and the answer), in
-   * milliseconds; over it the check is down with `timeout of N ms exceeded`. Also the
-   * default PING time limit of `PerformChatRedisHealthIndicator`.
-   * @default 1000
-   */
-  timeoutMs?: number;
-  /**
-   * How long one probe result, up or down, is reused before PerformChat is asked again, in
-   * milliseconds. Many pods probing every few seconds then reach PerformChat at most once per
-   * TTL per pod. `0` probes on every call (concurrent calls still share one request).
-   * @default 5000
-   */
-  cacheTtlMs?: number;
-}
+import type { PerformChatCircuitBreakerState } from '../client/perform-chat-resilience.interfaces';
 
 /** Options of `PerformChatRedisHealthIndicator.isHealthy(key, options)`. */
 export interface PerformChatRedisHealthCheckOptions {
@@ -33,13 +14,17 @@ export type PerformChatHealthDownReason =
   | 'tls_failure'
   | 'connection_dropped'
   | 'server_error'
-  | 'network_error';
+  | 'network_error'
+  /** A 404 to the probe: the path of `baseUrl` is probably wrong (`health.notFoundIsDown`). */
+  | 'not_found'
+  /** The probe is fine but the circuit breaker is open: token calls fail fast (`health.breakerOpenIsDown`). */
+  | 'circuit_open';
 
 /** Details of an up `performchat` result. */
 export interface PerformChatHealthUpDetails {
   /** The probed URL: origin and path, never credentials or a query. */
   endpoint: string;
-  /** PerformChat's HTTP status (any answer below 500 means reachable; HEAD of the auth path is usually 404 or 405). */
+  /** PerformChat's HTTP status: any answer below 500 except 404 (HEAD of the POST-only auth path is usually 405). */
   statusCode: number;
   /** Time from sending the probe to the answer, in milliseconds. */
   latencyMs: number;
@@ -53,7 +38,7 @@ export interface PerformChatHealthDownDetails {
   message: string;
   /** Time until the failure was known, in milliseconds. */
   latencyMs: number;
-  /** Present when PerformChat answered (5xx). */
+  /** Present when PerformChat answered (5xx, 404, or any status with `circuit_open`). */
   statusCode?: number;
 }
 
@@ -64,5 +49,6 @@ export interface PerformChatHealthDownDetails {
  * Must never return a `status` key (terminus reserves it) or anything secret.
  */
 export interface PerformChatHealthDetailsProvider {
-  healthDetails(): Record<string, unknown>;
+  /** `circuitBreaker`, when present, also decides `health.breakerOpenIsDown`. */
+  healthDetails(): { circuitBreaker?: PerformChatCircuitBreakerState } & Record<string, unknown>;
 }

@@ -4,9 +4,10 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import { performance } from 'node:perf_hooks';
 import { firstValueFrom } from 'rxjs';
-import { ResolvedPerformChatOptions } from '../options/perform-chat-options.interface';
-import { LIBRARY_USER_AGENT, PERFORM_CHAT_OPTIONS, TOKEN_PATH } from '../perform-chat.constants';
+import { PERFORM_CHAT_HEALTH_SLICE, PerformChatHealthSlice } from '../options/perform-chat-options.slices';
+import { LIBRARY_USER_AGENT, TOKEN_PATH } from '../perform-chat.constants';
 import { Messages } from '../perform-chat.messages';
+import { PerformChatTelemetry } from '../telemetry/perform-chat-telemetry';
 import { describeProbeFailure } from './perform-chat-health.failure';
 import { PerformChatHealthDownDetails, PerformChatHealthUpDetails } from './perform-chat-health.interfaces';
 
@@ -39,17 +40,32 @@ export class PerformChatHealthProbe implements OnModuleDestroy {
 
   constructor(
     private readonly httpService: HttpService,
-    @Inject(PERFORM_CHAT_OPTIONS) options: ResolvedPerformChatOptions,
+    @Inject(PERFORM_CHAT_HEALTH_SLICE) options: PerformChatHealthSlice,
+    private readonly telemetry: PerformChatTelemetry,
   ) {
     this.endpoint = probeEndpoint(options.baseUrl);
     this.host = new URL(options.baseUrl).host;
   }
 
   /**
-   * Probes once. Any answer below 500 within `timeoutMs` is up; everything else is down with
+   * Probes once. Any answer below 500 within `timeoutMs` is up (PerformChat answers; whether a
+   * 404 makes the pod unready is the indicator's call, per call); everything else is down with
    * a reason. Never throws for a network failure.
    */
   async probe(timeoutMs: number): Promise<PerformChatProbeOutcome> {
+    const outcome = await this.probeOnce(timeoutMs);
+    const { details } = outcome;
+    this.telemetry.report({
+      type: 'health.probed',
+      up: outcome.up,
+      reason: outcome.up ? undefined : outcome.details.reason,
+      statusCode: details.statusCode,
+      latencyMs: details.latencyMs,
+    });
+    return outcome;
+  }
+
+  private async probeOnce(timeoutMs: number): Promise<PerformChatProbeOutcome> {
     const endpoint = this.endpoint;
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);

@@ -2,14 +2,14 @@ import { Inject, Injectable } from '@nestjs/common';
 // Types only: @nestjs/terminus and ioredis are optional peer dependencies.
 import type { HealthIndicatorResult } from '@nestjs/terminus';
 import type { Redis } from 'ioredis';
-import { redact } from '../http/redact';
-import { ResolvedPerformChatOptions } from '../options/perform-chat-options.interface';
-import { PERFORM_CHAT_OPTIONS } from '../perform-chat.constants';
+import { redact } from '../errors/redact';
+import { PERFORM_CHAT_HEALTH_SLICE, PerformChatHealthSlice } from '../options/perform-chat-options.slices';
 import { Messages } from '../perform-chat.messages';
 import { PerformChatRedisConnections } from '../redis/perform-chat-redis.connections';
+import { describeRedisClient } from '../redis/redis-client-name';
 import { PERFORM_CHAT_REDIS_HEALTH_KEY, PERFORM_CHAT_TERMINUS } from './perform-chat-health.constants';
 import { PerformChatRedisHealthCheckOptions } from './perform-chat-health.interfaces';
-import { resolveHealthCheckOptions } from './perform-chat-health.options';
+import { resolveHealthCheckOptions } from '../options/health.validation';
 import { PerformChatTerminus } from './perform-chat-terminus.provider';
 
 /** One Redis client that did not answer PING. */
@@ -20,10 +20,6 @@ export interface PerformChatRedisPingFailure {
   message: string;
 }
 
-function describeClient(client: Redis): string {
-  const { path, host, port } = client.options;
-  return path ? path : `${host ?? 'localhost'}:${port ?? 6379}`;
-}
 
 /**
  * Terminus health indicator for the Redis connections of the module's stores (rate limits,
@@ -36,7 +32,7 @@ export class PerformChatRedisHealthIndicator {
   constructor(
     @Inject(PERFORM_CHAT_TERMINUS) private readonly terminus: PerformChatTerminus,
     private readonly connections: PerformChatRedisConnections,
-    @Inject(PERFORM_CHAT_OPTIONS) private readonly options: ResolvedPerformChatOptions,
+    @Inject(PERFORM_CHAT_HEALTH_SLICE) private readonly options: PerformChatHealthSlice,
   ) {}
 
   /** Whether any store of the module uses Redis. */
@@ -69,7 +65,7 @@ export class PerformChatRedisHealthIndicator {
   }
 
   private async ping(client: Redis, timeoutMs: number): Promise<PerformChatRedisPingFailure | undefined> {
-    const name = describeClient(client);
+    const name = describeRedisClient(client);
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), timeoutMs);

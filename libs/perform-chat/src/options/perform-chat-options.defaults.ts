@@ -6,9 +6,38 @@ export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024;
 export const DEFAULT_HEALTH_TIMEOUT_MS = 1_000;
 /** `health.cacheTtlMs`: how long a health probe result is reused, in milliseconds. */
 export const DEFAULT_HEALTH_CACHE_TTL_MS = 5_000;
+/** `health.breakerOpenIsDown`: an open circuit breaker makes the PerformChat health check down. */
+export const DEFAULT_HEALTH_BREAKER_OPEN_IS_DOWN = true;
+/** `health.notFoundIsDown`: a 404 to the health probe makes the PerformChat health check down. */
+export const DEFAULT_HEALTH_NOT_FOUND_IS_DOWN = true;
 export const DEFAULT_RETRIES = 2;
 export const DEFAULT_RETRY_BASE_DELAY_MS = 100;
 export const DEFAULT_RETRY_MAX_DELAY_MS = 2_000;
 export const DEFAULT_DEADLINE_MS = 10_000;
 export const DEFAULT_BREAKER_FAILURE_THRESHOLD = 5;
 export const DEFAULT_BREAKER_COOLDOWN_MS = 10_000;
+/** `shutdownGraceMs`: how long shutdown waits for calls in flight (the default `deadlineMs`, so they all end on their own). */
+export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
+/** Upper bound of `shutdownGraceMs`: an orchestrator kills a pod long before (Kubernetes: 30 s by default). */
+export const MAX_SHUTDOWN_GRACE_MS = 600_000;
+
+// Per-user rate limits and the upstream budget.
+/** Default requests per user per window on guarded routes without a decorator (the token routes). */
+export const DEFAULT_RATE_LIMIT_POINTS = 10;
+/** Default window of that limit, in seconds. */
+export const DEFAULT_RATE_LIMIT_DURATION = 60;
+/** Default block after the limit is exceeded, in seconds (0: refuse only until the window ends). */
+export const DEFAULT_RATE_LIMIT_BLOCK_DURATION = 0;
+/** Default namespace of every rate-limit and upstream-budget key (in Redis: `performchat:rl:...`). */
+export const DEFAULT_RATE_LIMIT_KEY_PREFIX = 'performchat:rl';
+
+/** PerformChat's documented limit: 100 token generations per minute per key. */
+export const DEFAULT_UPSTREAM_TOKENS_PER_MINUTE = 100;
+/** PerformChat's documented limit: 10 failed authentications per 5 minutes. */
+export const DEFAULT_UPSTREAM_AUTH_FAILURES_PER_5_MINUTES = 10;
+/** Window of the token budget, in seconds. */
+export const DEFAULT_UPSTREAM_TOKEN_WINDOW_SECONDS = 60;
+/** Window of the auth-failure budget, in seconds. */
+export const DEFAULT_UPSTREAM_AUTH_FAILURE_WINDOW_SECONDS = 300;
+/** What a route-level `keyPrefix` may contain: it becomes one segment of the store key. */
+export const ROUTE_KEY_PREFIX_PATTERN = /^[A-Za-z0-9._-]{1,100}$/;

@@ -1,18 +1,18 @@
-import type { PerformChatTokenIssuedEvent, PerformChatTokensInvalidatedEvent } from '../auth/perform-chat-events.interfaces';
-import type { PerformChatUserIdResolver } from '../auth/resolve-user-id';
+import type { PerformChatTokenIssuedEvent, PerformChatTokensInvalidatedEvent } from '../telemetry/perform-chat-events.interfaces';
+import type { PerformChatUserIdResolver } from './resolve-user-id';
 import type {
   PerformChatCircuitBreakerOptions,
   PerformChatRetryOptions,
   ResolvedPerformChatResilience,
-} from '../http/perform-chat-resilience.interfaces';
+} from './resilience.options';
 import type {
   PerformChatRateLimitModuleOptions,
   PerformChatUpstreamBudgetOptions,
   ResolvedPerformChatRateLimit,
   ResolvedUpstreamBudget,
-} from '../rate-limit/perform-chat-rate-limit.interfaces';
-import type { PerformChatHealthOptions } from '../health/perform-chat-health.interfaces';
-import type { PerformChatCustomerUserStoreOption } from '../customer-users/customer-user-store.options';
+} from './rate-limit.options';
+import type { PerformChatHealthOptions } from './health.options';
+import type { PerformChatCustomerUserStoreOption } from './customer-user-store.options';
 
 /**
  * Options of `PerformChatModule.forRoot()` / `forRootAsync()`.
@@ -25,12 +25,16 @@ export interface PerformChatModuleOptions {
   /** API key secret (private: never logged, never sent to a browser). Required. Env: `PERFORMCHAT_KEY_SECRET`. */
   keySecret: string;
   /**
-   * Base URL of the PerformChat API, http(s), without the `/rest/v1` prefix.
+   * Base URL of the PerformChat API, http(s): the host, optionally with a path prefix, without
+   * the `/rest/v1` the module adds, a query, a `#fragment` or credentials (refused at boot).
    * The docs show both `https://api.performchat.com` and `https://api.perform.chat`.
    * @default 'https://api.performchat.com'
    */
   baseUrl?: string;
-  /** Agent used when a token request names none. Without it, every request must name an agent. */
+  /**
+   * Agent used when a token request names none. Without it, every request must name an agent.
+   * Checked at boot like a requested `agentId` (at most 256 characters, no control characters).
+   */
   defaultAgentId?: string;
   /** When set, only these agents can be requested; others are refused (403 on the route) before any call. */
   allowedAgentIds?: string[];
@@ -43,7 +47,8 @@ export interface PerformChatModuleOptions {
   /** Policy cap on the lifetime a request may ask for, `<n>s|m|h|d`; above it → `INVALID_EXPIRES_IN` (400). */
   maxExpiresIn?: string;
   /**
-   * Time limit for one HTTP attempt to PerformChat, from connect to the last byte, in milliseconds.
+   * Time limit for one HTTP attempt to PerformChat, from connect to the last byte, in milliseconds;
+   * at most 300000 (5 minutes).
    * @default 5000
    */
   timeoutMs?: number;
@@ -60,7 +65,8 @@ export interface PerformChatModuleOptions {
    */
   retry?: PerformChatRetryOptions | false;
   /**
-   * Longest time one call may take across all its attempts and waits, in milliseconds.
+   * Longest time one call may take across all its attempts and waits, in milliseconds; at most
+   * 600000 (10 minutes).
    * @default 10000
    */
   deadlineMs?: number;
@@ -70,6 +76,13 @@ export interface PerformChatModuleOptions {
    * @default { failureThreshold: 5, cooldownMs: 10000 }
    */
   circuitBreaker?: PerformChatCircuitBreakerOptions | false;
+  /**
+   * On shutdown (`app.close()`, or SIGTERM with `app.enableShutdownHooks()`), how long calls in
+   * flight may go on before they are cut (`TIMEOUT`), in milliseconds, 0 to 600000. New calls are
+   * refused and no retry starts once shutdown has begun. Env: `PERFORMCHAT_SHUTDOWN_GRACE_MS`.
+   * @default 10000
+   */
+  shutdownGraceMs?: number;
   /**
    * Reads the logged-in user's id from the request (token routes and rate-limit guards).
    * Runs after your authentication guard. Return `undefined` when there is no user.
@@ -92,10 +105,13 @@ export interface PerformChatModuleOptions {
    */
   upstreamBudget?: PerformChatUpstreamBudgetOptions | false;
   /**
-   * `PerformChatHealthIndicator`: `{ timeoutMs }` (time limit of one probe, ms; default 1000)
-   * and `{ cacheTtlMs }` (how long a result, up or down, is reused, ms; default 5000; 0 = no
-   * reuse). Env: `PERFORMCHAT_HEALTH_TIMEOUT_MS`, `PERFORMCHAT_HEALTH_CACHE_TTL_MS`.
-   * @default { timeoutMs: 1000, cacheTtlMs: 5000 }
+   * `PerformChatHealthIndicator`: `{ timeoutMs }` (time limit of one probe, ms; default 1000),
+   * `{ cacheTtlMs }` (how long a result, up or down, is reused, ms; default 5000; 0 = no
+   * reuse), `{ breakerOpenIsDown }` (an open circuit breaker is down; default true) and
+   * `{ notFoundIsDown }` (a 404 to the probe is down; default true). Env:
+   * `PERFORMCHAT_HEALTH_TIMEOUT_MS`, `PERFORMCHAT_HEALTH_CACHE_TTL_MS`,
+   * `PERFORMCHAT_HEALTH_BREAKER_OPEN_IS_DOWN`, `PERFORMCHAT_HEALTH_NOT_FOUND_IS_DOWN`.
+   * @default { timeoutMs: 1000, cacheTtlMs: 5000, breakerOpenIsDown: true, notFoundIsDown: true }
    */
   health?: PerformChatHealthOptions;
   /**
@@ -129,6 +145,7 @@ export interface ResolvedPerformChatOptions
       | 'retry'
       | 'deadlineMs'
       | 'circuitBreaker'
+      | 'shutdownGraceMs'
     >
   > {
   resilience: ResolvedPerformChatResilience;

@@ -2,13 +2,13 @@ import { applyDecorators } from '@nestjs/common';
 import {
   ArrayNotEmpty,
   IsArray,
+  IsBoolean,
   IsInt,
   IsNotEmpty,
   IsObject,
   IsOptional,
   IsPositive,
   IsString,
-  IsUrl,
   Matches,
   Min,
   ValidateNested,
@@ -16,26 +16,34 @@ import {
   registerDecorator,
   validateSync,
 } from 'class-validator';
-import { parseExpiresIn } from '../auth/expires-in';
-import { defaultResolveUserId } from '../auth/resolve-user-id';
-import { checkCustomerUserStoreOption } from '../customer-users/customer-user-store.factory';
-import { checkResilienceOptions, resolveResilienceOptions } from '../http/perform-chat-resilience.options';
-import { EXPIRES_IN_FORMAT, Messages } from '../perform-chat.messages';
+import { parseExpiresIn } from './expires-in';
+import { assertIdentifier } from './identifier';
+import { defaultResolveUserId } from './resolve-user-id';
+import { checkCustomerUserStoreOption } from './customer-user-store.validation';
+import { checkResilienceOptions, resolveResilienceOptions } from './resilience.validation';
+import { EXPIRES_IN_FORMAT } from '../perform-chat.messages';
 import {
   checkRateLimitOption,
   checkUpstreamBudgetOption,
   resolveRateLimitOption,
   resolveUpstreamBudgetOption,
-} from '../rate-limit/perform-chat-rate-limit-options.validation';
+} from './rate-limit.validation';
 import {
   DEFAULT_BASE_URL,
   DEFAULT_EXPIRES_IN,
+  DEFAULT_HEALTH_BREAKER_OPEN_IS_DOWN,
   DEFAULT_HEALTH_CACHE_TTL_MS,
+  DEFAULT_HEALTH_NOT_FOUND_IS_DOWN,
   DEFAULT_HEALTH_TIMEOUT_MS,
   DEFAULT_MAX_RESPONSE_BYTES,
   DEFAULT_TIMEOUT_MS,
 } from './perform-chat-options.defaults';
+import { checkDurationBounds } from './perform-chat-options.bounds';
+import { PerformChatOptionsError } from './perform-chat-options.error';
 import { PerformChatModuleOptions, ResolvedPerformChatOptions } from './perform-chat-options.interface';
+import { checkBaseUrl, checkRedisUrls } from './perform-chat-url.validation';
+
+export { PerformChatOptionsError };
 
 /** No leading/trailing whitespace: a secret read from a file with a trailing newline fails here, not at PerformChat. */
 const NO_SURROUNDING_WHITESPACE = /^\S(.*\S)?$/s;
@@ -85,6 +93,14 @@ class PerformChatHealthOptionsSchema {
   @Min(0, { message: 'health.cacheTtlMs must be 0 or more milliseconds' })
   @IsInt({ message: 'health.cacheTtlMs must be a whole number of milliseconds' })
   cacheTtlMs?: number;
+
+  @IsOptional()
+  @IsBoolean({ message: 'health.breakerOpenIsDown must be true or false' })
+  breakerOpenIsDown?: boolean;
+
+  @IsOptional()
+  @IsBoolean({ message: 'health.notFoundIsDown must be true or false' })
+  notFoundIsDown?: boolean;
 }
 
 /** The validated subset of the options. Values are copied in by key, never deep-transformed. */
@@ -95,17 +111,7 @@ class PerformChatOptionsSchema {
   @IsCredential('PERFORMCHAT_KEY_SECRET')
   keySecret!: string;
 
-  @IsOptional()
-  @IsUrl(
-    { protocols: ['http', 'https'], require_protocol: true, require_tld: false, allow_query_components: false },
-    { message: '$property must be an http(s) URL such as https://api.performchat.com' },
-  )
-  baseUrl?: string;
-
-  @IsOptional() @IsString() @IsNotEmpty()
-  defaultAgentId?: string;
-
-  @IsOptional() @IsArray() @ArrayNotEmpty() @IsString({ each: true }) @IsNotEmpty({ each: true })
+  @IsOptional() @IsArray() @ArrayNotEmpty()
   allowedAgentIds?: string[];
 
   @IsOptional() @IsExpiresIn()
@@ -121,24 +127,14 @@ class PerformChatOptionsSchema {
   maxResponseBytes?: number;
 
   @IsOptional()
-  @IsObject({ message: 'health must be an object { timeoutMs?, cacheTtlMs? }' })
+  @IsObject({ message: 'health must be an object { timeoutMs?, cacheTtlMs?, breakerOpenIsDown?, notFoundIsDown? }' })
   @ValidateNested()
   health?: PerformChatHealthOptionsSchema;
-}
-
-/** Thrown at boot when the module options are invalid. Lists every problem; never a value. */
-export class PerformChatOptionsError extends Error {
-  override readonly name = 'PerformChatOptionsError';
-  constructor(readonly problems: string[]) {
-    super(Messages.invalidOptions(problems));
-  }
 }
 
 const VALIDATED_KEYS = [
   'keyId',
   'keySecret',
-  'baseUrl',
-  'defaultAgentId',
   'allowedAgentIds',
   'defaultExpiresIn',
   'maxExpiresIn',
@@ -153,8 +149,28 @@ function describe(errors: ValidationError[]): string[] {
 /** `health` copied into its schema by key (a non-object stays as is and fails `IsObject`). */
 function healthSchema(health: unknown): unknown {
   if (typeof health !== 'object' || health === null || Array.isArray(health)) return health;
-  const { timeoutMs, cacheTtlMs } = health as Record<string, unknown>;
-  return Object.assign(new PerformChatHealthOptionsSchema(), { timeoutMs, cacheTtlMs });
+  const { timeoutMs, cacheTtlMs, breakerOpenIsDown, notFoundIsDown } = health as Record<string, unknown>;
+  return Object.assign(new PerformChatHealthOptionsSchema(), { timeoutMs, cacheTtlMs, breakerOpenIsDown, notFoundIsDown });
+}
+
+/**
+ * An agent id the module will send: the service's own rule for `agentId` (so a configured id
+ * that every request would be refused for stops the boot instead), and, as for the credentials,
+ * no surrounding whitespace, which in configuration is a typo (`"agent_a\n"` from a file).
+ */
+function agentIdProblem(field: string, value: unknown): string | undefined {
+  try {
+    assertIdentifier(field, value);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  return NO_SURROUNDING_WHITESPACE.test(value as string) ? undefined : `${field} must not start or end with whitespace`;
+}
+
+function checkAgentIds(raw: PerformChatModuleOptions): string[] {
+  const ids: [string, unknown][] = raw.defaultAgentId === undefined ? [] : [['defaultAgentId', raw.defaultAgentId]];
+  if (Array.isArray(raw.allowedAgentIds)) raw.allowedAgentIds.forEach((id, index) => ids.push([`allowedAgentIds[${index}]`, id]));
+  return ids.map(([field, id]) => agentIdProblem(field, id)).filter((problem): problem is string => problem !== undefined);
 }
 
 /**
@@ -171,6 +187,7 @@ export function resolvePerformChatOptions(raw: PerformChatModuleOptions): Resolv
   }
   if (raw.health !== undefined) schema.health = healthSchema(raw.health) as PerformChatHealthOptionsSchema;
   const problems = describe(validateSync(schema, { stopAtFirstError: true, validationError: { target: false, value: false } }));
+  problems.push(...checkBaseUrl(raw.baseUrl), ...checkAgentIds(raw));
 
   const defaultExpiresIn = raw.defaultExpiresIn ?? DEFAULT_EXPIRES_IN;
   const expiresInValid = problems.every((p) => !p.startsWith('defaultExpiresIn') && !p.startsWith('maxExpiresIn'));
@@ -194,6 +211,7 @@ export function resolvePerformChatOptions(raw: PerformChatModuleOptions): Resolv
   problems.push(...checkCustomerUserStoreOption(raw.customerUserStore));
   problems.push(...checkRateLimitOption(raw.rateLimit), ...checkUpstreamBudgetOption(raw.upstreamBudget, raw.rateLimit));
   problems.push(...checkResilienceOptions(raw));
+  problems.push(...checkRedisUrls(raw), ...checkDurationBounds(raw));
   if (problems.length > 0) throw new PerformChatOptionsError(problems);
 
   return {
@@ -210,6 +228,8 @@ export function resolvePerformChatOptions(raw: PerformChatModuleOptions): Resolv
     health: {
       timeoutMs: raw.health?.timeoutMs ?? DEFAULT_HEALTH_TIMEOUT_MS,
       cacheTtlMs: raw.health?.cacheTtlMs ?? DEFAULT_HEALTH_CACHE_TTL_MS,
+      breakerOpenIsDown: raw.health?.breakerOpenIsDown ?? DEFAULT_HEALTH_BREAKER_OPEN_IS_DOWN,
+      notFoundIsDown: raw.health?.notFoundIsDown ?? DEFAULT_HEALTH_NOT_FOUND_IS_DOWN,
     },
     customerUserStore: raw.customerUserStore ?? 'memory',
     onTokenIssued: raw.onTokenIssued,

@@ -18,12 +18,18 @@ export const PERFORMCHAT_ENV = {
   maxResponseBytes: 'PERFORMCHAT_MAX_RESPONSE_BYTES',
   'health.timeoutMs': 'PERFORMCHAT_HEALTH_TIMEOUT_MS',
   'health.cacheTtlMs': 'PERFORMCHAT_HEALTH_CACHE_TTL_MS',
+  /** `true`/`false` (or `1`/`0`). */
+  'health.breakerOpenIsDown': 'PERFORMCHAT_HEALTH_BREAKER_OPEN_IS_DOWN',
+  /** `true`/`false` (or `1`/`0`). */
+  'health.notFoundIsDown': 'PERFORMCHAT_HEALTH_NOT_FOUND_IS_DOWN',
   /** `0` disables retries. */
   'retry.retries': 'PERFORMCHAT_RETRIES',
   deadlineMs: 'PERFORMCHAT_DEADLINE_MS',
   /** `0` disables the circuit breaker. */
   'circuitBreaker.failureThreshold': 'PERFORMCHAT_CIRCUIT_BREAKER_THRESHOLD',
   'circuitBreaker.cooldownMs': 'PERFORMCHAT_CIRCUIT_BREAKER_COOLDOWN_MS',
+  /** How long shutdown waits for calls in flight, ms. */
+  shutdownGraceMs: 'PERFORMCHAT_SHUTDOWN_GRACE_MS',
   /** Per-user limit of the token routes; `0` disables it. */
   'rateLimit.points': 'PERFORMCHAT_RATE_LIMIT_POINTS',
   /** Its window in seconds. */
@@ -49,12 +55,25 @@ function toNumber(text: string | undefined): number | undefined {
   return text === undefined ? undefined : /^\s*\d+\s*$/.test(text) ? Number(text) : Number.NaN;
 }
 
-/** `health` from its two variables, or undefined when neither is set. */
+/** `true`/`1` and `false`/`0` (any case); anything else is kept as text so option validation names the field. */
+function toBoolean(text: string | undefined): boolean | undefined {
+  if (text === undefined) return undefined;
+  const word = text.trim().toLowerCase();
+  if (word === 'true' || word === '1') return true;
+  if (word === 'false' || word === '0') return false;
+  return text as unknown as boolean;
+}
+
+/** `health` from its variables, or undefined when none is set. */
 function healthConfig(read: (name: string) => string | undefined): PerformChatModuleOptions['health'] {
-  const timeoutMs = toNumber(read(PERFORMCHAT_ENV['health.timeoutMs']));
-  const cacheTtlMs = toNumber(read(PERFORMCHAT_ENV['health.cacheTtlMs']));
-  if (timeoutMs === undefined && cacheTtlMs === undefined) return undefined;
-  return { ...(timeoutMs === undefined ? {} : { timeoutMs }), ...(cacheTtlMs === undefined ? {} : { cacheTtlMs }) };
+  const health = {
+    timeoutMs: toNumber(read(PERFORMCHAT_ENV['health.timeoutMs'])),
+    cacheTtlMs: toNumber(read(PERFORMCHAT_ENV['health.cacheTtlMs'])),
+    breakerOpenIsDown: toBoolean(read(PERFORMCHAT_ENV['health.breakerOpenIsDown'])),
+    notFoundIsDown: toBoolean(read(PERFORMCHAT_ENV['health.notFoundIsDown'])),
+  };
+  const set = Object.entries(health).filter(([, value]) => value !== undefined);
+  return set.length ? (Object.fromEntries(set) as PerformChatModuleOptions['health']) : undefined;
 }
 
 /** `circuitBreaker` from its variables: threshold `0` means `false` (disabled). */
@@ -117,6 +136,7 @@ export function performChatConfig(source: PerformChatConfigSource = process.env)
     retry: ((retries) => (retries === undefined ? undefined : { retries }))(toNumber(read(PERFORMCHAT_ENV['retry.retries']))),
     deadlineMs: toNumber(read(PERFORMCHAT_ENV.deadlineMs)),
     circuitBreaker: circuitBreakerConfig(read),
+    shutdownGraceMs: toNumber(read(PERFORMCHAT_ENV.shutdownGraceMs)),
     rateLimit: rateLimitConfig(read, redisUrl),
     customerUserStore: redisUrl === undefined ? undefined : { redis: redisUrl },
   };

@@ -115,3 +115,20 @@ describe('PerformChatMemoryLimiter on ExpiringMemoryStorage', () => {
     clearTimeout(timer);
   });
 });
+
+describe('ExpiringMemoryStorage with a window longer than setTimeout can wait', () => {
+  it('arms no timer beyond 2^31-1 ms (Node would fire it at once, with a TimeoutOverflowWarning) and keeps the record', async () => {
+    const setTimeoutSpy = jest.spyOn(global, 'setTimeout');
+    try {
+      // 30 days, through the public limiter API (block() takes seconds).
+      const limiter = new PerformChatMemoryLimiter({ points: 1, duration: 60, keyPrefix: 'spec:long' });
+      await limiter.block('u:long', 30 * 24 * 3600);
+      const delays = setTimeoutSpy.mock.calls.map(([, delay]) => delay ?? 0);
+      expect(delays.length).toBeGreaterThan(0);
+      expect(Math.max(...delays)).toBeLessThanOrEqual(2 ** 31 - 1);
+      expect(await limiter.get('u:long')).not.toBeNull();
+    } finally {
+      setTimeoutSpy.mockRestore();
+    }
+  });
+});

@@ -9,6 +9,9 @@ class MemoryRecord {
 }
 
 /** A sweep runs at most this often (ms): an expired window is ignored at once, its memory is freed within this. */
+/** The longest delay setTimeout honours. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export const SWEEP_INTERVAL_MS = 1_000;
 /** Deletions per sweep before it yields to the event loop (a million expiring keys never block it for long). */
 export const SWEEP_SLICE = 10_000;
@@ -88,7 +91,9 @@ export class ExpiringMemoryStorage {
 
   private arm(delayMs: number): void {
     if (this.timer) clearTimeout(this.timer);
-    const delay = Math.max(0, delayMs);
+    // setTimeout takes at most 2^31-1 ms (longer fires at once, with a TimeoutOverflowWarning);
+    // a sweep that wakes before its record ends simply re-arms for the rest.
+    const delay = Math.min(MAX_TIMER_MS, Math.max(0, delayMs));
     this.sweepDueAt = Date.now() + delay;
     this.timer = setTimeout(this.sweep, delay);
     this.timer.unref?.();

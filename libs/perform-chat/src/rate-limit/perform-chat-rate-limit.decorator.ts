@@ -1,8 +1,8 @@
 import { SetMetadata } from '@nestjs/common';
 import { Messages } from '../perform-chat.messages';
 import { PERFORM_CHAT_RATE_LIMIT_METADATA, PERFORM_CHAT_SKIP_RATE_LIMIT_METADATA } from './perform-chat-rate-limit.constants';
-import { PerformChatRateLimitOptions } from './perform-chat-rate-limit.interfaces';
-import { checkRouteRateLimit } from './perform-chat-rate-limit-options.validation';
+import { PerformChatRateLimitOptions } from '../options/rate-limit.options';
+import { checkRouteRateLimit } from '../options/rate-limit.validation';
 
 /**
  * Puts a per-user limit on a route (or on every route of a controller) guarded by

@@ -1,8 +1,7 @@
 import { CanActivate, ExecutionContext, Inject, Injectable, Optional } from '@nestjs/common';
 import { HttpAdapterHost, Reflector } from '@nestjs/core';
-import { readUserId } from '../auth/resolve-user-id';
-import { ResolvedPerformChatOptions } from '../options/perform-chat-options.interface';
-import { PERFORM_CHAT_OPTIONS } from '../perform-chat.constants';
+import { readUserId } from '../options/resolve-user-id';
+import { PERFORM_CHAT_REQUEST_SLICE, PerformChatRequestSlice } from '../options/perform-chat-options.slices';
 import {
   PERFORM_CHAT_RATE_LIMIT_COUNTER_METADATA,
   PERFORM_CHAT_RATE_LIMIT_METADATA,
@@ -10,9 +9,10 @@ import {
   RATE_LIMIT_HEADERS,
 } from './perform-chat-rate-limit.constants';
 import { PerformChatRateLimitException } from './perform-chat-rate-limit.exception';
-import { PerformChatRateLimitOptions } from './perform-chat-rate-limit.interfaces';
+import { PerformChatRateLimitOptions } from '../options/rate-limit.options';
 import { PerformChatRateLimitStore } from './perform-chat-rate-limit.store';
 import { PerformChatLimiter } from './perform-chat-limiter';
+import { PerformChatTelemetry } from '../telemetry/perform-chat-telemetry';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 type Target = Function;
@@ -43,7 +43,8 @@ export class PerformChatRateLimitGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly store: PerformChatRateLimitStore,
-    @Inject(PERFORM_CHAT_OPTIONS) private readonly options: ResolvedPerformChatOptions,
+    @Inject(PERFORM_CHAT_REQUEST_SLICE) private readonly options: PerformChatRequestSlice,
+    private readonly telemetry: PerformChatTelemetry,
     @Optional() private readonly adapterHost?: HttpAdapterHost,
   ) {}
 
@@ -62,6 +63,7 @@ export class PerformChatRateLimitGuard implements CanActivate {
     if (!verdict.allowed) {
       const retryAfterSeconds = Math.max(1, resetSeconds);
       this.setHeader(response, RATE_LIMIT_HEADERS.retryAfter, String(retryAfterSeconds));
+      this.telemetry.report({ type: 'rate-limit.refused', limiter: limiter.name, retryAfterSeconds });
       throw new PerformChatRateLimitException(retryAfterSeconds);
     }
     return true;

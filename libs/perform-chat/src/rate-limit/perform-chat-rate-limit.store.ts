@@ -1,31 +1,15 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { RateLimiterAbstract, RateLimiterRedis } from 'rate-limiter-flexible';
-import { ResolvedPerformChatOptions } from '../options/perform-chat-options.interface';
-import { LOGGER_CONTEXT, PERFORM_CHAT_OPTIONS } from '../perform-chat.constants';
+import { PERFORM_CHAT_STORES_SLICE, PerformChatStoresSlice } from '../options/perform-chat-options.slices';
+import { LOGGER_CONTEXT } from '../perform-chat.constants';
 import { Messages } from '../perform-chat.messages';
 import { PerformChatRedisConnections } from '../redis/perform-chat-redis.connections';
-import { ResolvedRateLimit, ResolvedRateLimitStore } from './perform-chat-rate-limit.interfaces';
+import { REDIS_READY_TIMEOUT_MS, whenRedisReady } from '../redis/redis-ready';
+import { ResolvedRateLimit, ResolvedRateLimitStore } from '../options/rate-limit.options';
 import { PerformChatLimiter } from './perform-chat-limiter';
 import { PerformChatMemoryLimiter } from './perform-chat-memory-limiter';
 import { InsuranceLimiter, RedisOutageMonitor } from './redis-outage.monitor';
-
-/** How long the boot waits for the Redis store to be ready, in milliseconds. */
-export const REDIS_READY_TIMEOUT_MS = 3_000;
-
-/** Resolves when the client is ready, or after `timeoutMs` (never rejects). */
-function whenReady(client: Redis, timeoutMs: number): Promise<void> {
-  if (client.status === 'ready') return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      client.off('ready', done);
-      resolve();
-    };
-    const timer = setTimeout(done, timeoutMs);
-    client.once('ready', done);
-  });
-}
 
 /** What a limiter counts: a name (one key segment) and its limit. */
 export interface PerformChatLimiterSpec extends ResolvedRateLimit {
@@ -51,7 +35,7 @@ export class PerformChatRateLimitStore implements OnModuleInit {
   private monitor?: RedisOutageMonitor;
 
   constructor(
-    @Inject(PERFORM_CHAT_OPTIONS) options: ResolvedPerformChatOptions,
+    @Inject(PERFORM_CHAT_STORES_SLICE) options: PerformChatStoresSlice,
     private readonly connections: PerformChatRedisConnections,
   ) {
     this.store = options.rateLimit.store;
@@ -64,7 +48,7 @@ export class PerformChatRateLimitStore implements OnModuleInit {
    * stop the app; the limits count in memory until it answers.
    */
   async onModuleInit(): Promise<void> {
-    if (this.store.kind === 'redis') await whenReady(this.redis(), REDIS_READY_TIMEOUT_MS);
+    if (this.store.kind === 'redis') await whenRedisReady(this.redis(), REDIS_READY_TIMEOUT_MS);
   }
 
   /** `'memory'` or `'redis'`. */

@@ -1,22 +1,54 @@
-import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
 import type { Redis } from 'ioredis';
+import type { PerformChatRedisSource } from '../options/redis-source';
+import { PerformChatOptionsError } from '../options/perform-chat-options.error';
+import { maskUrl } from '../options/mask-url';
+import { redisDatabaseOf, redisUrlName, redisUrlOptions } from '../options/perform-chat-url.validation';
 import { LOGGER_CONTEXT } from '../perform-chat.constants';
+import { PERFORM_CHAT_STORES_SLICE } from '../options/perform-chat-options.slices';
+import { Messages } from '../perform-chat.messages';
+import { RedisDatabaseProblem, checkRedisDatabase } from './redis-database.check';
+import { REDIS_READY_TIMEOUT_MS, whenRedisReady } from './redis-ready';
 
 /** A Redis connection for the module's stores: your ioredis client (used as is) or a `redis://` URL. */
-export type PerformChatRedisSource = Redis | string;
+
+/** A connection the module opened from a URL, and the last check of the database it names. */
+interface OwnedConnection {
+  client: Redis;
+  /** `rateLimit.store.redis and customerUserStore.redis (env PERFORMCHAT_REDIS_URL)`. */
+  label: string;
+  /** `host:port` (never credentials). */
+  server: string;
+  db: number;
+  /** Whether it became ready within {@link REDIS_READY_TIMEOUT_MS} of being opened. */
+  readyAtBoot: Promise<boolean>;
+  /** The problem found on the last `ready`, if any; unset until the first check ends. */
+  check?: Promise<string | undefined>;
+}
 
 /**
  * Every Redis connection the module's stores use (rate limits, upstream budget,
  * customer users), so one URL means one connection, the Redis health indicator can PING
  * them, and shutdown closes exactly the connections the module opened (never yours).
  *
+ * A URL naming a database (`redis://host/2`) is checked each time its connection is ready:
+ * at boot a database the server does not have stops the boot; later (Redis was down at boot)
+ * it is logged and the connection closed, so nothing is written to database 0 instead.
+ *
  * ioredis is an optional peer dependency: it is loaded only when a URL is given.
  */
 @Injectable()
-export class PerformChatRedisConnections implements OnApplicationShutdown {
+export class PerformChatRedisConnections implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(LOGGER_CONTEXT);
-  private readonly byUrl = new Map<string, Redis>();
+  private readonly byUrl = new Map<string, OwnedConnection>();
   private readonly clients = new Set<Redis>();
+  /** Which options hold each URL, to name them in messages. */
+  private readonly fieldsByUrl: Map<string, string[]>;
+  private booted = false;
+
+  constructor(@Optional() @Inject(PERFORM_CHAT_STORES_SLICE) options?: { rateLimit?: unknown; customerUserStore?: unknown }) {
+    this.fieldsByUrl = options ? redisUrlOptions(options) : new Map();
+  }
 
   /** The client for a source; URLs are connected once and shared. */
   get(source: PerformChatRedisSource): Redis {
@@ -24,13 +56,13 @@ export class PerformChatRedisConnections implements OnApplicationShutdown {
       this.clients.add(source);
       return source;
     }
-    let client = this.byUrl.get(source);
-    if (!client) {
-      client = this.connect(source);
-      this.byUrl.set(source, client);
-      this.clients.add(client);
+    let owned = this.byUrl.get(source);
+    if (!owned) {
+      owned = this.connect(source);
+      this.byUrl.set(source, owned);
+      this.clients.add(owned.client);
     }
-    return client;
+    return owned.client;
   }
 
   /** Every client in use, yours and the module's. */
@@ -38,13 +70,34 @@ export class PerformChatRedisConnections implements OnApplicationShutdown {
     return [...this.clients];
   }
 
+  /**
+   * Runs after every store's `onModuleInit`: waits for each connection naming a database to be
+   * ready (at most {@link REDIS_READY_TIMEOUT_MS} from its opening, the wait the rate-limit store
+   * already makes) and fails the boot when the server does not have that database. A Redis that
+   * is down at boot does not stop the app; its database is checked when it comes up.
+   * @throws PerformChatOptionsError naming the URL's options and variable, the password masked
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    const checked = [...this.byUrl.values()].filter((owned) => owned.db !== 0);
+    const problems = await Promise.all(
+      checked.map(async (owned) => ((await owned.readyAtBoot) ? owned.check : undefined)),
+    );
+    this.booted = true;
+    const found = problems.filter((problem): problem is string => problem !== undefined);
+    if (found.length > 0) {
+      checked.forEach((owned) => owned.client.disconnect());
+      throw new PerformChatOptionsError(found);
+    }
+  }
+
   async onApplicationShutdown(): Promise<void> {
-    const owned = [...this.byUrl.values()];
+    // One closed after a failed database check is left alone (disconnecting it again would arm ioredis's 2 s timer).
+    const owned = [...this.byUrl.values()].map(({ client }) => client).filter((client) => client.status !== 'end');
     this.byUrl.clear();
     await Promise.all(owned.map((client) => client.quit().catch(() => client.disconnect())));
   }
 
-  private connect(url: string): Redis {
+  private connect(url: string): OwnedConnection {
     let RedisClass: typeof import('ioredis').Redis;
     try {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -52,17 +105,50 @@ export class PerformChatRedisConnections implements OnApplicationShutdown {
     } catch {
       throw new Error('A Redis store needs the ioredis package: npm install ioredis');
     }
-    const client = new RedisClass(url, {
-      // Commands sent while connecting wait for the connection (the first requests after boot
-      // work); during an outage a command fails after one reconnection attempt instead of
-      // queueing for ever. The rate limiter does not wait at all: it checks readiness first.
-      enableOfflineQueue: true,
-      maxRetriesPerRequest: 1,
-      connectTimeout: 2_000,
-    });
+    const label = redisUrlName(this.fieldsByUrl.get(url));
+    let client: Redis;
+    try {
+      client = new RedisClass(url, {
+        // Commands sent while connecting wait for the connection (the first requests after boot
+        // work); during an outage a command fails after one reconnection attempt instead of
+        // queueing for ever. The rate limiter does not wait at all: it checks readiness first.
+        enableOfflineQueue: true,
+        maxRetriesPerRequest: 1,
+        connectTimeout: 2_000,
+      });
+    } catch {
+      // The options validation refuses such a URL first; ioredis's own error (a TypeError whose
+      // `input` is the whole URL, password included) must never surface.
+      throw new PerformChatOptionsError([Messages.urlUnparseable(label, 'redis://[[user]:password@]host[:port][/db]')]);
+    }
     // Without a listener ioredis prints every reconnection failure; callers log outages once.
     client.on('error', () => undefined);
-    this.logger.debug(`Redis connection opened to ${new URL(url).host}`);
-    return client;
+    const db = redisDatabaseOf(url);
+    const owned: OwnedConnection = { client, label, server: new URL(url).host, db, readyAtBoot: Promise.resolve(false) };
+    if (db !== 0) {
+      // Registered before any other `ready` listener, so the check has started when a waiter wakes.
+      client.on('ready', () => this.checkDatabase(owned));
+      owned.readyAtBoot = whenRedisReady(client, REDIS_READY_TIMEOUT_MS);
+    }
+    this.logger.debug(`Redis connection opened to ${maskUrl(url) ?? 'a Redis URL'}`);
+    return owned;
+  }
+
+  /** One database check per `ready`; after boot a failed one is logged and closes the connection. */
+  private checkDatabase(owned: OwnedConnection): void {
+    owned.check = checkRedisDatabase(owned.client, owned.db).then((problem) => {
+      const message = problem && this.describe(owned, problem);
+      if (message && this.booted) {
+        this.logger.error(Messages.redisDatabaseStopped(message));
+        owned.client.disconnect();
+      }
+      return message;
+    });
+  }
+
+  private describe(owned: OwnedConnection, problem: RedisDatabaseProblem): string {
+    return problem.kind === 'missing'
+      ? Messages.redisDatabaseMissing(owned.label, owned.db, owned.server, problem.databases)
+      : Messages.redisDatabaseRefused(owned.label, owned.db, owned.server, problem.reason);
   }
 }

@@ -1,0 +1,283 @@
+import { Test, TestingModule } from '@nestjs/testing';
+import { CapturedLogs, LoopbackServer, captureLogs, sendJson, startLoopbackServer, tokenBody } from '@test/utils';
+import { PerformChatAuthService } from '../auth/perform-chat-auth.service';
+import { PerformChatError } from '../errors/perform-chat.error';
+import { PerformChatModuleOptions } from '../options/perform-chat-options.interface';
+import { PerformChatModule } from '../perform-chat.module';
+
+const SECRET = 'sk_resilience_spec_S3CR3T';
+
+/** Answers from a script, one per attempt (the last one repeats), recording when each came. */
+function scripted(upstream: LoopbackServer, answers: ((res: Parameters<typeof sendJson>[0], body: string) => void)[]) {
+  const times: number[] = [];
+  upstream.handle((_req, res, body) => {
+    times.push(Date.now());
+    answers[Math.min(times.length, answers.length) - 1](res, body);
+  });
+  return times;
+}
+
+const ok = (res: Parameters<typeof sendJson>[0], body: string) =>
+  sendJson(res, 200, tokenBody({ userId: JSON.parse(body).userId ?? 'u' }));
+const status =
+  (code: number, headers: Record<string, string> = {}) =>
+  (res: Parameters<typeof sendJson>[0]) =>
+    sendJson(res, code, { statusCode: code, message: 'scripted' }, headers);
+const never = () => undefined;
+
+describe('retries, deadline and circuit breaker against a loopback PerformChat', () => {
+  let upstream: LoopbackServer;
+  let logs: CapturedLogs;
+  const refs: TestingModule[] = [];
+
+  async function service(options: Partial<PerformChatModuleOptions> = {}): Promise<PerformChatAuthService> {
+    const ref = await Test.createTestingModule({
+      imports: [
+        PerformChatModule.forRoot({
+          keyId: 'pk_resilience',
+          keySecret: SECRET,
+          baseUrl: upstream.url,
+          defaultAgentId: 'agent_abc',
+          timeoutMs: 200,
+          retry: { retries: 2, baseDelayMs: 20, maxDelayMs: 40 },
+          circuitBreaker: false,
+          upstreamBudget: false,
+          ...options,
+        }),
+      ],
+    }).compile();
+    refs.push(ref);
+    return ref.get(PerformChatAuthService);
+  }
+
+  const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as PerformChatError);
+
+  beforeAll(async () => {
+    upstream = await startLoopbackServer();
+  });
+  afterAll(() => upstream.close());
+  beforeEach(() => {
+    upstream.requests.length = 0;
+    logs = captureLogs();
+  });
+  afterEach(async () => {
+    logs.restore();
+    await Promise.all(refs.splice(0).map((ref) => ref.close()));
+  });
+
+  describe('what is retried', () => {
+    it.each([500, 502, 503, 504, 429])('retries %i and returns the answer that finally succeeds', async (code) => {
+      const times = scripted(upstream, [status(code), ok]);
+      // A generous attempt timeout: on a loaded machine a 200 ms one could time the good answer out.
+      const auth = await service({ timeoutMs: 3000 });
+      await expect(auth.generateToken({ userId: 'u' })).resolves.toMatchObject({ customerUser: { externalId: 'u' } });
+      expect(times).toHaveLength(2);
+    });
+
+    it('retries a dropped connection and a timeout', async () => {
+      let calls = 0;
+      upstream.handle((req, res, body) => {
+        calls++;
+        if (calls === 1) return req.socket.destroy();
+        if (calls === 2) return undefined; // never answers: times out
+        return ok(res, body);
+      });
+      const auth = await service();
+      await expect(auth.generateToken({ userId: 'u' })).resolves.toBeDefined();
+      expect(calls).toBe(3);
+    });
+
+    it('gives up after 1 + retries attempts with the last error, one log line per failed attempt', async () => {
+      const times = scripted(upstream, [status(500)]);
+      const auth = await service();
+      await expect(auth.generateToken({ userId: 'u' })).rejects.toMatchObject({ code: 'UPSTREAM_ERROR', status: 500 });
+      expect(times).toHaveLength(3);
+      const lines = logs.lines.filter((line) => line.includes('PerformChat call failed'));
+      expect(lines.map((line) => JSON.parse(line.slice(line.indexOf('{'))).attempt)).toEqual([1, 2, 3]);
+      expect(logs.text()).not.toContain(SECRET);
+    });
+
+    it.each([
+      ['400', status(400), 'UPSTREAM_BAD_REQUEST'],
+      ['401', status(401), 'INVALID_CREDENTIALS'],
+      ['403', status(403), 'INVALID_CREDENTIALS'],
+      ['404', status(404), 'UPSTREAM_BAD_REQUEST'],
+      ['501', status(501), 'UPSTREAM_ERROR'],
+      [
+        'an HTML page',
+        (res: Parameters<typeof sendJson>[0]) => {
+          res.writeHead(200, { 'content-type': 'text/html' });
+          res.end('<html></html>');
+        },
+        'INVALID_RESPONSE',
+      ],
+      ['a 200 without token', (res: Parameters<typeof sendJson>[0]) => sendJson(res, 200, { user: {} }), 'INVALID_RESPONSE'],
+    ] as const)('never retries %s', async (_name, answer, code) => {
+      const times = scripted(upstream, [answer, ok]);
+      const auth = await service();
+      await expect(auth.generateToken({ userId: 'u' })).rejects.toMatchObject({ code });
+      expect(times).toHaveLength(1);
+    });
+
+    it('does nothing more with retry: false', async () => {
+      const times = scripted(upstream, [status(503), ok]);
+      const auth = await service({ retry: false });
+      await expect(auth.generateToken({ userId: 'u' })).rejects.toMatchObject({ code: 'UPSTREAM_ERROR' });
+      expect(times).toHaveLength(1);
+    });
+  });
+
+  describe('timing', () => {
+    it('waits a full-jitter exponential backoff between attempts, below the cap', async () => {
+      const times = scripted(upstream, [status(503)]);
+      const auth = await service({ retry: { retries: 4, baseDelayMs: 30, maxDelayMs: 60 } });
+      await failure(auth.generateToken({ userId: 'u' }));
+      const gaps = times.slice(1).map((time, i) => time - times[i]);
+      expect(gaps).toHaveLength(4);
+      // attempt n waits in [0, min(60, 30·2^(n-1))): 30, 60, 60, 60 ms ceilings (+ scheduling slack)
+      [30, 60, 60, 60].forEach((ceiling, i) => expect(gaps[i]).toBeLessThan(ceiling + 25));
+    });
+
+    it('honours Retry-After in seconds when it fits the deadline', async () => {
+      const times = scripted(upstream, [status(503, { 'retry-after': '1' }), ok]);
+      const auth = await service();
+      await expect(auth.generateToken({ userId: 'u' })).resolves.toBeDefined();
+      expect(times[1] - times[0]).toBeGreaterThanOrEqual(990);
+      expect(times[1] - times[0]).toBeLessThan(1300);
+    });
+
+    it('honours an HTTP-date Retry-After', async () => {
+      const at = new Date(Math.ceil((Date.now() + 100) / 1000) * 1000);
+      const times = scripted(upstream, [status(429, { 'retry-after': at.toUTCString() }), ok]);
+      const auth = await service();
+      await expect(auth.generateToken({ userId: 'u' })).resolves.toBeDefined();
+      expect(times[1]).toBeGreaterThanOrEqual(at.getTime() - 15);
+    });
+
+    it('fails at once with retryAfterMs when Retry-After does not fit the deadline', async () => {
+      const times = scripted(upstream, [status(503, { 'retry-after': '30' }), ok]);
+      const auth = await service({ deadlineMs: 10_000 });
+      const started = Date.now();
+      const error = await failure(auth.generateToken({ userId: 'u' }));
+      expect(error).toMatchObject({ code: 'UPSTREAM_ERROR', status: 503, retryAfterMs: 30_000 });
+      expect(times).toHaveLength(1);
+      expect(Date.now() - started).toBeLessThan(200);
+    });
+
+    it('never exceeds the deadline: the last attempt gets only the time that is left', async () => {
+      const times = scripted(upstream, [never]);
+      const auth = await service({ timeoutMs: 200, deadlineMs: 330, retry: { retries: 5, baseDelayMs: 1, maxDelayMs: 1 } });
+      const started = Date.now();
+      const error = await failure(auth.generateToken({ userId: 'u' }));
+      const elapsed = Date.now() - started;
+      expect(error).toMatchObject({ code: 'TIMEOUT' });
+      expect(elapsed).toBeGreaterThanOrEqual(300);
+      expect(elapsed).toBeLessThan(330 + 60);
+      expect(times.length).toBeGreaterThanOrEqual(2);
+      expect(times.length).toBeLessThanOrEqual(3);
+    });
+  });
+
+  describe('circuit breaker', () => {
+    it('opens after the threshold, fails fast while open, half-opens after the cooldown and closes on success', async () => {
+      const times = scripted(upstream, [status(503), status(503), ok]);
+      const auth = await service({ retry: false, circuitBreaker: { failureThreshold: 2, cooldownMs: 150 } });
+
+      expect(auth.circuitBreakerState()).toEqual({ state: 'closed', failureThreshold: 2 });
+      await failure(auth.generateToken({ userId: 'u' }));
+      await failure(auth.generateToken({ userId: 'u' }));
+      expect(auth.circuitBreakerState()).toMatchObject({ state: 'open', retryAfterMs: expect.any(Number) });
+
+      const refused = await failure(auth.generateToken({ userId: 'u' }));
+      expect(refused).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
+      expect(refused!.retryAfterMs).toBeGreaterThan(0);
+      expect(refused!.retryAfterMs).toBeLessThanOrEqual(150);
+      expect(times).toHaveLength(2); // no upstream attempt while open
+      expect(logs.text()).toMatch(/failed 2 calls in a row: circuit breaker open/);
+
+      await new Promise((resolve) => setTimeout(resolve, 160));
+      await expect(auth.generateToken({ userId: 'u' })).resolves.toBeDefined();
+      expect(times).toHaveLength(3);
+      expect(auth.circuitBreakerState()).toEqual({ state: 'closed', failureThreshold: 2 });
+      expect(logs.text()).toMatch(/circuit breaker closed/);
+    });
+
+    it('counts one failure per call, after its retries', async () => {
+      const times = scripted(upstream, [status(503)]);
+      const auth = await service({ circuitBreaker: { failureThreshold: 2, cooldownMs: 10_000 } });
+      await failure(auth.generateToken({ userId: 'u' }));
+      expect(auth.circuitBreakerState().state).toBe('closed');
+      expect(times).toHaveLength(3);
+    });
+
+    it('is not opened by answers about the request (4xx)', async () => {
+      scripted(upstream, [status(400)]);
+      const auth = await service({ retry: false, circuitBreaker: { failureThreshold: 1, cooldownMs: 10_000 } });
+      await failure(auth.generateToken({ userId: 'u' }));
+      await failure(auth.generateToken({ userId: 'u' }));
+      expect(auth.circuitBreakerState().state).toBe('closed');
+    });
+
+    it('a trial call the budget refuses (nothing sent) neither closes the circuit nor holds it open for another cooldown', async () => {
+      const times = scripted(upstream, [status(503), ok]);
+      const auth = await service({
+        retry: false,
+        circuitBreaker: { failureThreshold: 1, cooldownMs: 300 },
+        upstreamBudget: { tokensPerMinute: 1, tokenWindowSeconds: 0.4 },
+      });
+      await failure(auth.generateToken({ userId: 'u' })); // 503: the circuit opens, the budget is spent
+      await new Promise((resolve) => setTimeout(resolve, 320));
+
+      const refused = await failure(auth.generateToken({ userId: 'u' })); // the trial: refused locally
+      expect(refused).toMatchObject({ code: 'RATE_LIMITED', status: undefined });
+      expect(auth.circuitBreakerState()).toMatchObject({ state: 'open', retryAfterMs: 0 }); // not closed; the next call is the trial
+      expect(times).toHaveLength(1);
+
+      // The budget's window ends (0.4 s), well before a second cooldown would have (0.3 s + 0.3 s).
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await expect(auth.generateToken({ userId: 'u' })).resolves.toBeDefined();
+      expect(times).toHaveLength(2);
+      expect(auth.circuitBreakerState().state).toBe('closed');
+      expect(logs.lines.filter((line) => line.includes('circuit breaker open'))).toHaveLength(1);
+    });
+
+    it('can be disabled', async () => {
+      const auth = await service({ circuitBreaker: false });
+      expect(auth.circuitBreakerState()).toEqual({ state: 'disabled' });
+    });
+  });
+
+  describe('shutdown', () => {
+    it('a call waiting to retry when the module closes ends at once with its last error: no retry is sent', async () => {
+      const times = scripted(upstream, [status(503, { 'retry-after': '2' }), ok]);
+      const auth = await service({ deadlineMs: 5_000 });
+      const call = failure(auth.generateToken({ userId: 'u' }));
+      while (times.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      await new Promise((resolve) => setTimeout(resolve, 20)); // now waiting the 2 s of Retry-After
+
+      const started = Date.now();
+      await refs.splice(0).pop()!.close();
+      expect(await call).toMatchObject({ code: 'UPSTREAM_ERROR', status: 503, retryAfterMs: 2_000 });
+      expect(Date.now() - started).toBeLessThan(500);
+      expect(times).toHaveLength(1);
+      await expect(auth.generateToken({ userId: 'u' })).rejects.toMatchObject({
+        code: 'UPSTREAM_UNAVAILABLE',
+        message: 'Not sent: the application is shutting down and starts no new PerformChat calls',
+      });
+      expect(times).toHaveLength(1);
+    });
+  });
+
+  it.each([
+    [{ shutdownGraceMs: -1 }, /shutdownGraceMs must be a whole number of milliseconds from 0 to 600000/],
+    [{ shutdownGraceMs: 600_001 }, /shutdownGraceMs must be a whole number of milliseconds from 0 to 600000/],
+    [{ shutdownGraceMs: 1.5 }, /shutdownGraceMs must be a whole number of milliseconds from 0 to 600000/],
+    [{ retry: { retries: -1 } }, /retry.retries must be a whole number of retries, at least 0/],
+    [{ retry: { tries: 3 } }, /retry.tries is not an option/],
+    [{ deadlineMs: 0 }, /deadlineMs must be a whole number of milliseconds, at least 1/],
+    [{ circuitBreaker: { failureThreshold: 0 } }, /circuitBreaker.failureThreshold must be a whole number of failures, at least 1/],
+    [{ circuitBreaker: 'on' }, /circuitBreaker must be false or an object/],
+  ])('refuses %j at boot', async (options, message) => {
+    await expect(service(options as Partial<PerformChatModuleOptions>)).rejects.toThrow(message);
+  });
+});

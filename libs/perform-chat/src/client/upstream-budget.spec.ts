@@ -1,0 +1,131 @@
+import { PerformChatTelemetry } from '../telemetry/perform-chat-telemetry';
+import { captureLogs, CapturedLogs } from '@test/utils';
+import { PerformChatError } from '../errors/perform-chat.error';
+import { PerformChatErrorCode } from '../errors/perform-chat-error-code';
+import { PerformChatModuleOptions } from '../options/perform-chat-options.interface';
+import { resolvePerformChatOptions } from '../options/perform-chat-options.validation';
+import { PerformChatRedisConnections } from '../redis/perform-chat-redis.connections';
+import { PerformChatRateLimitStore } from '../rate-limit/perform-chat-rate-limit.store';
+import { PerformChatUpstreamBudget } from './upstream-budget';
+
+const unauthorized = () =>
+  new PerformChatError(PerformChatErrorCode.INVALID_CREDENTIALS, 'PerformChat rejected API key', { status: 401 });
+const serverError = () => new PerformChatError(PerformChatErrorCode.UPSTREAM_ERROR, 'PerformChat failed', { status: 500 });
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+/** A deadline far enough away not to matter. */
+const later = () => Date.now() + 60_000;
+
+function budgetFor(options: Partial<PerformChatModuleOptions>) {
+  const resolved = resolvePerformChatOptions({ keyId: 'pk_budget', keySecret: 'sk', ...options });
+  const store = new PerformChatRateLimitStore(resolved, new PerformChatRedisConnections());
+  return { budget: new PerformChatUpstreamBudget(resolved, store, new PerformChatTelemetry()), store };
+}
+
+describe('PerformChatUpstreamBudget', () => {
+  let logs: CapturedLogs;
+  beforeEach(() => (logs = captureLogs()));
+  afterEach(() => logs.restore());
+
+  it('spends one token point per generation, none per invalidation, and refuses locally when spent', async () => {
+    const { budget } = budgetFor({ upstreamBudget: { tokensPerMinute: 2, tokenWindowSeconds: 30 } });
+    await (await budget.beforeAttempt('token-generation', later())).settle();
+    await (await budget.beforeAttempt('token-generation', later())).settle();
+    for (let i = 0; i < 5; i++) await (await budget.beforeAttempt('none', later())).settle();
+
+    const refusal = budget.beforeAttempt('token-generation', later());
+    await expect(refusal).rejects.toMatchObject({
+      name: 'PerformChatError',
+      code: PerformChatErrorCode.RATE_LIMITED,
+      message:
+        'Refused locally without calling PerformChat: the upstream budget of 2 token generations per 30 s (upstreamBudget.tokensPerMinute) is spent; retry after 30 s',
+    });
+    const error = (await refusal.catch((e: unknown) => e)) as PerformChatError;
+    expect(error.status).toBeUndefined();
+    expect(error.retryAfterMs).toBeGreaterThan(29_000);
+    expect(error.retryAfterMs).toBeLessThanOrEqual(30_000);
+    await expect(budget.beforeAttempt('token-generation', later())).rejects.toMatchObject({ code: PerformChatErrorCode.RATE_LIMITED });
+    expect(logs.lines.filter((line) => line.includes('token generations per 30 s'))).toHaveLength(1);
+  });
+
+  it('counts 401s and, once authFailuresPer5Minutes is reached, refuses every call until the window ends', async () => {
+    const { budget } = budgetFor({ upstreamBudget: { authFailuresPer5Minutes: 3, authFailureWindowSeconds: 0.2 } });
+    for (let i = 0; i < 3; i++) await (await budget.beforeAttempt('token-generation', later())).settle(unauthorized());
+
+    for (const charge of ['token-generation', 'none'] as const) {
+      await expect(budget.beforeAttempt(charge, later())).rejects.toMatchObject({
+        code: PerformChatErrorCode.RATE_LIMITED,
+        message:
+          "Refused locally without calling PerformChat: PerformChat rejected the API key 3 times within 0.2 s (upstreamBudget.authFailuresPer5Minutes), so calls pause for 1 s to keep the key from PerformChat's lockout after 10 failed authentications per 5 minutes; check keyId and keySecret",
+      });
+    }
+    expect(logs.lines.filter((line) => line.startsWith('warn') && line.includes('rejected the API key 3 times'))).toHaveLength(1);
+
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    await expect(budget.beforeAttempt('none', later())).resolves.toEqual({ settle: expect.any(Function) });
+  });
+
+  it('sends one probe at a time until PerformChat answers something other than 401, then lets calls run together', async () => {
+    const { budget, store } = budgetFor({});
+    const failures = store.limiter({ name: 'upstream-budget.auth-failures', points: 10, duration: 300, blockDuration: 0 });
+
+    const probe = await budget.beforeAttempt('token-generation', later());
+    expect((await failures.get('pk_budget')).consumed).toBe(1); // reserved while in flight
+    let secondStarted = false;
+    const second = budget.beforeAttempt('token-generation', later()).then((permit) => {
+      secondStarted = true;
+      return permit;
+    });
+    await tick();
+    expect(secondStarted).toBe(false); // waits for the probe
+
+    await probe.settle(unauthorized());
+    const secondPermit = await second; // the next probe
+    expect((await failures.get('pk_budget')).consumed).toBe(2); // the 401 kept, the new reservation
+    await secondPermit.settle(serverError()); // not a 401: the reservation comes back and the gate opens
+    expect((await failures.get('pk_budget')).consumed).toBe(1);
+
+    const together = await Promise.all(Array.from({ length: 20 }, () => budget.beforeAttempt('token-generation', later())));
+    expect(together).toHaveLength(20);
+    expect((await failures.get('pk_budget')).consumed).toBe(1); // checked, not reserved
+    await Promise.all(together.map((permit) => permit.settle()));
+  });
+
+  it('a call waiting for the probe gives up at its own deadline: TIMEOUT, with retryAfterMs until the probe has its answer', async () => {
+    const { budget } = budgetFor({});
+    const probe = await budget.beforeAttempt('token-generation', Date.now() + 5_000);
+    const started = Date.now();
+    const waiting = budget.beforeAttempt('token-generation', Date.now() + 40);
+    await expect(waiting).rejects.toMatchObject({
+      name: 'PerformChatError',
+      code: PerformChatErrorCode.TIMEOUT,
+      message: expect.stringContaining('Not sent: until PerformChat has answered a call'),
+    });
+    const elapsed = Date.now() - started;
+    expect(elapsed).toBeGreaterThanOrEqual(35);
+    expect(elapsed).toBeLessThan(200);
+    const error = (await waiting.catch((e: unknown) => e)) as PerformChatError;
+    expect(error.status).toBeUndefined();
+    expect(error.retryAfterMs).toBeGreaterThan(4_500);
+    expect(error.retryAfterMs).toBeLessThanOrEqual(5_000);
+    // A deadline already passed fails at once; the probe's outcome then opens the gate as before.
+    await expect(budget.beforeAttempt('token-generation', Date.now() - 1)).rejects.toMatchObject({ code: PerformChatErrorCode.TIMEOUT });
+    await probe.settle();
+    await expect(budget.beforeAttempt('token-generation', Date.now() - 1)).resolves.toEqual({ settle: expect.any(Function) });
+  });
+
+  it('frees the probe slot when the probe is refused locally', async () => {
+    const { budget } = budgetFor({ upstreamBudget: { tokensPerMinute: 1 } });
+    await (await budget.beforeAttempt('token-generation', later())).settle(unauthorized());
+    await expect(budget.beforeAttempt('token-generation', later())).rejects.toMatchObject({ code: PerformChatErrorCode.RATE_LIMITED });
+    // An invalidation still gets through (the refused probe did not keep the gate closed).
+    await expect(budget.beforeAttempt('none', later())).resolves.toEqual({ settle: expect.any(Function) });
+  });
+
+  it('does nothing with upstreamBudget: false', async () => {
+    const { budget } = budgetFor({ upstreamBudget: false });
+    const permits = await Promise.all(Array.from({ length: 50 }, () => budget.beforeAttempt('token-generation', later())));
+    for (const permit of permits) await permit.settle(unauthorized());
+    await expect(budget.beforeAttempt('none', later())).resolves.toEqual({ settle: expect.any(Function) });
+    expect(logs.lines).toEqual([]);
+  });
+});

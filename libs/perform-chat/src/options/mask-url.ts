@@ -1,0 +1,23 @@
+/** Query parameters that may carry a credential (ioredis reads `?password=` as an option). */
+const SECRET_PARAM = /pass|secret|token|auth/i;
+
+/**
+ * A URL as it may be printed: the password replaced by `****` (`redis://:****@host:6379`), a user
+ * without a password too (`redis://SECRET@host` is a password written without its colon), and
+ * credential-like query values. `undefined` when the text does not parse as a URL: then it is
+ * not shown at all, since it may be a secret pasted into the wrong variable.
+ */
+export function maskUrl(text: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return undefined;
+  }
+  if (url.password) url.password = '****';
+  else if (url.username) url.username = '****';
+  for (const name of new Set(url.searchParams.keys())) {
+    if (SECRET_PARAM.test(name)) url.searchParams.set(name, '****');
+  }
+  return url.href;
+}

@@ -1,0 +1,59 @@
+import type { ResolvedPerformChatOptions } from './perform-chat-options.interface';
+
+/**
+ * The part of the resolved options each service reads, and its injection token. One module
+ * instance builds every slice from its own options (perform-chat.providers.ts); a service never
+ * sees the whole object, so nothing couples it to options it does not use, and a second
+ * instance is a second set of slices.
+ */
+type Slice<K extends keyof ResolvedPerformChatOptions> = Readonly<Pick<ResolvedPerformChatOptions, K>>;
+
+/** The HTTP client: where and as whom to call, and how much to read. */
+export type PerformChatClientSlice = Slice<'keyId' | 'keySecret' | 'baseUrl' | 'maxResponseBytes'>;
+export const PERFORM_CHAT_CLIENT_SLICE = Symbol('PerformChat options: client');
+
+/** Retries, deadline, breaker and shutdown grace. */
+export type PerformChatResilienceSlice = Slice<'timeoutMs' | 'resilience'>;
+export const PERFORM_CHAT_RESILIENCE_SLICE = Symbol('PerformChat options: resilience');
+
+/** The key-wide upstream budget. */
+export type PerformChatBudgetSlice = Slice<'keyId' | 'upstreamBudget'>;
+export const PERFORM_CHAT_BUDGET_SLICE = Symbol('PerformChat options: upstream budget');
+
+/** Token policy and audit hooks of PerformChatAuthService. */
+export type PerformChatAuthSlice = Slice<
+  'defaultAgentId' | 'allowedAgentIds' | 'defaultExpiresIn' | 'maxExpiresIn' | 'onTokenIssued' | 'onTokensInvalidated'
+>;
+export const PERFORM_CHAT_AUTH_SLICE = Symbol('PerformChat options: auth');
+
+/** Who the request is for, and the per-user limits: the token routes and the guard. */
+export type PerformChatRequestSlice = Slice<'resolveUserId' | 'rateLimit'>;
+export const PERFORM_CHAT_REQUEST_SLICE = Symbol('PerformChat options: request');
+
+/** Where the auth endpoint is and how it is probed: the health indicators. */
+export type PerformChatHealthSlice = Slice<'baseUrl' | 'health'>;
+export const PERFORM_CHAT_HEALTH_SLICE = Symbol('PerformChat options: health');
+
+/** The stores that may use Redis: the rate-limit store and the Redis connections. */
+export type PerformChatStoresSlice = Slice<'rateLimit' | 'customerUserStore'>;
+export const PERFORM_CHAT_STORES_SLICE = Symbol('PerformChat options: stores');
+
+const SLICES: ReadonlyArray<readonly [symbol, readonly (keyof ResolvedPerformChatOptions)[]]> = [
+  [PERFORM_CHAT_CLIENT_SLICE, ['keyId', 'keySecret', 'baseUrl', 'maxResponseBytes']],
+  [PERFORM_CHAT_RESILIENCE_SLICE, ['timeoutMs', 'resilience']],
+  [PERFORM_CHAT_BUDGET_SLICE, ['keyId', 'upstreamBudget']],
+  [PERFORM_CHAT_AUTH_SLICE, ['defaultAgentId', 'allowedAgentIds', 'defaultExpiresIn', 'maxExpiresIn', 'onTokenIssued', 'onTokensInvalidated']],
+  [PERFORM_CHAT_REQUEST_SLICE, ['resolveUserId', 'rateLimit']],
+  [PERFORM_CHAT_HEALTH_SLICE, ['baseUrl', 'health']],
+  [PERFORM_CHAT_STORES_SLICE, ['rateLimit', 'customerUserStore']],
+];
+
+/** Every slice token with the keys it takes from the resolved options. */
+export function performChatSlices(): ReadonlyArray<readonly [symbol, readonly (keyof ResolvedPerformChatOptions)[]]> {
+  return SLICES;
+}
+
+/** The slice of `options` with exactly `keys` (a frozen copy). */
+export function sliceOf(options: ResolvedPerformChatOptions, keys: readonly (keyof ResolvedPerformChatOptions)[]): object {
+  return Object.freeze(Object.fromEntries(keys.map((key) => [key, options[key]])));
+}

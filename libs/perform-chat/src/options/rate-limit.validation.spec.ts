@@ -1,0 +1,106 @@
+import { Redis } from 'ioredis';
+import { PerformChatModuleOptions } from './perform-chat-options.interface';
+import { PerformChatOptionsError, resolvePerformChatOptions } from './perform-chat-options.validation';
+
+const base: PerformChatModuleOptions = { keyId: 'pk_spec', keySecret: 'sk_spec' };
+
+function problemsOf(options: Partial<PerformChatModuleOptions>): string[] {
+  try {
+    resolvePerformChatOptions({ ...base, ...options });
+  } catch (error) {
+    if (error instanceof PerformChatOptionsError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected the options to be refused');
+}
+
+describe('rateLimit and upstreamBudget options', () => {
+  it('default to 10 per 60 s in memory and the documented PerformChat budget', () => {
+    const resolved = resolvePerformChatOptions(base);
+    expect(resolved.rateLimit).toEqual({
+      defaultLimit: { points: 10, duration: 60, blockDuration: 0 },
+      store: { kind: 'memory', keyPrefix: 'performchat:rl' },
+    });
+    expect(resolved.upstreamBudget).toEqual({
+      tokensPerWindow: 100,
+      tokenWindowSeconds: 60,
+      authFailuresPerWindow: 10,
+      authFailureWindowSeconds: 300,
+    });
+  });
+
+  it('accept partial overrides, fractional seconds in memory, and false', () => {
+    const resolved = resolvePerformChatOptions({
+      ...base,
+      rateLimit: { points: 3, duration: 0.5 },
+      upstreamBudget: { tokensPerMinute: 5, tokenWindowSeconds: 0.2 },
+    });
+    expect(resolved.rateLimit.defaultLimit).toEqual({ points: 3, duration: 0.5, blockDuration: 0 });
+    expect(resolved.upstreamBudget).toMatchObject({ tokensPerWindow: 5, tokenWindowSeconds: 0.2, authFailuresPerWindow: 10 });
+
+    const off = resolvePerformChatOptions({ ...base, rateLimit: false, upstreamBudget: false });
+    expect(off.rateLimit).toEqual({ defaultLimit: false, store: { kind: 'memory', keyPrefix: 'performchat:rl' } });
+    expect(off.upstreamBudget).toBe(false);
+  });
+
+  it('resolve a Redis store given as a URL or a client, with its key prefix', () => {
+    expect(
+      resolvePerformChatOptions({ ...base, rateLimit: { store: { redis: 'redis://cache:6379/2', keyPrefix: 'app:rl' } } }).rateLimit.store,
+    ).toEqual({ kind: 'redis', redis: 'redis://cache:6379/2', keyPrefix: 'app:rl' });
+    const client = new Redis({ lazyConnect: true });
+    expect(resolvePerformChatOptions({ ...base, rateLimit: { store: { redis: client } } }).rateLimit.store).toEqual({
+      kind: 'redis',
+      redis: client,
+      keyPrefix: 'performchat:rl',
+    });
+    client.disconnect();
+  });
+
+  it('name every bad field', () => {
+    expect(
+      problemsOf({
+        rateLimit: { points: 0, duration: -1, blockDuration: Number.NaN } as never,
+        upstreamBudget: { tokensPerMinute: 1.5, authFailuresPer5Minutes: 0, tokenWindowSeconds: 0, authFailureWindowSeconds: Infinity },
+      }),
+    ).toEqual([
+      'rateLimit.points must be a positive integer',
+      'rateLimit.duration must be a positive number of seconds',
+      'rateLimit.blockDuration must be a number of seconds >= 0',
+      'upstreamBudget.tokensPerMinute must be a positive integer',
+      'upstreamBudget.authFailuresPer5Minutes must be a positive integer',
+      'upstreamBudget.tokenWindowSeconds must be a positive number of seconds',
+      'upstreamBudget.authFailureWindowSeconds must be a positive number of seconds',
+    ]);
+  });
+
+  it('refuse shapes that are neither false nor an object, and unknown stores', () => {
+    expect(problemsOf({ rateLimit: true as never, upstreamBudget: 'yes' as never })).toEqual([
+      'rateLimit must be false or an object { points?, duration?, blockDuration?, store? }',
+      'upstreamBudget must be false or an object { tokensPerMinute?, authFailuresPer5Minutes? }',
+    ]);
+    expect(problemsOf({ rateLimit: { store: 'redis' as never } })).toEqual([
+      "rateLimit.store must be 'memory' or { redis: <ioredis client | redis:// URL>, keyPrefix? }",
+    ]);
+    expect(problemsOf({ rateLimit: { store: { redis: 42 as never, keyPrefix: 'has space' } } })).toEqual([
+      'rateLimit.store.redis must be an ioredis client or a redis:// (rediss://) URL',
+      'rateLimit.store.keyPrefix must be a non-empty string without whitespace',
+    ]);
+    // A URL string is checked with the other URL options (perform-chat-url.validation.spec.ts).
+    expect(problemsOf({ rateLimit: { store: { redis: 'http://cache' } } })).toEqual([
+      'rateLimit.store.redis (env PERFORMCHAT_REDIS_URL) must use redis:// or rediss://; got http://cache/',
+    ]);
+  });
+
+  it('require whole seconds with a Redis store, which cannot count fractions', () => {
+    expect(
+      problemsOf({
+        rateLimit: { duration: 0.5, blockDuration: 1.5, store: { redis: 'redis://127.0.0.1:6379' } },
+        upstreamBudget: { tokenWindowSeconds: 0.2 },
+      }),
+    ).toEqual([
+      'rateLimit.duration must be whole seconds (>= 1) with a Redis store, which counts in whole seconds',
+      'rateLimit.blockDuration must be whole seconds (>= 0) with a Redis store, which counts in whole seconds',
+      'upstreamBudget.tokenWindowSeconds must be whole seconds (>= 1) with a Redis store, which counts in whole seconds',
+    ]);
+  });
+});

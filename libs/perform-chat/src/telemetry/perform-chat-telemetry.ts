@@ -1,0 +1,69 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { LOGGER_CONTEXT } from '../perform-chat.constants';
+import { Messages } from '../perform-chat.messages';
+import type { PerformChatTelemetryEvent } from './perform-chat-telemetry.events';
+
+/** Receives every event of one module instance, synchronously. It must not throw (if it does, it is ignored). */
+export type PerformChatTelemetryListener = (event: PerformChatTelemetryEvent) => void;
+
+/**
+ * The one seam where the pipeline, the guard, the budget, the breaker and the health probe
+ * report what happened. The module's own log lines are a listener of it
+ * ({@link performChatLogListener}); metrics and traces attach here too. Reporting costs one
+ * call per listener; with no listener beyond the log, nothing is built that is not logged.
+ */
+@Injectable()
+export class PerformChatTelemetry {
+  private listeners: PerformChatTelemetryListener[] = [];
+
+  constructor() {
+    this.subscribe(performChatLogListener(new Logger(LOGGER_CONTEXT)));
+  }
+
+  /** Adds a listener; returns the function that removes it. */
+  subscribe(listener: PerformChatTelemetryListener): () => void {
+    this.listeners = [...this.listeners, listener];
+    return () => {
+      this.listeners = this.listeners.filter((l) => l !== listener);
+    };
+  }
+
+  report(event: PerformChatTelemetryEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch {
+        // A listener's bug never fails a call.
+      }
+    }
+  }
+}
+
+/** The module's log lines, as events: failures and state changes, never successes. */
+export function performChatLogListener(logger: Pick<Logger, 'log' | 'warn'>): PerformChatTelemetryListener {
+  return (event) => {
+    switch (event.type) {
+      case 'attempt.failed': {
+        const { operation, code, status, attempt, latencyMs, keyId, message } = event;
+        logger.warn(`PerformChat call failed ${JSON.stringify({ operation, code, status, attempt, latencyMs, keyId, message })}`);
+        return;
+      }
+      case 'budget.refused':
+        if (!event.firstInWindow) return;
+        logger.warn(
+          event.budget === 'tokens'
+            ? Messages.upstreamTokenBudgetSpent(event.limit, event.windowSeconds, event.retryAfterMs)
+            : Messages.upstreamAuthBudgetSpent(event.limit, event.windowSeconds, event.retryAfterMs),
+        );
+        return;
+      case 'breaker.opened':
+        logger.warn(Messages.circuitOpened(event.failureThreshold, event.cooldownMs));
+        return;
+      case 'breaker.closed':
+        logger.log(Messages.circuitClosed());
+        return;
+      default:
+        return;
+    }
+  };
+}
