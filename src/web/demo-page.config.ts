@@ -1,4 +1,5 @@
-import { DEFAULT_BASE_URL } from 'nestjs-performchat';
+/** The library's default `baseUrl` (PerformChat's API host, where the docs connect socket.io). */
+const DEFAULT_BASE_URL = 'https://api.performchat.com';
 
 /** What the demo page is told by `GET /api/demo/session`: where the chat is, and its timings. */
 export interface DemoPageConfig {
