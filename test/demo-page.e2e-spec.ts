@@ -1,6 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { PLATFORMS, emulatorConfig, startDemoApp } from '@test/utils/demo-harness';
-import { PerformChatEmulator, startPerformChatEmulator } from 'nestjs-performchat/emulator';
+import { EMULATOR_DEMO_KEY, PerformChatEmulator, startPerformChatEmulator } from 'nestjs-performchat/emulator';
 import request from 'supertest';
 import { readDemoPageConfig } from '../src/web/demo-page.config';
 
@@ -159,6 +159,12 @@ describe.each(PLATFORMS)('demo page and login on %s', (platform) => {
     expect(emulator.state.findCustomerUser('company_demo', 'carol')!.tokenVersion).toBe(1);
 
     await http().post('/api/demo/logout').set('content-type', 'application/json').send({}).expect(401);
+  });
+
+  it('never hands the API secret to the browser (page, script, session)', async () => {
+    const cookie = await login('frank');
+    const answers = await Promise.all(['/', '/assets/app.js', '/api/demo/session'].map((path) => http().get(path).set('cookie', cookie)));
+    for (const answer of answers) expect(answer.text).not.toContain(EMULATOR_DEMO_KEY.keySecret);
   });
 
   it('keeps the x-demo-user header working for curl', async () => {

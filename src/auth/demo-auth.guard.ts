@@ -1,4 +1,4 @@
-import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable, Optional } from '@nestjs/common';
 import { DEMO_SESSION_COOKIE, readCookie } from './demo-cookies';
 import { DemoSessionStore } from './demo-session.store';
 
@@ -19,7 +19,8 @@ export const DEMO_USER_HEADER = 'x-demo-user';
  */
 @Injectable()
 export class DemoAuthGuard implements CanActivate {
-  constructor(private readonly sessions: DemoSessionStore) {}
+  /** Optional: a module without the demo page (a test app) has header users only. */
+  constructor(@Optional() private readonly sessions?: DemoSessionStore) {}
 
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<{ headers: Record<string, unknown>; user?: unknown }>();
@@ -29,7 +30,7 @@ export class DemoAuthGuard implements CanActivate {
       return true;
     }
     const sessionId = readCookie(request.headers.cookie, DEMO_SESSION_COOKIE);
-    const session = sessionId === undefined ? undefined : this.sessions.get(sessionId);
+    const session = sessionId === undefined ? undefined : this.sessions?.get(sessionId);
     if (session !== undefined) request.user = { id: session.userId, sessionId };
     return true;
   }
