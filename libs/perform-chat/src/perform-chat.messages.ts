@@ -63,7 +63,7 @@ export const Messages = {
   unreachable: (origin: string, reason: string) => `PerformChat at ${origin} is unreachable: ${reason}`,
   invalidResponse: (reason: string) => `PerformChat sent an invalid response: ${reason}`,
 
-  // Transport failures, for the token calls and the health probe alike (http/transport-error.ts).
+  // Transport failures, for the token calls and the health probe alike (client/transport-error.ts).
   transportRefused: () => 'connection refused',
   transportDnsFailure: (host: string, code: string) => `DNS lookup of ${host} failed (${code})`,
   transportTlsFailure: (code: string) => `TLS handshake failed (${code})`,
@@ -83,12 +83,10 @@ export const Messages = {
   healthServerError: (status: number) => `PerformChat answered HTTP ${status}`,
   healthUnexpected: (name: string) => `unexpected ${name} while probing`,
   redisPingFailed: (status: string, reason: string) => `PING failed (connection ${status}): ${reason}`,
-  invalidHealthCheckOption: (name: string, min: number, max: number) =>
-    `health check option ${name} must be a whole number of milliseconds, at least ${min} and at most ${max}`,
   terminusMissing: (reason: string) =>
     `The PerformChat health indicators need @nestjs/terminus (an optional peer dependency): npm install @nestjs/terminus (loading it failed: ${reason})`,
 
-  // Rate limits and the upstream budget (rate-limit/).
+  // Rate limits (rate-limit/) and the upstream budget (client/upstream-budget.ts).
   userRateLimited: (retryAfterSeconds: number) =>
     `Too many requests: you have reached the limit of this route; try again in ${retryAfterSeconds} s`,
   invalidRouteRateLimit: (problems: string[]) => `Invalid @PerformChatRateLimit options: ${problems.join('; ')}`,
@@ -128,7 +126,6 @@ export const Messages = {
     `PerformChat answered HTTP 404 for ${path}: the path of baseUrl is probably wrong (give the host only, e.g. https://api.performchat.com; the module adds /rest/v1)`,
   healthCircuitOpen: (failures: number, retryAfterMs: number) =>
     `the circuit breaker is open after ${failures} failed calls in a row: token calls fail fast for ${Math.ceil(retryAfterMs / 1000)} s more, then one trial call decides`,
-  invalidHealthCheckFlag: (name: string) => `health check option ${name} must be true or false`,
 
   // Configuration checked at boot (options/: URLs, duration bounds; redis/: the database). Issue 13.
   // A URL is only ever shown through maskUrl (password as ****), and not at all when it does not parse.
@@ -169,4 +166,121 @@ export const Messages = {
     `Shutting down: ${calls} PerformChat call(s) still in flight after ${graceMs} ms (shutdownGraceMs) are cut`,
   shutdownCut: (graceMs: number) =>
     `PerformChat did not answer before the application's shutdown grace period of ${graceMs} ms (shutdownGraceMs) ended`,
+  // The token route's input (auth/dto): the shape of the body or query.
+  tokenInputAgentIdType: () => 'agentId must be a string (send it once)',
+  tokenInputExpiresInType: () => `expiresIn must be a string: ${EXPIRES_IN_FORMAT}`,
+  tokenInputUserId: () => 'userId must not be sent: the token is always for the logged-in user',
+
+  // PerformChat answers that are not the documented shape (client/resources): INVALID_RESPONSE reasons.
+  answerNotObject: () => 'the body is not a JSON object',
+  answerFieldNotObject: (path: string) => `${path} is missing or not an object`,
+  answerFieldNotString: (path: string) => `${path} is missing or not a string`,
+  answerFieldNotBoolean: (path: string) => `${path} is missing or not a boolean`,
+  answerOtherUser: (userKey: string) => `${userKey}.externalId is not the user the token was asked for`,
+  answerOtherAgent: () => 'agent.id is not the agent the token was asked for',
+  answerBadTokenVersion: () => 'newTokenVersion is missing or not a non-negative integer',
+  answerOtherCustomerUser: () => 'customerUserId is not the customer user that was invalidated',
+  answerNotJson: (status: number, type: string) => `HTTP ${status} body is not JSON (${type})`,
+
+  // What a browser is told when the failure is not its fault (errors/perform-chat-error.http.ts).
+  browser: {
+    credentials: "The chat service refused this server's credentials; the server log has the details",
+    badGateway: 'The chat service sent an answer this server cannot use; please try again later',
+    unavailable: 'The chat service is temporarily unavailable; please try again later',
+    busy: 'The chat service is busy; please try again later',
+    agent: 'The configured chat agent is not available; the server log has the details',
+    store: 'The chat session store is temporarily unavailable, so nothing was revoked; please try again later',
+  },
+
+  // Stores (redis/, customer-users/).
+  ioredisMissing: () => 'A Redis store needs the ioredis package: npm install ioredis',
+  memoryStoreMaxRecords: () => 'MemoryCustomerUserStore maxRecords must be a positive whole number',
+  redisNoAnswer: (what: string) => `does not answer (${what})`,
+  redisRefusedCommand: (reply: string) => `refused the command (${reply})`,
+  redisFailed: (reason: string) => `failed (${reason})`,
+
+  // The log line of a failed attempt (telemetry/): the facts as JSON after a fixed prefix.
+  attemptFailed: (facts: Record<string, unknown>) => `PerformChat call failed ${JSON.stringify(facts)}`,
+
+  // Options validation (options/option-rules.ts and the option tables; issue 14 item 1). A
+  // problem names the option's path and says what it must be; it never shows the value.
+  optionMustBe: (path: string, expected: string) => `${path} must be ${expected}`,
+  /** What a number option must be, from its row: `a whole number of milliseconds, at least 1`. */
+  optionWholeNumber: (min: number, max: number | undefined, unit: string | undefined) =>
+    unit === undefined
+      ? min === 1 && max === undefined
+        ? 'a positive integer'
+        : `an integer ${max === undefined ? `>= ${min}` : `from ${min} to ${max}`}`
+      : max === undefined
+        ? `a whole number of ${unit}, at least ${min}`
+        : `a whole number of ${unit} from ${min} to ${max}`,
+  optionFractionalNumber: (min: number, aboveMin: boolean, unit: string) =>
+    aboveMin && min === 0 ? `a positive number of ${unit}` : `a number of ${unit} >= ${min}`,
+  optionObject: (fields: string[]) => `an object { ${fields.join(', ')} }`,
+  optionEither: (alternatives: string[]) =>
+    alternatives.length <= 1
+      ? alternatives.join('')
+      : `${alternatives.slice(0, -1).join(', ')} or ${alternatives[alternatives.length - 1]}`,
+  optionUnknown: (path: string, suggestion: string | undefined, known: readonly string[]) =>
+    suggestion === undefined
+      ? `${path}: unknown option; known here: ${known.join(', ')}`
+      : `${path}: unknown option, did you mean ${suggestion}?`,
+  optionsNotObject: (expected: string) => `the options must be ${expected}`,
+  credentialRequired: (path: string, env: string) =>
+    `${path} is required (a non-empty string; env ${env} with performChatConfig)`,
+  agentIdSurroundingWhitespace: (path: string) => `${path} must not start or end with whitespace`,
+  defaultExpiresInAboveMax: (value: string, max: string) =>
+    `defaultExpiresIn ("${value}") must not be longer than maxExpiresIn ("${max}")`,
+  defaultAgentNotAllowed: () => 'defaultAgentId must be one of allowedAgentIds',
+  storeMissingMethods: (path: string, missing: string[]) => `${path} is missing the method(s) ${missing.join(', ')}`,
+  storeIsRedisClient: (path: string) =>
+    `${path} is an ioredis client: to keep customer users in Redis write ${path}: { redis: client }`,
+  redisWholeSeconds: (path: string, minimum: number) =>
+    `${path} must be whole seconds (>= ${minimum}) with a Redis store, which counts in whole seconds`,
+  routeKeyPrefixInvalid: (path: string) =>
+    `${path} may only contain letters, digits, ".", "_" and "-" (1 to 100 characters)`,
+  invalidHealthCheckOptions: (problems: string[]) => `Invalid health check options: ${problems.join('; ')}`,
+
+  // Redis Cluster and the key layout (redis/, options/, customer-users/, rate-limit/, health/; issue 20).
+  redisClusterUrlProblem: (label: string, problem: string, shown: string) =>
+    `${label} is not a usable Redis Cluster URL: ${
+      {
+        'no-node': 'it lists no node',
+        'bad-node': 'every node must be host:port (port 1 to 65535), separated by commas',
+        path: 'a Redis Cluster has only database 0, so the URL names no /db',
+        query: 'it must not have a query string (?...)',
+        fragment: 'it must not have a #fragment (a # in the password must be written %23)',
+        credentials: 'write the password after a colon (redis+cluster://:password@host:port,...) and percent-encode it',
+      }[problem] ?? problem
+    }; write it as redis+cluster://[[user]:password@]host:port,host:port (or rediss+cluster://); got ${shown}`,
+  redisKeyPrefix: (field: string) =>
+    `${field} must be 1 to 200 characters without whitespace, { or } (a hash tag in the prefix would put every key in one cluster slot), and must not end with ":" (the store adds the separator)`,
+  redisKeyPrefixesOverlap: (rateLimit: string, customerUsers: string) =>
+    `customerUserStore.keyPrefix (${JSON.stringify(customerUsers)}) must not start with rateLimit.store.keyPrefix and ":" (${JSON.stringify(`${rateLimit}:`)}): its keys would sit among the rate-limit counters, and listing the customer users would read them`,
+  rateLimitRedisClusterDown: (where: string) =>
+    `Redis ${where} does not answer for some keys (a master is down or failing over): their rate limits and upstream budget now count in memory on each instance (not shared) until it answers again`,
+  rateLimitRedisClusterBack: (where: string) =>
+    `Redis ${where} answers again for every key: rate limits are shared across instances again`,
+  redisClusterNoMaster: (where: string, status: string) => `Redis ${where} has no master to ask (connection ${status})`,
+  redisClusterMasterLost: () => 'PING not sent: the cluster client has no connection to this master (lost, or failing over)',
+} as const;
+
+/**
+ * What an option must be, in the words of the option tables (options/; issue 14 item 1): each
+ * problem reads `<path> must be <words>`.
+ */
+export const OptionWords = {
+  flag: 'true or false',
+  fn: 'a function',
+  credential: 'a non-empty string',
+  agentId: 'an agent id',
+  agentIds: 'a non-empty array of agent ids',
+  expiresIn: EXPIRES_IN_FORMAT,
+  baseUrl: 'an http(s) URL',
+  redisSource: 'an ioredis client or a redis:// (rediss://) URL',
+  redisKeyPrefix: 'a string of 1 to 200 characters without whitespace, { or }, not ending with ":"',
+  nonEmptyString: 'a non-empty string',
+  routeKeyPrefix: 'a string of letters, digits, ".", "_" and "-"',
+  customStore: 'a PerformChatCustomerUserStore',
+  moduleOptions: 'an object with at least keyId and keySecret',
 } as const;

@@ -207,7 +207,7 @@ export class PerformChatHttpClient implements BeforeApplicationShutdown, OnAppli
       const type = String(answer.headers['content-type'] ?? 'no content-type').split(';')[0];
       throw new PerformChatError(
         PerformChatErrorCode.INVALID_RESPONSE,
-        Messages.invalidResponse(`HTTP ${answer.status} body is not JSON (${type})`),
+        Messages.invalidResponse(Messages.answerNotJson(answer.status, type)),
         { status: answer.status },
       );
     }

@@ -1,3 +1,4 @@
+import { Messages } from '../perform-chat.messages';
 import { redact } from '../errors/redact';
 
 /**
@@ -40,10 +41,10 @@ export function describeRedisFailure(error: unknown): string {
   if (isRedisUnavailable(error)) {
     // The most telling short word: the network code, the reply (LOADING...), the error class, else the message.
     const what = code || (name === 'ReplyError' ? message.split(' ')[0] : name !== 'Error' && name) || redact(message, []);
-    return `does not answer (${what})`;
+    return Messages.redisNoAnswer(what);
   }
-  if (name === 'ReplyError') return `refused the command (${redact(message, [])})`;
-  return `failed (${describeStoreFailure(error)})`;
+  if (name === 'ReplyError') return Messages.redisRefusedCommand(redact(message, []));
+  return Messages.redisFailed(describeStoreFailure(error));
 }
 
 /** `Name: message` of any store failure, without control characters, at most 200 characters. */

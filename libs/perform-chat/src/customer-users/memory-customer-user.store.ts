@@ -1,3 +1,4 @@
+import { Messages } from '../perform-chat.messages';
 import { PerformChatCustomerUserRecord, PerformChatCustomerUserStore } from './perform-chat-customer-user.store';
 
 /** Default bound of the memory store. */
@@ -16,7 +17,7 @@ export class MemoryCustomerUserStore implements PerformChatCustomerUserStore {
 
   constructor(readonly maxRecords = DEFAULT_MEMORY_STORE_MAX_RECORDS) {
     if (!Number.isInteger(maxRecords) || maxRecords < 1) {
-      throw new Error('MemoryCustomerUserStore maxRecords must be a positive whole number');
+      throw new Error(Messages.memoryStoreMaxRecords());
     }
   }
 

@@ -1,4 +1,5 @@
 import { HttpStatus } from '@nestjs/common';
+import { Messages } from '../perform-chat.messages';
 import { PerformChatError } from './perform-chat.error';
 import { PerformChatErrorCode } from './perform-chat-error-code';
 
@@ -23,14 +24,7 @@ const REASON: Record<number, string> = {
 };
 
 /** Browser-safe messages for failures that are not the browser's fault (details stay in the server log). */
-const GENERIC = {
-  credentials: 'The chat service refused this server\'s credentials; the server log has the details',
-  badGateway: 'The chat service sent an answer this server cannot use; please try again later',
-  unavailable: 'The chat service is temporarily unavailable; please try again later',
-  busy: 'The chat service is busy; please try again later',
-  agent: 'The configured chat agent is not available; the server log has the details',
-  store: 'The chat session store is temporarily unavailable, so nothing was revoked; please try again later',
-} as const;
+const GENERIC = Messages.browser;
 
 /**
  * Maps a {@link PerformChatError} to an HTTP answer that does not mislead the browser:

@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { firstValueFrom } from 'rxjs';
 import { PERFORM_CHAT_HEALTH_SLICE, PerformChatHealthSlice } from '../options/perform-chat-options.slices';
 import { LIBRARY_USER_AGENT, TOKEN_PATH } from '../perform-chat.constants';
+import { AttemptDeadline } from '../client/attempt-deadline';
 import { Messages } from '../perform-chat.messages';
 import { PerformChatTelemetry } from '../telemetry/perform-chat-telemetry';
 import { describeProbeFailure } from './perform-chat-health.failure';
@@ -67,8 +68,8 @@ export class PerformChatHealthProbe implements OnModuleDestroy {
 
   private async probeOnce(timeoutMs: number): Promise<PerformChatProbeOutcome> {
     const endpoint = this.endpoint;
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    // The same time limit as a token call's attempt (one mechanism for both).
+    const deadline = new AttemptDeadline(timeoutMs);
     const startedAt = performance.now();
     const elapsed = () => Math.round(performance.now() - startedAt);
     try {
@@ -77,7 +78,7 @@ export class PerformChatHealthProbe implements OnModuleDestroy {
           headers: { 'User-Agent': LIBRARY_USER_AGENT, Accept: '*/*' },
           httpAgent: this.httpAgent,
           httpsAgent: this.httpsAgent,
-          signal: controller.signal,
+          signal: deadline,
           maxRedirects: 0,
           maxContentLength: 1024,
           responseType: 'text',
@@ -94,12 +95,12 @@ export class PerformChatHealthProbe implements OnModuleDestroy {
       };
     } catch (error) {
       const latencyMs = elapsed();
-      if (controller.signal.aborted) {
+      if (deadline.aborted) {
         return { up: false, details: { endpoint, reason: 'timeout', message: Messages.healthTimeout(timeoutMs), latencyMs } };
       }
       return { up: false, details: { endpoint, ...describeProbeFailure(error, this.host), latencyMs } };
     } finally {
-      clearTimeout(timer);
+      deadline.clear();
     }
   }
 

@@ -45,7 +45,7 @@ export function performChatLogListener(logger: Pick<Logger, 'log' | 'warn'>): Pe
     switch (event.type) {
       case 'attempt.failed': {
         const { operation, code, status, attempt, latencyMs, keyId, message } = event;
-        logger.warn(`PerformChat call failed ${JSON.stringify({ operation, code, status, attempt, latencyMs, keyId, message })}`);
+        logger.warn(Messages.attemptFailed({ operation, code, status, attempt, latencyMs, keyId, message }));
         return;
       }
       case 'budget.refused':

@@ -22,13 +22,13 @@ function isObject(value: unknown): value is Json {
 
 function readObject(parent: Json, key: string, where: string): Json {
   const value = parent[key];
-  if (!isObject(value)) throw invalid(`${where}${key} is missing or not an object`);
+  if (!isObject(value)) throw invalid(Messages.answerFieldNotObject(`${where}${key}`));
   return value;
 }
 
 function readString(parent: Json, key: string, where: string): string {
   const value = parent[key];
-  if (typeof value !== 'string' || value.length === 0) throw invalid(`${where}${key} is missing or not a string`);
+  if (typeof value !== 'string' || value.length === 0) throw invalid(Messages.answerFieldNotString(`${where}${key}`));
   return value;
 }
 
@@ -57,9 +57,9 @@ export interface TokenRequestFacts {
  * asked for is refused: handing a browser another user's token must be impossible.
  */
 export function parseTokenResponse(body: unknown, facts: TokenRequestFacts, now = Date.now()): PerformChatToken {
-  if (!isObject(body)) throw invalid('the body is not a JSON object');
+  if (!isObject(body)) throw invalid(Messages.answerNotObject());
   const token = body.token;
-  if (typeof token !== 'string' || token.length === 0) throw invalid('token is missing or not a string');
+  if (typeof token !== 'string' || token.length === 0) throw invalid(Messages.answerFieldNotString('token'));
 
   const userKey = isObject(body.customerUser) ? 'customerUser' : 'user';
   const rawUser = readObject(body, userKey, '');
@@ -70,16 +70,16 @@ export function parseTokenResponse(body: unknown, facts: TokenRequestFacts, now 
     agentId: readString(rawUser, 'agentId', `${userKey}.`),
   };
   const rawAgent = readObject(body, 'agent', '');
-  if (typeof rawAgent.active !== 'boolean') throw invalid('agent.active is missing or not a boolean');
+  if (typeof rawAgent.active !== 'boolean') throw invalid(Messages.answerFieldNotBoolean('agent.active'));
   const agent: PerformChatAgent = {
     id: readString(rawAgent, 'id', 'agent.'),
     name: readString(rawAgent, 'name', 'agent.'),
     active: rawAgent.active,
   };
   if (customerUser.externalId !== facts.userId) {
-    throw invalid(`${userKey}.externalId is not the user the token was asked for`);
+    throw invalid(Messages.answerOtherUser(userKey));
   }
-  if (agent.id !== facts.agentId) throw invalid('agent.id is not the agent the token was asked for');
+  if (agent.id !== facts.agentId) throw invalid(Messages.answerOtherAgent());
 
   let apiKey: PerformChatApiKeyInfo | undefined;
   if (body.apiKey !== undefined) {
@@ -104,13 +104,13 @@ export function parseTokenResponse(body: unknown, facts: TokenRequestFacts, now 
 
 /** Checks the documented invalidation answer `{ message, customerUserId, newTokenVersion }`. */
 export function parseInvalidationResponse(body: unknown, customerUserId: string): PerformChatInvalidation {
-  if (!isObject(body)) throw invalid('the body is not a JSON object');
+  if (!isObject(body)) throw invalid(Messages.answerNotObject());
   const version = body.newTokenVersion;
   if (typeof version !== 'number' || !Number.isInteger(version) || version < 0) {
-    throw invalid('newTokenVersion is missing or not a non-negative integer');
+    throw invalid(Messages.answerBadTokenVersion());
   }
   if (body.customerUserId !== undefined && body.customerUserId !== customerUserId) {
-    throw invalid('customerUserId is not the customer user that was invalidated');
+    throw invalid(Messages.answerOtherCustomerUser());
   }
   return { customerUserId, newTokenVersion: version };
 }
