@@ -1,3 +1,4 @@
+import { tmpdir } from 'node:os';
 import { INestApplication } from '@nestjs/common';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,8 +15,15 @@ import { createDemoApp } from '../../src/demo-app';
 /** Debian's Chromium (`apt-get install chromium`; .ci/run installs it when missing). */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
-/** Where the tests write the screenshots that the README shows. */
-export const SCREENSHOTS_DIR = join(__dirname, '..', '..', 'docs', 'screenshots');
+/**
+ * Where the tests write their screenshots: `docs/screenshots/` (the README shows them) when
+ * `UPDATE_SCREENSHOTS=1`, else a folder under the OS temp dir, so a test run leaves the
+ * checkout unchanged.
+ */
+export const SCREENSHOTS_DIR =
+  process.env.UPDATE_SCREENSHOTS === '1'
+    ? join(__dirname, '..', '..', 'docs', 'screenshots')
+    : join(tmpdir(), 'nestjs-performchat-screenshots');
 
 /**
  * Headless Chromium driven by playwright-core (Playwright's own browser download cannot work
@@ -137,7 +145,7 @@ export function transcript(page: Page): Promise<string[]> {
   return page.$$eval('#messages li', (items) => items.map((li) => `${li.className}: ${li.textContent}`));
 }
 
-/** Writes `docs/screenshots/<name>.png`. */
+/** Writes `<SCREENSHOTS_DIR>/<name>.png`. */
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS_DIR, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS_DIR, `${name}.png`) });
