@@ -2,3 +2,4 @@ export * from './loopback-server';
 export * from './capture-logs';
 export * from './token-responses';
 export * from './holding-proxy';
+export * from './clock';

@@ -1,10 +1,11 @@
-import { Messages, OptionWords } from '../perform-chat.messages';
+import { Messages } from '../perform-chat.messages';
 import { EXPIRES_IN_CEILING_SECONDS, parseExpiresIn } from './expires-in';
 import { EXPIRES_IN } from './expires-in.rule';
-import { accepts, falseOr, flag, fn, literal, object, required, text, union, wholeNumber, withKey } from './option-rules';
+import { accepts, falseOr, flag, fn, literal, object, required, union, wholeNumber, withKey } from './option-rules';
 import { DEFAULT_EXPIRES_IN } from './perform-chat-options.defaults';
 import type { ResolvedRateLimitStore } from './rate-limit.options';
 import { REDIS_SOURCE } from './redis-source.validation';
+import { REDIS_KEY_PREFIX } from './redis-key-prefix';
 import type {
   MemoryTokenStoreOption,
   PerformChatTokenReuseOptions,
@@ -27,7 +28,7 @@ const MEMORY_STORE = object({
 
 const REDIS_STORE = object({
   redis: required(REDIS_SOURCE),
-  keyPrefix: text(/^\S{1,200}$/, OptionWords.redisKeyPrefix),
+  keyPrefix: REDIS_KEY_PREFIX,
 } satisfies Record<keyof RedisTokenStoreOption, unknown>);
 
 /** `tokenReuse.store`. */

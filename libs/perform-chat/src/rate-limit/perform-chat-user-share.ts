@@ -51,7 +51,8 @@ export class PerformChatUserShare {
    */
   async spend(userId: string): Promise<UserShareSpent> {
     if (!this.log) return NOTHING;
-    const verdict = await this.log.acquire(`${this.options.keyId}:${userId}`, { maxWaitMs: 0, holdMs: 0 });
+    // One log per key and user (its Redis hash tag: README "Redis keys").
+    const verdict = await this.log.acquire(`${this.options.keyId}:u:${userId}`, { maxWaitMs: 0, holdMs: 0 });
     if (!verdict.granted) {
       const { retryAfterMs } = verdict;
       this.telemetry.report({

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { PerformChatRedisClient } from '../redis/redis-client';
+import { hashTag, redisKey } from '../redis/redis-keys';
 import { RedisOutageMonitor } from './redis-outage.monitor';
 import {
   MemorySlidingWindowLog,
@@ -59,8 +60,9 @@ const SCRIPTS = { acquire: { text: ACQUIRE, sha: sha1(ACQUIRE) }, settle: { text
 /**
  * The sliding-window log in Redis, shared by every instance (see {@link SlidingWindowLog}): one
  * round trip per acquisition (a Lua script), one per settle, a `ZREM` per release. Keys:
- * `<prefix>:<name>:{<key>}` (the log), `...:last`, `...:ticket`, with the hash tag on `<key>` so
- * that one script's keys live in one Redis Cluster slot; they expire with their last entry.
+ * `<prefix>:<name>:{<key>}` (the log), `<prefix>:<name>:last:{<key>}`, `<prefix>:<name>:ticket:{<key>}`,
+ * the hash tag on `<key>` so that one script's keys live in one Redis Cluster slot; they expire
+ * with their last entry.
  *
  * While Redis does not answer, a per-instance log in memory takes over (as the insurance
  * limiter does for the other limits; the outage is logged once, by the store's monitor).
@@ -73,17 +75,17 @@ export class RedisSlidingWindowLog implements SlidingWindowLog {
 
   constructor(
     readonly spec: SlidingWindowSpec,
-    private readonly redis: Redis,
+    private readonly redis: PerformChatRedisClient,
     private readonly keyPrefix: string,
     private readonly monitor?: RedisOutageMonitor,
   ) {
     this.fallback = new MemorySlidingWindowLog(spec);
   }
 
-  /** The Redis keys of `key`'s log: log, last slot, ticket counter. */
+  /** The Redis keys of `key`'s log (log, last slot, ticket counter), `key` their hash tag (README "Redis keys"). */
   keysOf(key: string): [string, string, string] {
-    const base = `${this.keyPrefix}:{${key}}`;
-    return [base, `${base}:last`, `${base}:ticket`];
+    const tag = hashTag(key);
+    return [redisKey(this.keyPrefix, tag), redisKey(this.keyPrefix, 'last', tag), redisKey(this.keyPrefix, 'ticket', tag)];
   }
 
   async acquire(key: string, request: SlidingWindowRequest): Promise<SlidingWindowVerdict> {

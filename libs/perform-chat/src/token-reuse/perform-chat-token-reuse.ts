@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { PerformChatToken } from '../client/resources/auth.interfaces';
 import { PERFORM_CHAT_TOKEN_STORE_SLICE, PerformChatTokenStoreSlice } from '../options/perform-chat-options.slices';
 import { PerformChatRedisConnections } from '../redis/perform-chat-redis.connections';
+import type { PerformChatRedisClient } from '../redis/redis-client';
 import { REDIS_READY_TIMEOUT_MS, whenRedisReady } from '../redis/redis-ready';
 import { PerformChatTelemetry } from '../telemetry/perform-chat-telemetry';
 import { MemoryTokenStore } from './memory-token.store';
@@ -60,7 +61,7 @@ interface StoredToken {
 @Injectable()
 export class PerformChatTokenReuse implements OnModuleInit {
   private readonly store: TokenStore;
-  private readonly redisClient?: import('ioredis').Redis;
+  private readonly redisClient?: PerformChatRedisClient;
   private readonly owner = randomBytes(9).toString('base64url');
   private down = false;
 
@@ -72,8 +73,9 @@ export class PerformChatTokenReuse implements OnModuleInit {
   ) {
     const { store } = options.tokenReuse;
     if (store.kind === 'redis') {
-      this.redisClient = connections.get(store.redis);
-      this.store = new RedisTokenStore(this.redisClient, store.keyPrefix);
+      const client = connections.get(store.redis);
+      this.redisClient = client;
+      this.store = new RedisTokenStore(client, store.keyPrefix);
     } else {
       this.store = new MemoryTokenStore(store.maxEntries);
     }

@@ -1,5 +1,6 @@
-import type { Redis } from 'ioredis';
+import type { PerformChatRedisClient } from '../redis/redis-client';
 import { describeRedisClient } from '../redis/redis-client-name';
+import { hashTag, redisKey } from '../redis/redis-keys';
 import type { TokenStore } from './token-store.interfaces';
 
 /** Sets the version unless a higher one is recorded. KEYS: version key. ARGV: version, ttl ms. */
@@ -16,17 +17,17 @@ return 0
 `;
 
 /**
- * The token store in Redis, shared by every instance: `<prefix>:entry:<name>` (a sealed token,
- * with its TTL), `<prefix>:version:<customerUserId>` (the least valid token version, kept as
- * long as a token can live), `<prefix>:pending:<name>` (a generation in progress, with the
- * call's deadline as TTL). Every operation touches one key. The connection is yours or the
+ * The token store in Redis (or a Redis Cluster), shared by every instance: `<prefix>:entry:{<name>}`
+ * (a sealed token, with its TTL), `<prefix>:version:{<customerUserId>}` (the least valid token
+ * version, kept as long as a token can live), `<prefix>:pending:{<name>}` (a generation in
+ * progress, with the call's deadline as TTL). Every operation touches one key. The connection is yours or the
  * module's; this store never closes it. Failures are thrown: the caller decides (a miss).
  */
 export class RedisTokenStore implements TokenStore {
   readonly shared = true;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: PerformChatRedisClient,
     private readonly keyPrefix: string,
   ) {}
 
@@ -75,8 +76,9 @@ export class RedisTokenStore implements TokenStore {
     return (await this.redis.exists(this.key('pending', name))) === 1;
   }
 
+  /** `<prefix>:<kind>:{<id>}`: the entry name (or customer user) is the hash tag, so an entry and its claim share a slot. */
   private key(kind: 'entry' | 'version' | 'pending', id: string): string {
-    return `${this.keyPrefix}:${kind}:${id}`;
+    return redisKey(this.keyPrefix, kind, hashTag(id));
   }
 
   /** Fails at once while not connected, instead of a command queued for a reconnection. */
