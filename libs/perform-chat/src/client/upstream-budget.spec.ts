@@ -76,7 +76,11 @@ describe('PerformChatUpstreamBudget', () => {
     const waits = events.filter((event) => event.type === 'budget.waited');
     expect(waits).toHaveLength(3);
     expect(waits.map((event) => (event as { ticket: number }).ticket)).toEqual([3, 4, 5]);
-    expect(waits[0]).toMatchObject({ limit: 2, windowSeconds: 0.2, waitMs: expect.any(Number), slotAt: expect.any(Number) });
+    expect(waits[0]).toMatchObject({ limit: 2, windowSeconds: 0.2, slotAt: expect.any(Number) });
+    for (const wait of waits as { waitMs: number; plannedMs: number }[]) {
+      expect(wait.plannedMs).toBeLessThanOrEqual(1_000);
+      expect(wait.waitMs).toBeGreaterThanOrEqual(wait.plannedMs - 1);
+    }
     expect(events.filter((event) => event.type === 'budget.refused')).toEqual([]);
   });
 

@@ -200,17 +200,19 @@ export class PerformChatUpstreamBudget {
     return Math.max(0, Math.min(budget.maxWaitMs, deadlineAt - Date.now() - reserve));
   }
 
-  /** Waits for a reserved slot, reported first (arrival ticket, slot, wait). */
+  /** Waits for a reserved slot, then reports the wait (how long it took, its arrival ticket and slot). */
   private async wait(slot: SlidingWindowGrant, budget: ResolvedUpstreamBudget): Promise<void> {
+    const started = Date.now();
+    await sleep(slot.waitMs);
     this.telemetry.report({
       type: 'budget.waited',
-      waitMs: slot.waitMs,
+      waitMs: Date.now() - started,
+      plannedMs: slot.waitMs,
       ticket: slot.ticket,
       slotAt: slot.slotAt,
       limit: budget.tokensPerWindow,
       windowSeconds: budget.tokenWindowSeconds,
     });
-    await sleep(slot.waitMs);
   }
 
   private refuse(kind: 'tokens' | 'auth', msBeforeReset: number, budget: ResolvedUpstreamBudget, maxWaitMs = 0): PerformChatError {

@@ -5,6 +5,8 @@ import type { PerformChatRedisSource } from './redis-source';
  * Runs after your authentication guard. Return `undefined` when the request has no session:
  * then it gets a fresh token, neither taken from nor kept in the token store.
  */
+// `any` on purpose, as for resolveUserId: your resolver may type the request as your framework's.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type PerformChatSessionIdResolver = (request: any) => string | undefined;
 
 /** The bounded in-process token store with another bound. */

@@ -82,11 +82,13 @@ export interface PerformChatProbeEvent {
   latencyMs: number;
 }
 
-/** A token generation waits for a slot of the spent upstream budget (reported when the wait begins). */
+/** A token generation waited for a slot of the spent upstream budget (reported when the wait ends, before it is sent). */
 export interface PerformChatBudgetWaitedEvent {
   type: 'budget.waited';
-  /** How long it waits, in ms (at most `upstreamBudget.maxWaitMs`). */
+  /** How long it waited, in ms (timers may fire a little late). */
   waitMs: number;
+  /** How long it was to wait: at most `upstreamBudget.maxWaitMs`. */
+  plannedMs: number;
   /** Its arrival number in the budget (across instances with Redis): slots follow ticket order. */
   ticket: number;
   /** When its slot starts (epoch ms, in the budget store's clock: Redis' with Redis). */
