@@ -15,6 +15,8 @@ const ROLES: Record<string, () => Promise<Role<never>>> = {
   'demo-app': async () => (await import('./roles/demo-app.role')).demoAppRole,
   'guard-app': async () => (await import('./roles/guard-app.role')).guardAppRole,
   'rate-limit-memory': async () => (await import('./roles/rate-limit-memory.role')).rateLimitMemoryRole,
+  'storm-emulator': async () => (await import('./roles/storm-emulator.role')).stormEmulatorRole,
+  'storm-app': async () => (await import('./roles/storm-app.role')).stormAppRole,
 };
 
 const send = (message: ChildMessage) => process.send?.(message);

@@ -28,8 +28,19 @@ import { clusterGuardRow, memoryGuardRow, redisGuardRow } from './rows/guards.ro
 import { healthRow } from './rows/health.row';
 import { rateLimitMemoryRow } from './rows/rate-limit-memory.row';
 import { tokenClientRow } from './rows/token-client.row';
+import { loginStormRow } from './rows/login-storm.row';
 
-const ROWS: BenchRow[] = [tokenClientRow, demoRouteRow, memoryGuardRow, redisGuardRow(), clusterGuardRow(), rateLimitMemoryRow, emulatorRow, healthRow];
+const ROWS: BenchRow[] = [
+  tokenClientRow,
+  demoRouteRow,
+  memoryGuardRow,
+  redisGuardRow(),
+  clusterGuardRow(),
+  rateLimitMemoryRow,
+  emulatorRow,
+  healthRow,
+  loginStormRow,
+];
 
 function report(rows: RowResult[], settings: BenchSettings, started: Date, seconds: number, loads: { start: string; end: string }): string {
   const machine = machineInfo();
