@@ -42,6 +42,24 @@ const ROWS: BenchRow[] = [
   loginStormRow,
 ];
 
+/** What B7 measures (also pasted into BENCHMARKS.md by hand after a B7-only run). */
+export const B7_DESCRIPTION = `- **B7** (login storm, issue 15): three children run the demo app of \`src/\` (Express), sharing
+  one Redis (a key prefix of the run, deleted afterwards) for the rate limits, the upstream
+  budget, the customer users and the token store; a fourth runs the emulator with its rate limits
+  **on**, scaled 10x in time on both sides: 100 generations per 6 s (API requests 1000 per 6 s),
+  \`tokensPerMinute: 100, tokenWindowSeconds: 6, maxWaitMs: 1000, tokensPerUser: 10,
+  timeoutMs: 1000\`. The bench process plays a seeded workload (\`bench/lib/storm-workload.ts\`):
+  420 users arriving over 24 s, 40% of them within 4 s (about 42 new users a second against a
+  budget of 16.7 generations a second), each opening the chat a Zipf-distributed number of times
+  (1–50, exponent 1.1, 0.4 s apart on average, 15% of the loads in 2–3 tabs at once), 10% of
+  them revoking half-way; requests go to the instances in turn (no stickiness), a 503 is retried
+  after its \`Retry-After\` (scaled) at most twice. Played twice, token reuse on then off, from
+  an empty emulator. PerformChat's side (429s, generations per window, per user) comes from the
+  emulator's request log; every token served to a user who never revoked, or after its
+  revocation returned, goes through the emulator's verify; waits and arrival tickets come from
+  the apps' telemetry (\`budget.waited\`).
+`;
+
 function report(rows: RowResult[], settings: BenchSettings, started: Date, seconds: number, loads: { start: string; end: string }): string {
   const machine = machineInfo();
   const notes = rows.flatMap((row) => (row.notes ?? []).map((note) => `- ${row.id}: ${note}`));
@@ -105,7 +123,7 @@ rate limits off (the documented 100 generations/min would cap every row at 1.7 c
   \`health\` option: 5 s cache, so one HEAD per 5 s) vs terminus \`HttpHealthIndicator.pingCheck\`
   of the same URL with the same rule (HEAD, any status below 500 is up, 1 s timeout): one HTTP
   request per check.
-
+${B7_DESCRIPTION}
 ## Changes made to meet the targets
 
 Measured when they were made (same machine); each commit message has the profile behind it.
