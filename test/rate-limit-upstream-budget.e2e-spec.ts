@@ -203,7 +203,11 @@ describe('upstream budget (key-wide, in front of PerformChat)', () => {
     });
 
     it('every attempt sent spends a point, retries included', async () => {
-      const auth = await start({}, { retry: { retries: 2, baseDelayMs: 1, maxDelayMs: 1 }, upstreamBudget: { tokensPerMinute: 3 } });
+      // tokensPerUser false: every attempt would spend the user's share too (1 of 3 by default).
+      const auth = await start(
+        {},
+        { retry: { retries: 2, baseDelayMs: 1, maxDelayMs: 1 }, upstreamBudget: { tokensPerMinute: 3, tokensPerUser: false } },
+      );
       emulator.addFault({ path: TOKEN_PATH, kind: 'drop-mid-response', times: 1 });
       await expect(auth.generateToken({ userId: 'retried' })).resolves.toMatchObject({ token: expect.any(String) });
       expect(tokenCalls().attempts).toBe(2); // one dropped, one answered: two points
@@ -214,7 +218,10 @@ describe('upstream budget (key-wide, in front of PerformChat)', () => {
     });
 
     it('a retry the budget cannot pay for is not sent: the call fails with the last attempt\'s error', async () => {
-      const auth = await start({}, { retry: { retries: 2, baseDelayMs: 1, maxDelayMs: 1 }, upstreamBudget: { tokensPerMinute: 1 } });
+      const auth = await start(
+        {},
+        { retry: { retries: 2, baseDelayMs: 1, maxDelayMs: 1 }, upstreamBudget: { tokensPerMinute: 1, tokensPerUser: false } },
+      );
       emulator.addFault({ path: TOKEN_PATH, kind: 'drop-mid-response', times: -1 });
       const error = await auth.generateToken({ userId: 'dropped' }).catch((e: unknown) => e as PerformChatError);
       expect(error).toMatchObject({ name: 'PerformChatError', code: PerformChatErrorCode.UNREACHABLE });

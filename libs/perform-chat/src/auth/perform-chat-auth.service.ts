@@ -13,8 +13,6 @@ import { parseExpiresIn } from '../options/expires-in';
 import { assertIdentifier } from '../options/identifier';
 import { mapWithConcurrency } from './map-with-concurrency';
 import { SharedGenerations } from './shared-generations';
-import { wasNotSent } from '../client/not-sent';
-import { PerformChatUserShare } from '../rate-limit/perform-chat-user-share';
 import { PerformChatTokenReuse, TokenClaim, TokenScope } from '../token-reuse/perform-chat-token-reuse';
 import { PerformChatTelemetry } from '../telemetry/perform-chat-telemetry';
 import type { PerformChatInvalidation, PerformChatToken } from '../client/resources/auth.interfaces';
@@ -60,7 +58,6 @@ export class PerformChatAuthService {
     private readonly client: PerformChatHttpClient,
     @Inject(PerformChatCustomerUserStore) private readonly store: PerformChatCustomerUserStore,
     private readonly reuse: PerformChatTokenReuse,
-    private readonly userShare: PerformChatUserShare,
     private readonly telemetry: PerformChatTelemetry,
   ) {}
 
@@ -71,8 +68,8 @@ export class PerformChatAuthService {
    *
    * With `tokenReuse`, a stored token of the same user, agent, lifetime (and session) with at
    * least `minRemaining` left is returned instead (its own `expiresAt`); concurrent requests for
-   * the same token share one generation (`shareConcurrentGenerations`). A generation spends one
-   * of the user's share of the budget (`upstreamBudget.tokensPerUser`). No token issued before a
+   * the same token share one generation (`shareConcurrentGenerations`). Each attempt of a
+   * generation spends one of the user's share of the budget (`upstreamBudget.tokensPerUser`). No token issued before a
    * revocation of its customer user is returned after that revocation returned.
    * @throws PerformChatError `USER_RATE_LIMITED` when the user's share is spent (nothing sent)
    */
@@ -150,19 +147,17 @@ export class PerformChatAuthService {
   }
 
   /**
-   * One generation, paid with one of the user's share (given back when nothing was sent). A
-   * token a revocation made stale while it was being generated is never returned: it is
-   * generated again.
+   * One generation; each of its attempts spends one of the user's share of the budget (the
+   * resource names the user: see PerformChatUserShare). A token a revocation made stale while it
+   * was being generated is never returned: it is generated again.
    */
   private async generateCurrent(scope: TokenScope, expiresIn: string, fromDefault: boolean): Promise<PerformChatToken> {
     const { userId, agentId, expiresInSeconds } = scope;
     for (let round = 1; ; round++) {
-      const spent = await this.userShare.spend(userId);
       let token: PerformChatToken;
       try {
         token = await this.client.call(generateTokenResource, { userId, agentId, expiresIn, expiresInSeconds, requestedAt: Date.now() });
       } catch (error) {
-        if (wasNotSent(error)) await spent.refund();
         throw fromDefault ? this.blameDefaultAgent(error) : error;
       }
       if (await this.reuse.isCurrent(token)) return token;

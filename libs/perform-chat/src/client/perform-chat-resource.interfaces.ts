@@ -22,6 +22,8 @@ export interface PerformChatResource<Params, Result> {
   readonly operation: string;
   /** Which budget each attempt spends. */
   readonly budget: PerformChatBudgetCharge;
+  /** Whose share of the budget each attempt spends too (the user of a token generation; `upstreamBudget.tokensPerUser`). */
+  share?(params: Params): string;
   /** The path below the base URL, e.g. `/rest/v1/auth/token`. */
   path(params: Params): string;
   /** The JSON body without the credentials (the client adds `keyId` and `keySecret`). */

@@ -111,7 +111,7 @@ export class PerformChatHttpClient implements BeforeApplicationShutdown, OnAppli
   ): Promise<Result> {
     let permit: PerformChatUpstreamPermit;
     try {
-      permit = await this.budget.beforeAttempt(request.resource.budget, info.deadlineAt);
+      permit = await this.budget.beforeAttempt(request.resource.budget, info.deadlineAt, request.resource.share?.(request.params));
     } catch (refusal) {
       throw markNotSent(refusal);
     }

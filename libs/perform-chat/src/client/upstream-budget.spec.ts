@@ -7,6 +7,7 @@ import { resolvePerformChatOptions } from '../options/perform-chat-options.valid
 import { PerformChatRedisConnections } from '../redis/perform-chat-redis.connections';
 import { PerformChatRateLimitStore } from '../rate-limit/perform-chat-rate-limit.store';
 import { PerformChatUpstreamBudget } from './upstream-budget';
+import { PerformChatUserShare } from '../rate-limit/perform-chat-user-share';
 import type { PerformChatTelemetryEvent } from '../telemetry/perform-chat-telemetry.events';
 
 const unauthorized = () =>
@@ -22,7 +23,8 @@ function budgetFor(options: Partial<PerformChatModuleOptions>) {
   const telemetry = new PerformChatTelemetry();
   const events: PerformChatTelemetryEvent[] = [];
   telemetry.subscribe((event) => events.push(event));
-  return { budget: new PerformChatUpstreamBudget(resolved, store, telemetry), store, events };
+  const share = new PerformChatUserShare(resolved, store, telemetry);
+  return { budget: new PerformChatUpstreamBudget(resolved, store, telemetry, share), store, events };
 }
 
 describe('PerformChatUpstreamBudget', () => {

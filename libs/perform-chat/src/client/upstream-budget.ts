@@ -9,6 +9,7 @@ import { ResolvedUpstreamBudget } from '../options/rate-limit.options';
 import { PerformChatRateLimitStore } from '../rate-limit/perform-chat-rate-limit.store';
 import { PerformChatLimiter } from '../rate-limit/perform-chat-limiter';
 import type { SlidingWindowGrant, SlidingWindowLog } from '../rate-limit/sliding-window-log';
+import { PerformChatUserShare, UserShareSpent } from '../rate-limit/perform-chat-user-share';
 
 /** An attempt the budget let through; report how it ended with `settle`. */
 export interface PerformChatUpstreamPermit {
@@ -55,6 +56,8 @@ async function settlesWithin(promise: Promise<void>, ms: number): Promise<boolea
  *   spent, an attempt waits for the next free slot, in arrival order across instances, if that
  *   is within `maxWaitMs` and leaves time before its deadline; otherwise it is refused with the
  *   true wait as `retryAfterMs`;
+ * - every attempt of a token generation also spends one of its user's share
+ *   (`tokensPerUser`, {@link PerformChatUserShare}) before its slot: refused at once when spent;
  * - every PerformChat 401 (`INVALID_CREDENTIALS`) spends one point of `authFailuresPer5Minutes`;
  *   once they are spent, every call (generation and invalidation) is refused until the window
  *   ends, so a wrong or revoked secret cannot get the key locked out by PerformChat.
@@ -95,6 +98,7 @@ export class PerformChatUpstreamBudget {
     @Inject(PERFORM_CHAT_BUDGET_SLICE) options: PerformChatBudgetSlice,
     store: PerformChatRateLimitStore,
     private readonly telemetry: PerformChatTelemetry,
+    private readonly userShare: PerformChatUserShare,
   ) {
     this.budget = options.upstreamBudget;
     this.key = options.keyId;
@@ -120,11 +124,12 @@ export class PerformChatUpstreamBudget {
    * @param charge what the attempt spends: a `token-generation` point, or only the key-wide
    * auth-failure check (`none`)
    * @param deadlineAt the call's deadline (epoch ms): waiting for a probe ends by then.
+   * @param shareKey whose share of the token budget the attempt spends too (a token generation's user)
    * @throws PerformChatError `RATE_LIMITED` (with `retryAfterMs`) when the budget refuses the
-   * attempt (for tokens: the next slot is further than the attempt may wait), `TIMEOUT` when the
-   * deadline passes while it waits for a probe.
+   * attempt (for tokens: the next slot is further than the attempt may wait), `USER_RATE_LIMITED`
+   * when the user's share is spent, `TIMEOUT` when the deadline passes while it waits for a probe.
    */
-  async beforeAttempt(charge: PerformChatBudgetCharge, deadlineAt: number): Promise<PerformChatUpstreamPermit> {
+  async beforeAttempt(charge: PerformChatBudgetCharge, deadlineAt: number, shareKey?: string): Promise<PerformChatUpstreamPermit> {
     const { budget, tokens, authFailures } = this;
     if (!budget || !tokens || !authFailures) return UNLIMITED;
 
@@ -152,10 +157,19 @@ export class PerformChatUpstreamBudget {
       const auth = reserved ? await authFailures.consume(this.key) : await authFailures.get(this.key);
       if (!auth.allowed) throw this.refuse('auth', auth.msBeforeReset, budget);
       let slot: SlidingWindowGrant | undefined;
+      let share: UserShareSpent | undefined;
       if (charge === 'token-generation') {
         const maxWaitMs = this.waitAllowed(budget, deadlineAt);
+        // The user's share first (refused at once, never queued), held like the slot until the answer.
+        try {
+          if (shareKey !== undefined) share = await this.userShare.spend(shareKey, maxWaitMs + this.timeoutMs);
+        } catch (refusal) {
+          if (reserved) await authFailures.reward(this.key);
+          throw refusal;
+        }
         const verdict = await tokens.acquire(this.key, { maxWaitMs, holdMs: this.timeoutMs });
         if (!verdict.granted) {
+          await share?.release();
           if (reserved) await authFailures.reward(this.key);
           throw this.refuse('tokens', verdict.retryAfterMs, budget, maxWaitMs);
         }
@@ -166,6 +180,7 @@ export class PerformChatUpstreamBudget {
       return {
         settle: async (error?: unknown) => {
           await slot?.settle();
+          await share?.settle();
           await this.settle(reserved, error);
           if (reserved) finish();
         },

@@ -167,6 +167,17 @@ const rows: Row[] = [
     retryAfterSeconds: 1,
   },
 
+  // One user over its share of the budget (issue 15): the user's own 429, with when to retry.
+  {
+    name: 'USER_RATE_LIMITED (a user over its share)',
+    code: C.USER_RATE_LIMITED,
+    details: { retryAfterMs: 41_500 },
+    status: 429,
+    error: 'Too Many Requests',
+    message: 'You have opened the chat too many times in a short while; try again in 42 s',
+    retryAfterSeconds: 42,
+  },
+
   // Unavailability: 503 + Retry-After (PerformChat's, else the default).
   {
     name: 'TIMEOUT',

@@ -7,20 +7,26 @@ import { PerformChatTelemetry } from '../telemetry/perform-chat-telemetry';
 import { PerformChatRateLimitStore } from './perform-chat-rate-limit.store';
 import type { SlidingWindowGrant, SlidingWindowLog } from './sliding-window-log';
 
-/** A user's share spent on one generation; give it back if nothing was sent. */
+/** A user's share spent on one attempt: report how it ended. */
 export interface UserShareSpent {
-  refund(): Promise<void>;
+  /** The attempt was sent and is over: it counts one window from now, no longer. */
+  settle(): Promise<void>;
+  /** Nothing was sent (the key-wide budget refused it): it counts no more. */
+  release(): Promise<void>;
 }
 
-const NOTHING: UserShareSpent = { refund: async () => undefined };
+const NOTHING: UserShareSpent = { settle: async () => undefined, release: async () => undefined };
 
 /**
  * One user's share of the key-wide token budget (`upstreamBudget.tokensPerUser`, by default a
  * tenth of `tokensPerMinute`): a sliding window per user and key, in the `rateLimit` store
- * (counter `upstream-budget.user-share`, shared by instances with Redis). `PerformChatAuthService`
- * spends it before every generation of its own (not for a reused or shared token), wherever the
- * service is called from, so one user, or one runaway loop calling the service, cannot take the
- * budget of everyone else; the route guard's per-user limit only covers the token routes.
+ * (counter `upstream-budget.user-share`, shared by instances with Redis). Every attempt of a
+ * generation that `PerformChatAuthService` makes (never for a reused or shared token) spends it,
+ * in the upstream budget, before its key-wide slot, wherever the service is called from, so one
+ * user, or one runaway loop calling the service, cannot take the budget of everyone else (the
+ * route guard's per-user limit only covers the token routes). Like a key-wide slot, a share
+ * counts from when it is taken until one window after its attempt's answer, so PerformChat
+ * never sees more than the share of one user in any window, waits and retries included.
  */
 @Injectable()
 export class PerformChatUserShare {
@@ -46,13 +52,14 @@ export class PerformChatUserShare {
   }
 
   /**
-   * Spends one generation of `userId`'s share.
-   * @throws PerformChatError `USER_RATE_LIMITED` (with `retryAfterMs`, nothing sent) when it is spent.
+   * Spends one attempt of `userId`'s share.
+   * @param holdMs how long after now the attempt may still reach PerformChat (its wait for a slot and its timeout)
+   * @throws PerformChatError `USER_RATE_LIMITED` (with `retryAfterMs`) when it is spent.
    */
-  async spend(userId: string): Promise<UserShareSpent> {
+  async spend(userId: string, holdMs: number): Promise<UserShareSpent> {
     if (!this.log) return NOTHING;
     // One log per key and user (its Redis hash tag: README "Redis keys").
-    const verdict = await this.log.acquire(`${this.options.keyId}:u:${userId}`, { maxWaitMs: 0, holdMs: 0 });
+    const verdict = await this.log.acquire(`${this.options.keyId}:u:${userId}`, { maxWaitMs: 0, holdMs });
     if (!verdict.granted) {
       const { retryAfterMs } = verdict;
       this.telemetry.report({
@@ -70,6 +77,6 @@ export class PerformChatUserShare {
       );
     }
     const grant: SlidingWindowGrant = verdict;
-    return { refund: () => grant.release() };
+    return { settle: () => grant.settle(), release: () => grant.release() };
   }
 }

@@ -89,7 +89,8 @@ export class MemorySlidingWindowLog implements SlidingWindowLog {
 
   constructor(
     readonly spec: SlidingWindowSpec,
-    private readonly now: () => number = Date.now,
+    // Read at each call (not `Date.now` itself), so a clock faked after construction is seen.
+    private readonly now: () => number = () => Date.now(),
   ) {}
 
   /** Keys with a log (for tests of the memory bound). */

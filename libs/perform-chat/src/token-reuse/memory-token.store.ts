@@ -22,7 +22,8 @@ export class MemoryTokenStore implements TokenStore {
 
   constructor(
     readonly maxEntries: number,
-    private readonly now: () => number = Date.now,
+    // Read at each call (not `Date.now` itself), so a clock faked after construction is seen.
+    private readonly now: () => number = () => Date.now(),
   ) {}
 
   /** Tokens held (expired ones included until they are read or pushed out). */

@@ -28,6 +28,7 @@ export interface GenerateTokenParams {
 export const generateTokenResource: PerformChatResource<GenerateTokenParams, PerformChatToken> = {
   operation: 'generateToken',
   budget: 'token-generation',
+  share: ({ userId }) => userId,
   path: () => TOKEN_PATH,
   body: ({ userId, agentId, expiresIn }) => ({ userId, agentId, expiresIn }),
   read: (json, { userId, agentId, expiresInSeconds, requestedAt }) =>
