@@ -129,7 +129,8 @@ function rows(on: SideResult, off: SideResult): RowResult[] {
   const fairness = sides.map((side) =>
     mostPerKeyInAnyWindow(side.generations.filter((g) => g.status === 200).map((g) => ({ key: g.userId, at: g.at })), WINDOW_MS),
   );
-  const both = (values: number[], unit = '') => `on ${formatNumber(values[0])}${unit}, off ${formatNumber(values[1])}${unit}`;
+  const show = (value: number) => (Number.isInteger(value) ? value.toLocaleString('en-US') : formatNumber(value));
+  const both = (values: number[], unit = '') => `on ${show(values[0])}${unit}, off ${show(values[1])}${unit}`;
   return [
     {
       id: 'B7 429',
@@ -158,7 +159,7 @@ function rows(on: SideResult, off: SideResult): RowResult[] {
       ratioText: `${both(invalid)} (of ${on.invalid.checked} and ${off.invalid.checked})`,
       target: '0',
       pass: invalid.every((count) => count === 0),
-      notes: [`B7 invalid: reasons ${JSON.stringify({ on: on.invalid.reasons, off: off.invalid.reasons })}`],
+      notes: [`why the invalid ones fail: ${JSON.stringify({ on: on.invalid.reasons, off: off.invalid.reasons })}`],
     },
     {
       id: 'B7 per key',
@@ -168,7 +169,7 @@ function rows(on: SideResult, off: SideResult): RowResult[] {
       aSummary: single(perKey),
       target: '≤ 1.05',
       pass: perKey <= 1.05,
-      notes: [`B7 per key: ${generated(on)} generations for ${distinctServed(on)} distinct (user, agent, lifetime) served`],
+      notes: [`${generated(on)} generations for ${distinctServed(on)} distinct (user, agent, lifetime) served`],
     },
     {
       id: 'B7 loads/gen',
@@ -181,7 +182,7 @@ function rows(on: SideResult, off: SideResult): RowResult[] {
       target: 'A > B (reported)',
       pass: loadsPerGeneration[0] > loadsPerGeneration[1],
       notes: [
-        `B7 loads/gen: served ${served(on)} of ${on.loads} page loads with reuse on (${generated(on)} generations), ${served(off)} with reuse off (${generated(off)} generations)`,
+        `served ${served(on)} of ${on.loads} page loads with reuse on (${generated(on)} generations), ${served(off)} with reuse off (${generated(off)} generations)`,
       ],
     },
     {
@@ -193,7 +194,7 @@ function rows(on: SideResult, off: SideResult): RowResult[] {
       target: `≤ ${MAX_WAIT_MS} ms`,
       pass: plannedMax.every((max) => max <= MAX_WAIT_MS),
       notes: [
-        `B7 wait p99: the wait each queued generation was given (its slot minus its arrival, Redis' clock); ` +
+        `the wait each queued generation was given (its slot minus its arrival, Redis' clock); ` +
           `as timed around the sleep in the app, p99 on ${formatNumber(waitedP99[0])} ms, off ${formatNumber(waitedP99[1])} ms ` +
           `(the difference is timers firing late on a loaded machine, not a longer wait for a slot)`,
       ],
