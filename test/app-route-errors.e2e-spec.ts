@@ -83,6 +83,8 @@ async function createApp(
         deadlineMs: 1000,
         retry: { retries: 1, baseDelayMs: 1, maxDelayMs: 2 },
         circuitBreaker: false,
+        // Every row asks for alice, retries included: her share of the budget is the fairness spec's.
+        upstreamBudget: { tokensPerUser: false },
         ...(options.globalErrorInterceptor === false ? { globalErrorInterceptor: false } : {}),
       }),
     ],

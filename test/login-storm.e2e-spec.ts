@@ -1,6 +1,14 @@
+import { INestApplication } from '@nestjs/common';
+import { emulatorConfig, startDemoApp } from '@test/utils/demo-harness';
 import { TEST_REDIS_URL, deleteRedisPrefix, uniqueRedisPrefix } from '@test/utils/redis';
+import request from 'supertest';
 import { Redis } from 'ioredis';
-import { EmulatorHttpLogEntry, PerformChatEmulator, startPerformChatEmulator } from 'nestjs-performchat/emulator';
+import {
+  EMULATOR_COUNTER_KEYS,
+  EmulatorHttpLogEntry,
+  PerformChatEmulator,
+  startPerformChatEmulator,
+} from 'nestjs-performchat/emulator';
 import { mostInAnyWindow, mostPerKeyInAnyWindow, slotsOutOfOrder } from '../bench/lib/storm-checks';
 import { RunningStormApp, StormAppConfig, startStormApp } from '../bench/lib/storm-app';
 import { runStorm, tokensToJudge } from '../bench/lib/storm-driver';
@@ -106,5 +114,41 @@ describe.each(['express', 'fastify'] as const)('a login storm through two demo a
       expect([503, 429]).toContain(refused.status);
       expect(refused.retryAfter).toBeGreaterThanOrEqual(1);
     }
+  });
+});
+
+describe.each(['express', 'fastify'] as const)('the demo app reuses live tokens (on %s)', (platform) => {
+  let emulator: PerformChatEmulator;
+  let app: INestApplication;
+  const generations = () => emulator.state.counter(EMULATOR_COUNTER_KEYS.token).attempts;
+  const http = () => request(app.getHttpServer());
+
+  beforeAll(async () => {
+    emulator = await startPerformChatEmulator();
+    app = await startDemoApp(platform, emulatorConfig(emulator));
+  });
+  afterAll(async () => {
+    await app.close();
+    await emulator.close();
+  });
+
+  it('hands a page load the live token, a request saying its token was refused a new one, and revocation stays exact', async () => {
+    const first = await http().get('/api/chat/token').set('x-demo-user', 'paula').expect(200);
+    const again = await http().post('/api/chat/token').set('x-demo-user', 'paula').send({}).expect(200);
+    expect(again.body.token).toBe(first.body.token);
+    expect(again.body.expiresAt).toBe(first.body.expiresAt);
+    expect(generations()).toBe(1);
+
+    // The chat server refused it (expired by its clock, revoked elsewhere): { fresh: true }.
+    await http().post('/api/chat/token').set('x-demo-user', 'paula').send({ fresh: true }).expect(200);
+    await http().get('/api/chat/token?fresh=1').set('x-demo-user', 'paula').expect(200);
+    expect(generations()).toBe(3);
+    const bad = await http().post('/api/chat/token').set('x-demo-user', 'paula').send({ fresh: 'yes' }).expect(400);
+    expect(bad.body).toMatchObject({ statusCode: 400, message: ['fresh must be true (or, in a query, true or 1) when sent'] });
+
+    await http().post('/api/chat/token/revoke').set('x-demo-user', 'paula').send({}).expect(200, { revoked: 1 });
+    const after = await http().get('/api/chat/token').set('x-demo-user', 'paula').expect(200);
+    expect(emulator.verify(after.body.token)).toMatchObject({ valid: true });
+    expect(generations()).toBe(4);
   });
 });

@@ -180,7 +180,9 @@ describe('Redis Cluster: one key layout, every master, a failover under load', (
       expect(refused.map((a) => a.status)).toEqual(Array(30).fill(503));
       expect(refused[0].headers['retry-after']).toBeDefined();
       expect(tokenAttempts() - before).toBe(30);
-      expect(await read().get(`${prefix}:rl:upstream-budget.tokens:{${KEY_ID}}`)).toBe('60');
+      // One sliding-window log of the key (issue 15): 30 entries, 60 arrivals, one hash tag.
+      expect(await read().zcard(`${prefix}:rl:upstream-budget.token-log:{${KEY_ID}}`)).toBe(30);
+      expect(await read().get(`${prefix}:rl:upstream-budget.token-log:ticket:{${KEY_ID}}`)).toBe('60');
     });
 
     it('stores customer users at <prefix>:{<user id>}; invalidateAllKnownUsers finds them on every master', async () => {

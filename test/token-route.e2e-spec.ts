@@ -134,9 +134,10 @@ describe.each(PLATFORMS)('token route through the demo app on %s', (platform) =>
       ['a dropped connection', { kind: 'drop' }, 503, 'UNREACHABLE', '5'],
       ['an HTML page with 200', { kind: 'html' }, 502, 'INVALID_RESPONSE', undefined],
       ['a 200 without token', { kind: 'no-token' }, 502, 'INVALID_RESPONSE', undefined],
-    ] as const)('%s', async (_name, fault, status, code, retryAfter) => {
+    ] as const)('%s', async (name, fault, status, code, retryAfter) => {
       emulator.addFault({ path: EMULATOR_COUNTER_KEYS.token.split(' ')[1], times: -1, ...fault });
-      const response = await http().get('/api/chat/token').set(USER, 'dave').expect(status);
+      // A user per case: retried attempts spend the user's share of the budget (10 per minute).
+      const response = await http().get('/api/chat/token').set(USER, `dave ${name}`).expect(status);
       expect(response.body).toEqual({ statusCode: status, message: expect.any(String), error: expect.any(String), code });
       expect(response.headers['retry-after']).toBe(retryAfter);
       expect(response.headers['cache-control']).toBe('no-store');
@@ -145,7 +146,7 @@ describe.each(PLATFORMS)('token route through the demo app on %s', (platform) =>
 
     it('does not leak why our key was refused to the browser, but logs it', async () => {
       emulator.addFault({ path: '/rest/v1/auth/token', status: 401, body: { statusCode: 401, message: 'Expired API key' } });
-      const response = await http().get('/api/chat/token').set(USER, 'dave').expect(502);
+      const response = await http().get('/api/chat/token').set(USER, 'dave-refused-key').expect(502);
       expect(response.body.message).not.toMatch(/Expired|pk_demo/);
       expect(logs.text()).toMatch(/INVALID_CREDENTIALS.*pk_demo_performchat.*Expired API key/);
     });

@@ -170,6 +170,8 @@ export const Messages = {
   tokenInputAgentIdType: () => 'agentId must be a string (send it once)',
   tokenInputExpiresInType: () => `expiresIn must be a string: ${EXPIRES_IN_FORMAT}`,
   tokenInputUserId: () => 'userId must not be sent: the token is always for the logged-in user',
+  // Login storms (issue 15): the widget's "my token was refused" flag.
+  tokenInputFreshType: () => 'fresh must be true (or, in a query, true or 1) when sent',
 
   // PerformChat answers that are not the documented shape (client/resources): INVALID_RESPONSE reasons.
   answerNotObject: () => 'the body is not a JSON object',

@@ -153,15 +153,17 @@
   }
 
   /**
-   * A fresh token from this app (`POST /api/chat/token`). 429 and 503 (and a network error) are
+   * A token from this app (`POST /api/chat/token`). 429 and 503 (and a network error) are
    * retried after `Retry-After`, else after an exponential backoff with jitter; one request in
    * flight at a time. Resolves undefined when the user is logged out or the error is final.
+   * `fresh`: the chat server refused the current token, so the app must not hand the same one
+   * out again (it reuses live tokens): `{ fresh: true }`.
    */
-  function fetchToken() {
+  function fetchToken(fresh = false) {
     state.tokenInFlight ??= (async () => {
       const { retryBaseMs, retryMaxMs } = state.config.chat;
       for (let attempt = 1; ; attempt++) {
-        const res = await api('/api/chat/token', 'POST', {});
+        const res = await api('/api/chat/token', 'POST', fresh ? { fresh: true } : {});
         if (res.ok) {
           notice('');
           setToken(res.data);
@@ -217,8 +219,8 @@
   }
 
   /** A new token, handed to the live socket (chat:join): same socket, same conversation. */
-  async function renewToken() {
-    const token = await fetchToken();
+  async function renewToken(fresh = false) {
+    const token = await fetchToken(fresh);
     if (!token) return;
     state.refreshes++;
     renderTokenInfo();
@@ -269,7 +271,7 @@
       } else if (TOKEN_REASONS.has(error.reason) && error.event && state.tokenRetries < 2) {
         // An event refused for the token (expired on a live socket): renew it, which re-joins.
         state.tokenRetries++;
-        void renewToken();
+        void renewToken(true);
       } else if (error.event) {
         notice(`The chat refused ${error.event}: ${error.message}`, 'error');
       }
@@ -294,7 +296,7 @@
       state.tokenRetries++;
       setSocketState('refused', reason);
       notice(`The chat refused the token (${error.message}); getting a fresh one…`, 'warning');
-      const token = await fetchToken();
+      const token = await fetchToken(true);
       if (token && state.socket === socket) socket.connect();
       return;
     }

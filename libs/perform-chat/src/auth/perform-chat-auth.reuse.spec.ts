@@ -123,6 +123,18 @@ describe.each<StoreKind>(['memory', 'redis'])('token reuse with the %s token sto
     }
   });
 
+  it('fresh: a token the chat server refused is not handed out again; the new one replaces it', async () => {
+    const auth = await instance();
+    await auth.generateToken({ userId: 'fresh-user', expiresIn: '1h' });
+    await auth.generateToken({ userId: 'fresh-user', expiresIn: '1h' });
+    expect(generations()).toBe(1);
+    await auth.generateToken({ userId: 'fresh-user', expiresIn: '1h', fresh: true });
+    expect(generations()).toBe(2);
+    await auth.generateToken({ userId: 'fresh-user', expiresIn: '1h' });
+    expect(generations()).toBe(2); // the new one, reused
+    expect(events.filter((event) => event.type === 'token.reused')).toHaveLength(2);
+  });
+
   it('shares one generation among concurrent requests for the same token (and not with others)', async () => {
     const auth = await instance();
     await auth.generateToken({ userId: 'warm-up' }); // past the one-at-a-time probe of a new instance

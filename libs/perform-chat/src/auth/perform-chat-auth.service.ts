@@ -84,7 +84,7 @@ export class PerformChatAuthService {
     const reusable =
       this.reuse.enabled && request.reuse !== false && expiresInSeconds > this.options.tokenReuse.minRemainingSeconds;
 
-    const { token, source } = await this.supply(scope, expiresIn, fromDefault, reusable);
+    const { token, source } = await this.supply(scope, expiresIn, fromDefault, reusable, request.fresh === true);
     await this.runHook('onTokenIssued', {
       userId,
       agentId,
@@ -97,20 +97,23 @@ export class PerformChatAuthService {
     return token;
   }
 
-  /** A stored token, else a generation shared with concurrent requests for the same token, else one of its own. */
-  private async supply(scope: TokenScope, expiresIn: string, fromDefault: boolean, reusable: boolean): Promise<Served> {
+  /**
+   * A stored token (unless `fresh`: the caller's was refused), else a generation shared with
+   * concurrent requests for the same token, else one of its own.
+   */
+  private async supply(scope: TokenScope, expiresIn: string, fromDefault: boolean, reusable: boolean, fresh: boolean): Promise<Served> {
     const name = this.reuse.nameOf(scope);
-    if (reusable) {
+    if (reusable && !fresh) {
       const stored = await this.reuse.find(name);
       if (stored) {
         this.reportServed('token.reused', stored);
         return { token: stored, source: 'reused' };
       }
     }
-    const produce = () => this.produce(scope, name, expiresIn, fromDefault, reusable);
+    const produce = () => this.produce(scope, name, expiresIn, fromDefault, reusable, fresh);
     if (!this.options.tokenReuse.shareConcurrent) return produce();
     // A request that must not reuse (no session) never shares with one that may.
-    const { promise, shared } = this.shared.run(`${reusable ? 'r' : 'f'}:${name}`, produce);
+    const { promise, shared } = this.shared.run(`${reusable ? 'r' : 'f'}${fresh ? '!' : ''}:${name}`, produce);
     const served = await promise;
     if (!shared) return served;
     const token = { ...served.token, expiresInSeconds: Math.max(0, Math.floor((served.token.expiresAt.getTime() - Date.now()) / 1000)) };
@@ -123,9 +126,17 @@ export class PerformChatAuthService {
    * request whose scope another instance is generating waits for that token (until its
    * deadline, then generates anyway).
    */
-  private async produce(scope: TokenScope, name: string, expiresIn: string, fromDefault: boolean, reusable: boolean): Promise<Served> {
+  private async produce(
+    scope: TokenScope,
+    name: string,
+    expiresIn: string,
+    fromDefault: boolean,
+    reusable: boolean,
+    fresh: boolean,
+  ): Promise<Served> {
     let claim: TokenClaim | undefined;
-    if (reusable) {
+    // A fresh request does not wait for another instance: it would find the refused token stored.
+    if (reusable && !fresh) {
       const deadlineAt = Date.now() + this.options.tokenReuse.waitForOtherMs;
       while (!(claim = await this.reuse.claim(name))) {
         const other = await this.reuse.waitForOther(name, deadlineAt);

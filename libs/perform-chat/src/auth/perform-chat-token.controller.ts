@@ -126,6 +126,7 @@ export class PerformChatTokenController {
       userId,
       agentId: input.agentId,
       expiresIn: input.expiresIn,
+      ...(input.fresh !== undefined ? { fresh: true } : {}),
       ...(sessionId !== undefined ? { sessionId } : {}),
       ...(resolveSessionId && sessionId === undefined ? { reuse: false } : {}),
     });

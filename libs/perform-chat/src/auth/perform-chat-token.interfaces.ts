@@ -15,6 +15,11 @@ export interface GenerateTokenRequest {
   sessionId?: string;
   /** With `tokenReuse`: `false` gets a fresh token that is not kept for reuse. @default true */
   reuse?: boolean;
+  /**
+   * With `tokenReuse`: the stored token was refused by the chat server (expired by its clock,
+   * revoked elsewhere): generate a new one, which replaces it. @default false
+   */
+  fresh?: boolean;
 }
 
 /** Options of {@link PerformChatAuthService.invalidateUsers}. */

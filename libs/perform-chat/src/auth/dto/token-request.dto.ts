@@ -1,4 +1,4 @@
-import { Equals, IsString, ValidateIf } from 'class-validator';
+import { Equals, IsIn, IsString, ValidateIf } from 'class-validator';
 import { Messages } from '../../perform-chat.messages';
 
 /** Optional, but when present it must be valid: `null` is a wrong type, not "absent" (unlike `@IsOptional`). */
@@ -22,6 +22,15 @@ export class TokenRequestDto {
   @IsOptionalButNotNull()
   @IsString({ message: Messages.tokenInputExpiresInType() })
   expiresIn?: string;
+
+  /**
+   * With `tokenReuse`: the chat server refused the current token (expired, revoked elsewhere),
+   * so do not hand it out again: a new one is generated and replaces it. `true` in a body,
+   * `true` or `1` in a query.
+   */
+  @IsOptionalButNotNull()
+  @IsIn([true, 'true', '1'], { message: Messages.tokenInputFreshType() })
+  fresh?: boolean | 'true' | '1';
 
   // Refused with a message saying why: the user comes from the session, never from the browser.
   @Equals(undefined, { message: Messages.tokenInputUserId() })
