@@ -216,6 +216,8 @@ export const Messages = {
         : `a whole number of ${unit} from ${min} to ${max}`,
   optionFractionalNumber: (min: number, aboveMin: boolean, unit: string) =>
     aboveMin && min === 0 ? `a positive number of ${unit}` : `a number of ${unit} >= ${min}`,
+  optionDuration: (min: number, aboveMin: boolean) =>
+    `${aboveMin && min === 0 ? 'a positive number of seconds' : `a number of seconds >= ${min}`} or a duration with its unit such as "90s", "15m", "1h", "7d"`,
   optionObject: (fields: string[]) => `an object { ${fields.join(', ')} }`,
   optionEither: (alternatives: string[]) =>
     alternatives.length <= 1
@@ -240,6 +242,15 @@ export const Messages = {
   routeKeyPrefixInvalid: (path: string) =>
     `${path} may only contain letters, digits, ".", "_" and "-" (1 to 100 characters)`,
   invalidHealthCheckOptions: (problems: string[]) => `Invalid health check options: ${problems.join('; ')}`,
+
+  // Rate limits everywhere (issue 19): named limits, answered limits, transports, OpenAPI, route codes.
+  limitNameInvalid: (path: string) => `${path} may only contain letters, digits, "_" and "-" (1 to 40 characters)`,
+  limitNameTwice: (path: string, name: string) =>
+    `${path} ${JSON.stringify(name)} is used twice: each limit of a list needs a name of its own (an unnamed one is "default")`,
+  limitListBeside: (fields: string[]) =>
+    `rateLimit.limits replaces ${fields.join(', ')}: give either the list or one limit, not both`,
+  invalidAnsweredRateLimit: (problems: string[]) =>
+    `A rate-limit function answered a value its option does not accept: ${problems.join('; ')}`,
 } as const;
 
 /**
@@ -258,6 +269,8 @@ export const OptionWords = {
   redisKeyPrefix: 'a non-empty string without whitespace',
   nonEmptyString: 'a non-empty string',
   routeKeyPrefix: 'a string of letters, digits, ".", "_" and "-"',
+  limitName: 'a string of letters, digits, "_" and "-"',
+  limitList: 'a non-empty array of limits { name?, points, duration, ... }',
   customStore: 'a PerformChatCustomerUserStore',
   moduleOptions: 'an object with at least keyId and keySecret',
 } as const;

@@ -10,15 +10,14 @@ import {
   Req,
   SetMetadata,
   Type,
-  UnauthorizedException,
   UseFilters,
   UseGuards,
-  ValidationPipe,
 } from '@nestjs/common';
 import { PerformChatExceptionFilter } from '../errors/perform-chat-exception.filter';
 import { PERFORM_CHAT_REQUEST_SLICE, PerformChatRequestSlice } from '../options/perform-chat-options.slices';
 import { Messages } from '../perform-chat.messages';
 import { PlainObjectPipe } from './dto/plain-object.pipe';
+import { TokenInputValidationPipe, unauthenticated } from './token-route.errors';
 import { JsonBodyGuard } from './json-body.guard';
 import { NoHeadGuard } from './no-head.guard';
 import { PERFORM_CHAT_RATE_LIMIT_COUNTER_METADATA } from '../rate-limit/perform-chat-rate-limit.constants';
@@ -48,7 +47,7 @@ const TOKEN_COUNTER = 'PerformChatTokenController.token';
 /** Strict validation of the token input whatever the app's global pipes are: unknown fields are refused. */
 const TOKEN_INPUT_PIPES = [
   new PlainObjectPipe(),
-  new ValidationPipe({
+  new TokenInputValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,
@@ -129,7 +128,7 @@ export class PerformChatTokenController {
 
   private requireUser(request: RequestLike): string {
     const userId = readUserId(request, this.options.resolveUserId);
-    if (userId === undefined) throw new UnauthorizedException(Messages.noUser());
+    if (userId === undefined) throw unauthenticated(Messages.noUser());
     return userId;
   }
 }

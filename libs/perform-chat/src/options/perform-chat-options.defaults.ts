@@ -39,5 +39,9 @@ export const DEFAULT_UPSTREAM_AUTH_FAILURES_PER_5_MINUTES = 10;
 export const DEFAULT_UPSTREAM_TOKEN_WINDOW_SECONDS = 60;
 /** Window of the auth-failure budget, in seconds. */
 export const DEFAULT_UPSTREAM_AUTH_FAILURE_WINDOW_SECONDS = 300;
+/** Default prefix length by which IPv6 callers without a user share a counter (a host's /64). */
+export const DEFAULT_RATE_LIMIT_IPV6_SUBNET = 64;
+/** What the name of one of a route's limits may contain: it becomes a header suffix and a key segment. */
+export const ROUTE_LIMIT_NAME_PATTERN = /^[A-Za-z0-9_-]{1,40}$/;
 /** What a route-level `keyPrefix` may contain: it becomes one segment of the store key. */
 export const ROUTE_KEY_PREFIX_PATTERN = /^[A-Za-z0-9._-]{1,100}$/;

@@ -7,6 +7,7 @@ import { HEALTH_OPTIONS, resolveHealthOption } from './health.validation';
 import { RESILIENCE_OPTIONS, resolveResilienceOptions } from './resilience.validation';
 import {
   RATE_LIMIT_MODULE_OPTIONS,
+  checkRateLimitList,
   checkRedisWholeSeconds,
   resolveRateLimitOption,
   resolveUpstreamBudgetOption,
@@ -139,6 +140,7 @@ const BETWEEN_OPTIONS: ((raw: PerformChatModuleOptions) => string[])[] = [
   // problems naming both, as performChatConfig puts PERFORMCHAT_REDIS_URL in both.
   checkRedisUrls,
   checkRedisWholeSeconds,
+  checkRateLimitList,
 ];
 
 /** Every problem of the module options, each naming its field; `[]` when valid. */

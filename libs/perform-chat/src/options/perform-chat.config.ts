@@ -1,9 +1,8 @@
+import type { PerformChatDuration } from './duration';
 import { PerformChatModuleOptions } from './perform-chat-options.interface';
 
 /** Anything that reads configuration values by name: `process.env`, or `@nestjs/config`'s `ConfigService`. */
-export type PerformChatConfigSource =
-  | Record<string, string | undefined>
-  | { get(key: string): unknown };
+export type PerformChatConfigSource = Record<string, string | undefined> | { get(key: string): unknown };
 
 /** The environment variables {@link performChatConfig} reads, by option. */
 export const PERFORMCHAT_ENV = {
@@ -32,7 +31,7 @@ export const PERFORMCHAT_ENV = {
   shutdownGraceMs: 'PERFORMCHAT_SHUTDOWN_GRACE_MS',
   /** Per-user limit of the token routes; `0` disables it. */
   'rateLimit.points': 'PERFORMCHAT_RATE_LIMIT_POINTS',
-  /** Its window in seconds. */
+  /** Its window: seconds, or `<n>s|m|h|d` (`1m`). */
   'rateLimit.duration': 'PERFORMCHAT_RATE_LIMIT_DURATION',
   /** A `redis://` URL: rate limits, the upstream budget and customer users are then kept in Redis. */
   redisUrl: 'PERFORMCHAT_REDIS_URL',
@@ -95,7 +94,13 @@ function rateLimitConfig(
 ): PerformChatModuleOptions['rateLimit'] {
   const points = toNumber(read(PERFORMCHAT_ENV['rateLimit.points']));
   const durationText = read(PERFORMCHAT_ENV['rateLimit.duration']);
-  const duration = durationText === undefined ? undefined : Number(durationText);
+  // A unit (`1m`) is kept as text for the duration row; a bare number is seconds, as before.
+  const duration =
+    durationText === undefined
+      ? undefined
+      : /[smhd]$/.test(durationText)
+        ? (durationText as PerformChatDuration)
+        : Number(durationText);
   if (points === 0) return false;
   const limit = {
     ...(points === undefined ? {} : { points }),
@@ -127,13 +132,18 @@ export function performChatConfig(source: PerformChatConfigSource = process.env)
     keySecret: read(PERFORMCHAT_ENV.keySecret) as string,
     baseUrl: read(PERFORMCHAT_ENV.baseUrl),
     defaultAgentId: read(PERFORMCHAT_ENV.defaultAgentId),
-    allowedAgentIds: allowed?.split(',').map((id) => id.trim()).filter(Boolean),
+    allowedAgentIds: allowed
+      ?.split(',')
+      .map((id) => id.trim())
+      .filter(Boolean),
     defaultExpiresIn: read(PERFORMCHAT_ENV.defaultExpiresIn),
     maxExpiresIn: read(PERFORMCHAT_ENV.maxExpiresIn),
     timeoutMs: toNumber(read(PERFORMCHAT_ENV.timeoutMs)),
     maxResponseBytes: toNumber(read(PERFORMCHAT_ENV.maxResponseBytes)),
     health: healthConfig(read),
-    retry: ((retries) => (retries === undefined ? undefined : { retries }))(toNumber(read(PERFORMCHAT_ENV['retry.retries']))),
+    retry: ((retries) => (retries === undefined ? undefined : { retries }))(
+      toNumber(read(PERFORMCHAT_ENV['retry.retries'])),
+    ),
     deadlineMs: toNumber(read(PERFORMCHAT_ENV.deadlineMs)),
     circuitBreaker: circuitBreakerConfig(read),
     shutdownGraceMs: toNumber(read(PERFORMCHAT_ENV.shutdownGraceMs)),

@@ -1,5 +1,8 @@
 import { Reflector } from '@nestjs/core';
-import { PERFORM_CHAT_RATE_LIMIT_METADATA, PERFORM_CHAT_SKIP_RATE_LIMIT_METADATA } from './perform-chat-rate-limit.constants';
+import {
+  PERFORM_CHAT_RATE_LIMIT_METADATA,
+  PERFORM_CHAT_SKIP_RATE_LIMIT_METADATA,
+} from './perform-chat-rate-limit.constants';
 import { PerformChatRateLimit, SkipPerformChatRateLimit } from './perform-chat-rate-limit.decorator';
 
 describe('@PerformChatRateLimit / @SkipPerformChatRateLimit', () => {
@@ -26,16 +29,16 @@ describe('@PerformChatRateLimit / @SkipPerformChatRateLimit', () => {
 
   it('fail when the class loads, naming every bad field', () => {
     expect(() => PerformChatRateLimit({ points: 0, duration: 0 })).toThrow(
-      'Invalid @PerformChatRateLimit options: PerformChatRateLimit.points must be a positive integer; PerformChatRateLimit.duration must be a positive number of seconds',
+      'Invalid @PerformChatRateLimit options: PerformChatRateLimit.points must be a positive integer; PerformChatRateLimit.duration must be a positive number of seconds or a duration with its unit such as "90s", "15m", "1h", "7d"',
     );
     expect(() => PerformChatRateLimit({ points: 1, duration: 1, keyPrefix: 'has:colon' })).toThrow(
       'PerformChatRateLimit.keyPrefix may only contain letters, digits, ".", "_" and "-" (1 to 100 characters)',
     );
     expect(() => PerformChatRateLimit({ points: 1, duration: 1, blockDuration: -1 })).toThrow(
-      'PerformChatRateLimit.blockDuration must be a number of seconds >= 0',
+      'PerformChatRateLimit.blockDuration must be a number of seconds >= 0 or a duration with its unit',
     );
     expect(() => PerformChatRateLimit(undefined as never)).toThrow(
-      'Invalid @PerformChatRateLimit options: the options must be an object { points, duration, blockDuration?, keyPrefix? }',
+      'Invalid @PerformChatRateLimit options: the options must be an object { name?, points, duration, blockDuration?, keyPrefix?, skipIf?, tracker?, headers?, subscriptions? }',
     );
   });
 
@@ -46,6 +49,9 @@ describe('@PerformChatRateLimit / @SkipPerformChatRateLimit', () => {
       route() {}
     }
     options.points = 100;
-    expect(reflector.get(PERFORM_CHAT_RATE_LIMIT_METADATA, Copied.prototype.route)).toEqual({ points: 3, duration: 10 });
+    expect(reflector.get(PERFORM_CHAT_RATE_LIMIT_METADATA, Copied.prototype.route)).toEqual({
+      points: 3,
+      duration: 10,
+    });
   });
 });
