@@ -54,13 +54,7 @@ export class PerformChatAuthService {
 
     let token: PerformChatToken;
     try {
-      token = await this.client.call(generateTokenResource, {
-        userId,
-        agentId,
-        expiresIn,
-        expiresInSeconds,
-        requestedAt: Date.now(),
-      });
+      token = await this.client.call(generateTokenResource, { userId, agentId, expiresIn, expiresInSeconds, requestedAt: Date.now() });
     } catch (error) {
       throw fromDefault ? this.blameDefaultAgent(error) : error;
     }
@@ -114,30 +108,25 @@ export class PerformChatAuthService {
     );
     const failure = outcomes.find((outcome) => outcome.status === 'rejected');
     if (failure) throw (failure as PromiseRejectedResult).reason;
-    return outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' && outcome.value ? [outcome.value] : []));
+    return outcomes.flatMap((outcome) =>
+      outcome.status === 'fulfilled' && outcome.value ? [outcome.value] : [],
+    );
   }
 
   /**
    * Revokes the tokens of many users (e.g. after a permission change) with bounded concurrency.
    * Never throws for one user's failure: each result says what happened.
    */
-  async invalidateUsers(
-    externalUserIds: string[],
-    options: InvalidateUsersOptions = {},
-  ): Promise<UserInvalidationResult[]> {
+  async invalidateUsers(externalUserIds: string[], options: InvalidateUsersOptions = {}): Promise<UserInvalidationResult[]> {
     const ids = [...new Set(externalUserIds)];
     const outcomes = await mapWithConcurrency(ids, options.concurrency ?? DEFAULT_INVALIDATION_CONCURRENCY, (id) =>
       this.invalidateStoredUser(assertIdentifier('externalUserId', id)),
     );
     // A store outage fails every user alike: one line for all of them, not one per user.
-    const unread = outcomes.filter(
-      (outcome) => outcome.status === 'rejected' && this.storeFailures.has(outcome.reason),
-    );
+    const unread = outcomes.filter((outcome) => outcome.status === 'rejected' && this.storeFailures.has(outcome.reason));
     if (unread.length > 0) {
       const reason = (unread[0] as PromiseRejectedResult).reason as PerformChatError;
-      this.logger.warn(
-        Messages.storeReadFailedForUsers(unread.length, ids.length, this.storeFailures.get(reason) as string),
-      );
+      this.logger.warn(Messages.storeReadFailedForUsers(unread.length, ids.length, this.storeFailures.get(reason) as string));
     }
     return outcomes.map((outcome, index) =>
       outcome.status === 'fulfilled'
@@ -267,9 +256,7 @@ export class PerformChatAuthService {
 
   /** The Redis store's own one-line message, or `Name: message` of another store's error. */
   private describeStoreError(error: unknown): string {
-    return isPerformChatError(error, PerformChatErrorCode.STORE_UNAVAILABLE)
-      ? error.message
-      : describeStoreFailure(error);
+    return isPerformChatError(error, PerformChatErrorCode.STORE_UNAVAILABLE) ? error.message : describeStoreFailure(error);
   }
 
   private async runHook<K extends 'onTokenIssued' | 'onTokensInvalidated'>(

@@ -59,7 +59,7 @@ describe('PerformChatMemoryLimiter on ExpiringMemoryStorage', () => {
     expect(jest.getTimerCount()).toBe(0);
   });
 
-  it("stores keys without the prefix (the storage is the limiter's own) and dumps and restores them", async () => {
+  it('stores keys without the prefix (the storage is the limiter\'s own) and dumps and restores them', async () => {
     const limiter = new PerformChatMemoryLimiter({ points: 5, duration: 60, keyPrefix: 'performchat:rl:Chat.send' });
     await limiter.consume('u:42', 2);
     expect([...recordsOf(limiter).keys()]).toEqual(['u:42']);
@@ -106,7 +106,7 @@ describe('PerformChatMemoryLimiter on ExpiringMemoryStorage', () => {
     expect(recordsOf(limiter).size).toBe(0);
   });
 
-  it("does not keep the process alive (the sweep timer is unref'd)", () => {
+  it('does not keep the process alive (the sweep timer is unref\'d)', () => {
     jest.useRealTimers();
     const storage = new ExpiringMemoryStorage();
     storage.set('k', 1, 60);

@@ -8,11 +8,7 @@ import { LimiterCallOptions, RedisOutageMonitor, answeredByInsurance } from './r
 function isRateLimiterRes(value: unknown): value is RateLimiterRes {
   if (typeof value !== 'object' || value === null) return false;
   const res = value as Partial<Record<keyof RateLimiterRes, unknown>>;
-  return (
-    typeof res.msBeforeNext === 'number' &&
-    typeof res.remainingPoints === 'number' &&
-    typeof res.consumedPoints === 'number'
-  );
+  return typeof res.msBeforeNext === 'number' && typeof res.remainingPoints === 'number' && typeof res.consumedPoints === 'number';
 }
 
 /** What a limiter decided for one caller. */
@@ -69,8 +65,7 @@ export class PerformChatLimiter {
     const options: LimiterCallOptions = {};
     const res = await this.limiter.get(key, options);
     this.monitor?.observe(answeredByInsurance(options));
-    if (res === null)
-      return { allowed: true, limit: this.points, remaining: this.points, consumed: 0, msBeforeReset: 0 };
+    if (res === null) return { allowed: true, limit: this.points, remaining: this.points, consumed: 0, msBeforeReset: 0 };
     return this.verdict(res, res.consumedPoints < this.points);
   }
 
