@@ -34,6 +34,7 @@ import {
   withKey,
 } from './option-rules';
 import { PerformChatDuration, durationSeconds } from './duration';
+import { REDIS_KEY_PREFIX } from './redis-key-prefix';
 import { REDIS_SOURCE } from './redis-source.validation';
 import {
   PerformChatRateLimitModuleOptions,
@@ -73,7 +74,7 @@ const BEHAVIOUR = {
 
 const REDIS_STORE = object({
   redis: required(REDIS_SOURCE),
-  keyPrefix: text(/^\S{1,200}$/, OptionWords.redisKeyPrefix),
+  keyPrefix: REDIS_KEY_PREFIX,
 } satisfies Record<keyof PerformChatRedisRateLimitStore, unknown>);
 
 /** `rateLimit.store`. */
