@@ -42,6 +42,6 @@ export function ipKey(address: string, subnet: number): string {
   const partial = subnet % 16;
   if (partial !== 0) kept[groups - 1] &= (0xffff << (16 - partial)) & 0xffff;
   // Trailing zero hextets go into the `::` (`2001:db8::/64`, not `2001:db8:0:0::/64`).
-  while (groups < 8 && kept.length > 1 && kept[kept.length - 1] === 0) kept.pop();
+  while (groups < 8 && kept.length > 0 && kept[kept.length - 1] === 0) kept.pop();
   return `${kept.map((hextet) => hextet.toString(16)).join(':')}${groups < 8 ? '::' : ''}/${subnet}`;
 }

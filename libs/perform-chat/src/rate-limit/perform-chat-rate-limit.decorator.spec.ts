@@ -54,4 +54,37 @@ describe('@PerformChatRateLimit / @SkipPerformChatRateLimit', () => {
       duration: 10,
     });
   });
+
+  it('take a list of named limits, and skip all limits or only the named ones', () => {
+    class Stacked {
+      @PerformChatRateLimit([
+        { name: 'burst', points: 3, duration: '1s' },
+        { name: 'sustained', points: 100, duration: '1h' },
+      ])
+      @SkipPerformChatRateLimit('burst')
+      send() {}
+    }
+    expect(reflector.get(PERFORM_CHAT_RATE_LIMIT_METADATA, Stacked.prototype.send)).toEqual([
+      { name: 'burst', points: 3, duration: '1s' },
+      { name: 'sustained', points: 100, duration: '1h' },
+    ]);
+    expect(reflector.get(PERFORM_CHAT_SKIP_RATE_LIMIT_METADATA, Stacked.prototype.send)).toEqual(['burst']);
+  });
+
+  it('refuse a list with a bad limit, two limits of one name, or nothing in it', () => {
+    expect(() =>
+      PerformChatRateLimit([
+        { points: 1, duration: '1m' },
+        { points: 2, duration: '2x' as never },
+      ]),
+    ).toThrow(
+      'Invalid @PerformChatRateLimit options: PerformChatRateLimit[1].duration must be a positive number of seconds or a duration with its unit such as "90s", "15m", "1h", "7d"; PerformChatRateLimit[1].name "default" is used twice: each limit of a list needs a name of its own (an unnamed one is "default")',
+    );
+    expect(() => PerformChatRateLimit([])).toThrow(
+      'Invalid @PerformChatRateLimit options: PerformChatRateLimit must be a non-empty array of limits { name?, points, duration, ... }',
+    );
+    expect(() => PerformChatRateLimit({ name: 'has space', points: 1, duration: 1 })).toThrow(
+      'PerformChatRateLimit.name may only contain letters, digits, "_" and "-" (1 to 40 characters)',
+    );
+  });
 });
