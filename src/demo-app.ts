@@ -1,6 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module';
+import { serveDemoOpenApi } from './openapi/demo-openapi';
 
 export type DemoPlatform = 'express' | 'fastify';
 
@@ -13,8 +14,8 @@ export interface DemoAppOptions {
 }
 
 /**
- * Builds the demo application exactly as `npm start` runs it (global prefix `api`, shutdown
- * hooks), without listening. Tests use it too, over Express and Fastify.
+ * Builds the demo application exactly as `npm start` runs it (global prefix `api`, its OpenAPI
+ * document, shutdown hooks), without listening. Tests use it too, over Express and Fastify.
  */
 export async function createDemoApp(options: DemoAppOptions = {}): Promise<INestApplication> {
   const module = AppModule.forRoot(options.config);
@@ -28,6 +29,8 @@ export async function createDemoApp(options: DemoAppOptions = {}): Promise<INest
     app = await NestFactory.create(module, settings);
   }
   app.setGlobalPrefix('api', { exclude: ['health/live', 'health/ready'] });
+  // The OpenAPI document of the app, token routes included: GET /api/docs/openapi.json (UI at /api/docs on Express).
+  serveDemoOpenApi(app, options.platform ?? 'express');
   app.enableShutdownHooks();
   return app;
 }

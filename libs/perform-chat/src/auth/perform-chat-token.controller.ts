@@ -18,6 +18,7 @@ import { PERFORM_CHAT_REQUEST_SLICE, PerformChatRequestSlice } from '../options/
 import { Messages } from '../perform-chat.messages';
 import { PlainObjectPipe } from './dto/plain-object.pipe';
 import { TokenInputValidationPipe, unauthenticated } from './token-route.errors';
+import { DEFAULT_OPENAPI_TAG, TokenRouteDocs, tagTokenController } from './perform-chat-token.openapi';
 import { JsonBodyGuard } from './json-body.guard';
 import { NoHeadGuard } from './no-head.guard';
 import { PERFORM_CHAT_RATE_LIMIT_COUNTER_METADATA } from '../rate-limit/perform-chat-rate-limit.constants';
@@ -80,6 +81,7 @@ export class PerformChatTokenController {
    * token that site cannot read (no CORS); HEAD is refused ({@link NoHeadGuard}).
    */
   @Get('token')
+  @TokenRouteDocs('get')
   @SetMetadata(PERFORM_CHAT_RATE_LIMIT_COUNTER_METADATA, TOKEN_COUNTER)
   @Header('Cache-Control', 'no-store')
   @Header('Pragma', 'no-cache')
@@ -92,6 +94,7 @@ export class PerformChatTokenController {
 
   /** The docs' Express example registers a POST. */
   @Post('token')
+  @TokenRouteDocs('post')
   @SetMetadata(PERFORM_CHAT_RATE_LIMIT_COUNTER_METADATA, TOKEN_COUNTER)
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
@@ -105,6 +108,7 @@ export class PerformChatTokenController {
 
   /** Logout everywhere: invalidates every token of the current user. */
   @Post('token/revoke')
+  @TokenRouteDocs('revoke')
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   async revoke(
@@ -133,9 +137,13 @@ export class PerformChatTokenController {
   }
 }
 
-/** The token controller served under `path` (the `controller.path` extra). */
-export function createPerformChatTokenController(path: string): Type<PerformChatTokenController> {
+/**
+ * The token controller served under `path` (the `controller.path` extra), under the OpenAPI
+ * tag `openApiTag` when the app has @nestjs/swagger.
+ */
+export function createPerformChatTokenController(path: string, openApiTag = DEFAULT_OPENAPI_TAG): Type<PerformChatTokenController> {
   @Controller(path)
   class PerformChatTokenRoutes extends PerformChatTokenController {}
+  tagTokenController(PerformChatTokenRoutes, openApiTag);
   return PerformChatTokenRoutes;
 }
