@@ -14,13 +14,11 @@ type Constructor = new (...args: unknown[]) => Error;
 
 /** An export of an optional peer, or `undefined` when the app does not have it (loaded once). */
 const optional = new Map<string, Constructor | undefined>();
-function optionalExport(pkg: string, name: string): Constructor | undefined {
-  const id = `${pkg}#${name}`;
+function optionalExport(id: string, load: () => unknown): Constructor | undefined {
   if (!optional.has(id)) {
     let value: unknown;
     try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      value = (require(pkg) as Record<string, unknown>)[name];
+      value = load();
     } catch {
       value = undefined;
     }
@@ -36,7 +34,11 @@ function optionalExport(pkg: string, name: string): Constructor | undefined {
  * may fail to load) an `Error` with the same `extensions`, which graphql-js copies.
  */
 function graphqlRefusal(message: string, extensions: PerformChatRateLimitDetails): Error {
-  const GraphQLError = optionalExport('graphql', 'GraphQLError');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const GraphQLError = optionalExport(
+    'GraphQLError',
+    () => (require('graphql') as Record<string, unknown>).GraphQLError,
+  );
   if (GraphQLError) return new GraphQLError(message, { extensions });
   return Object.assign(new Error(message), { extensions });
 }
@@ -48,7 +50,11 @@ function graphqlRefusal(message: string, extensions: PerformChatRateLimitDetails
  */
 function wsRefusal(message: string, details: PerformChatRateLimitDetails): Error {
   const error = { status: 'error', message, ...details };
-  const WsException = optionalExport('@nestjs/websockets', 'WsException');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const WsException = optionalExport(
+    'WsException',
+    () => (require('@nestjs/websockets') as Record<string, unknown>).WsException,
+  );
   if (WsException) return new WsException(error);
   return Object.assign(new Error(message), { error, getError: () => error });
 }
