@@ -18,7 +18,12 @@ export { parseExpiresIn } from './options/expires-in';
 export type { PerformChatUserIdResolver } from './options/resolve-user-id';
 export type { PerformChatRedisSource } from './options/redis-source';
 export type { PerformChatRetryOptions, PerformChatCircuitBreakerOptions } from './options/resilience.options';
+export type { PerformChatDuration } from './options/duration';
 export type {
+  PerformChatRateLimitBehaviour,
+  PerformChatResolvable,
+  PerformChatSkipIf,
+  PerformChatTracker,
   PerformChatRateLimitModuleOptions,
   PerformChatRateLimitOptions,
   PerformChatRateLimitStoreOption,
@@ -51,6 +56,7 @@ export type {
 } from './client/resources/auth.interfaces';
 export type { PerformChatCircuitBreakerState } from './client/perform-chat-resilience.interfaces';
 export type { PerformChatRevokeResponse, PerformChatTokenResponse } from './auth/perform-chat-token.controller';
+export { PerformChatTokenRouteErrorCode } from './auth/token-route.errors';
 
 // Errors
 export { PerformChatError, isPerformChatError } from './errors/perform-chat.error';
@@ -83,3 +89,4 @@ export { PerformChatRateLimitGuard } from './rate-limit/perform-chat-rate-limit.
 export { PerformChatRateLimit, SkipPerformChatRateLimit } from './rate-limit/perform-chat-rate-limit.decorator';
 export { PerformChatRateLimitException } from './rate-limit/perform-chat-rate-limit.exception';
 export type { PerformChatRateLimitBody } from './rate-limit/perform-chat-rate-limit.exception';
+export type { PerformChatRateLimitDetails } from './rate-limit/rate-limit-refusal';

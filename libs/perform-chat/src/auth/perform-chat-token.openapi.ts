@@ -1,7 +1,7 @@
 import { PerformChatErrorCode as Code } from '../errors/perform-chat-error-code';
 import { EXPIRES_IN_FORMAT } from '../perform-chat.messages';
 import { RATE_LIMIT_HEADERS, USER_RATE_LIMITED } from '../rate-limit/perform-chat-rate-limit.constants';
-import { TokenRouteErrorCode } from './token-route.errors';
+import { PerformChatTokenRouteErrorCode } from './token-route.errors';
 
 /**
  * OpenAPI documentation of the token routes, applied only when the app has `@nestjs/swagger`
@@ -124,7 +124,7 @@ const ERRORS = {
     status: 401,
     error: 'Unauthorized',
     description: "No logged-in user: the app's authentication guard must run before this route and set the user.",
-    codes: [TokenRouteErrorCode.UNAUTHENTICATED],
+    codes: [PerformChatTokenRouteErrorCode.UNAUTHENTICATED],
   },
   agentNotAllowed: {
     status: 403,
@@ -136,7 +136,7 @@ const ERRORS = {
     status: 415,
     error: 'Unsupported Media Type',
     description: 'A POST must say `content-type: application/json` (`{}` when there is nothing to send).',
-    codes: [TokenRouteErrorCode.UNSUPPORTED_MEDIA_TYPE],
+    codes: [PerformChatTokenRouteErrorCode.UNSUPPORTED_MEDIA_TYPE],
   },
   tooMany: {
     status: 429,
@@ -164,7 +164,7 @@ const ERRORS = {
 
 /** Every error status of `GET|POST /token`, with the codes its body carries. */
 export const TOKEN_ROUTE_ERRORS: readonly TokenRouteErrorDoc[] = [
-  ERRORS.invalidInput([TokenRouteErrorCode.INVALID_ARGUMENT, Code.INVALID_EXPIRES_IN, Code.AGENT_NOT_FOUND]),
+  ERRORS.invalidInput([PerformChatTokenRouteErrorCode.INVALID_ARGUMENT, Code.INVALID_EXPIRES_IN, Code.AGENT_NOT_FOUND]),
   ERRORS.unauthenticated,
   ERRORS.agentNotAllowed,
   ERRORS.notJson,
@@ -181,7 +181,7 @@ export const TOKEN_ROUTE_ERRORS: readonly TokenRouteErrorDoc[] = [
 
 /** Every error status of `POST /token/revoke`. */
 export const REVOKE_ROUTE_ERRORS: readonly TokenRouteErrorDoc[] = [
-  ERRORS.invalidInput([TokenRouteErrorCode.INVALID_ARGUMENT]),
+  ERRORS.invalidInput([PerformChatTokenRouteErrorCode.INVALID_ARGUMENT]),
   ERRORS.unauthenticated,
   ERRORS.notJson,
   ERRORS.tooMany,

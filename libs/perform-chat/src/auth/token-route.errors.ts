@@ -15,7 +15,7 @@ import { PerformChatErrorCode } from '../errors/perform-chat-error-code';
  * {@link PerformChatErrorCode}s, and the guard's 429 is `USER_RATE_LIMITED`): every error body
  * of the module says `{ statusCode, message, error, code }`.
  */
-export const TokenRouteErrorCode = {
+export const PerformChatTokenRouteErrorCode = {
   /** 400: the input's shape (not an object, too deep or large, a wrong type, an unknown field, `userId`). */
   INVALID_ARGUMENT: PerformChatErrorCode.INVALID_ARGUMENT,
   /** 401: no logged-in user on the request. */
@@ -26,10 +26,11 @@ export const TokenRouteErrorCode = {
   UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
 } as const;
 
-export type TokenRouteErrorCode = (typeof TokenRouteErrorCode)[keyof typeof TokenRouteErrorCode];
+export type PerformChatTokenRouteErrorCode =
+  (typeof PerformChatTokenRouteErrorCode)[keyof typeof PerformChatTokenRouteErrorCode];
 
 /** The body Nest's own exceptions send (`statusCode`, `message`, `error`), with the `code`. */
-const body = (statusCode: number, error: string, message: string | string[], code: TokenRouteErrorCode) => ({
+const body = (statusCode: number, error: string, message: string | string[], code: PerformChatTokenRouteErrorCode) => ({
   statusCode,
   message,
   error,
@@ -37,16 +38,23 @@ const body = (statusCode: number, error: string, message: string | string[], cod
 });
 
 export const invalidInput = (message: string | string[]) =>
-  new BadRequestException(body(HttpStatus.BAD_REQUEST, 'Bad Request', message, TokenRouteErrorCode.INVALID_ARGUMENT));
+  new BadRequestException(
+    body(HttpStatus.BAD_REQUEST, 'Bad Request', message, PerformChatTokenRouteErrorCode.INVALID_ARGUMENT),
+  );
 
 export const unauthenticated = (message: string) =>
   new UnauthorizedException(
-    body(HttpStatus.UNAUTHORIZED, 'Unauthorized', message, TokenRouteErrorCode.UNAUTHENTICATED),
+    body(HttpStatus.UNAUTHORIZED, 'Unauthorized', message, PerformChatTokenRouteErrorCode.UNAUTHENTICATED),
   );
 
 export const methodNotAllowed = (message: string) =>
   new MethodNotAllowedException(
-    body(HttpStatus.METHOD_NOT_ALLOWED, 'Method Not Allowed', message, TokenRouteErrorCode.METHOD_NOT_ALLOWED),
+    body(
+      HttpStatus.METHOD_NOT_ALLOWED,
+      'Method Not Allowed',
+      message,
+      PerformChatTokenRouteErrorCode.METHOD_NOT_ALLOWED,
+    ),
   );
 
 export const unsupportedMediaType = (message: string) =>
@@ -55,7 +63,7 @@ export const unsupportedMediaType = (message: string) =>
       HttpStatus.UNSUPPORTED_MEDIA_TYPE,
       'Unsupported Media Type',
       message,
-      TokenRouteErrorCode.UNSUPPORTED_MEDIA_TYPE,
+      PerformChatTokenRouteErrorCode.UNSUPPORTED_MEDIA_TYPE,
     ),
   );
 
