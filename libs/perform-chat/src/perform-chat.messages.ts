@@ -99,6 +99,8 @@ export const Messages = {
     `Rate limit ${name}: the Redis store counts in whole seconds, so it uses duration ${duration} s and blockDuration ${blockDuration} s`,
   upstreamTokenBudgetSpent: (points: number, windowSeconds: number, retryAfterMs: number) =>
     `Refused locally without calling PerformChat: the upstream budget of ${points} token generations per ${windowSeconds} s (upstreamBudget.tokensPerMinute) is spent; retry after ${Math.ceil(retryAfterMs / 1000)} s`,
+  upstreamApiBudgetSpent: (points: number, windowSeconds: number, retryAfterMs: number) =>
+    `Refused locally without calling PerformChat: the upstream budget of ${points} API requests per ${windowSeconds} s (upstreamBudget.apiRequestsPerMinute) is spent; retry after ${Math.ceil(retryAfterMs / 1000)} s`,
   upstreamAuthBudgetSpent: (points: number, windowSeconds: number, retryAfterMs: number) =>
     `Refused locally without calling PerformChat: PerformChat rejected the API key ${points} times within ${windowSeconds} s (upstreamBudget.authFailuresPer5Minutes), so calls pause for ${Math.ceil(retryAfterMs / 1000)} s to keep the key from PerformChat's lockout after 10 failed authentications per 5 minutes; check keyId and keySecret`,
 

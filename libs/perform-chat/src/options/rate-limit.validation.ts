@@ -1,6 +1,6 @@
 import { IsInt, IsNumber, IsOptional, IsPositive, IsString, Matches, Min, ValidationError, validateSync } from 'class-validator';
 import { durationBoundProblem } from './perform-chat-options.bounds';
-import { DEFAULT_RATE_LIMIT_BLOCK_DURATION, DEFAULT_RATE_LIMIT_DURATION, DEFAULT_RATE_LIMIT_KEY_PREFIX, DEFAULT_RATE_LIMIT_POINTS, DEFAULT_UPSTREAM_AUTH_FAILURE_WINDOW_SECONDS, DEFAULT_UPSTREAM_AUTH_FAILURES_PER_5_MINUTES, DEFAULT_UPSTREAM_TOKEN_WINDOW_SECONDS, DEFAULT_UPSTREAM_TOKENS_PER_MINUTE, ROUTE_KEY_PREFIX_PATTERN } from '../options/perform-chat-options.defaults';
+import { DEFAULT_RATE_LIMIT_BLOCK_DURATION, DEFAULT_RATE_LIMIT_DURATION, DEFAULT_RATE_LIMIT_KEY_PREFIX, DEFAULT_RATE_LIMIT_POINTS, DEFAULT_UPSTREAM_AUTH_FAILURE_WINDOW_SECONDS, DEFAULT_UPSTREAM_AUTH_FAILURES_PER_5_MINUTES, DEFAULT_UPSTREAM_TOKEN_WINDOW_SECONDS, DEFAULT_UPSTREAM_TOKENS_PER_MINUTE, DEFAULT_UPSTREAM_API_REQUESTS_PER_MINUTE, DEFAULT_UPSTREAM_API_REQUEST_WINDOW_SECONDS, ROUTE_KEY_PREFIX_PATTERN } from '../options/perform-chat-options.defaults';
 import {
   PerformChatRateLimitModuleOptions,
   PerformChatRateLimitOptions,
@@ -48,6 +48,12 @@ class UpstreamBudgetSchema {
 
   @IsOptional() @IsInt({ message: '$property must be a positive integer' }) @IsPositive({ message: '$property must be a positive integer' })
   authFailuresPer5Minutes?: number;
+
+  @IsOptional() @IsInt({ message: '$property must be a positive integer' }) @IsPositive({ message: '$property must be a positive integer' })
+  apiRequestsPerMinute?: number;
+
+  @IsOptional() @IsNumber(FINITE, { message: SECONDS }) @IsPositive({ message: SECONDS })
+  apiRequestWindowSeconds?: number;
 
   @IsOptional() @IsNumber(FINITE, { message: SECONDS }) @IsPositive({ message: SECONDS })
   tokenWindowSeconds?: number;
@@ -124,18 +130,22 @@ export function checkUpstreamBudgetOption(
 ): string[] {
   if (raw === undefined || raw === false) return [];
   if (typeof raw !== 'object' || raw === null) {
-    return ['upstreamBudget must be false or an object { tokensPerMinute?, authFailuresPer5Minutes? }'];
+    return ['upstreamBudget must be false or an object { tokensPerMinute?, apiRequestsPerMinute?, authFailuresPer5Minutes? }'];
   }
   const problems = check(
     new UpstreamBudgetSchema(),
     raw,
-    ['tokensPerMinute', 'authFailuresPer5Minutes', 'tokenWindowSeconds', 'authFailureWindowSeconds'],
+    ['tokensPerMinute', 'authFailuresPer5Minutes', 'tokenWindowSeconds', 'authFailureWindowSeconds', 'apiRequestsPerMinute', 'apiRequestWindowSeconds'],
     'upstreamBudget',
   );
   if (problems.length === 0 && usesRedis(rateLimit)) {
     problems.push(
       ...checkWholeSeconds(
-        { tokenWindowSeconds: raw.tokenWindowSeconds, authFailureWindowSeconds: raw.authFailureWindowSeconds },
+        {
+          tokenWindowSeconds: raw.tokenWindowSeconds,
+          authFailureWindowSeconds: raw.authFailureWindowSeconds,
+          apiRequestWindowSeconds: raw.apiRequestWindowSeconds,
+        },
         'upstreamBudget',
         1,
       ),
@@ -183,6 +193,8 @@ export function resolveUpstreamBudgetOption(raw: PerformChatUpstreamBudgetOption
   return {
     tokensPerWindow: raw?.tokensPerMinute ?? DEFAULT_UPSTREAM_TOKENS_PER_MINUTE,
     tokenWindowSeconds: raw?.tokenWindowSeconds ?? DEFAULT_UPSTREAM_TOKEN_WINDOW_SECONDS,
+    apiRequestsPerWindow: raw?.apiRequestsPerMinute ?? DEFAULT_UPSTREAM_API_REQUESTS_PER_MINUTE,
+    apiRequestWindowSeconds: raw?.apiRequestWindowSeconds ?? DEFAULT_UPSTREAM_API_REQUEST_WINDOW_SECONDS,
     authFailuresPerWindow: raw?.authFailuresPer5Minutes ?? DEFAULT_UPSTREAM_AUTH_FAILURES_PER_5_MINUTES,
     authFailureWindowSeconds: raw?.authFailureWindowSeconds ?? DEFAULT_UPSTREAM_AUTH_FAILURE_WINDOW_SECONDS,
   };
