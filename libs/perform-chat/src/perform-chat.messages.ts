@@ -99,8 +99,6 @@ export const Messages = {
     `Rate limit ${name}: the Redis store counts in whole seconds, so it uses duration ${duration} s and blockDuration ${blockDuration} s`,
   upstreamTokenBudgetSpent: (points: number, windowSeconds: number, retryAfterMs: number) =>
     `Refused locally without calling PerformChat: the upstream budget of ${points} token generations per ${windowSeconds} s (upstreamBudget.tokensPerMinute) is spent; retry after ${Math.ceil(retryAfterMs / 1000)} s`,
-  upstreamApiBudgetSpent: (points: number, windowSeconds: number, retryAfterMs: number) =>
-    `Refused locally without calling PerformChat: the upstream budget of ${points} API requests per ${windowSeconds} s (upstreamBudget.apiRequestsPerMinute) is spent; retry after ${Math.ceil(retryAfterMs / 1000)} s`,
   upstreamAuthBudgetSpent: (points: number, windowSeconds: number, retryAfterMs: number) =>
     `Refused locally without calling PerformChat: PerformChat rejected the API key ${points} times within ${windowSeconds} s (upstreamBudget.authFailuresPer5Minutes), so calls pause for ${Math.ceil(retryAfterMs / 1000)} s to keep the key from PerformChat's lockout after 10 failed authentications per 5 minutes; check keyId and keySecret`,
 
@@ -206,4 +204,36 @@ export const Messages = {
 
   // The log line of a failed attempt (telemetry/): the facts as JSON after a fixed prefix.
   attemptFailed: (facts: Record<string, unknown>) => `PerformChat call failed ${JSON.stringify(facts)}`,
+
+  // REST API resources beyond auth (issue 21): client/resources/{agents,customer-users,conversations},
+  // rest/ (the services and the agent check), the API-request budget.
+  upstreamApiBudgetSpent: (points: number, windowSeconds: number, retryAfterMs: number) =>
+    `Refused locally without calling PerformChat: the upstream budget of ${points} API requests per ${windowSeconds} s (upstreamBudget.apiRequestsPerMinute) is spent; retry after ${Math.ceil(retryAfterMs / 1000)} s`,
+  restAgentUnknown: (agentId: string, upstream?: string) =>
+    `PerformChat has no agent "${agentId}" in this key's company${upstream ? ` (${upstream})` : ''}`,
+  restAgentIdRefused: (agentId: string, upstream?: string) =>
+    `PerformChat refused the agent id ${showValue(agentId)}${upstream ? ` (${upstream})` : ''}`,
+  restConversationNotFound: (conversationId: string, upstream?: string) =>
+    `PerformChat has no conversation "${conversationId}" in this key's company${upstream ? ` (${upstream})` : ''}`,
+  restChangesRefused: (customerUserId: string, upstream?: string) =>
+    `PerformChat refused the changes to customer user "${customerUserId}"${upstream ? ` (${upstream})` : ''}`,
+  restPageNotInteger: (field: string, value: unknown) => `${field} must be a whole number of at least 1; got ${showValue(value)}`,
+  restLimitOutOfRange: (field: string, max: number, value: unknown) =>
+    `${field} must be a whole number from 1 to ${max} (PerformChat's maximum page size); got ${showValue(value)}`,
+  restNotObject: (what: string, example: string) => `${what} must be an object, e.g. ${example}`,
+  restUnknownField: (what: string, field: string, known: string) => `${what} has no field ${showValue(field)} (known: ${known})`,
+  restFieldNotString: (field: string, value: unknown) => `${field} must be a string; got ${showValue(value)}`,
+  restFieldTooLong: (field: string, max: number) => `${field} must be at most ${max} characters long`,
+  restMetadataNotObject: (value: unknown) => `metadata must be a plain JSON object; got ${showValue(value)}`,
+  restMetadataNotJson: (reason: string) => `metadata must be JSON-serialisable: ${reason}`,
+  restMetadataTooLarge: (max: number) => `metadata must be at most ${max} bytes as JSON`,
+  restNoChanges: () => 'The customer-user changes are empty: give at least one of name, email or metadata',
+  restRetryMode: (value: unknown) => `retry must be 'safe' or 'never'; got ${showValue(value)}`,
+  answerFieldNotInteger: (path: string) => `${path} is missing or not a non-negative whole number`,
+  answerFieldNotArray: (path: string) => `${path} is missing or not an array`,
+  answerFieldNotTime: (path: string) => `${path} is missing or not an ISO 8601 time`,
+  answerFieldNotNullableString: (path: string) => `${path} is not a string or null`,
+  answerFieldNotNullableObject: (path: string) => `${path} is not an object or null`,
+  answerFieldBadRole: (path: string) => `${path} is not "user" or "assistant"`,
+  answerOtherId: (path: string) => `${path} is not the id that was asked for`,
 } as const;
