@@ -83,8 +83,6 @@ export const Messages = {
   healthServerError: (status: number) => `PerformChat answered HTTP ${status}`,
   healthUnexpected: (name: string) => `unexpected ${name} while probing`,
   redisPingFailed: (status: string, reason: string) => `PING failed (connection ${status}): ${reason}`,
-  invalidHealthCheckOption: (name: string, min: number, max: number) =>
-    `health check option ${name} must be a whole number of milliseconds, at least ${min} and at most ${max}`,
   terminusMissing: (reason: string) =>
     `The PerformChat health indicators need @nestjs/terminus (an optional peer dependency): npm install @nestjs/terminus (loading it failed: ${reason})`,
 
@@ -128,7 +126,6 @@ export const Messages = {
     `PerformChat answered HTTP 404 for ${path}: the path of baseUrl is probably wrong (give the host only, e.g. https://api.performchat.com; the module adds /rest/v1)`,
   healthCircuitOpen: (failures: number, retryAfterMs: number) =>
     `the circuit breaker is open after ${failures} failed calls in a row: token calls fail fast for ${Math.ceil(retryAfterMs / 1000)} s more, then one trial call decides`,
-  invalidHealthCheckFlag: (name: string) => `health check option ${name} must be true or false`,
 
   // Configuration checked at boot (options/: URLs, duration bounds; redis/: the database). Issue 13.
   // A URL is only ever shown through maskUrl (password as ****), and not at all when it does not parse.
@@ -205,6 +202,45 @@ export const Messages = {
   // The log line of a failed attempt (telemetry/): the facts as JSON after a fixed prefix.
   attemptFailed: (facts: Record<string, unknown>) => `PerformChat call failed ${JSON.stringify(facts)}`,
 
+  // Options validation (options/option-rules.ts and the option tables; issue 14 item 1). A
+  // problem names the option's path and says what it must be; it never shows the value.
+  optionMustBe: (path: string, expected: string) => `${path} must be ${expected}`,
+  /** What a number option must be, from its row: `a whole number of milliseconds, at least 1`. */
+  optionWholeNumber: (min: number, max: number | undefined, unit: string | undefined) =>
+    unit === undefined
+      ? min === 1 && max === undefined
+        ? 'a positive integer'
+        : `an integer ${max === undefined ? `>= ${min}` : `from ${min} to ${max}`}`
+      : max === undefined
+        ? `a whole number of ${unit}, at least ${min}`
+        : `a whole number of ${unit} from ${min} to ${max}`,
+  optionFractionalNumber: (min: number, aboveMin: boolean, unit: string) =>
+    aboveMin && min === 0 ? `a positive number of ${unit}` : `a number of ${unit} >= ${min}`,
+  optionObject: (fields: string[]) => `an object { ${fields.join(', ')} }`,
+  optionEither: (alternatives: string[]) =>
+    alternatives.length <= 1
+      ? alternatives.join('')
+      : `${alternatives.slice(0, -1).join(', ')} or ${alternatives[alternatives.length - 1]}`,
+  optionUnknown: (path: string, suggestion: string | undefined, known: readonly string[]) =>
+    suggestion === undefined
+      ? `${path}: unknown option; known here: ${known.join(', ')}`
+      : `${path}: unknown option, did you mean ${suggestion}?`,
+  optionsNotObject: (expected: string) => `the options must be ${expected}`,
+  credentialRequired: (path: string, env: string) =>
+    `${path} is required (a non-empty string; env ${env} with performChatConfig)`,
+  agentIdSurroundingWhitespace: (path: string) => `${path} must not start or end with whitespace`,
+  defaultExpiresInAboveMax: (value: string, max: string) =>
+    `defaultExpiresIn ("${value}") must not be longer than maxExpiresIn ("${max}")`,
+  defaultAgentNotAllowed: () => 'defaultAgentId must be one of allowedAgentIds',
+  storeMissingMethods: (path: string, missing: string[]) => `${path} is missing the method(s) ${missing.join(', ')}`,
+  storeIsRedisClient: (path: string) =>
+    `${path} is an ioredis client: to keep customer users in Redis write ${path}: { redis: client }`,
+  redisWholeSeconds: (path: string, minimum: number) =>
+    `${path} must be whole seconds (>= ${minimum}) with a Redis store, which counts in whole seconds`,
+  routeKeyPrefixInvalid: (path: string) =>
+    `${path} may only contain letters, digits, ".", "_" and "-" (1 to 100 characters)`,
+  invalidHealthCheckOptions: (problems: string[]) => `Invalid health check options: ${problems.join('; ')}`,
+
   // REST API resources beyond auth (issue 21): client/resources/{agents,customer-users,conversations},
   // rest/ (the services and the agent check), the API-request budget.
   upstreamApiBudgetSpent: (points: number, windowSeconds: number, retryAfterMs: number) =>
@@ -236,4 +272,24 @@ export const Messages = {
   answerFieldNotNullableObject: (path: string) => `${path} is not an object or null`,
   answerFieldBadRole: (path: string) => `${path} is not "user" or "assistant"`,
   answerOtherId: (path: string) => `${path} is not the id that was asked for`,
+} as const;
+
+/**
+ * What an option must be, in the words of the option tables (options/; issue 14 item 1): each
+ * problem reads `<path> must be <words>`.
+ */
+export const OptionWords = {
+  flag: 'true or false',
+  fn: 'a function',
+  credential: 'a non-empty string',
+  agentId: 'an agent id',
+  agentIds: 'a non-empty array of agent ids',
+  expiresIn: EXPIRES_IN_FORMAT,
+  baseUrl: 'an http(s) URL',
+  redisSource: 'an ioredis client or a redis:// (rediss://) URL',
+  redisKeyPrefix: 'a non-empty string without whitespace',
+  nonEmptyString: 'a non-empty string',
+  routeKeyPrefix: 'a string of letters, digits, ".", "_" and "-"',
+  customStore: 'a PerformChatCustomerUserStore',
+  moduleOptions: 'an object with at least keyId and keySecret',
 } as const;

@@ -27,7 +27,7 @@ const TLS_CODE = /CERT|SSL|TLS|EPROTO|SELF_SIGNED|LEAF_SIGNATURE|ISSUER/;
 
 /**
  * True for an error of the HTTP transport: axios's own guard (`axios.isAxiosError` reads the
- * `isAxiosError` flag), never `instanceof AxiosError`. An app on Nest 12 loads axios's ES
+ * `isAxiosError` flag), never a class comparison with AxiosError. An app on Nest 12 loads axios's ES
  * module build through `@nestjs/axios` while this CommonJS package would compare against the
  * CommonJS build's class: two different classes for the same error (the dual-package hazard).
  */

@@ -121,4 +121,11 @@ describe('PerformChatRedisHealthIndicator against real Redis connections', () =>
       failures: [{ reason: 'timeout', message: 'timeout of 50 ms exceeded' }],
     });
   });
+
+  it('a misspelt per-call option is refused, not silently ignored', async () => {
+    await expect(indicator.isHealthy('performchat_redis', { timeOutMs: 50 } as never)).rejects.toThrow(
+      /timeOutMs: unknown option, did you mean timeoutMs\?/,
+    );
+    await expect(indicator.isHealthy('performchat_redis', { timeoutMs: 0 })).rejects.toThrow(/timeoutMs/);
+  });
 });

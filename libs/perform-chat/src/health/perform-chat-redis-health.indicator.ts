@@ -9,7 +9,7 @@ import { PerformChatRedisConnections } from '../redis/perform-chat-redis.connect
 import { describeRedisClient } from '../redis/redis-client-name';
 import { PERFORM_CHAT_REDIS_HEALTH_KEY, PERFORM_CHAT_TERMINUS } from './perform-chat-health.constants';
 import { PerformChatRedisHealthCheckOptions } from './perform-chat-health.interfaces';
-import { resolveHealthCheckOptions } from '../options/health.validation';
+import { resolveRedisHealthCheckTimeout } from '../options/health.validation';
 import { PerformChatTerminus } from './perform-chat-terminus.provider';
 
 /** One Redis client that did not answer PING. */
@@ -52,7 +52,7 @@ export class PerformChatRedisHealthIndicator {
     options: PerformChatRedisHealthCheckOptions = {},
   ): Promise<HealthIndicatorResult<Key>> {
     const session = this.terminus.healthIndicatorService.check(key);
-    const { timeoutMs } = resolveHealthCheckOptions({ timeoutMs: options.timeoutMs }, this.options.health);
+    const timeoutMs = resolveRedisHealthCheckTimeout(options, this.options.health.timeoutMs);
     const clients = this.connections.all();
     if (clients.length === 0) return session.up({ clients: 0 });
     const startedAt = performance.now();

@@ -19,7 +19,4 @@ export interface RedisCustomerUserStoreOption {
 
 /** The `customerUserStore` option: `'memory'` (default), a bound for it, Redis, or your own store. */
 export type PerformChatCustomerUserStoreOption =
-  | 'memory'
-  | MemoryCustomerUserStoreOption
-  | RedisCustomerUserStoreOption
-  | PerformChatCustomerUserStore;
+  'memory' | MemoryCustomerUserStoreOption | RedisCustomerUserStoreOption | PerformChatCustomerUserStore;

@@ -1,36 +1,44 @@
 import type { PerformChatCustomerUserStore } from '../customer-users/perform-chat-customer-user.store';
+import { Messages, OptionWords } from '../perform-chat.messages';
+import type { MemoryCustomerUserStoreOption, RedisCustomerUserStoreOption } from './customer-user-store.options';
+import { OptionRule, custom, literal, object, required, text, union, wholeNumber, withKey } from './option-rules';
+import { REDIS_SOURCE, isRedisClient } from './redis-source.validation';
 
 const STORE_METHODS = ['save', 'listByExternalId', 'remove', 'iterate'] as const;
 
+/** An object with any of the store's methods is meant as your own store (its other properties are not options). */
 export function isCustomStore(option: object): option is PerformChatCustomerUserStore {
   return STORE_METHODS.some((method) => typeof (option as Record<string, unknown>)[method] === 'function');
 }
 
-/** Problems with the `customerUserStore` option, for boot-time validation. */
-export function checkCustomerUserStoreOption(option: unknown): string[] {
-  if (option === undefined || option === 'memory') return [];
-  if (typeof option !== 'object' || option === null) {
-    return ["customerUserStore must be 'memory', { maxRecords }, { redis, keyPrefix?, ttlSeconds? } or a store object"];
-  }
-  if (isCustomStore(option)) {
-    const missing = STORE_METHODS.filter((method) => typeof (option as unknown as Record<string, unknown>)[method] !== 'function');
-    return missing.length ? [`customerUserStore is missing the method(s) ${missing.join(', ')}`] : [];
-  }
-  const { redis, maxRecords, keyPrefix, ttlSeconds } = option as Record<string, unknown>;
-  const problems: string[] = [];
-  if ('redis' in option) {
-    // A URL string is checked with every other Redis URL (options/perform-chat-url.validation.ts).
-    if (typeof redis !== 'string' && (typeof redis !== 'object' || redis === null)) {
-      problems.push('customerUserStore.redis must be an ioredis client or a redis:// URL');
-    }
-    if (keyPrefix !== undefined && (typeof keyPrefix !== 'string' || keyPrefix === '')) {
-      problems.push('customerUserStore.keyPrefix must be a non-empty string');
-    }
-    if (ttlSeconds !== undefined && !(Number.isInteger(ttlSeconds) && (ttlSeconds as number) > 0)) {
-      problems.push('customerUserStore.ttlSeconds must be a positive whole number of seconds');
-    }
-  } else if (!(Number.isInteger(maxRecords) && (maxRecords as number) > 0)) {
-    problems.push('customerUserStore.maxRecords must be a positive whole number');
-  }
-  return problems;
-}
+const CUSTOM_STORE: OptionRule = custom(OptionWords.customStore, (value, path) => {
+  const missing = STORE_METHODS.filter((method) => typeof (value as Record<string, unknown>)[method] !== 'function');
+  return missing.length > 0 ? [Messages.storeMissingMethods(path, missing)] : [];
+});
+
+/** An ioredis client given as the store itself (it has a `save`: the SAVE command), not `{ redis: client }`. */
+const REDIS_CLIENT_AS_STORE: OptionRule = custom('', (_value, path) => [Messages.storeIsRedisClient(path)]);
+
+const MEMORY_STORE = object({
+  maxRecords: required(wholeNumber({ min: 1 })),
+} satisfies Record<keyof MemoryCustomerUserStoreOption, unknown>);
+
+const REDIS_STORE = object({
+  redis: required(REDIS_SOURCE),
+  keyPrefix: text(/^[\s\S]+$/, OptionWords.nonEmptyString),
+  // A Redis TTL, bounded by the longest token lifetime (perform-chat-options.bounds.ts).
+  ttlSeconds: wholeNumber({ min: 1, unit: 'seconds', bound: 'customerUserStore.ttlSeconds' }),
+} satisfies Record<keyof RedisCustomerUserStoreOption, unknown>);
+
+/**
+ * The `customerUserStore` option: `'memory'`, `{ maxRecords }`, `{ redis, keyPrefix?,
+ * ttlSeconds? }` or your store. `{ redis: {} }` is refused here as in `rateLimit.store`: `{}`
+ * is neither a client nor a URL.
+ */
+export const CUSTOMER_USER_STORE_OPTION = union([
+  [(value) => value === 'memory', literal('memory')],
+  [isRedisClient, REDIS_CLIENT_AS_STORE],
+  [(value) => typeof value === 'object' && value !== null && isCustomStore(value), CUSTOM_STORE],
+  withKey('redis', REDIS_STORE),
+  withKey('maxRecords', MEMORY_STORE),
+]);

@@ -5,7 +5,7 @@ import { Messages } from '../perform-chat.messages';
 const UNIT_SECONDS = { s: 1, m: 60, h: 3600, d: 86400 } as const;
 
 /** The documented format, and only it: `<positive integer><s|m|h|d>`, no spaces, no decimals. */
-const EXPIRES_IN_PATTERN = /^([1-9][0-9]{0,9})([smhd])$/;
+export const EXPIRES_IN_PATTERN = /^([1-9][0-9]{0,9})([smhd])$/;
 
 /**
  * The longest lifetime accepted at all, whatever `maxExpiresIn` says: 365 days. The docs set
@@ -47,4 +47,3 @@ export function parseExpiresIn(value: unknown, maxExpiresIn?: string, field = 'e
   }
   return seconds;
 }
-

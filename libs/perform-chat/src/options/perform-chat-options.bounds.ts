@@ -47,31 +47,14 @@ export type DurationOption = keyof typeof DURATION_BOUNDS;
 /**
  * The problem of one duration above its bound, naming `field` (default: the option path), or
  * `undefined`. Only finite numbers are judged: the type and lower-bound checks of each option
- * report anything else.
+ * report anything else. The rows of the option tables name their bound here (option-rules.ts).
  */
-export function durationBoundProblem(option: DurationOption, value: unknown, field: string = option): string | undefined {
+export function durationBoundProblem(
+  option: DurationOption,
+  value: unknown,
+  field: string = option,
+): string | undefined {
   const { max, unit, human } = DURATION_BOUNDS[option];
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= max) return undefined;
   return Messages.durationTooLong(field, max, unit, human);
-}
-
-/** A custom customer-user store object (it has methods): its own properties are not options. */
-function isStoreObject(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && typeof (value as { save?: unknown }).save === 'function';
-}
-
-function read(options: object, path: string): unknown {
-  let value: unknown = options;
-  for (const key of path.split('.')) {
-    if (typeof value !== 'object' || value === null || isStoreObject(value)) return undefined;
-    value = (value as Record<string, unknown>)[key];
-  }
-  return value;
-}
-
-/** Every duration of the module options above its bound, each naming its field and the bound. */
-export function checkDurationBounds(options: object): string[] {
-  return (Object.keys(DURATION_BOUNDS) as DurationOption[])
-    .map((option) => durationBoundProblem(option, read(options, option)))
-    .filter((problem): problem is string => problem !== undefined);
 }

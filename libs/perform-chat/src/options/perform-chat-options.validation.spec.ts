@@ -40,7 +40,11 @@ describe('agent ids in the options: what every request would be refused for stop
   });
 
   it('refuses a newline-ended PERFORMCHAT_DEFAULT_AGENT_ID (a value from a file)', () => {
-    const options = performChatConfig({ PERFORMCHAT_KEY_ID: 'pk', PERFORMCHAT_KEY_SECRET: 'sk', PERFORMCHAT_DEFAULT_AGENT_ID: 'agent_support\n' });
+    const options = performChatConfig({
+      PERFORMCHAT_KEY_ID: 'pk',
+      PERFORMCHAT_KEY_SECRET: 'sk',
+      PERFORMCHAT_DEFAULT_AGENT_ID: 'agent_support\n',
+    });
     expect(problemsOf(options)).toEqual(['defaultAgentId must not contain control characters']);
   });
 

@@ -1,156 +1,51 @@
-import { applyDecorators } from '@nestjs/common';
-import {
-  ArrayNotEmpty,
-  IsArray,
-  IsBoolean,
-  IsInt,
-  IsNotEmpty,
-  IsObject,
-  IsOptional,
-  IsPositive,
-  IsString,
-  Matches,
-  Min,
-  ValidateNested,
-  ValidationError,
-  registerDecorator,
-  validateSync,
-} from 'class-validator';
-import { parseExpiresIn } from './expires-in';
+import { Messages, OptionWords } from '../perform-chat.messages';
+import { EXPIRES_IN_PATTERN, parseExpiresIn } from './expires-in';
 import { assertIdentifier } from './identifier';
 import { defaultResolveUserId } from './resolve-user-id';
-import { checkCustomerUserStoreOption } from './customer-user-store.validation';
-import { checkResilienceOptions, resolveResilienceOptions } from './resilience.validation';
-import { EXPIRES_IN_FORMAT } from '../perform-chat.messages';
+import { CUSTOMER_USER_STORE_OPTION } from './customer-user-store.validation';
+import { HEALTH_OPTIONS, resolveHealthOption } from './health.validation';
+import { RESILIENCE_OPTIONS, resolveResilienceOptions } from './resilience.validation';
 import {
-  checkRateLimitOption,
-  checkUpstreamBudgetOption,
+  RATE_LIMIT_MODULE_OPTIONS,
+  checkRedisWholeSeconds,
   resolveRateLimitOption,
   resolveUpstreamBudgetOption,
 } from './rate-limit.validation';
 import {
   DEFAULT_BASE_URL,
   DEFAULT_EXPIRES_IN,
-  DEFAULT_HEALTH_BREAKER_OPEN_IS_DOWN,
-  DEFAULT_HEALTH_CACHE_TTL_MS,
-  DEFAULT_HEALTH_NOT_FOUND_IS_DOWN,
-  DEFAULT_HEALTH_TIMEOUT_MS,
   DEFAULT_MAX_RESPONSE_BYTES,
   DEFAULT_TIMEOUT_MS,
 } from './perform-chat-options.defaults';
-import { checkDurationBounds } from './perform-chat-options.bounds';
 import { PerformChatOptionsError } from './perform-chat-options.error';
 import { PerformChatModuleOptions, ResolvedPerformChatOptions } from './perform-chat-options.interface';
 import { checkBaseUrl, checkRedisUrls } from './perform-chat-url.validation';
+import { PERFORMCHAT_ENV } from './perform-chat.config';
+import {
+  OptionRule,
+  accepts,
+  checkOptions,
+  custom,
+  fn,
+  nonEmptyArrayOf,
+  object,
+  required,
+  wholeNumber,
+} from './option-rules';
 
 export { PerformChatOptionsError };
 
 /** No leading/trailing whitespace: a secret read from a file with a trailing newline fails here, not at PerformChat. */
 const NO_SURROUNDING_WHITESPACE = /^\S(.*\S)?$/s;
 
-function IsExpiresIn(): PropertyDecorator {
-  return (target, propertyName) =>
-    registerDecorator({
-      name: 'isExpiresIn',
-      target: target.constructor,
-      propertyName: propertyName as string,
-      validator: {
-        validate: (value: unknown) => {
-          try {
-            parseExpiresIn(value);
-            return true;
-          } catch {
-            return false;
-          }
-        },
-        defaultMessage: (args) => `${args?.property} must be ${EXPIRES_IN_FORMAT}`,
-      },
-    });
-}
-
-/** A required key id or secret: a non-empty string without surrounding whitespace. */
-function IsCredential(envName: string): PropertyDecorator {
-  return applyDecorators(
-    IsString({ message: `$property is required (a non-empty string; env ${envName} with performChatConfig)` }),
-    IsNotEmpty({ message: `$property is required (a non-empty string; env ${envName} with performChatConfig)` }),
-    Matches(NO_SURROUNDING_WHITESPACE, {
-      message: '$property must not start or end with whitespace (a trailing newline from a secrets file?)',
+/** A required key id or secret: a non-empty string without surrounding whitespace. Never shown. */
+function credential(env: string): OptionRule {
+  return required(
+    custom(OptionWords.credential, (value, path) => {
+      if (typeof value !== 'string' || value === '') return [Messages.credentialRequired(path, env)];
+      return NO_SURROUNDING_WHITESPACE.test(value) ? [] : [Messages.urlSurroundingWhitespace(path)];
     }),
   );
-}
-
-/**
- * The `health` option, validated like the rest (messages name the nested field). Decorators
- * run bottom-up, so with stopAtFirstError the type check (IsInt) sits last to report first.
- */
-class PerformChatHealthOptionsSchema {
-  @IsOptional()
-  @IsPositive({ message: 'health.timeoutMs must be a positive number of milliseconds' })
-  @IsInt({ message: 'health.timeoutMs must be a whole number of milliseconds' })
-  timeoutMs?: number;
-
-  @IsOptional()
-  @Min(0, { message: 'health.cacheTtlMs must be 0 or more milliseconds' })
-  @IsInt({ message: 'health.cacheTtlMs must be a whole number of milliseconds' })
-  cacheTtlMs?: number;
-
-  @IsOptional()
-  @IsBoolean({ message: 'health.breakerOpenIsDown must be true or false' })
-  breakerOpenIsDown?: boolean;
-
-  @IsOptional()
-  @IsBoolean({ message: 'health.notFoundIsDown must be true or false' })
-  notFoundIsDown?: boolean;
-}
-
-/** The validated subset of the options. Values are copied in by key, never deep-transformed. */
-class PerformChatOptionsSchema {
-  @IsCredential('PERFORMCHAT_KEY_ID')
-  keyId!: string;
-
-  @IsCredential('PERFORMCHAT_KEY_SECRET')
-  keySecret!: string;
-
-  @IsOptional() @IsArray() @ArrayNotEmpty()
-  allowedAgentIds?: string[];
-
-  @IsOptional() @IsExpiresIn()
-  defaultExpiresIn?: string;
-
-  @IsOptional() @IsExpiresIn()
-  maxExpiresIn?: string;
-
-  @IsOptional() @IsInt() @IsPositive()
-  timeoutMs?: number;
-
-  @IsOptional() @IsInt() @IsPositive()
-  maxResponseBytes?: number;
-
-  @IsOptional()
-  @IsObject({ message: 'health must be an object { timeoutMs?, cacheTtlMs?, breakerOpenIsDown?, notFoundIsDown? }' })
-  @ValidateNested()
-  health?: PerformChatHealthOptionsSchema;
-}
-
-const VALIDATED_KEYS = [
-  'keyId',
-  'keySecret',
-  'allowedAgentIds',
-  'defaultExpiresIn',
-  'maxExpiresIn',
-  'timeoutMs',
-  'maxResponseBytes',
-] as const satisfies readonly (keyof PerformChatOptionsSchema)[];
-
-function describe(errors: ValidationError[]): string[] {
-  return errors.flatMap((error) => [...Object.values(error.constraints ?? {}), ...describe(error.children ?? [])]);
-}
-
-/** `health` copied into its schema by key (a non-object stays as is and fails `IsObject`). */
-function healthSchema(health: unknown): unknown {
-  if (typeof health !== 'object' || health === null || Array.isArray(health)) return health;
-  const { timeoutMs, cacheTtlMs, breakerOpenIsDown, notFoundIsDown } = health as Record<string, unknown>;
-  return Object.assign(new PerformChatHealthOptionsSchema(), { timeoutMs, cacheTtlMs, breakerOpenIsDown, notFoundIsDown });
 }
 
 /**
@@ -158,60 +53,107 @@ function healthSchema(health: unknown): unknown {
  * that every request would be refused for stops the boot instead), and, as for the credentials,
  * no surrounding whitespace, which in configuration is a typo (`"agent_a\n"` from a file).
  */
-function agentIdProblem(field: string, value: unknown): string | undefined {
+const AGENT_ID = custom(OptionWords.agentId, (value, path) => {
   try {
-    assertIdentifier(field, value);
+    assertIdentifier(path, value);
   } catch (error) {
-    return (error as Error).message;
+    return [(error as Error).message];
   }
-  return NO_SURROUNDING_WHITESPACE.test(value as string) ? undefined : `${field} must not start or end with whitespace`;
+  return NO_SURROUNDING_WHITESPACE.test(value as string) ? [] : [Messages.agentIdSurroundingWhitespace(path)];
+});
+
+/**
+ * A lifetime in the documented form, at most the 365-day ceiling. A value not in the form is
+ * not shown (it may be a secret in the wrong variable); one in the form is, with the ceiling.
+ */
+const EXPIRES_IN = custom(OptionWords.expiresIn, (value, path) => {
+  if (typeof value !== 'string' || !EXPIRES_IN_PATTERN.test(value))
+    return [Messages.optionMustBe(path, OptionWords.expiresIn)];
+  try {
+    parseExpiresIn(value, undefined, path);
+    return [];
+  } catch (error) {
+    return [(error as Error).message];
+  }
+});
+
+/** The URL rules of baseUrl (scheme, no credentials, query, fragment or /rest/v1), the URL masked in every message. */
+const BASE_URL = custom(OptionWords.baseUrl, (value) => checkBaseUrl(value));
+
+/**
+ * The module options: one row per option, in the order of PerformChatModuleOptions (and of the
+ * problems reported). The slices (`retry`, `rateLimit`, `health`, ...) are the tables of their files.
+ */
+export const MODULE_OPTIONS = object(
+  {
+    keyId: credential(PERFORMCHAT_ENV.keyId),
+    keySecret: credential(PERFORMCHAT_ENV.keySecret),
+    baseUrl: BASE_URL,
+    defaultAgentId: AGENT_ID,
+    allowedAgentIds: nonEmptyArrayOf(AGENT_ID, OptionWords.agentIds),
+    defaultExpiresIn: EXPIRES_IN,
+    maxExpiresIn: EXPIRES_IN,
+    timeoutMs: wholeNumber({ min: 1, unit: 'milliseconds', bound: 'timeoutMs' }),
+    maxResponseBytes: wholeNumber({ min: 1, unit: 'bytes' }),
+    ...RESILIENCE_OPTIONS,
+    resolveUserId: fn(),
+    ...RATE_LIMIT_MODULE_OPTIONS,
+    health: HEALTH_OPTIONS,
+    customerUserStore: CUSTOMER_USER_STORE_OPTION,
+    onTokenIssued: fn(),
+    onTokensInvalidated: fn(),
+  } satisfies Record<keyof PerformChatModuleOptions, OptionRule>,
+  OptionWords.moduleOptions,
+);
+
+/** `defaultExpiresIn` within `maxExpiresIn` (both valid). */
+function checkExpiresInWithinMax(raw: PerformChatModuleOptions): string[] {
+  if (
+    raw.maxExpiresIn === undefined ||
+    !accepts(EXPIRES_IN, raw.maxExpiresIn) ||
+    !accepts(EXPIRES_IN, raw.defaultExpiresIn)
+  ) {
+    return [];
+  }
+  const defaultExpiresIn = raw.defaultExpiresIn ?? DEFAULT_EXPIRES_IN;
+  try {
+    parseExpiresIn(defaultExpiresIn, raw.maxExpiresIn, 'defaultExpiresIn');
+    return [];
+  } catch {
+    return [Messages.defaultExpiresInAboveMax(defaultExpiresIn, raw.maxExpiresIn)];
+  }
 }
 
-function checkAgentIds(raw: PerformChatModuleOptions): string[] {
-  const ids: [string, unknown][] = raw.defaultAgentId === undefined ? [] : [['defaultAgentId', raw.defaultAgentId]];
-  if (Array.isArray(raw.allowedAgentIds)) raw.allowedAgentIds.forEach((id, index) => ids.push([`allowedAgentIds[${index}]`, id]));
-  return ids.map(([field, id]) => agentIdProblem(field, id)).filter((problem): problem is string => problem !== undefined);
+/** `defaultAgentId` among `allowedAgentIds`, when both are given. */
+function checkDefaultAgentAllowed(raw: PerformChatModuleOptions): string[] {
+  const { defaultAgentId, allowedAgentIds } = raw;
+  if (typeof defaultAgentId !== 'string' || !Array.isArray(allowedAgentIds)) return [];
+  return allowedAgentIds.includes(defaultAgentId) ? [] : [Messages.defaultAgentNotAllowed()];
+}
+
+/** Rules between options, after the table; each judges only values their rows accepted. */
+const BETWEEN_OPTIONS: ((raw: PerformChatModuleOptions) => string[])[] = [
+  checkExpiresInWithinMax,
+  checkDefaultAgentAllowed,
+  // The text of every Redis URL (the rows took any string): one URL in both stores is one set of
+  // problems naming both, as performChatConfig puts PERFORMCHAT_REDIS_URL in both.
+  checkRedisUrls,
+  checkRedisWholeSeconds,
+];
+
+/** Every problem of the module options, each naming its field; `[]` when valid. */
+function problemsOf(raw: unknown): string[] {
+  const problems = checkOptions(MODULE_OPTIONS, raw);
+  if (typeof raw !== 'object' || raw === null) return problems;
+  return [...problems, ...BETWEEN_OPTIONS.flatMap((check) => check(raw as PerformChatModuleOptions))];
 }
 
 /**
  * Validates the module options and applies the defaults.
- * @throws PerformChatOptionsError naming every bad field; it never includes a value.
+ * @throws PerformChatOptionsError naming every bad field; it never includes a secret.
  */
 export function resolvePerformChatOptions(raw: PerformChatModuleOptions): ResolvedPerformChatOptions {
-  if (typeof raw !== 'object' || raw === null) {
-    throw new PerformChatOptionsError(['the options must be an object with at least keyId and keySecret']);
-  }
-  const schema = new PerformChatOptionsSchema();
-  for (const key of VALIDATED_KEYS) {
-    if (raw[key] !== undefined) (schema as unknown as Record<string, unknown>)[key] = raw[key];
-  }
-  if (raw.health !== undefined) schema.health = healthSchema(raw.health) as PerformChatHealthOptionsSchema;
-  const problems = describe(validateSync(schema, { stopAtFirstError: true, validationError: { target: false, value: false } }));
-  problems.push(...checkBaseUrl(raw.baseUrl), ...checkAgentIds(raw));
-
-  const defaultExpiresIn = raw.defaultExpiresIn ?? DEFAULT_EXPIRES_IN;
-  const expiresInValid = problems.every((p) => !p.startsWith('defaultExpiresIn') && !p.startsWith('maxExpiresIn'));
-  if (expiresInValid && raw.maxExpiresIn !== undefined) {
-    try {
-      parseExpiresIn(defaultExpiresIn, raw.maxExpiresIn, 'defaultExpiresIn');
-    } catch {
-      problems.push(`defaultExpiresIn ("${defaultExpiresIn}") must not be longer than maxExpiresIn ("${raw.maxExpiresIn}")`);
-    }
-  }
-  if (
-    typeof raw.defaultAgentId === 'string' &&
-    Array.isArray(raw.allowedAgentIds) &&
-    !raw.allowedAgentIds.includes(raw.defaultAgentId)
-  ) {
-    problems.push('defaultAgentId must be one of allowedAgentIds');
-  }
-  for (const hook of ['resolveUserId', 'onTokenIssued', 'onTokensInvalidated'] as const) {
-    if (raw[hook] !== undefined && typeof raw[hook] !== 'function') problems.push(`${hook} must be a function`);
-  }
-  problems.push(...checkCustomerUserStoreOption(raw.customerUserStore));
-  problems.push(...checkRateLimitOption(raw.rateLimit), ...checkUpstreamBudgetOption(raw.upstreamBudget, raw.rateLimit));
-  problems.push(...checkResilienceOptions(raw));
-  problems.push(...checkRedisUrls(raw), ...checkDurationBounds(raw));
+  const problems = problemsOf(raw);
   if (problems.length > 0) throw new PerformChatOptionsError(problems);
 
   return {
@@ -220,17 +162,12 @@ export function resolvePerformChatOptions(raw: PerformChatModuleOptions): Resolv
     baseUrl: (raw.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, ''),
     defaultAgentId: raw.defaultAgentId,
     allowedAgentIds: raw.allowedAgentIds ? new Set(raw.allowedAgentIds) : undefined,
-    defaultExpiresIn,
+    defaultExpiresIn: raw.defaultExpiresIn ?? DEFAULT_EXPIRES_IN,
     maxExpiresIn: raw.maxExpiresIn,
     timeoutMs: raw.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     maxResponseBytes: raw.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
     resolveUserId: raw.resolveUserId ?? defaultResolveUserId,
-    health: {
-      timeoutMs: raw.health?.timeoutMs ?? DEFAULT_HEALTH_TIMEOUT_MS,
-      cacheTtlMs: raw.health?.cacheTtlMs ?? DEFAULT_HEALTH_CACHE_TTL_MS,
-      breakerOpenIsDown: raw.health?.breakerOpenIsDown ?? DEFAULT_HEALTH_BREAKER_OPEN_IS_DOWN,
-      notFoundIsDown: raw.health?.notFoundIsDown ?? DEFAULT_HEALTH_NOT_FOUND_IS_DOWN,
-    },
+    health: resolveHealthOption(raw.health),
     customerUserStore: raw.customerUserStore ?? 'memory',
     onTokenIssued: raw.onTokenIssued,
     onTokensInvalidated: raw.onTokensInvalidated,
@@ -246,5 +183,6 @@ export function resolvePerformChatOptions(raw: PerformChatModuleOptions): Resolv
  * @throws PerformChatOptionsError naming every bad field.
  */
 export function validatePerformChatOptions(options: PerformChatModuleOptions): void {
-  resolvePerformChatOptions(options);
+  const problems = problemsOf(options);
+  if (problems.length > 0) throw new PerformChatOptionsError(problems);
 }

@@ -50,7 +50,8 @@ export function checkBaseUrl(value: unknown): string[] {
   if (!url) return problems;
   const text = value as string;
   const shown = show(text);
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return [Messages.urlScheme(name, 'http:// or https://', shown)];
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    return [Messages.urlScheme(name, 'http:// or https://', shown)];
   if (url.username || url.password) problems.push(Messages.baseUrlCredentials(name, shown));
   if (hasQuery(url, text)) problems.push(Messages.baseUrlQuery(name, shown));
   if (url.hash !== '' || text.includes('#')) problems.push(Messages.baseUrlFragment(name, shown));
@@ -97,11 +98,13 @@ function checkRedisUrl(name: string, value: string): string[] {
   const { url, problems } = parse(name, value, REDIS_URL_FORM);
   if (!url) return problems;
   const shown = show(value);
-  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') return [Messages.urlScheme(name, 'redis:// or rediss://', shown)];
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:')
+    return [Messages.urlScheme(name, 'redis:// or rediss://', shown)];
   if (url.hostname === '') problems.push(Messages.redisUrlNoHost(name, shown));
   if (url.hash !== '' || value.includes('#')) problems.push(Messages.redisUrlFragment(name, shown));
   const db = url.searchParams.get('db');
-  if (!['', '/'].includes(url.pathname) && !DATABASE_PATH.test(url.pathname)) problems.push(Messages.redisUrlDatabase(name, shown));
+  if (!['', '/'].includes(url.pathname) && !DATABASE_PATH.test(url.pathname))
+    problems.push(Messages.redisUrlDatabase(name, shown));
   else if (db !== null && !/^\d{1,9}$/.test(db)) problems.push(Messages.redisUrlDatabase(name, shown));
   return problems;
 }

@@ -24,6 +24,8 @@ describe('rateLimit and upstreamBudget options', () => {
     expect(resolved.upstreamBudget).toEqual({
       tokensPerWindow: 100,
       tokenWindowSeconds: 60,
+      apiRequestsPerWindow: 1000,
+      apiRequestWindowSeconds: 60,
       authFailuresPerWindow: 10,
       authFailureWindowSeconds: 300,
     });
@@ -36,7 +38,11 @@ describe('rateLimit and upstreamBudget options', () => {
       upstreamBudget: { tokensPerMinute: 5, tokenWindowSeconds: 0.2 },
     });
     expect(resolved.rateLimit.defaultLimit).toEqual({ points: 3, duration: 0.5, blockDuration: 0 });
-    expect(resolved.upstreamBudget).toMatchObject({ tokensPerWindow: 5, tokenWindowSeconds: 0.2, authFailuresPerWindow: 10 });
+    expect(resolved.upstreamBudget).toMatchObject({
+      tokensPerWindow: 5,
+      tokenWindowSeconds: 0.2,
+      authFailuresPerWindow: 10,
+    });
 
     const off = resolvePerformChatOptions({ ...base, rateLimit: false, upstreamBudget: false });
     expect(off.rateLimit).toEqual({ defaultLimit: false, store: { kind: 'memory', keyPrefix: 'performchat:rl' } });
@@ -45,7 +51,10 @@ describe('rateLimit and upstreamBudget options', () => {
 
   it('resolve a Redis store given as a URL or a client, with its key prefix', () => {
     expect(
-      resolvePerformChatOptions({ ...base, rateLimit: { store: { redis: 'redis://cache:6379/2', keyPrefix: 'app:rl' } } }).rateLimit.store,
+      resolvePerformChatOptions({
+        ...base,
+        rateLimit: { store: { redis: 'redis://cache:6379/2', keyPrefix: 'app:rl' } },
+      }).rateLimit.store,
     ).toEqual({ kind: 'redis', redis: 'redis://cache:6379/2', keyPrefix: 'app:rl' });
     const client = new Redis({ lazyConnect: true });
     expect(resolvePerformChatOptions({ ...base, rateLimit: { store: { redis: client } } }).rateLimit.store).toEqual({
@@ -60,7 +69,12 @@ describe('rateLimit and upstreamBudget options', () => {
     expect(
       problemsOf({
         rateLimit: { points: 0, duration: -1, blockDuration: Number.NaN } as never,
-        upstreamBudget: { tokensPerMinute: 1.5, authFailuresPer5Minutes: 0, tokenWindowSeconds: 0, authFailureWindowSeconds: Infinity },
+        upstreamBudget: {
+          tokensPerMinute: 1.5,
+          authFailuresPer5Minutes: 0,
+          tokenWindowSeconds: 0,
+          authFailureWindowSeconds: Infinity,
+        },
       }),
     ).toEqual([
       'rateLimit.points must be a positive integer',
@@ -76,10 +90,10 @@ describe('rateLimit and upstreamBudget options', () => {
   it('refuse shapes that are neither false nor an object, and unknown stores', () => {
     expect(problemsOf({ rateLimit: true as never, upstreamBudget: 'yes' as never })).toEqual([
       'rateLimit must be false or an object { points?, duration?, blockDuration?, store? }',
-      'upstreamBudget must be false or an object { tokensPerMinute?, authFailuresPer5Minutes? }',
+      'upstreamBudget must be false or an object { tokensPerMinute?, authFailuresPer5Minutes?, tokenWindowSeconds?, authFailureWindowSeconds?, apiRequestsPerMinute?, apiRequestWindowSeconds? }',
     ]);
     expect(problemsOf({ rateLimit: { store: 'redis' as never } })).toEqual([
-      "rateLimit.store must be 'memory' or { redis: <ioredis client | redis:// URL>, keyPrefix? }",
+      "rateLimit.store must be 'memory' or an object { redis, keyPrefix? }",
     ]);
     expect(problemsOf({ rateLimit: { store: { redis: 42 as never, keyPrefix: 'has space' } } })).toEqual([
       'rateLimit.store.redis must be an ioredis client or a redis:// (rediss://) URL',

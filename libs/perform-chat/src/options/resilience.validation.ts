@@ -9,56 +9,36 @@ import {
   MAX_SHUTDOWN_GRACE_MS,
 } from './perform-chat-options.defaults';
 import type { PerformChatModuleOptions } from './perform-chat-options.interface';
-import { ResolvedPerformChatResilience } from './resilience.options';
+import { falseOr, object, wholeNumber } from './option-rules';
+import {
+  PerformChatCircuitBreakerOptions,
+  PerformChatRetryOptions,
+  ResolvedPerformChatResilience,
+} from './resilience.options';
 
 type RawResilience = Pick<PerformChatModuleOptions, 'retry' | 'deadlineMs' | 'circuitBreaker' | 'shutdownGraceMs'>;
 
-const isWhole = (value: unknown, min: number) => Number.isInteger(value) && (value as number) >= min;
+/** The `retry` option. */
+export const RETRY_OPTIONS = object({
+  retries: wholeNumber({ min: 0, unit: 'retries' }),
+  baseDelayMs: wholeNumber({ min: 1, unit: 'milliseconds', bound: 'retry.baseDelayMs' }),
+  maxDelayMs: wholeNumber({ min: 1, unit: 'milliseconds', bound: 'retry.maxDelayMs' }),
+} satisfies Record<keyof PerformChatRetryOptions, unknown>);
 
-function checkFields(
-  name: string,
-  value: unknown,
-  fields: Record<string, { min: number; unit: string }>,
-): string[] {
-  if (value === undefined || value === false) return [];
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return [`${name} must be false or an object { ${Object.keys(fields).join(', ')} }`];
-  }
-  const problems: string[] = [];
-  for (const [field, { min, unit }] of Object.entries(fields)) {
-    const fieldValue = (value as Record<string, unknown>)[field];
-    if (fieldValue !== undefined && !isWhole(fieldValue, min)) {
-      problems.push(`${name}.${field} must be a whole number of ${unit}, at least ${min}`);
-    }
-  }
-  for (const field of Object.keys(value)) {
-    if (!(field in fields)) problems.push(`${name}.${field} is not an option (expected ${Object.keys(fields).join(', ')})`);
-  }
-  return problems;
-}
+/** The `circuitBreaker` option. */
+export const CIRCUIT_BREAKER_OPTIONS = object({
+  failureThreshold: wholeNumber({ min: 1, unit: 'failures' }),
+  cooldownMs: wholeNumber({ min: 1, unit: 'milliseconds', bound: 'circuitBreaker.cooldownMs' }),
+} satisfies Record<keyof PerformChatCircuitBreakerOptions, unknown>);
 
-/** Problems with `retry`, `deadlineMs`, `circuitBreaker` and `shutdownGraceMs`, for boot-time validation. */
-export function checkResilienceOptions(raw: RawResilience): string[] {
-  const problems = [
-    ...checkFields('retry', raw.retry, {
-      retries: { min: 0, unit: 'retries' },
-      baseDelayMs: { min: 1, unit: 'milliseconds' },
-      maxDelayMs: { min: 1, unit: 'milliseconds' },
-    }),
-    ...checkFields('circuitBreaker', raw.circuitBreaker, {
-      failureThreshold: { min: 1, unit: 'failures' },
-      cooldownMs: { min: 1, unit: 'milliseconds' },
-    }),
-  ];
-  if (raw.deadlineMs !== undefined && !isWhole(raw.deadlineMs, 1)) {
-    problems.push('deadlineMs must be a whole number of milliseconds, at least 1');
-  }
-  const grace = raw.shutdownGraceMs;
-  if (grace !== undefined && (!isWhole(grace, 0) || (grace as number) > MAX_SHUTDOWN_GRACE_MS)) {
-    problems.push(`shutdownGraceMs must be a whole number of milliseconds from 0 to ${MAX_SHUTDOWN_GRACE_MS}`);
-  }
-  return problems;
-}
+/** The rows of `retry`, `deadlineMs`, `circuitBreaker` and `shutdownGraceMs` in the module options. */
+export const RESILIENCE_OPTIONS = {
+  retry: falseOr(RETRY_OPTIONS),
+  deadlineMs: wholeNumber({ min: 1, unit: 'milliseconds', bound: 'deadlineMs' }),
+  circuitBreaker: falseOr(CIRCUIT_BREAKER_OPTIONS),
+  // An orchestrator kills a pod long before the upper bound (Kubernetes: 30 s by default).
+  shutdownGraceMs: wholeNumber({ min: 0, max: MAX_SHUTDOWN_GRACE_MS, unit: 'milliseconds' }),
+} satisfies Record<keyof RawResilience, unknown>;
 
 /** `retry`, `deadlineMs`, `circuitBreaker` and `shutdownGraceMs` with their defaults. */
 export function resolveResilienceOptions(raw: RawResilience): ResolvedPerformChatResilience {
