@@ -1,4 +1,5 @@
 import type { EmulatorState } from './emulator.state';
+import type { EmulatorConversationSeed } from './rest/rest.conversations';
 
 /** Environment label of an API key, as listed on the docs' API-keys page. */
 export type EmulatorEnvironment = 'production' | 'staging' | 'development';
@@ -38,6 +39,8 @@ export interface EmulatorAgentOptions {
   active?: boolean;
   /** Company owning the agent. Default: the `companyId` of the first configured key. */
   companyId?: string;
+  /** `prompt_template` of `GET /rest/v1/agents/:id`. Default: none (`null`). */
+  promptTemplate?: string;
 }
 
 /**
@@ -118,6 +121,8 @@ export interface EmulatorAgent {
   name: string;
   active: boolean;
   companyId: string;
+  /** `prompt_template` of `GET /rest/v1/agents/:id` (`null` when unset). */
+  promptTemplate?: string;
 }
 
 /** A customer user, created by the first token generation for `(companyId, externalId)`. */
@@ -136,6 +141,12 @@ export interface EmulatorCustomerUser {
   createdAt: Date;
   /** Updated by every token generation. */
   lastSeenAt: Date;
+  /** Set by `PUT /rest/v1/customer-users/:id`; `null` (or unset) until then. */
+  name?: string | null;
+  email?: string | null;
+  metadata?: Record<string, unknown> | null;
+  /** When `PUT /rest/v1/customer-users/:id` last changed it; unset: `createdAt`. */
+  updatedAt?: Date;
 }
 
 /** What the emulator counted for one route (`"POST /rest/v1/auth/token"`, ...). */
@@ -254,6 +265,12 @@ export interface PerformChatEmulator {
   listFaults(): EmulatorFault[];
   /** Removes every fault; returns how many were pending. */
   clearFaults(): number;
+  /**
+   * Seeds a conversation of an existing customer user for the conversations API (same as
+   * `POST /__emulator/conversations`); `reset()` clears them.
+   * @throws EmulatorConversationSeedError naming a bad field
+   */
+  addConversation(seed: EmulatorConversationSeed): { id: string };
   /** JSON-safe copy of the state (same as `GET /__emulator/state`). */
   snapshot(): EmulatorStateSnapshot;
   /** Clears customer users, counters, rate-limit windows and faults; restores keys and agents as configured. */

@@ -22,4 +22,14 @@ export const EMULATOR_MESSAGES = Object.freeze({
   mustBeString: (field: string) => `${field} must be a string`,
   mustNotBeEmpty: (field: string) => `${field} must not be empty`,
   cannot: (method: string, url: string) => `Cannot ${method} ${url}`,
+
+  // The agents, customer-users and conversations APIs (rest/). Documented (spec §2.3) unless said.
+  invalidQueryParameters: 'Invalid query parameters',
+  invalidParameters: 'Invalid parameters',
+  invalidAgentIdFormat: 'Invalid agent ID format',
+  agentNotFoundOrOtherCompany: "Agent not found or doesn't belong to company",
+  customerUserNotFoundOrOtherCompany: "Customer user not found or doesn't belong to company",
+  invalidRequestBody: 'Invalid request body',
+  /** Documented for GET /conversations/:id; the emulator answers the messages route the same way. */
+  conversationNotFound: "Conversation not found or doesn't belong to company",
 });

@@ -2,7 +2,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { handleAdminRoute } from './admin.routes';
 import { AuthRoutes } from './auth.routes';
-import { EMULATOR_ADMIN_PREFIX, PERFORMCHAT_INVALIDATE_TOKEN_PATH, PERFORMCHAT_TOKEN_PATH } from './emulator.constants';
+import { RestRoutes } from './rest/rest.routes';
+import { SeededConversations, type EmulatorConversationSeed } from './rest/rest.conversations';
+import { EMULATOR_ADMIN_PREFIX, EMULATOR_CONVERSATIONS_PATH, PERFORMCHAT_INVALIDATE_TOKEN_PATH, PERFORMCHAT_TOKEN_PATH } from './emulator.constants';
 import type {
   EmulatorFault,
   EmulatorFaultSpec,
@@ -34,6 +36,8 @@ class PerformChatEmulatorServer implements PerformChatEmulator {
   private readonly server: Server;
   private readonly jwt: Hs256Jwt;
   private readonly auth: AuthRoutes;
+  private readonly rest: RestRoutes;
+  private readonly seeded: SeededConversations;
   private readonly faults = new FaultRegistry();
   private readonly timers = new TimerRegistry();
   private closing: Promise<void> | undefined;
@@ -49,6 +53,14 @@ class PerformChatEmulatorServer implements PerformChatEmulator {
       clock: options.clock,
       responseShape: options.responseShape,
       rateLimits: options.rateLimits,
+    });
+    this.seeded = new SeededConversations(options.clock);
+    this.rest = new RestRoutes({
+      state: this.state,
+      clock: options.clock,
+      authenticate: (...args) => this.auth.authenticate(...args),
+      conversations: this.seeded,
+      seeded: this.seeded,
     });
     this.server = createServer(this.onRequest);
   }
@@ -96,6 +108,10 @@ class PerformChatEmulatorServer implements PerformChatEmulator {
     return this.faults.clear();
   }
 
+  addConversation(seed: EmulatorConversationSeed): { id: string } {
+    return { id: this.rest.addConversation(seed).id };
+  }
+
   snapshot(): EmulatorStateSnapshot {
     return { ...this.state.snapshot(), faults: this.faults.list() };
   }
@@ -103,6 +119,7 @@ class PerformChatEmulatorServer implements PerformChatEmulator {
   reset(): void {
     this.state.reset();
     this.auth.resetLimits();
+    this.seeded.clear();
     this.faults.clear();
     this.options.logger?.log('PerformChat emulator: state reset');
   }
@@ -127,7 +144,12 @@ class PerformChatEmulatorServer implements PerformChatEmulator {
         if (error === 'aborted') return;
         let response: EmulatorResponse;
         try {
-          response = error === 'too-large' ? nestError(413, MSG.bodyTooLarge) : handleAdminRoute(this, method, pathname, rawUrl, raw);
+          response =
+            error === 'too-large'
+              ? nestError(413, MSG.bodyTooLarge)
+              : method === 'POST' && pathname === EMULATOR_CONVERSATIONS_PATH
+                ? this.rest.seedRoute(raw)
+                : handleAdminRoute(this, method, pathname, rawUrl, raw);
         } catch (thrown) {
           response = this.internalError(thrown);
         }
@@ -155,8 +177,11 @@ class PerformChatEmulatorServer implements PerformChatEmulator {
 
   private route(req: IncomingMessage, method: string, pathname: string, rawUrl: string, raw: string, error: BodyError | undefined): EmulatorResponse {
     const isToken = pathname === PERFORMCHAT_TOKEN_PATH;
-    // Nest's answer for an unknown route; a wrong base path (e.g. /rest/v1/rest/v1/...) lands here.
-    if (!isToken && pathname !== PERFORMCHAT_INVALIDATE_TOKEN_PATH) return nestError(404, MSG.cannot(method, rawUrl));
+    if (!isToken && pathname !== PERFORMCHAT_INVALIDATE_TOKEN_PATH) {
+      // The agents, customer-users and conversations APIs; then Nest's answer for an unknown
+      // route: a wrong base path (e.g. /rest/v1/rest/v1/..., the docs' /rest/v1/v1/...) lands there.
+      return this.rest.handle(req, method, pathname, rawUrl, raw, error) ?? nestError(404, MSG.cannot(method, rawUrl));
+    }
     if (method !== 'POST') {
       // The path exists, the method does not (RFC 9110 405 + Allow). Health probes (HEAD) land
       // here: below 500, never counted as failed authentications, and told apart from a wrong
