@@ -23,7 +23,7 @@ export class PerformChatAgentsService {
   constructor(private readonly client: PerformChatHttpClient) {}
 
   /** One page of agents (PerformChat's default: page 1, 20 per page). */
-  list(query?: PerformChatPageQuery): Promise<PerformChatPage<PerformChatAgentSummary>> {
+  async list(query?: PerformChatPageQuery): Promise<PerformChatPage<PerformChatAgentSummary>> {
     const { page, limit } = checkObject<PerformChatPageQuery>('query', query, ['page', 'limit']);
     return this.client.call(listAgentsResource, { page: checkPage(page), limit: checkLimit(limit) });
   }
@@ -39,7 +39,7 @@ export class PerformChatAgentsService {
    * @throws PerformChatError `AGENT_NOT_FOUND` (`status` 404) when the company has no such agent;
    *   `INVALID_ARGUMENT` when the id is not one PerformChat accepts
    */
-  get(agentId: string): Promise<PerformChatAgentDetails> {
+  async get(agentId: string): Promise<PerformChatAgentDetails> {
     return this.client.call(getAgentResource, { agentId: assertIdentifier('agentId', agentId) });
   }
 }

@@ -26,7 +26,7 @@ export class PerformChatConversationsService {
   constructor(private readonly client: PerformChatHttpClient) {}
 
   /** One page of conversations (PerformChat's default: page 1, 20 per page). */
-  list(query?: PerformChatPageQuery): Promise<PerformChatPage<PerformChatConversation>> {
+  async list(query?: PerformChatPageQuery): Promise<PerformChatPage<PerformChatConversation>> {
     const { page, limit } = checkObject<PerformChatPageQuery>('query', query, ['page', 'limit']);
     return this.client.call(listConversationsResource, { page: checkPage(page), limit: checkLimit(limit) });
   }
@@ -41,7 +41,7 @@ export class PerformChatConversationsService {
    * One conversation.
    * @throws PerformChatError `CONVERSATION_NOT_FOUND` (404)
    */
-  get(conversationId: string): Promise<PerformChatConversation> {
+  async get(conversationId: string): Promise<PerformChatConversation> {
     return this.client.call(getConversationResource, { conversationId: assertIdentifier('conversationId', conversationId) });
   }
 
@@ -50,7 +50,7 @@ export class PerformChatConversationsService {
    * page 1, 50 per page), with the conversation's id and title.
    * @throws PerformChatError `CONVERSATION_NOT_FOUND` (404)
    */
-  listMessages(conversationId: string, query?: PerformChatPageQuery): Promise<PerformChatMessagePage> {
+  async listMessages(conversationId: string, query?: PerformChatPageQuery): Promise<PerformChatMessagePage> {
     const id = assertIdentifier('conversationId', conversationId);
     const { page, limit } = checkObject<PerformChatPageQuery>('query', query, ['page', 'limit']);
     return this.client.call(listMessagesResource, { conversationId: id, page: checkPage(page), limit: checkLimit(limit) });

@@ -39,7 +39,7 @@ export class PerformChatCustomerUsersService {
   constructor(private readonly client: PerformChatHttpClient) {}
 
   /** One page, optionally filtered by `name`, `email` or `externalId` (your user id). */
-  list(query?: PerformChatCustomerUserQuery): Promise<PerformChatPage<PerformChatCustomerUserProfile>> {
+  async list(query?: PerformChatCustomerUserQuery): Promise<PerformChatPage<PerformChatCustomerUserProfile>> {
     const raw = checkObject<PerformChatCustomerUserQuery>('query', query, ['page', 'limit', ...FILTERS]);
     return this.client.call(listCustomerUsersResource, { page: checkPage(raw.page), limit: checkLimit(raw.limit), ...checkFilter(raw) });
   }
@@ -60,7 +60,7 @@ export class PerformChatCustomerUsersService {
    * @throws PerformChatError `CUSTOMER_USER_NOT_FOUND` (404), `INVALID_ARGUMENT` for changes
    *   refused here or by PerformChat ("Invalid request body")
    */
-  update(
+  async update(
     customerUserId: string,
     changes: PerformChatCustomerUserChanges,
     options?: PerformChatUpdateOptions,
