@@ -20,6 +20,8 @@ import {
   PerformChatEmulator,
   startPerformChatEmulator,
 } from 'nestjs-performchat/emulator';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import request from 'supertest';
 
@@ -270,6 +272,18 @@ describe('agents, customer-users and conversations through the client pipeline (
       emulator.addFault({ path: `/rest/v1/customer-users/${ada.id}`, status: 429 });
       await expect(service.update(ada.id, { name: 'Ada' })).resolves.toMatchObject({ name: 'Ada' });
       expect(attempts(R.updateCustomerUser)).toBe(3);
+    });
+
+    it('retries a PUT whose connection was refused (PerformChat cannot have received it)', async () => {
+      const closed = await new Promise<number>((resolve) => {
+        const server = createServer().listen(0, '127.0.0.1', () => {
+          const { port } = server.address() as AddressInfo;
+          server.close(() => resolve(port));
+        });
+      });
+      const { customerUsers: service } = await services({ baseUrl: `http://127.0.0.1:${closed}` });
+      expect(await failure(service.update('cu_1', { name: 'Ada' }))).toMatchObject({ code: PerformChatErrorCode.UNREACHABLE });
+      expect(logs.lines.filter((line) => line.includes('"operation":"updateCustomerUser"'))).toHaveLength(3);
     });
 
     it("retries a PUT that timed out when the call says it is safe (retry: 'safe')", async () => {

@@ -57,6 +57,8 @@ export { PerformChatAgentsService } from './rest/perform-chat-agents.service';
 export { PerformChatCustomerUsersService } from './rest/perform-chat-customer-users.service';
 export { PerformChatConversationsService } from './rest/perform-chat-conversations.service';
 export type { PerformChatIterateOptions, PerformChatUpdateOptions } from './rest/rest.interfaces';
+export type { PerformChatAgentReport, PerformChatAgentStatus } from './rest/perform-chat-agent-check';
+export type { PerformChatVerifyAgentsOptions } from './options/verify-agents.options';
 export type {
   PerformChatAgentDetails,
   PerformChatAgentSummary,

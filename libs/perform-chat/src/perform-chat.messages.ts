@@ -272,6 +272,18 @@ export const Messages = {
   answerFieldNotNullableObject: (path: string) => `${path} is not an object or null`,
   answerFieldBadRole: (path: string) => `${path} is not "user" or "assistant"`,
   answerOtherId: (path: string) => `${path} is not the id that was asked for`,
+  verifyAgentsWithoutAgents: () =>
+    'verifyAgents is on but there is no agent to verify: set defaultAgentId or allowedAgentIds (or turn verifyAgents off)',
+  agentCheckInactive: (field: string, agentId: string) => `${field} "${agentId}" is inactive at PerformChat`,
+  agentCheckNotFound: (field: string, agentId: string) => `${field} "${agentId}" does not exist in this key's company at PerformChat`,
+  agentCheckFailed: (problems: string[]) =>
+    `PerformChat agent check (verifyAgents) failed: ${problems.join('; ')}. Every token for it would be refused: activate the agent in the PerformChat dashboard or fix the option`,
+  agentCheckKeyRejected: (agentId: string, reason: string) =>
+    `PerformChat agent check (verifyAgents) could not read agent "${agentId}": ${reason}`,
+  agentCheckUnchecked: (agentIds: string[], reason: string) =>
+    `PerformChat agent check (verifyAgents) could not check ${agentIds.map((id) => `"${id}"`).join(', ')} at boot (${reason}); the app starts anyway and readiness checks again`,
+  healthAgentsUnavailable: (agents: string[]) =>
+    `configured agent(s) cannot be used for tokens: ${agents.join(', ')} (verifyAgents)`,
 } as const;
 
 /**

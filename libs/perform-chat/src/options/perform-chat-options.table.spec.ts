@@ -37,8 +37,10 @@ const at = (path: string, value: unknown): Partial<Record<keyof PerformChatModul
     (path.startsWith('rateLimit.store.') && key !== 'redis')
       ? { redis: REDIS_URL }
       : {};
-  if (rest.length === 0) return { [head]: value };
-  if (rest.length === 1) return { [head]: { ...holder(rest[0]), [rest[0]]: value } };
+  // verifyAgents needs an agent to verify.
+  const agent = head === 'verifyAgents' ? { defaultAgentId: 'agent_table' } : {};
+  if (rest.length === 0) return { ...agent, [head]: value };
+  if (rest.length === 1) return { ...agent, [head]: { ...holder(rest[0]), [rest[0]]: value } };
   return { [head]: { [rest[0]]: { ...holder(rest[1]), [rest[1]]: value } } };
 };
 
@@ -308,6 +310,14 @@ const ROWS: [string, unknown[], [unknown, string], [unknown, string] | undefined
   ],
   ['onTokenIssued', [hook, async () => undefined], [{}, 'onTokenIssued must be a function'], undefined],
   ['onTokensInvalidated', [hook], ['log', 'onTokensInvalidated must be a function'], undefined],
+  [
+    'verifyAgents',
+    [true, false, {}, { atBoot: false, inReadiness: true }],
+    ['yes', 'verifyAgents must be true, false or an object { atBoot?, inReadiness? }'],
+    undefined,
+  ],
+  ['verifyAgents.atBoot', [true, false], ['true', 'verifyAgents.atBoot must be true or false'], undefined],
+  ['verifyAgents.inReadiness', [false], [1, 'verifyAgents.inReadiness must be true or false'], undefined],
 ];
 
 /** Every option path of a table: its keys, and those of each object in it (of any form of a union). */

@@ -21,6 +21,7 @@ import { PerformChatOptionsError } from './perform-chat-options.error';
 import { PerformChatModuleOptions, ResolvedPerformChatOptions } from './perform-chat-options.interface';
 import { checkBaseUrl, checkRedisUrls } from './perform-chat-url.validation';
 import { PERFORMCHAT_ENV } from './perform-chat.config';
+import { VERIFY_AGENTS_OPTION, checkVerifyAgentsHasAgents, resolveVerifyAgentsOption } from './verify-agents.validation';
 import {
   OptionRule,
   accepts,
@@ -102,6 +103,7 @@ export const MODULE_OPTIONS = object(
     customerUserStore: CUSTOMER_USER_STORE_OPTION,
     onTokenIssued: fn(),
     onTokensInvalidated: fn(),
+    verifyAgents: VERIFY_AGENTS_OPTION,
   } satisfies Record<keyof PerformChatModuleOptions, OptionRule>,
   OptionWords.moduleOptions,
 );
@@ -139,6 +141,7 @@ const BETWEEN_OPTIONS: ((raw: PerformChatModuleOptions) => string[])[] = [
   // problems naming both, as performChatConfig puts PERFORMCHAT_REDIS_URL in both.
   checkRedisUrls,
   checkRedisWholeSeconds,
+  checkVerifyAgentsHasAgents,
 ];
 
 /** Every problem of the module options, each naming its field; `[]` when valid. */
@@ -174,6 +177,7 @@ export function resolvePerformChatOptions(raw: PerformChatModuleOptions): Resolv
     rateLimit: resolveRateLimitOption(raw.rateLimit),
     upstreamBudget: resolveUpstreamBudgetOption(raw.upstreamBudget),
     resilience: resolveResilienceOptions(raw),
+    verifyAgents: resolveVerifyAgentsOption(raw.verifyAgents),
   };
 }
 

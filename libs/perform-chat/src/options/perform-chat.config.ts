@@ -34,6 +34,8 @@ export const PERFORMCHAT_ENV = {
   'rateLimit.points': 'PERFORMCHAT_RATE_LIMIT_POINTS',
   /** Its window in seconds. */
   'rateLimit.duration': 'PERFORMCHAT_RATE_LIMIT_DURATION',
+  /** `true`/`false` (or `1`/`0`): check the configured agents at boot and in readiness. */
+  verifyAgents: 'PERFORMCHAT_VERIFY_AGENTS',
   /** A `redis://` URL: rate limits, the upstream budget and customer users are then kept in Redis. */
   redisUrl: 'PERFORMCHAT_REDIS_URL',
 } as const;
@@ -139,6 +141,7 @@ export function performChatConfig(source: PerformChatConfigSource = process.env)
     shutdownGraceMs: toNumber(read(PERFORMCHAT_ENV.shutdownGraceMs)),
     rateLimit: rateLimitConfig(read, redisUrl),
     customerUserStore: redisUrl === undefined ? undefined : { redis: redisUrl },
+    verifyAgents: toBoolean(read(PERFORMCHAT_ENV.verifyAgents)),
   };
   return Object.fromEntries(
     Object.entries(options).filter(([, value]) => value !== undefined),
