@@ -113,6 +113,11 @@ for (const file of files) {
 if (!/MIT License/.test(fs.readFileSync(path.join(packageDir, 'LICENSE'), 'utf8'))) problems.push('LICENSE is not the MIT license');
 
 const packedPkg = JSON.parse(fs.readFileSync(path.join(packageDir, 'package.json'), 'utf8'));
+// The User-Agent of the built code names this package's version (scripts/write-version.js).
+const builtUserAgent = require(path.join(packageDir, 'dist', 'perform-chat.constants.js')).LIBRARY_USER_AGENT;
+if (builtUserAgent !== `${packedPkg.name}/${packedPkg.version}`) {
+  problems.push(`dist/perform-chat.constants.js sends User-Agent ${builtUserAgent}, not ${packedPkg.name}/${packedPkg.version}`);
+}
 for (const field of ['devDependencies', 'scripts', 'private']) {
   if (packedPkg[field] !== undefined) problems.push(`package.json has "${field}"`);
 }

@@ -1,7 +1,13 @@
 import type { PerformChatCustomerUserStore } from '../customer-users/perform-chat-customer-user.store';
 import { Messages, OptionWords } from '../perform-chat.messages';
-import type { MemoryCustomerUserStoreOption, RedisCustomerUserStoreOption } from './customer-user-store.options';
-import { OptionRule, custom, literal, object, required, text, union, wholeNumber, withKey } from './option-rules';
+import type {
+  MemoryCustomerUserStoreOption,
+  PerformChatCustomerUserStoreOption,
+  RedisCustomerUserStoreOption,
+} from './customer-user-store.options';
+import { DEFAULT_REDIS_CUSTOMER_USER_PREFIX } from './perform-chat-options.defaults';
+import { REDIS_KEY_PREFIX, REDIS_KEY_SEPARATOR } from './redis-key-prefix';
+import { OptionRule, custom, literal, object, required, union, wholeNumber, withKey } from './option-rules';
 import { REDIS_SOURCE, isRedisClient } from './redis-source.validation';
 
 const STORE_METHODS = ['save', 'listByExternalId', 'remove', 'iterate'] as const;
@@ -25,7 +31,7 @@ const MEMORY_STORE = object({
 
 const REDIS_STORE = object({
   redis: required(REDIS_SOURCE),
-  keyPrefix: text(/^[\s\S]+$/, OptionWords.nonEmptyString),
+  keyPrefix: REDIS_KEY_PREFIX,
   // A Redis TTL, bounded by the longest token lifetime (perform-chat-options.bounds.ts).
   ttlSeconds: wholeNumber({ min: 1, unit: 'seconds', bound: 'customerUserStore.ttlSeconds' }),
 } satisfies Record<keyof RedisCustomerUserStoreOption, unknown>);
@@ -42,3 +48,32 @@ export const CUSTOMER_USER_STORE_OPTION = union([
   withKey('redis', REDIS_STORE),
   withKey('maxRecords', MEMORY_STORE),
 ]);
+
+function isRedisOption(option: unknown): option is RedisCustomerUserStoreOption {
+  return typeof option === 'object' && option !== null && 'redis' in option && !isCustomStore(option);
+}
+
+/**
+ * With both stores in Redis, the customer-user keys must not sit under a rate-limit counter
+ * (`<rateLimit prefix>:<counter>:{...}` has the shape of `<customer-user prefix>:{...}` when the
+ * latter is `<rateLimit prefix>:<counter>`). Other overlaps cannot match: a prefix has no braces.
+ */
+export function checkCustomerUserKeyPrefixOverlap(option: unknown, rateLimitKeyPrefix: string | undefined): string[] {
+  if (rateLimitKeyPrefix === undefined || !isRedisOption(option)) return [];
+  const prefix = option.keyPrefix ?? DEFAULT_REDIS_CUSTOMER_USER_PREFIX;
+  if (typeof prefix !== 'string' || !prefix.startsWith(rateLimitKeyPrefix + REDIS_KEY_SEPARATOR)) return [];
+  return [Messages.redisKeyPrefixesOverlap(rateLimitKeyPrefix, prefix)];
+}
+
+/**
+ * The option with its defaults: a Redis store without `ttlSeconds` keeps a user's records as long
+ * as the longest token the module may issue (`longestTokenSeconds`: `maxExpiresIn`, else 365 days).
+ */
+export function resolveCustomerUserStoreOption(
+  option: PerformChatCustomerUserStoreOption | undefined,
+  longestTokenSeconds: number,
+): PerformChatCustomerUserStoreOption {
+  if (option === undefined) return 'memory';
+  if (!isRedisOption(option) || option.ttlSeconds !== undefined) return option;
+  return { ...option, ttlSeconds: longestTokenSeconds };
+}

@@ -1,8 +1,12 @@
 import { Messages, OptionWords } from '../perform-chat.messages';
-import { EXPIRES_IN_PATTERN, parseExpiresIn } from './expires-in';
+import { EXPIRES_IN_CEILING_SECONDS, EXPIRES_IN_PATTERN, parseExpiresIn } from './expires-in';
 import { assertIdentifier } from './identifier';
 import { defaultResolveUserId } from './resolve-user-id';
-import { CUSTOMER_USER_STORE_OPTION } from './customer-user-store.validation';
+import {
+  CUSTOMER_USER_STORE_OPTION,
+  checkCustomerUserKeyPrefixOverlap,
+  resolveCustomerUserStoreOption,
+} from './customer-user-store.validation';
 import { HEALTH_OPTIONS, resolveHealthOption } from './health.validation';
 import { RESILIENCE_OPTIONS, resolveResilienceOptions } from './resilience.validation';
 import {
@@ -133,6 +137,15 @@ function checkDefaultAgentAllowed(raw: PerformChatModuleOptions): string[] {
   return allowedAgentIds.includes(defaultAgentId) ? [] : [Messages.defaultAgentNotAllowed()];
 }
 
+/** Customer-user keys not placed under a rate-limit counter, when both stores use Redis (issue 20). */
+function checkRedisKeyPrefixes(raw: PerformChatModuleOptions): string[] {
+  if (!accepts(RATE_LIMIT_MODULE_OPTIONS.rateLimit, raw.rateLimit) || !accepts(CUSTOMER_USER_STORE_OPTION, raw.customerUserStore)) {
+    return [];
+  }
+  const store = raw.rateLimit ? resolveRateLimitOption(raw.rateLimit).store : undefined;
+  return checkCustomerUserKeyPrefixOverlap(raw.customerUserStore, store?.kind === 'redis' ? store.keyPrefix : undefined);
+}
+
 /** Rules between options, after the table; each judges only values their rows accepted. */
 const BETWEEN_OPTIONS: ((raw: PerformChatModuleOptions) => string[])[] = [
   checkExpiresInWithinMax,
@@ -141,6 +154,7 @@ const BETWEEN_OPTIONS: ((raw: PerformChatModuleOptions) => string[])[] = [
   // problems naming both, as performChatConfig puts PERFORMCHAT_REDIS_URL in both.
   checkRedisUrls,
   checkRedisWholeSeconds,
+  checkRedisKeyPrefixes,
   checkVerifyAgentsHasAgents,
 ];
 
@@ -171,7 +185,11 @@ export function resolvePerformChatOptions(raw: PerformChatModuleOptions): Resolv
     maxResponseBytes: raw.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
     resolveUserId: raw.resolveUserId ?? defaultResolveUserId,
     health: resolveHealthOption(raw.health),
-    customerUserStore: raw.customerUserStore ?? 'memory',
+    // Records live as long as the longest token the module lets through (issue 20: a documented default).
+    customerUserStore: resolveCustomerUserStoreOption(
+      raw.customerUserStore,
+      raw.maxExpiresIn === undefined ? EXPIRES_IN_CEILING_SECONDS : parseExpiresIn(raw.maxExpiresIn),
+    ),
     onTokenIssued: raw.onTokenIssued,
     onTokensInvalidated: raw.onTokensInvalidated,
     rateLimit: resolveRateLimitOption(raw.rateLimit),

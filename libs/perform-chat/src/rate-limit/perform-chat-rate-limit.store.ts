@@ -1,10 +1,11 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import type { Redis } from 'ioredis';
-import { RateLimiterAbstract, RateLimiterRedis } from 'rate-limiter-flexible';
+import { RateLimiterRedis } from 'rate-limiter-flexible';
 import { PERFORM_CHAT_STORES_SLICE, PerformChatStoresSlice } from '../options/perform-chat-options.slices';
 import { LOGGER_CONTEXT } from '../perform-chat.constants';
 import { Messages } from '../perform-chat.messages';
 import { PerformChatRedisConnections } from '../redis/perform-chat-redis.connections';
+import { PerformChatRedisClient } from '../redis/redis-client';
+import { hashTag, redisKey } from '../redis/redis-keys';
 import { REDIS_READY_TIMEOUT_MS, whenRedisReady } from '../redis/redis-ready';
 import { ResolvedRateLimit, ResolvedRateLimitStore } from '../options/rate-limit.options';
 import { PerformChatLimiter } from './perform-chat-limiter';
@@ -17,21 +18,23 @@ export interface PerformChatLimiterSpec extends ResolvedRateLimit {
 }
 
 /**
- * Makes and keeps the limiters of the `rateLimit.store`: rate-limiter-flexible's
- * `RateLimiterMemory` (on a storage without a timer per key: {@link PerformChatMemoryLimiter}),
- * or `RateLimiterRedis` with such an in-memory insurance limiter
+ * Makes and keeps the limiters of the `rateLimit.store`: {@link PerformChatMemoryLimiter} (the
+ * answers of rate-limiter-flexible's `RateLimiterMemory`, without a timer per key), or
+ * rate-limiter-flexible's `RateLimiterRedis` with such an in-memory insurance limiter
  * (same points and duration) that answers while Redis does not, so a Redis outage never
  * fails a request. One limiter per counter name and limit, made on first use.
  *
- * Keys: `<store keyPrefix>:<counter name>:<caller>`, e.g. `performchat:rl:ChatController.send:u:42`
- * (in Redis; in memory each counter has a storage of its own, keyed by `<caller>`).
+ * Keys: `<store keyPrefix>:<counter name>:{<caller>}`, e.g. `performchat:rl:ChatController.send:{u:42}`
+ * (in Redis, the caller a hash tag so one user's counters share a Redis Cluster slot; in memory
+ * each counter has a storage of its own, keyed by `<caller>`). Every Redis call touches one key
+ * (rate-limiter-flexible's one-key Lua script, or a MULTI on one key), so nothing crosses slots.
  */
 @Injectable()
 export class PerformChatRateLimitStore implements OnModuleInit {
   private readonly logger = new Logger(LOGGER_CONTEXT);
   private readonly limiters = new Map<string, PerformChatLimiter>();
   private readonly store: ResolvedRateLimitStore;
-  private client?: Redis;
+  private client?: PerformChatRedisClient;
   private monitor?: RedisOutageMonitor;
 
   constructor(
@@ -58,7 +61,7 @@ export class PerformChatRateLimitStore implements OnModuleInit {
 
   /** The store key prefix of a counter (`<store keyPrefix>:<name>`). */
   keyPrefixOf(name: string): string {
-    return `${this.store.keyPrefix}:${name}`;
+    return redisKey(this.store.keyPrefix, name);
   }
 
   /** The limiter of a counter, made on first use and then reused. */
@@ -81,7 +84,7 @@ export class PerformChatRateLimitStore implements OnModuleInit {
     const limits = this.wholeSeconds(spec);
     const storeClient = this.redis();
     const insuranceLimiter = new InsuranceLimiter({ ...limits, keyPrefix });
-    const limiter: RateLimiterAbstract = new RateLimiterRedis({
+    const limiter = new RateLimiterRedis({
       ...limits,
       keyPrefix,
       storeClient,
@@ -89,7 +92,7 @@ export class PerformChatRateLimitStore implements OnModuleInit {
       rejectIfRedisNotReady: true,
       insuranceLimiter,
     });
-    return new PerformChatLimiter(spec.name, limiter, this.monitor);
+    return new PerformChatLimiter(spec.name, limiter, this.monitor, hashTag);
   }
 
   private limits(spec: ResolvedRateLimit): ResolvedRateLimit {
@@ -109,7 +112,7 @@ export class PerformChatRateLimitStore implements OnModuleInit {
     return { points: spec.points, duration, blockDuration };
   }
 
-  private redis(): Redis {
+  private redis(): PerformChatRedisClient {
     if (!this.client) {
       const store = this.store as Extract<ResolvedRateLimitStore, { kind: 'redis' }>;
       this.client = this.connections.get(store.redis);
