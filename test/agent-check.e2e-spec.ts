@@ -1,9 +1,21 @@
 import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { CapturedLogs, captureLogs } from '@test/utils';
+import { useDateClock } from '@test/utils/clock';
 import { PLATFORMS, emulatorConfig, startDemoApp } from '@test/utils/demo-harness';
-import { PerformChatError, PerformChatErrorCode, PerformChatHealthIndicator, PerformChatModule, PerformChatModuleOptions } from 'nestjs-performchat';
-import { EMULATOR_DEMO_KEY, PERFORMCHAT_REST_ROUTES, PerformChatEmulator, startPerformChatEmulator } from 'nestjs-performchat/emulator';
+import {
+  PerformChatError,
+  PerformChatErrorCode,
+  PerformChatHealthIndicator,
+  PerformChatModule,
+  PerformChatModuleOptions,
+} from 'nestjs-performchat';
+import {
+  EMULATOR_DEMO_KEY,
+  PERFORMCHAT_REST_ROUTES,
+  PerformChatEmulator,
+  startPerformChatEmulator,
+} from 'nestjs-performchat/emulator';
 import { inspect } from 'node:util';
 import request from 'supertest';
 
@@ -81,7 +93,9 @@ describe('agent checks (verifyAgents)', () => {
 
   it('fails the boot on an unknown allowedAgentIds entry, naming each bad one', async () => {
     const error = await bootFailure({ allowedAgentIds: ['agent_support', 'agent_typo', 'agent_retired'] });
-    expect(error.message).toContain(`allowedAgentIds[1] "agent_typo" does not exist in this key's company at PerformChat; allowedAgentIds[2] "agent_retired" is inactive`);
+    expect(error.message).toContain(
+      `allowedAgentIds[1] "agent_typo" does not exist in this key's company at PerformChat; allowedAgentIds[2] "agent_retired" is inactive`,
+    );
     expect(error.field).toBe('allowedAgentIds[1]');
   });
 
@@ -89,7 +103,9 @@ describe('agent checks (verifyAgents)', () => {
     const secret = 'sk_wrong_agent_check_SECRET';
     const error = await bootFailure({ defaultAgentId: 'agent_support', keySecret: secret });
     expect(error).toMatchObject({ code: PerformChatErrorCode.INVALID_CREDENTIALS, status: 401 });
-    expect(error.message).toMatch(/^PerformChat agent check \(verifyAgents\) could not read agent "agent_support": PerformChat rejected API key/);
+    expect(error.message).toMatch(
+      /^PerformChat agent check \(verifyAgents\) could not read agent "agent_support": PerformChat rejected API key/,
+    );
     expect(`${inspect(error)} ${JSON.stringify(error)} ${logs.text()}`).not.toContain(secret);
   });
 
@@ -98,7 +114,9 @@ describe('agent checks (verifyAgents)', () => {
     const app = await boot({ defaultAgentId: 'agent_support', health: { cacheTtlMs: 60_000 } });
     const warnings = logs.lines.filter((line) => line.startsWith('warn') && line.includes('verifyAgents'));
     expect(warnings).toEqual([
-      expect.stringContaining('PerformChat agent check (verifyAgents) could not check "agent_support" at boot (PerformChat failed with HTTP 503'),
+      expect.stringContaining(
+        'PerformChat agent check (verifyAgents) could not check "agent_support" at boot (PerformChat failed with HTTP 503',
+      ),
     ]);
     // The boot's result is the first readiness result (cached): no second call.
     const result = await app.get(PerformChatHealthIndicator).isHealthy();
@@ -110,23 +128,36 @@ describe('agent checks (verifyAgents)', () => {
     const app = await boot({ defaultAgentId: 'agent_retired', verifyAgents: { atBoot: false } });
     expect(emulator.state.counter(GET_AGENT).attempts).toBe(0);
     const result = await app.get(PerformChatHealthIndicator).isHealthy();
-    expect(result.performchat).toMatchObject({ status: 'down', reason: 'agent_unavailable', agents: { agent_retired: 'inactive' } });
+    expect(result.performchat).toMatchObject({
+      status: 'down',
+      reason: 'agent_unavailable',
+      agents: { agent_retired: 'inactive' },
+    });
   });
 
   it('goes down in readiness once an agent is deactivated, checking at most once per health.cacheTtlMs', async () => {
-    const realNow = Date.now;
-    const app = await boot({ defaultAgentId: 'agent_support', allowedAgentIds: ['agent_support', 'agent_sales'], health: { cacheTtlMs: 30_000 } });
-    const indicator = app.get(PerformChatHealthIndicator);
-    expect(emulator.state.counter(GET_AGENT).attempts).toBe(2);
-    emulator.state.agents.get('agent_sales')!.active = false;
-    let now = realNow();
+    // The TTL is counted with Date.now(): a Date clock (standing still until advanced) ends it, with no sleep.
+    const clock = useDateClock();
     try {
-      Date.now = () => now;
+      const app = await boot({
+        defaultAgentId: 'agent_support',
+        allowedAgentIds: ['agent_support', 'agent_sales'],
+        health: { cacheTtlMs: 30_000 },
+      });
+      const indicator = app.get(PerformChatHealthIndicator);
+      expect(emulator.state.counter(GET_AGENT).attempts).toBe(2);
+      emulator.state.agents.get('agent_sales')!.active = false;
       for (let i = 0; i < 5; i++) {
-        expect((await indicator.isHealthy()).performchat).toMatchObject({ status: 'up', agents: { agent_support: 'active', agent_sales: 'active' } });
+        expect((await indicator.isHealthy()).performchat).toMatchObject({
+          status: 'up',
+          agents: { agent_support: 'active', agent_sales: 'active' },
+        });
       }
       expect(emulator.state.counter(GET_AGENT).attempts).toBe(2); // within the TTL: no call
-      now += 30_001;
+      await clock.advance(29_999);
+      expect((await indicator.isHealthy()).performchat).toMatchObject({ status: 'up' });
+      expect(emulator.state.counter(GET_AGENT).attempts).toBe(2);
+      await clock.advance(2);
       expect((await indicator.isHealthy()).performchat).toEqual({
         status: 'down',
         reason: 'agent_unavailable',
@@ -139,12 +170,14 @@ describe('agent checks (verifyAgents)', () => {
       });
       expect(emulator.state.counter(GET_AGENT).attempts).toBe(4);
     } finally {
-      Date.now = realNow;
+      clock.restore();
     }
   });
 
   it('refuses verifyAgents without an agent to verify, at boot', async () => {
-    await expect(boot({})).rejects.toThrow(/verifyAgents is on but there is no agent to verify: set defaultAgentId or allowedAgentIds/);
+    await expect(boot({})).rejects.toThrow(
+      /verifyAgents is on but there is no agent to verify: set defaultAgentId or allowedAgentIds/,
+    );
   });
 
   it('costs nothing when off (the default)', async () => {
@@ -170,7 +203,13 @@ describe.each(PLATFORMS)('agent checks in the demo app on %s (PERFORMCHAT_VERIFY
     const logs = captureLogs();
     try {
       await expect(
-        startDemoApp(platform, emulatorConfig(emulator, { PERFORMCHAT_VERIFY_AGENTS: 'true', PERFORMCHAT_DEFAULT_AGENT_ID: 'agent_retired' })),
+        startDemoApp(
+          platform,
+          emulatorConfig(emulator, {
+            PERFORMCHAT_VERIFY_AGENTS: 'true',
+            PERFORMCHAT_DEFAULT_AGENT_ID: 'agent_retired',
+          }),
+        ),
       ).rejects.toThrow('defaultAgentId "agent_retired" is inactive at PerformChat');
     } finally {
       logs.restore();

@@ -98,8 +98,20 @@ describe('agents, customer-users and conversations through the client pipeline (
       const page = await agents.list({ limit: 2 });
       expect(page).toEqual({
         data: [
-          { id: 'agent_support', name: 'Customer Support Agent', active: true, createdAt: expect.any(Date), updatedAt: expect.any(Date) },
-          { id: 'agent_sales', name: 'Sales Agent', active: true, createdAt: expect.any(Date), updatedAt: expect.any(Date) },
+          {
+            id: 'agent_support',
+            name: 'Customer Support Agent',
+            active: true,
+            createdAt: expect.any(Date),
+            updatedAt: expect.any(Date),
+          },
+          {
+            id: 'agent_sales',
+            name: 'Sales Agent',
+            active: true,
+            createdAt: expect.any(Date),
+            updatedAt: expect.any(Date),
+          },
         ],
         pagination: { page: 1, limit: 2, total: 3, totalPages: 2 },
       });
@@ -127,7 +139,11 @@ describe('agents, customer-users and conversations through the client pipeline (
 
     it('gets one agent with its prompt template, an inactive one too', async () => {
       const { agents } = await services();
-      await expect(agents.get('agent_support')).resolves.toMatchObject({ id: 'agent_support', active: true, promptTemplate: expect.any(String) });
+      await expect(agents.get('agent_support')).resolves.toMatchObject({
+        id: 'agent_support',
+        active: true,
+        promptTemplate: expect.any(String),
+      });
       await expect(agents.get('agent_retired')).resolves.toMatchObject({ active: false });
     });
 
@@ -149,7 +165,10 @@ describe('agents, customer-users and conversations through the client pipeline (
 
     it('maps a 401 to INVALID_CREDENTIALS without retrying', async () => {
       const { agents } = await services({ keySecret: 'sk_wrong_secret_for_the_scan' });
-      expect(await failure(agents.list())).toMatchObject({ code: PerformChatErrorCode.INVALID_CREDENTIALS, status: 401 });
+      expect(await failure(agents.list())).toMatchObject({
+        code: PerformChatErrorCode.INVALID_CREDENTIALS,
+        status: 401,
+      });
       expect(attempts(R.listAgents)).toBe(1);
     });
 
@@ -167,19 +186,38 @@ describe('agents, customer-users and conversations through the client pipeline (
         expect(await failure(agents.list(query))).toMatchObject({ code: PerformChatErrorCode.INVALID_ARGUMENT });
       }
       expect(() => agents.listAll({ limit: 500 })).toThrow(PerformChatError);
-      expect(await failure(agents.get(''))).toMatchObject({ code: PerformChatErrorCode.INVALID_ARGUMENT, field: 'agentId' });
+      expect(await failure(agents.get(''))).toMatchObject({
+        code: PerformChatErrorCode.INVALID_ARGUMENT,
+        field: 'agentId',
+      });
       expect(attempts(R.listAgents) + attempts(R.getAgent)).toBe(0);
     });
 
     it('refuses an answer that is not the documented shape as INVALID_RESPONSE', async () => {
       const { agents } = await services({ retry: false });
-      emulator.addFault({ path: '/rest/v1/agents', status: 200, body: { data: [{ id: 'a', name: 'A', active: 'yes' }], pagination: {} } });
+      emulator.addFault({
+        path: '/rest/v1/agents',
+        status: 200,
+        body: { data: [{ id: 'a', name: 'A', active: 'yes' }], pagination: {} },
+      });
       expect(await failure(agents.list())).toMatchObject({
         code: PerformChatErrorCode.INVALID_RESPONSE,
         message: 'PerformChat sent an invalid response: data[0].active is missing or not a boolean',
       });
-      emulator.addFault({ path: '/rest/v1/agents/agent_sales', status: 200, body: { id: 'agent_support', name: 'x', active: true, created_at: '2025-01-15T10:30:00Z', updated_at: '2025-01-15T10:30:00Z' } });
-      expect(await failure(agents.get('agent_sales'))).toMatchObject({ message: expect.stringContaining('id is not the id that was asked for') });
+      emulator.addFault({
+        path: '/rest/v1/agents/agent_sales',
+        status: 200,
+        body: {
+          id: 'agent_support',
+          name: 'x',
+          active: true,
+          created_at: '2025-01-15T10:30:00Z',
+          updated_at: '2025-01-15T10:30:00Z',
+        },
+      });
+      expect(await failure(agents.get('agent_sales'))).toMatchObject({
+        message: expect.stringContaining('id is not the id that was asked for'),
+      });
     });
   });
 
@@ -217,7 +255,9 @@ describe('agents, customer-users and conversations through the client pipeline (
     it('updates name, email and metadata', async () => {
       const { customerUsers: service, auth } = await services();
       const [ada] = await customerUsers(auth, 'ada');
-      await expect(service.update(ada.id, { name: 'Ada', email: 'ada@example.com', metadata: { plan: 'pro' } })).resolves.toEqual({
+      await expect(
+        service.update(ada.id, { name: 'Ada', email: 'ada@example.com', metadata: { plan: 'pro' } }),
+      ).resolves.toEqual({
         id: ada.id,
         externalId: 'ada',
         name: 'Ada',
@@ -226,7 +266,10 @@ describe('agents, customer-users and conversations through the client pipeline (
         active: true,
         updatedAt: expect.any(Date),
       });
-      expect((await service.list({ externalId: 'ada' })).data[0]).toMatchObject({ name: 'Ada', email: 'ada@example.com' });
+      expect((await service.list({ externalId: 'ada' })).data[0]).toMatchObject({
+        name: 'Ada',
+        email: 'ada@example.com',
+      });
     });
 
     it('maps the 404 to CUSTOMER_USER_NOT_FOUND and the 400 "Invalid request body" to INVALID_ARGUMENT', async () => {
@@ -247,10 +290,20 @@ describe('agents, customer-users and conversations through the client pipeline (
 
     it('refuses empty or malformed changes before any call', async () => {
       const { customerUsers: service } = await services();
-      for (const changes of [{}, { nickname: 'x' }, { name: 1 }, { metadata: [] }, { metadata: { big: 'x'.repeat(17_000) } }] as never[]) {
-        expect(await failure(service.update('cu_1', changes))).toMatchObject({ code: PerformChatErrorCode.INVALID_ARGUMENT });
+      for (const changes of [
+        {},
+        { nickname: 'x' },
+        { name: 1 },
+        { metadata: [] },
+        { metadata: { big: 'x'.repeat(17_000) } },
+      ] as never[]) {
+        expect(await failure(service.update('cu_1', changes))).toMatchObject({
+          code: PerformChatErrorCode.INVALID_ARGUMENT,
+        });
       }
-      expect(await failure(service.update('cu_1', { name: 'x' }, { retry: 'sometimes' as never }))).toMatchObject({ field: 'retry' });
+      expect(await failure(service.update('cu_1', { name: 'x' }, { retry: 'sometimes' as never }))).toMatchObject({
+        field: 'retry',
+      });
       expect(() => service.listAll({ external_id: 'x' } as never)).toThrow(/has no field "external_id"/);
       expect(attempts(R.updateCustomerUser) + attempts(R.listCustomerUsers)).toBe(0);
     });
@@ -259,7 +312,9 @@ describe('agents, customer-users and conversations through the client pipeline (
       const { customerUsers: service, auth } = await services({ timeoutMs: 100 });
       const [ada] = await customerUsers(auth, 'ada');
       emulator.addFault({ path: `/rest/v1/customer-users/${ada.id}`, method: 'PUT', delayMs: 400 });
-      expect(await failure(service.update(ada.id, { name: 'Ada' }))).toMatchObject({ code: PerformChatErrorCode.TIMEOUT });
+      expect(await failure(service.update(ada.id, { name: 'Ada' }))).toMatchObject({
+        code: PerformChatErrorCode.TIMEOUT,
+      });
       expect(attempts(R.updateCustomerUser)).toBe(1);
     });
 
@@ -267,7 +322,9 @@ describe('agents, customer-users and conversations through the client pipeline (
       const { customerUsers: service, auth } = await services();
       const [ada] = await customerUsers(auth, 'ada');
       emulator.addFault({ path: `/rest/v1/customer-users/${ada.id}`, status: 503 });
-      expect(await failure(service.update(ada.id, { name: 'Ada' }))).toMatchObject({ code: PerformChatErrorCode.UPSTREAM_ERROR });
+      expect(await failure(service.update(ada.id, { name: 'Ada' }))).toMatchObject({
+        code: PerformChatErrorCode.UPSTREAM_ERROR,
+      });
       expect(attempts(R.updateCustomerUser)).toBe(1);
       emulator.addFault({ path: `/rest/v1/customer-users/${ada.id}`, status: 429 });
       await expect(service.update(ada.id, { name: 'Ada' })).resolves.toMatchObject({ name: 'Ada' });
@@ -282,7 +339,9 @@ describe('agents, customer-users and conversations through the client pipeline (
         });
       });
       const { customerUsers: service } = await services({ baseUrl: `http://127.0.0.1:${closed}` });
-      expect(await failure(service.update('cu_1', { name: 'Ada' }))).toMatchObject({ code: PerformChatErrorCode.UNREACHABLE });
+      expect(await failure(service.update('cu_1', { name: 'Ada' }))).toMatchObject({
+        code: PerformChatErrorCode.UNREACHABLE,
+      });
       expect(logs.lines.filter((line) => line.includes('"operation":"updateCustomerUser"'))).toHaveLength(3);
     });
 
@@ -298,18 +357,36 @@ describe('agents, customer-users and conversations through the client pipeline (
   describe('conversations', () => {
     async function seeded(auth: PerformChatAuthService) {
       const [ada] = await customerUsers(auth, 'ada');
-      const messages = Array.from({ length: 5 }, (_, i) => ({ role: i % 2 ? 'assistant' : 'user', content: `m${i}` }) as const);
-      return { ada, id: emulator.addConversation({ customerUserId: ada.id, title: 'Order 42', messages: [...messages] }).id };
+      const messages = Array.from(
+        { length: 5 },
+        (_, i) => ({ role: i % 2 ? 'assistant' : 'user', content: `m${i}` }) as const,
+      );
+      return {
+        ada,
+        id: emulator.addConversation({ customerUserId: ada.id, title: 'Order 42', messages: [...messages] }).id,
+      };
     }
 
     it('lists, gets and reads the messages of a conversation', async () => {
       const { conversations, auth } = await services();
       const { ada, id } = await seeded(auth);
-      const conversation = { id, title: 'Order 42', customerUserId: ada.id, messageCount: 5, createdAt: expect.any(Date), updatedAt: expect.any(Date) };
-      await expect(conversations.list()).resolves.toEqual({ data: [conversation], pagination: { page: 1, limit: 20, total: 1, totalPages: 1 } });
+      const conversation = {
+        id,
+        title: 'Order 42',
+        customerUserId: ada.id,
+        messageCount: 5,
+        createdAt: expect.any(Date),
+        updatedAt: expect.any(Date),
+      };
+      await expect(conversations.list()).resolves.toEqual({
+        data: [conversation],
+        pagination: { page: 1, limit: 20, total: 1, totalPages: 1 },
+      });
       await expect(conversations.get(id)).resolves.toEqual(conversation);
       await expect(conversations.listMessages(id, { limit: 2, page: 3 })).resolves.toEqual({
-        data: [{ id: expect.any(String), content: 'm4', role: 'user', conversationId: id, createdAt: expect.any(Date) }],
+        data: [
+          { id: expect.any(String), content: 'm4', role: 'user', conversationId: id, createdAt: expect.any(Date) },
+        ],
         pagination: { page: 3, limit: 2, total: 5, totalPages: 3 },
         conversation: { id, title: 'Order 42' },
       });
@@ -319,7 +396,8 @@ describe('agents, customer-users and conversations through the client pipeline (
       const { conversations, auth } = await services();
       const { id } = await seeded(auth);
       const contents: string[] = [];
-      for await (const message of conversations.listAllMessages(id, { limit: 2 })) contents.push(`${message.role}:${message.content}`);
+      for await (const message of conversations.listAllMessages(id, { limit: 2 }))
+        contents.push(`${message.role}:${message.content}`);
       expect(contents).toEqual(['user:m0', 'assistant:m1', 'user:m2', 'assistant:m3', 'user:m4']);
       expect(attempts(R.listMessages)).toBe(3);
       const all = [];
@@ -339,13 +417,20 @@ describe('agents, customer-users and conversations through the client pipeline (
     it('maps the 404 of an unknown conversation to CONVERSATION_NOT_FOUND, for the conversation and its messages', async () => {
       const { conversations } = await services();
       for (const promise of [conversations.get('conv_nope'), conversations.listMessages('conv_nope')]) {
-        expect(await failure(promise)).toMatchObject({ code: PerformChatErrorCode.CONVERSATION_NOT_FOUND, status: 404, field: 'conversationId' });
+        expect(await failure(promise)).toMatchObject({
+          code: PerformChatErrorCode.CONVERSATION_NOT_FOUND,
+          status: 404,
+          field: 'conversationId',
+        });
       }
     });
 
     it('maps a 404 that is about the path (a wrong baseUrl), not the record, to UPSTREAM_BAD_REQUEST', async () => {
       const { conversations } = await services({ baseUrl: `${emulator.url}/prefix` });
-      expect(await failure(conversations.get('conv_1'))).toMatchObject({ code: PerformChatErrorCode.UPSTREAM_BAD_REQUEST, status: 404 });
+      expect(await failure(conversations.get('conv_1'))).toMatchObject({
+        code: PerformChatErrorCode.UPSTREAM_BAD_REQUEST,
+        status: 404,
+      });
     });
   });
 
@@ -359,7 +444,9 @@ describe('agents, customer-users and conversations through the client pipeline (
         code: PerformChatErrorCode.RATE_LIMITED,
         message: expect.stringContaining('3 API requests per 60 s (upstreamBudget.apiRequestsPerMinute)'),
       });
-      expect(await failure(auth.generateToken({ userId: 'bob' }))).toMatchObject({ code: PerformChatErrorCode.RATE_LIMITED });
+      expect(await failure(auth.generateToken({ userId: 'bob' }))).toMatchObject({
+        code: PerformChatErrorCode.RATE_LIMITED,
+      });
       expect(attempts(R.listAgents)).toBe(1); // the refused call was never sent
     });
   });
@@ -367,11 +454,25 @@ describe('agents, customer-users and conversations through the client pipeline (
   it('never shows the secret in an error, a log line or an answer (secret scan)', async () => {
     const { agents, customerUsers: service, conversations, auth } = await services();
     const [ada] = await customerUsers(auth, 'ada');
-    const answers = [await agents.list(), await agents.get('agent_support'), await service.list(), await service.update(ada.id, { name: 'Ada' })];
+    const answers = [
+      await agents.list(),
+      await agents.get('agent_support'),
+      await service.list(),
+      await service.update(ada.id, { name: 'Ada' }),
+    ];
     // Faults echoing the secret back: the redaction must catch it in every error.
-    emulator.addFault({ path: '/rest/v1/conversations', status: 400, body: { statusCode: 400, message: `bad ${SECRET}` } });
+    emulator.addFault({
+      path: '/rest/v1/conversations',
+      status: 400,
+      body: { statusCode: 400, message: `bad ${SECRET}` },
+    });
     errors.push(await failure(conversations.list()));
-    emulator.addFault({ path: '/rest/v1/agents', status: 500, body: { statusCode: 500, message: `boom ${SECRET}` }, times: 5 });
+    emulator.addFault({
+      path: '/rest/v1/agents',
+      status: 500,
+      body: { statusCode: 500, message: `boom ${SECRET}` },
+      times: 5,
+    });
     errors.push(await failure(agents.list()));
     const everything = [
       ...answers.map((answer) => JSON.stringify(answer)),
@@ -410,11 +511,21 @@ describe.each(['express', 'fastify'] as const)('app routes calling the REST serv
   beforeAll(async () => {
     emulator = await startPerformChatEmulator();
     @Module({
-      imports: [PerformChatModule.forRoot({ keyId: EMULATOR_DEMO_KEY.keyId, keySecret: SECRET, baseUrl: emulator.url, circuitBreaker: false })],
+      imports: [
+        PerformChatModule.forRoot({
+          keyId: EMULATOR_DEMO_KEY.keyId,
+          keySecret: SECRET,
+          baseUrl: emulator.url,
+          circuitBreaker: false,
+        }),
+      ],
       controllers: [AdminController],
     })
     class AdminModule {}
-    app = platform === 'fastify' ? await NestFactory.create(AdminModule, new FastifyAdapter(), { logger: false }) : await NestFactory.create(AdminModule, { logger: false });
+    app =
+      platform === 'fastify'
+        ? await NestFactory.create(AdminModule, new FastifyAdapter(), { logger: false })
+        : await NestFactory.create(AdminModule, { logger: false });
     await app.init();
     if (platform === 'fastify') await (app as NestFastifyApplication).getHttpAdapter().getInstance().ready();
   });
@@ -426,7 +537,11 @@ describe.each(['express', 'fastify'] as const)('app routes calling the REST serv
   it('answers an agent as JSON with ISO times', async () => {
     const res = await request(app.getHttpServer()).get('/admin/agents/agent_support');
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ id: 'agent_support', active: true, createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
+    expect(res.body).toMatchObject({
+      id: 'agent_support',
+      active: true,
+      createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    });
   });
 
   it('answers 404 for an unknown agent and an unknown conversation, with the code', async () => {

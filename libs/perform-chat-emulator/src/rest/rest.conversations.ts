@@ -71,21 +71,41 @@ export class SeededConversations implements RestConversationSource {
    */
   add(seed: EmulatorConversationSeed, companyId: string): RestConversation {
     const title = seed.title ?? null;
-    if (title !== null && typeof title !== 'string') throw new EmulatorConversationSeedError('title must be a string or null');
+    if (title !== null && typeof title !== 'string')
+      throw new EmulatorConversationSeedError('title must be a string or null');
     const messages = seed.messages ?? [];
     if (!Array.isArray(messages) || messages.length > MAX_SEEDED_MESSAGES) {
-      throw new EmulatorConversationSeedError(`messages must be an array of at most ${MAX_SEEDED_MESSAGES} { role, content }`);
+      throw new EmulatorConversationSeedError(
+        `messages must be an array of at most ${MAX_SEEDED_MESSAGES} { role, content }`,
+      );
     }
     const now = this.clock();
     const seeded: RestMessage[] = messages.map((message, index) => {
-      if (typeof message !== 'object' || message === null || (message.role !== 'user' && message.role !== 'assistant')) {
+      if (
+        typeof message !== 'object' ||
+        message === null ||
+        (message.role !== 'user' && message.role !== 'assistant')
+      ) {
         throw new EmulatorConversationSeedError(`messages[${index}].role must be "user" or "assistant"`);
       }
-      if (typeof message.content !== 'string') throw new EmulatorConversationSeedError(`messages[${index}].content must be a string`);
-      return { id: createCustomerUserId(), role: message.role, content: message.content, createdAt: new Date(now - (messages.length - 1 - index) * 1000) };
+      if (typeof message.content !== 'string')
+        throw new EmulatorConversationSeedError(`messages[${index}].content must be a string`);
+      return {
+        id: createCustomerUserId(),
+        role: message.role,
+        content: message.content,
+        createdAt: new Date(now - (messages.length - 1 - index) * 1000),
+      };
     });
     const createdAt = seeded.length > 0 ? seeded[0].createdAt : new Date(now);
-    const conversation: RestConversation = { id: createCustomerUserId(), title, customerUserId: seed.customerUserId, companyId, createdAt, messages: seeded };
+    const conversation: RestConversation = {
+      id: createCustomerUserId(),
+      title,
+      customerUserId: seed.customerUserId,
+      companyId,
+      createdAt,
+      messages: seeded,
+    };
     this.byId.set(conversation.id, conversation);
     if (this.byId.size > MAX_SEEDED_CONVERSATIONS) this.byId.delete(this.byId.keys().next().value as string);
     return conversation;

@@ -32,7 +32,8 @@ describe('emulator: agents, customer-users and conversations APIs', () => {
     requestWithBody(emulator.url, method, path, body, headers);
   /** Creates customer users the documented way: a token generation each. */
   const users = async (...ids: string[]) => {
-    for (const userId of ids) expect((await request(emulator.url, 'POST', '/rest/v1/auth/token', tokenBody({ userId }))).status).toBe(200);
+    for (const userId of ids)
+      expect((await request(emulator.url, 'POST', '/rest/v1/auth/token', tokenBody({ userId }))).status).toBe(200);
     return ids.map((id) => emulator.state.findCustomerUser('company_demo', id)!);
   };
 
@@ -63,17 +64,26 @@ describe('emulator: agents, customer-users and conversations APIs', () => {
       });
     });
 
-    it.each(['limit=101', 'limit=0', 'page=0', 'page=-1', 'page=x', 'limit=1.5'])('answers 400 Invalid query parameters for %s', async (query) => {
-      const res = await call('GET', `/rest/v1/agents?${query}`);
-      expect(res).toMatchObject({ status: 400, json: { statusCode: 400, message: 'Invalid query parameters', error: 'Bad Request' } });
-    });
+    it.each(['limit=101', 'limit=0', 'page=0', 'page=-1', 'page=x', 'limit=1.5'])(
+      'answers 400 Invalid query parameters for %s',
+      async (query) => {
+        const res = await call('GET', `/rest/v1/agents?${query}`);
+        expect(res).toMatchObject({
+          status: 400,
+          json: { statusCode: 400, message: 'Invalid query parameters', error: 'Bad Request' },
+        });
+      },
+    );
 
     it('answers 401 Invalid API credentials for a wrong secret, and 400 when the body has no credentials', async () => {
       expect(await call('GET', '/rest/v1/agents', credentials({ keySecret: 'wrong' }))).toMatchObject({
         status: 401,
         json: { statusCode: 401, message: 'Invalid API credentials', error: 'Unauthorized' },
       });
-      expect(await requestWithBody(emulator.url, 'GET', '/rest/v1/agents')).toMatchObject({ status: 400, json: { message: 'keyId is required' } });
+      expect(await requestWithBody(emulator.url, 'GET', '/rest/v1/agents')).toMatchObject({
+        status: 400,
+        json: { message: 'keyId is required' },
+      });
     });
 
     it('refuses another method with 405 and Allow', async () => {
@@ -93,7 +103,10 @@ describe('emulator: agents, customer-users and conversations APIs', () => {
         created_at: NOW_ISO,
         updated_at: NOW_ISO,
       });
-      expect((await call('GET', '/rest/v1/agents/agent_retired')).json).toMatchObject({ active: false, prompt_template: null });
+      expect((await call('GET', '/rest/v1/agents/agent_retired')).json).toMatchObject({
+        active: false,
+        prompt_template: null,
+      });
     });
 
     it('answers 404 for an unknown agent or one of another company (not the 400 of token generation)', async () => {
@@ -106,7 +119,10 @@ describe('emulator: agents, customer-users and conversations APIs', () => {
     });
 
     it('answers 400 Invalid agent ID format for an id with whitespace', async () => {
-      expect(await call('GET', '/rest/v1/agents/agent%20x')).toMatchObject({ status: 400, json: { message: 'Invalid agent ID format' } });
+      expect(await call('GET', '/rest/v1/agents/agent%20x')).toMatchObject({
+        status: 400,
+        json: { message: 'Invalid agent ID format' },
+      });
     });
   });
 
@@ -137,13 +153,20 @@ describe('emulator: agents, customer-users and conversations APIs', () => {
       ada.name = 'Ada Lovelace';
       bob.email = 'bob@example.com';
       const ids = async (filter: Record<string, unknown>) =>
-        ((await call('GET', '/rest/v1/customer-users', credentials(filter))).json.data as { id: string }[]).map((u) => u.id);
+        ((await call('GET', '/rest/v1/customer-users', credentials(filter))).json.data as { id: string }[]).map(
+          (u) => u.id,
+        );
       expect(await ids({ external_id: 'bob' })).toEqual([bob.id]);
       expect(await ids({ external_id: 'bo' })).toEqual([]);
       expect(await ids({ name: 'lovelace' })).toEqual([ada.id]);
       expect(await ids({ email: 'EXAMPLE' })).toEqual([bob.id]);
-      expect((await call('GET', '/rest/v1/customer-users', { keyId: 'pk_other', keySecret: 'sk_other' })).json.data).toEqual([]);
-      expect(await call('GET', '/rest/v1/customer-users', credentials({ name: 1 }))).toMatchObject({ status: 400, json: { message: 'name must be a string' } });
+      expect(
+        (await call('GET', '/rest/v1/customer-users', { keyId: 'pk_other', keySecret: 'sk_other' })).json.data,
+      ).toEqual([]);
+      expect(await call('GET', '/rest/v1/customer-users', credentials({ name: 1 }))).toMatchObject({
+        status: 400,
+        json: { message: 'name must be a string' },
+      });
     });
   });
 
@@ -151,7 +174,11 @@ describe('emulator: agents, customer-users and conversations APIs', () => {
     it('sets name, email and metadata and answers the documented fields', async () => {
       const [ada] = await users('ada');
       now += 1000;
-      const res = await call('PUT', `/rest/v1/customer-users/${ada.id}`, credentials({ name: 'Ada', email: 'ada@example.com', metadata: { plan: 'pro' } }));
+      const res = await call(
+        'PUT',
+        `/rest/v1/customer-users/${ada.id}`,
+        credentials({ name: 'Ada', email: 'ada@example.com', metadata: { plan: 'pro' } }),
+      );
       expect(res).toMatchObject({ status: 200 });
       expect(res.json).toEqual({
         id: ada.id,
@@ -180,7 +207,10 @@ describe('emulator: agents, customer-users and conversations APIs', () => {
 
     it('answers 404 for an unknown customer user or one of another company', async () => {
       const [ada] = await users('ada');
-      for (const [id, key] of [['cu_nope', credentials()], [ada.id, { keyId: 'pk_other', keySecret: 'sk_other' }]] as const) {
+      for (const [id, key] of [
+        ['cu_nope', credentials()],
+        [ada.id, { keyId: 'pk_other', keySecret: 'sk_other' }],
+      ] as const) {
         expect(await call('PUT', `/rest/v1/customer-users/${id}`, { ...key, name: 'x' })).toMatchObject({
           status: 404,
           json: { message: "Customer user not found or doesn't belong to company" },
@@ -192,7 +222,10 @@ describe('emulator: agents, customer-users and conversations APIs', () => {
   describe('conversations and messages (seeded)', () => {
     async function seeded() {
       const [ada] = await users('ada');
-      const messages = Array.from({ length: 5 }, (_, i) => ({ role: i % 2 ? 'assistant' : 'user', content: `m${i}` }) as const);
+      const messages = Array.from(
+        { length: 5 },
+        (_, i) => ({ role: i % 2 ? 'assistant' : 'user', content: `m${i}` }) as const,
+      );
       const { id } = emulator.addConversation({ customerUserId: ada.id, title: 'Order 42', messages: [...messages] });
       return { ada, id };
     }
@@ -207,18 +240,38 @@ describe('emulator: agents, customer-users and conversations APIs', () => {
         created_at: '2025-01-15T10:29:56.000Z',
         updated_at: NOW_ISO,
       };
-      expect((await call('GET', '/rest/v1/conversations')).json).toEqual({ data: [conversation], pagination: { page: 1, limit: 20, total: 1, total_pages: 1 } });
+      expect((await call('GET', '/rest/v1/conversations')).json).toEqual({
+        data: [conversation],
+        pagination: { page: 1, limit: 20, total: 1, total_pages: 1 },
+      });
       expect((await call('GET', `/rest/v1/conversations/${id}`)).json).toEqual(conversation);
       const page = (await call('GET', `/rest/v1/conversations/${id}/messages?page=2&limit=2`)).json;
       expect(page).toEqual({
         data: [
-          { id: expect.any(String), content: 'm2', role: 'user', conversation_id: id, created_at: '2025-01-15T10:29:58.000Z' },
-          { id: expect.any(String), content: 'm3', role: 'assistant', conversation_id: id, created_at: '2025-01-15T10:29:59.000Z' },
+          {
+            id: expect.any(String),
+            content: 'm2',
+            role: 'user',
+            conversation_id: id,
+            created_at: '2025-01-15T10:29:58.000Z',
+          },
+          {
+            id: expect.any(String),
+            content: 'm3',
+            role: 'assistant',
+            conversation_id: id,
+            created_at: '2025-01-15T10:29:59.000Z',
+          },
         ],
         pagination: { page: 2, limit: 2, total: 5, total_pages: 3 },
         conversation: { id, title: 'Order 42' },
       });
-      expect((await call('GET', `/rest/v1/conversations/${id}/messages`)).json.pagination).toEqual({ page: 1, limit: 50, total: 5, total_pages: 1 });
+      expect((await call('GET', `/rest/v1/conversations/${id}/messages`)).json.pagination).toEqual({
+        page: 1,
+        limit: 50,
+        total: 5,
+        total_pages: 1,
+      });
     });
 
     it('answers 404 for an unknown conversation or one of another company, and 400 Invalid parameters', async () => {
@@ -229,16 +282,30 @@ describe('emulator: agents, customer-users and conversations APIs', () => {
         [`/rest/v1/conversations/${id}`, other],
         [`/rest/v1/conversations/${id}/messages`, other],
       ] as const) {
-        expect(await call('GET', path, key)).toMatchObject({ status: 404, json: { message: "Conversation not found or doesn't belong to company" } });
+        expect(await call('GET', path, key)).toMatchObject({
+          status: 404,
+          json: { message: "Conversation not found or doesn't belong to company" },
+        });
       }
-      expect(await call('GET', '/rest/v1/conversations?limit=500')).toMatchObject({ status: 400, json: { message: 'Invalid parameters' } });
+      expect(await call('GET', '/rest/v1/conversations?limit=500')).toMatchObject({
+        status: 400,
+        json: { message: 'Invalid parameters' },
+      });
     });
 
     it('seeds over POST /__emulator/conversations, refuses bad seeds naming the field, and reset clears them', async () => {
       const [ada] = await users('ada');
-      const res = await request(emulator.url, 'POST', '/__emulator/conversations', { customerUserId: ada.id, messages: [{ role: 'user', content: 'hi' }] });
+      const res = await request(emulator.url, 'POST', '/__emulator/conversations', {
+        customerUserId: ada.id,
+        messages: [{ role: 'user', content: 'hi' }],
+      });
       expect(res).toMatchObject({ status: 201, json: { title: null, customer_user_id: ada.id, message_count: 1 } });
-      expect(await request(emulator.url, 'POST', '/__emulator/conversations', { customerUserId: ada.id, messages: [{ role: 'agent', content: 'x' }] })).toMatchObject({
+      expect(
+        await request(emulator.url, 'POST', '/__emulator/conversations', {
+          customerUserId: ada.id,
+          messages: [{ role: 'agent', content: 'x' }],
+        }),
+      ).toMatchObject({
         status: 400,
         json: { message: 'messages[0].role must be "user" or "assistant"' },
       });
@@ -256,13 +323,18 @@ describe('emulator: agents, customer-users and conversations APIs', () => {
     const limited = await call('GET', '/rest/v1/agents');
     expect(limited).toMatchObject({ status: 429, json: { statusCode: 429, message: 'Too Many Requests' } });
     expect(limited.headers['retry-after']).toBe('60');
-    expect(emulator.state.counter('GET /rest/v1/agents/:id')).toMatchObject({ attempts: 2, successes: 1, failures: { 404: 1 } });
+    expect(emulator.state.counter('GET /rest/v1/agents/:id')).toMatchObject({
+      attempts: 2,
+      successes: 1,
+      failures: { 404: 1 },
+    });
     expect(emulator.state.counter('GET /rest/v1/agents')).toMatchObject({ attempts: 1, failures: { 429: 1 } });
   });
 
   it('locks a key out of the REST endpoints after its failed authentications, like the auth endpoints', async () => {
     await start({ rateLimits: { failedAuth: { points: 2, windowMs: 60_000 } } });
-    for (let i = 0; i < 2; i++) expect((await call('GET', '/rest/v1/agents', credentials({ keySecret: 'wrong' }))).status).toBe(401);
+    for (let i = 0; i < 2; i++)
+      expect((await call('GET', '/rest/v1/agents', credentials({ keySecret: 'wrong' }))).status).toBe(401);
     expect((await call('GET', '/rest/v1/agents')).status).toBe(429);
   });
 

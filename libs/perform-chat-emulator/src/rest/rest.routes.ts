@@ -4,7 +4,13 @@ import type { EmulatorAgent, EmulatorCustomerUser } from '../emulator.interfaces
 import { EMULATOR_MESSAGES as MSG } from '../emulator.messages';
 import type { EmulatorState } from '../emulator.state';
 import { isJsonContentType, nestError, parseJsonObject, type BodyError, type EmulatorResponse } from '../http-utils';
-import { EmulatorConversationSeedError, type EmulatorConversationSeed, type RestConversation, type RestConversationSource, type SeededConversations } from './rest.conversations';
+import {
+  EmulatorConversationSeedError,
+  type EmulatorConversationSeed,
+  type RestConversation,
+  type RestConversationSource,
+  type SeededConversations,
+} from './rest.conversations';
 import { matchRestRoute, type RestRouteMatch } from './rest.paths';
 
 /** Dependencies of {@link RestRoutes}. */
@@ -12,7 +18,14 @@ export interface RestRoutesDeps {
   state: EmulatorState;
   clock: () => number;
   /** The auth routes' check: lockout, credentials, key expiry, then the API-request limit. */
-  authenticate: (keyId: string, keySecret: string, clientAddress: string, now: number, checkPermission: boolean, withErrorField: boolean) => Authenticated;
+  authenticate: (
+    keyId: string,
+    keySecret: string,
+    clientAddress: string,
+    now: number,
+    checkPermission: boolean,
+    withErrorField: boolean,
+  ) => Authenticated;
   /** Where conversations come from. */
   conversations: RestConversationSource;
   /** Where seeded conversations go. */
@@ -40,29 +53,51 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** `page` / `limit` of a list route, or a 400 with the route's documented message. */
-function readPage(rawUrl: string, defaultLimit: number, invalid: string): { page: number; limit: number } | EmulatorResponse {
+function readPage(
+  rawUrl: string,
+  defaultLimit: number,
+  invalid: string,
+): { page: number; limit: number } | EmulatorResponse {
   const question = rawUrl.indexOf('?');
   const query = new URLSearchParams(question === -1 ? '' : rawUrl.slice(question + 1));
   const page = query.get('page');
   const limit = query.get('limit');
-  if ((page !== null && !POSITIVE.test(page)) || (limit !== null && (!POSITIVE.test(limit) || Number(limit) > MAX_LIMIT))) {
+  if (
+    (page !== null && !POSITIVE.test(page)) ||
+    (limit !== null && (!POSITIVE.test(limit) || Number(limit) > MAX_LIMIT))
+  ) {
     return nestError(400, invalid);
   }
   return { page: page === null ? 1 : Number(page), limit: limit === null ? defaultLimit : Number(limit) };
 }
 
 /** One page of `items`: `{ data, pagination }` with PerformChat's field names. */
-function pageOf<T>(items: readonly T[], { page, limit }: { page: number; limit: number }, write: (item: T) => unknown, extra: Body = {}): EmulatorResponse {
+function pageOf<T>(
+  items: readonly T[],
+  { page, limit }: { page: number; limit: number },
+  write: (item: T) => unknown,
+  extra: Body = {},
+): EmulatorResponse {
   const start = (page - 1) * limit;
   const data = items.slice(start, start + limit).map(write);
   return {
     status: 200,
-    body: { data, pagination: { page, limit, total: items.length, total_pages: Math.ceil(items.length / limit) }, ...extra },
+    body: {
+      data,
+      pagination: { page, limit, total: items.length, total_pages: Math.ceil(items.length / limit) },
+      ...extra,
+    },
   };
 }
 
 function agentJson(agent: EmulatorAgent, startedAt: Date): Body {
-  return { id: agent.id, name: agent.name, active: agent.active, created_at: iso(startedAt), updated_at: iso(startedAt) };
+  return {
+    id: agent.id,
+    name: agent.name,
+    active: agent.active,
+    created_at: iso(startedAt),
+    updated_at: iso(startedAt),
+  };
 }
 
 function customerUserJson(user: EmulatorCustomerUser): Body {
@@ -105,30 +140,52 @@ export class RestRoutes {
   }
 
   /** The answer of a documented REST endpoint, or undefined when `pathname` is none of them. */
-  handle(req: IncomingMessage, method: string, pathname: string, rawUrl: string, raw: string, error: BodyError | undefined): EmulatorResponse | undefined {
+  handle(
+    req: IncomingMessage,
+    method: string,
+    pathname: string,
+    rawUrl: string,
+    raw: string,
+    error: BodyError | undefined,
+  ): EmulatorResponse | undefined {
     const route = matchRestRoute(pathname);
     if (route === undefined) return undefined;
     if (method !== route.method) return nestError(405, MSG.cannot(method, rawUrl), { allow: route.method });
     if (error === 'too-large') return nestError(413, MSG.bodyTooLarge);
     // A GET may come without a body (no credentials: 400 below); one with a body must say it is JSON.
-    if (raw.length > 0 && !isJsonContentType(req.headers['content-type'])) return nestError(400, MSG.notJsonContentType);
+    if (raw.length > 0 && !isJsonContentType(req.headers['content-type']))
+      return nestError(400, MSG.notJsonContentType);
     const body = parseJsonObject(raw);
     if (body === undefined) return nestError(400, MSG.invalidJson);
     if (body === null) return nestError(400, MSG.bodyNotObject);
     const invalid = requireString(body, 'keyId') ?? requireString(body, 'keySecret');
     if (invalid !== undefined) return invalid;
     const now = this.deps.clock();
-    const auth = this.deps.authenticate(body.keyId as string, body.keySecret as string, req.socket.remoteAddress ?? 'unknown', now, false, true);
+    const auth = this.deps.authenticate(
+      body.keyId as string,
+      body.keySecret as string,
+      req.socket.remoteAddress ?? 'unknown',
+      now,
+      false,
+      true,
+    );
     if (!auth.ok) return auth.response;
     return this.dispatch(route, auth.key.companyId, rawUrl, body, now);
   }
 
   /** Adds a seeded conversation of an existing customer user (the emulator's `addConversation`). */
   addConversation(seed: EmulatorConversationSeed): RestConversation {
-    if (!isPlainObject(seed)) throw new EmulatorConversationSeedError('the conversation must be an object { customerUserId, title?, messages? }');
-    if (typeof seed.customerUserId !== 'string') throw new EmulatorConversationSeedError('customerUserId must be a string');
+    if (!isPlainObject(seed))
+      throw new EmulatorConversationSeedError(
+        'the conversation must be an object { customerUserId, title?, messages? }',
+      );
+    if (typeof seed.customerUserId !== 'string')
+      throw new EmulatorConversationSeedError('customerUserId must be a string');
     const user = this.deps.state.customerUsers.get(seed.customerUserId);
-    if (user === undefined) throw new EmulatorConversationSeedError('customerUserId is not a customer user of the emulator (generate a token for it first)');
+    if (user === undefined)
+      throw new EmulatorConversationSeedError(
+        'customerUserId is not a customer user of the emulator (generate a token for it first)',
+      );
     return this.deps.seeded.add(seed, user.companyId);
   }
 
@@ -145,7 +202,13 @@ export class RestRoutes {
     }
   }
 
-  private dispatch(route: RestRouteMatch, companyId: string, rawUrl: string, body: Body, now: number): EmulatorResponse {
+  private dispatch(
+    route: RestRouteMatch,
+    companyId: string,
+    rawUrl: string,
+    body: Body,
+    now: number,
+  ): EmulatorResponse {
     const state = this.deps.state;
     let id: string | undefined;
     if (route.rawId !== undefined) {
@@ -165,8 +228,12 @@ export class RestRoutes {
       case 'getAgent': {
         if (id === undefined || !ID_FORMAT.test(id)) return nestError(400, MSG.invalidAgentIdFormat);
         const agent = state.agents.get(id);
-        if (agent === undefined || agent.companyId !== companyId) return nestError(404, MSG.agentNotFoundOrOtherCompany);
-        return { status: 200, body: { ...agentJson(agent, this.startedAt), prompt_template: agent.promptTemplate ?? null } };
+        if (agent === undefined || agent.companyId !== companyId)
+          return nestError(404, MSG.agentNotFoundOrOtherCompany);
+        return {
+          status: 200,
+          body: { ...agentJson(agent, this.startedAt), prompt_template: agent.promptTemplate ?? null },
+        };
       }
       case 'listCustomerUsers': {
         const page = readPage(rawUrl, DEFAULT_LIMIT, MSG.invalidQueryParameters);
@@ -178,7 +245,8 @@ export class RestRoutes {
       }
       case 'updateCustomerUser': {
         const user = id === undefined ? undefined : state.customerUsers.get(id);
-        if (user === undefined || user.companyId !== companyId) return nestError(404, MSG.customerUserNotFoundOrOtherCompany);
+        if (user === undefined || user.companyId !== companyId)
+          return nestError(404, MSG.customerUserNotFoundOrOtherCompany);
         if (!this.validUpdate(body)) return nestError(400, MSG.invalidRequestBody);
         if (body.name !== undefined) user.name = body.name as string;
         if (body.email !== undefined) user.email = body.email as string;
@@ -194,7 +262,9 @@ export class RestRoutes {
       }
       case 'getConversation': {
         const conversation = this.conversation(id, companyId);
-        return conversation === undefined ? nestError(404, MSG.conversationNotFound) : { status: 200, body: conversationJson(conversation) };
+        return conversation === undefined
+          ? nestError(404, MSG.conversationNotFound)
+          : { status: 200, body: conversationJson(conversation) };
       }
       case 'listMessages': {
         const page = readPage(rawUrl, DEFAULT_MESSAGES_LIMIT, MSG.invalidParameters);
@@ -208,7 +278,9 @@ export class RestRoutes {
           conversation_id: conversation.id,
           created_at: iso(message.createdAt),
         });
-        return pageOf(conversation.messages, page, write, { conversation: { id: conversation.id, title: conversation.title } });
+        return pageOf(conversation.messages, page, write, {
+          conversation: { id: conversation.id, title: conversation.title },
+        });
       }
     }
   }
@@ -220,12 +292,19 @@ export class RestRoutes {
    */
   private customerUserFilter(body: Body): ((user: EmulatorCustomerUser) => boolean) | string {
     const { name, email, external_id: externalId } = body;
-    for (const [field, value] of [['name', name], ['email', email], ['external_id', externalId]] as const) {
+    for (const [field, value] of [
+      ['name', name],
+      ['email', email],
+      ['external_id', externalId],
+    ] as const) {
       if (value !== undefined && typeof value !== 'string') return MSG.mustBeString(field);
     }
     const contains = (text: string | null | undefined, part: unknown) =>
       part === undefined || (typeof text === 'string' && text.toLowerCase().includes((part as string).toLowerCase()));
-    return (user) => (externalId === undefined || user.externalId === externalId) && contains(user.name, name) && contains(user.email, email);
+    return (user) =>
+      (externalId === undefined || user.externalId === externalId) &&
+      contains(user.name, name) &&
+      contains(user.email, email);
   }
 
   /** A PUT body: only the documented fields, `name` a string, `email` an address, `metadata` an object. */

@@ -1,4 +1,7 @@
-import type { PerformChatTokenIssuedEvent, PerformChatTokensInvalidatedEvent } from '../telemetry/perform-chat-events.interfaces';
+import type {
+  PerformChatTokenIssuedEvent,
+  PerformChatTokensInvalidatedEvent,
+} from '../telemetry/perform-chat-events.interfaces';
 import type { PerformChatUserIdResolver } from './resolve-user-id';
 import type {
   PerformChatCircuitBreakerOptions,
@@ -142,24 +145,23 @@ export interface PerformChatModuleOptions {
 }
 
 /** Options after validation, with every default applied. Internal. */
-export interface ResolvedPerformChatOptions
-  extends Required<
-    Omit<
-      PerformChatModuleOptions,
-      | 'defaultAgentId'
-      | 'allowedAgentIds'
-      | 'maxExpiresIn'
-      | 'onTokenIssued'
-      | 'onTokensInvalidated'
-      | 'rateLimit'
-      | 'upstreamBudget'
-      | 'retry'
-      | 'deadlineMs'
-      | 'circuitBreaker'
-      | 'shutdownGraceMs'
-      | 'verifyAgents'
-    >
-  > {
+export interface ResolvedPerformChatOptions extends Required<
+  Omit<
+    PerformChatModuleOptions,
+    | 'defaultAgentId'
+    | 'allowedAgentIds'
+    | 'maxExpiresIn'
+    | 'onTokenIssued'
+    | 'onTokensInvalidated'
+    | 'rateLimit'
+    | 'upstreamBudget'
+    | 'retry'
+    | 'deadlineMs'
+    | 'circuitBreaker'
+    | 'shutdownGraceMs'
+    | 'verifyAgents'
+  >
+> {
   resilience: ResolvedPerformChatResilience;
   onTokenIssued?: PerformChatModuleOptions['onTokenIssued'];
   onTokensInvalidated?: PerformChatModuleOptions['onTokensInvalidated'];

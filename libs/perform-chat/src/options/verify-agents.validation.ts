@@ -16,7 +16,9 @@ export const VERIFY_AGENTS_OPTION = union([
 /** Between options: agents to verify need an agent option (else the check checks nothing, silently). */
 export function checkVerifyAgentsHasAgents(raw: PerformChatModuleOptions): string[] {
   const on = raw.verifyAgents === true || isPlainObject(raw.verifyAgents);
-  return on && raw.defaultAgentId === undefined && raw.allowedAgentIds === undefined ? [Messages.verifyAgentsWithoutAgents()] : [];
+  return on && raw.defaultAgentId === undefined && raw.allowedAgentIds === undefined
+    ? [Messages.verifyAgentsWithoutAgents()]
+    : [];
 }
 
 /** Applies the defaults to a valid `verifyAgents` option. */

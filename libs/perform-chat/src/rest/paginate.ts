@@ -8,7 +8,9 @@ import type { PerformChatPage } from '../client/resources/rest.interfaces';
  * items added or removed during the walk can shift others between pages (PerformChat documents
  * no cursor).
  */
-export async function* paginate<T>(fetchPage: (page: number) => Promise<PerformChatPage<T>>): AsyncGenerator<T, void, undefined> {
+export async function* paginate<T>(
+  fetchPage: (page: number) => Promise<PerformChatPage<T>>,
+): AsyncGenerator<T, void, undefined> {
   for (let page = 1; ; page++) {
     const { data, pagination } = await fetchPage(page);
     yield* data;

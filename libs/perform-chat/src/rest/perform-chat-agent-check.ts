@@ -67,31 +67,45 @@ export class PerformChatAgentCheck implements OnApplicationBootstrap {
     if (this.options.verifyAgents === false || !this.options.verifyAgents.atBoot) return;
     const errors = new Map<string, unknown>();
     const report = await this.run(errors);
-    const rejected = [...errors.entries()].find(([, error]) => isPerformChatError(error, PerformChatErrorCode.INVALID_CREDENTIALS));
+    const rejected = [...errors.entries()].find(([, error]) =>
+      isPerformChatError(error, PerformChatErrorCode.INVALID_CREDENTIALS),
+    );
     if (rejected) {
       const [agentId, error] = rejected as [string, PerformChatError];
-      throw new PerformChatError(PerformChatErrorCode.INVALID_CREDENTIALS, Messages.agentCheckKeyRejected(agentId, error.message), {
-        status: error.status,
-        upstreamMessage: error.upstreamMessage,
-      });
+      throw new PerformChatError(
+        PerformChatErrorCode.INVALID_CREDENTIALS,
+        Messages.agentCheckKeyRejected(agentId, error.message),
+        {
+          status: error.status,
+          upstreamMessage: error.upstreamMessage,
+        },
+      );
     }
     const unusable = this.agents.filter((agent) => report[agent.id] === 'inactive' || report[agent.id] === 'not_found');
     if (unusable.length > 0) {
       const problems = unusable.map(({ id, field }) =>
         report[id] === 'inactive' ? Messages.agentCheckInactive(field, id) : Messages.agentCheckNotFound(field, id),
       );
-      throw new PerformChatError(PerformChatErrorCode.AGENT_NOT_FOUND, Messages.agentCheckFailed(problems), { field: unusable[0].field });
+      throw new PerformChatError(PerformChatErrorCode.AGENT_NOT_FOUND, Messages.agentCheckFailed(problems), {
+        field: unusable[0].field,
+      });
     }
     const unchecked = this.agents.filter((agent) => report[agent.id] === 'unchecked');
     if (unchecked.length > 0) {
       const first = errors.get(unchecked[0].id);
-      this.logger.warn(Messages.agentCheckUnchecked(unchecked.map((agent) => agent.id), first instanceof Error ? first.message : String(first)));
+      this.logger.warn(
+        Messages.agentCheckUnchecked(
+          unchecked.map((agent) => agent.id),
+          first instanceof Error ? first.message : String(first),
+        ),
+      );
     }
   }
 
   /** The agents' statuses, reused while younger than `health.cacheTtlMs`; concurrent callers share one check. */
   report(now = Date.now()): Promise<PerformChatAgentReport> {
-    if (this.cached && now - this.cached.at < this.options.health.cacheTtlMs) return Promise.resolve(this.cached.report);
+    if (this.cached && now - this.cached.at < this.options.health.cacheTtlMs)
+      return Promise.resolve(this.cached.report);
     this.inFlight ??= this.run(new Map()).finally(() => {
       this.inFlight = undefined;
     });
@@ -110,7 +124,8 @@ export class PerformChatAgentCheck implements OnApplicationBootstrap {
     const report: PerformChatAgentReport = {};
     const queue = [...this.agents];
     const worker = async () => {
-      for (let agent = queue.shift(); agent; agent = queue.shift()) report[agent.id] = await this.status(agent.id, errors);
+      for (let agent = queue.shift(); agent; agent = queue.shift())
+        report[agent.id] = await this.status(agent.id, errors);
     };
     await Promise.all(Array.from({ length: Math.min(CONCURRENCY, queue.length) }, worker));
     const ordered = Object.fromEntries(this.agents.map((agent) => [agent.id, report[agent.id]]));
@@ -124,7 +139,8 @@ export class PerformChatAgentCheck implements OnApplicationBootstrap {
     } catch (error) {
       errors.set(agentId, error);
       // An id PerformChat refuses as malformed can never be used either.
-      if (isPerformChatError(error, PerformChatErrorCode.AGENT_NOT_FOUND, PerformChatErrorCode.INVALID_ARGUMENT)) return 'not_found';
+      if (isPerformChatError(error, PerformChatErrorCode.AGENT_NOT_FOUND, PerformChatErrorCode.INVALID_ARGUMENT))
+        return 'not_found';
       return 'unchecked';
     }
   }

@@ -30,7 +30,9 @@ export class PerformChatAgentsService {
 
   /** Every agent, page after page (`for await`); the next page is fetched only when needed. */
   listAll(options?: PerformChatIterateOptions): AsyncGenerator<PerformChatAgentSummary, void, undefined> {
-    const limit = checkLimit(checkObject<PerformChatIterateOptions>('options', options, ['limit'], '{ limit: 100 }').limit) ?? MAX_PAGE_LIMIT;
+    const limit =
+      checkLimit(checkObject<PerformChatIterateOptions>('options', options, ['limit'], '{ limit: 100 }').limit) ??
+      MAX_PAGE_LIMIT;
     return paginate((page) => this.client.call(listAgentsResource, { page, limit }));
   }
 

@@ -42,7 +42,9 @@ export class PerformChatConversationsService {
    * @throws PerformChatError `CONVERSATION_NOT_FOUND` (404)
    */
   async get(conversationId: string): Promise<PerformChatConversation> {
-    return this.client.call(getConversationResource, { conversationId: assertIdentifier('conversationId', conversationId) });
+    return this.client.call(getConversationResource, {
+      conversationId: assertIdentifier('conversationId', conversationId),
+    });
   }
 
   /**
@@ -53,11 +55,18 @@ export class PerformChatConversationsService {
   async listMessages(conversationId: string, query?: PerformChatPageQuery): Promise<PerformChatMessagePage> {
     const id = assertIdentifier('conversationId', conversationId);
     const { page, limit } = checkObject<PerformChatPageQuery>('query', query, ['page', 'limit']);
-    return this.client.call(listMessagesResource, { conversationId: id, page: checkPage(page), limit: checkLimit(limit) });
+    return this.client.call(listMessagesResource, {
+      conversationId: id,
+      page: checkPage(page),
+      limit: checkLimit(limit),
+    });
   }
 
   /** Every message of a conversation, page after page (`for await`). */
-  listAllMessages(conversationId: string, options?: PerformChatIterateOptions): AsyncGenerator<PerformChatMessage, void, undefined> {
+  listAllMessages(
+    conversationId: string,
+    options?: PerformChatIterateOptions,
+  ): AsyncGenerator<PerformChatMessage, void, undefined> {
     const id = assertIdentifier('conversationId', conversationId);
     const limit = iterateLimit(options);
     return paginate((page) => this.client.call(listMessagesResource, { conversationId: id, page, limit }));
@@ -65,5 +74,8 @@ export class PerformChatConversationsService {
 }
 
 function iterateLimit(options: PerformChatIterateOptions | undefined): number {
-  return checkLimit(checkObject<PerformChatIterateOptions>('options', options, ['limit'], '{ limit: 100 }').limit) ?? MAX_PAGE_LIMIT;
+  return (
+    checkLimit(checkObject<PerformChatIterateOptions>('options', options, ['limit'], '{ limit: 100 }').limit) ??
+    MAX_PAGE_LIMIT
+  );
 }

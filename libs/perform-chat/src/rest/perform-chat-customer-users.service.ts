@@ -15,7 +15,15 @@ import type {
 } from '../client/resources/rest.interfaces';
 import { assertIdentifier } from '../options/identifier';
 import { paginate } from './paginate';
-import { MAX_PAGE_LIMIT, checkChanges, checkLimit, checkObject, checkPage, checkRetryMode, checkText } from './rest-input';
+import {
+  MAX_PAGE_LIMIT,
+  checkChanges,
+  checkLimit,
+  checkObject,
+  checkPage,
+  checkRetryMode,
+  checkText,
+} from './rest-input';
 import type { PerformChatIterateOptions, PerformChatUpdateOptions } from './rest.interfaces';
 
 const FILTERS = ['name', 'email', 'externalId'] as const;
@@ -41,14 +49,23 @@ export class PerformChatCustomerUsersService {
   /** One page, optionally filtered by `name`, `email` or `externalId` (your user id). */
   async list(query?: PerformChatCustomerUserQuery): Promise<PerformChatPage<PerformChatCustomerUserProfile>> {
     const raw = checkObject<PerformChatCustomerUserQuery>('query', query, ['page', 'limit', ...FILTERS]);
-    return this.client.call(listCustomerUsersResource, { page: checkPage(raw.page), limit: checkLimit(raw.limit), ...checkFilter(raw) });
+    return this.client.call(listCustomerUsersResource, {
+      page: checkPage(raw.page),
+      limit: checkLimit(raw.limit),
+      ...checkFilter(raw),
+    });
   }
 
   /** Every customer user (matching the filter), page after page (`for await`). */
   listAll(
     filter?: PerformChatCustomerUserFilter & PerformChatIterateOptions,
   ): AsyncGenerator<PerformChatCustomerUserProfile, void, undefined> {
-    const raw = checkObject<PerformChatCustomerUserFilter & PerformChatIterateOptions>('filter', filter, ['limit', ...FILTERS], '{ email: "ada@example.com" }');
+    const raw = checkObject<PerformChatCustomerUserFilter & PerformChatIterateOptions>(
+      'filter',
+      filter,
+      ['limit', ...FILTERS],
+      '{ email: "ada@example.com" }',
+    );
     const query = { limit: checkLimit(raw.limit) ?? MAX_PAGE_LIMIT, ...checkFilter(raw) };
     return paginate((page) => this.client.call(listCustomerUsersResource, { ...query, page }));
   }
@@ -65,8 +82,13 @@ export class PerformChatCustomerUsersService {
     changes: PerformChatCustomerUserChanges,
     options?: PerformChatUpdateOptions,
   ): Promise<PerformChatUpdatedCustomerUser> {
-    const params = { customerUserId: assertIdentifier('customerUserId', customerUserId), changes: checkChanges(changes) };
-    const retry = checkRetryMode(checkObject<PerformChatUpdateOptions>('options', options, ['retry'], "{ retry: 'safe' }").retry);
+    const params = {
+      customerUserId: assertIdentifier('customerUserId', customerUserId),
+      changes: checkChanges(changes),
+    };
+    const retry = checkRetryMode(
+      checkObject<PerformChatUpdateOptions>('options', options, ['retry'], "{ retry: 'safe' }").retry,
+    );
     return this.client.call(retry === 'safe' ? updateCustomerUserRetryingResource : updateCustomerUserResource, params);
   }
 }

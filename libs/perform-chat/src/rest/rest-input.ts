@@ -35,7 +35,8 @@ export function checkObject<T extends object>(
   if (value === undefined) return {};
   if (!isPlainObject(value)) throw fail(Messages.restNotObject(what, example), what);
   for (const key of Object.keys(value)) {
-    if (!(known as readonly string[]).includes(key)) throw fail(Messages.restUnknownField(what, key, known.join(', ')), key);
+    if (!(known as readonly string[]).includes(key))
+      throw fail(Messages.restUnknownField(what, key, known.join(', ')), key);
   }
   return value as Partial<T>;
 }
@@ -43,7 +44,8 @@ export function checkObject<T extends object>(
 /** `page`: unset, or a whole number from 1. */
 export function checkPage(value: unknown): number | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) throw fail(Messages.restPageNotInteger('page', value), 'page');
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1)
+    throw fail(Messages.restPageNotInteger('page', value), 'page');
   return value;
 }
 
@@ -74,13 +76,19 @@ function checkMetadata(value: unknown): Record<string, unknown> | undefined {
   } catch (error) {
     throw fail(Messages.restMetadataNotJson(error instanceof Error ? error.message : String(error)), 'metadata');
   }
-  if (Buffer.byteLength(json) > MAX_METADATA_BYTES) throw fail(Messages.restMetadataTooLarge(MAX_METADATA_BYTES), 'metadata');
+  if (Buffer.byteLength(json) > MAX_METADATA_BYTES)
+    throw fail(Messages.restMetadataTooLarge(MAX_METADATA_BYTES), 'metadata');
   return value;
 }
 
 /** The changes of a customer-user update: known fields only, at least one. */
 export function checkChanges(value: unknown): PerformChatCustomerUserChanges {
-  const raw = checkObject<PerformChatCustomerUserChanges>('changes', value ?? null, ['name', 'email', 'metadata'], '{ name: "Ada" }');
+  const raw = checkObject<PerformChatCustomerUserChanges>(
+    'changes',
+    value ?? null,
+    ['name', 'email', 'metadata'],
+    '{ name: "Ada" }',
+  );
   const changes: PerformChatCustomerUserChanges = {
     ...(raw.name !== undefined ? { name: checkText('name', raw.name) } : {}),
     ...(raw.email !== undefined ? { email: checkText('email', raw.email, MAX_EMAIL_LENGTH) } : {}),

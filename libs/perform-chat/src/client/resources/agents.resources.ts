@@ -3,7 +3,12 @@ import { PerformChatErrorCode } from '../../errors/perform-chat-error-code';
 import { Messages } from '../../perform-chat.messages';
 import type { PerformChatResource } from '../perform-chat-resource.interfaces';
 import { parseAgent, parseAgentPage } from './rest-answers.parser';
-import type { PerformChatAgentDetails, PerformChatAgentSummary, PerformChatPage, PerformChatPageQuery } from './rest.interfaces';
+import type {
+  PerformChatAgentDetails,
+  PerformChatAgentSummary,
+  PerformChatPage,
+  PerformChatPageQuery,
+} from './rest.interfaces';
 import { isNotFound, pageQuery } from './rest-refusals';
 
 /** The docs' snippets write `/rest/v1/v1/agents`: a doc error (the headings and client classes say `/rest/v1`). */
@@ -41,10 +46,18 @@ export const getAgentResource: PerformChatResource<GetAgentParams, PerformChatAg
   classifyRefusal: ({ status, upstreamMessage, retryAfterMs }, { agentId }) => {
     const details = { status, upstreamMessage, retryAfterMs, field: 'agentId' };
     if (isNotFound(status, upstreamMessage, /agent/i)) {
-      return new PerformChatError(PerformChatErrorCode.AGENT_NOT_FOUND, Messages.restAgentUnknown(agentId, upstreamMessage), details);
+      return new PerformChatError(
+        PerformChatErrorCode.AGENT_NOT_FOUND,
+        Messages.restAgentUnknown(agentId, upstreamMessage),
+        details,
+      );
     }
     if (status === 400) {
-      return new PerformChatError(PerformChatErrorCode.INVALID_ARGUMENT, Messages.restAgentIdRefused(agentId, upstreamMessage), details);
+      return new PerformChatError(
+        PerformChatErrorCode.INVALID_ARGUMENT,
+        Messages.restAgentIdRefused(agentId, upstreamMessage),
+        details,
+      );
     }
     return undefined;
   },

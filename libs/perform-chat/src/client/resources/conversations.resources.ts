@@ -3,13 +3,21 @@ import { PerformChatErrorCode } from '../../errors/perform-chat-error-code';
 import { Messages } from '../../perform-chat.messages';
 import type { PerformChatResource, PerformChatUpstreamRefusal } from '../perform-chat-resource.interfaces';
 import { parseConversation, parseConversationPage, parseMessagePage } from './rest-answers.parser';
-import type { PerformChatConversation, PerformChatMessagePage, PerformChatPage, PerformChatPageQuery } from './rest.interfaces';
+import type {
+  PerformChatConversation,
+  PerformChatMessagePage,
+  PerformChatPage,
+  PerformChatPageQuery,
+} from './rest.interfaces';
 import { isNotFound, pageQuery } from './rest-refusals';
 
 const CONVERSATIONS_PATH = '/rest/v1/conversations';
 
 /** `GET /rest/v1/conversations?page&limit`. Refusals: the generic mapping (400 is our bug: the query is checked before). */
-export const listConversationsResource: PerformChatResource<PerformChatPageQuery, PerformChatPage<PerformChatConversation>> = {
+export const listConversationsResource: PerformChatResource<
+  PerformChatPageQuery,
+  PerformChatPage<PerformChatConversation>
+> = {
   operation: 'listConversations',
   method: 'GET',
   budget: ['api-request'],

@@ -19,7 +19,10 @@ const CUSTOMER_USERS_PATH = '/rest/v1/customer-users';
  * `external_id`), as PerformChat documents them. Refusals: the generic mapping (the docs' list
  * of them is cut off).
  */
-export const listCustomerUsersResource: PerformChatResource<PerformChatCustomerUserQuery, PerformChatPage<PerformChatCustomerUserProfile>> = {
+export const listCustomerUsersResource: PerformChatResource<
+  PerformChatCustomerUserQuery,
+  PerformChatPage<PerformChatCustomerUserProfile>
+> = {
   operation: 'listCustomerUsers',
   method: 'GET',
   budget: ['api-request'],
@@ -48,37 +51,40 @@ export interface UpdateCustomerUserParams {
  * have applied it, and a resend arriving after someone else's newer change would undo that one.
  * {@link updateCustomerUserRetryingResource} is the same operation for callers that say it is safe.
  */
-export const updateCustomerUserResource: PerformChatResource<UpdateCustomerUserParams, PerformChatUpdatedCustomerUser> = {
-  operation: 'updateCustomerUser',
-  method: 'PUT',
-  budget: ['api-request'],
-  retry: 'never',
-  path: ({ customerUserId }) => `${CUSTOMER_USERS_PATH}/${encodeURIComponent(customerUserId)}`,
-  body: ({ changes: { name, email, metadata } }) => ({
-    ...(name !== undefined ? { name } : {}),
-    ...(email !== undefined ? { email } : {}),
-    ...(metadata !== undefined ? { metadata } : {}),
-  }),
-  read: (json, { customerUserId }) => parseUpdatedCustomerUser(json, customerUserId),
-  classifyRefusal: ({ status, upstreamMessage, retryAfterMs }, { customerUserId }) => {
-    if (isNotFound(status, upstreamMessage, /customer.?user/i)) {
-      return new PerformChatError(
-        PerformChatErrorCode.CUSTOMER_USER_NOT_FOUND,
-        Messages.customerUserNotFound(customerUserId, upstreamMessage),
-        { status, upstreamMessage, retryAfterMs, field: 'customerUserId' },
-      );
-    }
-    if (status === 400) {
-      return new PerformChatError(
-        PerformChatErrorCode.INVALID_ARGUMENT,
-        Messages.restChangesRefused(customerUserId, upstreamMessage),
-        { status, upstreamMessage, retryAfterMs, field: 'changes' },
-      );
-    }
-    return undefined;
-  },
-};
+export const updateCustomerUserResource: PerformChatResource<UpdateCustomerUserParams, PerformChatUpdatedCustomerUser> =
+  {
+    operation: 'updateCustomerUser',
+    method: 'PUT',
+    budget: ['api-request'],
+    retry: 'never',
+    path: ({ customerUserId }) => `${CUSTOMER_USERS_PATH}/${encodeURIComponent(customerUserId)}`,
+    body: ({ changes: { name, email, metadata } }) => ({
+      ...(name !== undefined ? { name } : {}),
+      ...(email !== undefined ? { email } : {}),
+      ...(metadata !== undefined ? { metadata } : {}),
+    }),
+    read: (json, { customerUserId }) => parseUpdatedCustomerUser(json, customerUserId),
+    classifyRefusal: ({ status, upstreamMessage, retryAfterMs }, { customerUserId }) => {
+      if (isNotFound(status, upstreamMessage, /customer.?user/i)) {
+        return new PerformChatError(
+          PerformChatErrorCode.CUSTOMER_USER_NOT_FOUND,
+          Messages.customerUserNotFound(customerUserId, upstreamMessage),
+          { status, upstreamMessage, retryAfterMs, field: 'customerUserId' },
+        );
+      }
+      if (status === 400) {
+        return new PerformChatError(
+          PerformChatErrorCode.INVALID_ARGUMENT,
+          Messages.restChangesRefused(customerUserId, upstreamMessage),
+          { status, upstreamMessage, retryAfterMs, field: 'changes' },
+        );
+      }
+      return undefined;
+    },
+  };
 
 /** {@link updateCustomerUserResource}, retried like a read (`retry: 'safe'` on the call). */
-export const updateCustomerUserRetryingResource: PerformChatResource<UpdateCustomerUserParams, PerformChatUpdatedCustomerUser> =
-  Object.freeze({ ...updateCustomerUserResource, retry: 'safe' });
+export const updateCustomerUserRetryingResource: PerformChatResource<
+  UpdateCustomerUserParams,
+  PerformChatUpdatedCustomerUser
+> = Object.freeze({ ...updateCustomerUserResource, retry: 'safe' });
