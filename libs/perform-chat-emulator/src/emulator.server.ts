@@ -4,12 +4,7 @@ import { handleAdminRoute } from './admin.routes';
 import { AuthRoutes } from './auth.routes';
 import { RestRoutes } from './rest/rest.routes';
 import { SeededConversations, type EmulatorConversationSeed } from './rest/rest.conversations';
-import {
-  EMULATOR_ADMIN_PREFIX,
-  EMULATOR_CONVERSATIONS_PATH,
-  PERFORMCHAT_INVALIDATE_TOKEN_PATH,
-  PERFORMCHAT_TOKEN_PATH,
-} from './emulator.constants';
+import { EMULATOR_ADMIN_PREFIX, EMULATOR_CONVERSATIONS_PATH, PERFORMCHAT_INVALIDATE_TOKEN_PATH, PERFORMCHAT_TOKEN_PATH } from './emulator.constants';
 import type {
   EmulatorFault,
   EmulatorFaultSpec,
@@ -24,15 +19,7 @@ import { resolveEmulatorOptions, type ResolvedEmulatorOptions } from './emulator
 import { EmulatorState } from './emulator.state';
 import { answerWithFault, recordStatus } from './fault-responder';
 import { FaultRegistry } from './faults';
-import {
-  isJsonContentType,
-  nestError,
-  parseJsonObject,
-  readBody,
-  writeResponse,
-  type BodyError,
-  type EmulatorResponse,
-} from './http-utils';
+import { isJsonContentType, nestError, parseJsonObject, readBody, writeResponse, type BodyError, type EmulatorResponse } from './http-utils';
 import { Hs256Jwt } from './jwt';
 import { TimerRegistry } from './timers';
 import { verifyEmulatorToken } from './token-verifier';
@@ -176,8 +163,7 @@ class PerformChatEmulatorServer implements PerformChatEmulator {
     if (fault !== undefined) counter.faulted++;
     readBody(req, this.options.maxBodyBytes, (error, raw) => {
       if (error === 'aborted') return;
-      if (fault === undefined)
-        return this.respond(res, counter, this.routeSafely(req, method, pathname, rawUrl, raw, error));
+      if (fault === undefined) return this.respond(res, counter, this.routeSafely(req, method, pathname, rawUrl, raw, error));
       answerWithFault(fault, {
         req,
         res,
@@ -189,14 +175,7 @@ class PerformChatEmulatorServer implements PerformChatEmulator {
     });
   };
 
-  private route(
-    req: IncomingMessage,
-    method: string,
-    pathname: string,
-    rawUrl: string,
-    raw: string,
-    error: BodyError | undefined,
-  ): EmulatorResponse {
+  private route(req: IncomingMessage, method: string, pathname: string, rawUrl: string, raw: string, error: BodyError | undefined): EmulatorResponse {
     const isToken = pathname === PERFORMCHAT_TOKEN_PATH;
     if (!isToken && pathname !== PERFORMCHAT_INVALIDATE_TOKEN_PATH) {
       // The agents, customer-users and conversations APIs; then Nest's answer for an unknown
@@ -219,14 +198,7 @@ class PerformChatEmulatorServer implements PerformChatEmulator {
   }
 
   /** {@link route}, with an unexpected exception answered as Nest's 500 (no closure on the hot path). */
-  private routeSafely(
-    req: IncomingMessage,
-    method: string,
-    pathname: string,
-    rawUrl: string,
-    raw: string,
-    error: BodyError | undefined,
-  ): EmulatorResponse {
+  private routeSafely(req: IncomingMessage, method: string, pathname: string, rawUrl: string, raw: string, error: BodyError | undefined): EmulatorResponse {
     try {
       return this.route(req, method, pathname, rawUrl, raw, error);
     } catch (thrown) {
@@ -235,9 +207,7 @@ class PerformChatEmulatorServer implements PerformChatEmulator {
   }
 
   private internalError(thrown: unknown): EmulatorResponse {
-    this.options.logger?.warn?.(
-      `PerformChat emulator: internal error: ${thrown instanceof Error ? thrown.message : String(thrown)}`,
-    );
+    this.options.logger?.warn?.(`PerformChat emulator: internal error: ${thrown instanceof Error ? thrown.message : String(thrown)}`);
     return INTERNAL_ERROR;
   }
 

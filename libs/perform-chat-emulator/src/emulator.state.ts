@@ -57,16 +57,7 @@ export class EmulatorState {
     let user = users.get(externalId);
     if (user === undefined) {
       const at = new Date(now);
-      user = {
-        id: createCustomerUserId(),
-        externalId,
-        companyId,
-        agentId,
-        tokenVersion: 0,
-        active: true,
-        createdAt: at,
-        lastSeenAt: at,
-      };
+      user = { id: createCustomerUserId(), externalId, companyId, agentId, tokenVersion: 0, active: true, createdAt: at, lastSeenAt: at };
       users.set(externalId, user);
       this.customerUsers.set(user.id, user);
     } else {
@@ -104,8 +95,7 @@ export class EmulatorState {
     this.counters.clear();
     this.keys.clear();
     this.agents.clear();
-    for (const key of this.initialKeys)
-      this.keys.set(key.keyId, { ...key, ...(key.permissions ? { permissions: [...key.permissions] } : {}) });
+    for (const key of this.initialKeys) this.keys.set(key.keyId, { ...key, ...(key.permissions ? { permissions: [...key.permissions] } : {}) });
     for (const agent of this.initialAgents) this.agents.set(agent.id, { ...agent });
   }
 
@@ -122,12 +112,7 @@ export class EmulatorState {
         createdAt: u.createdAt.toISOString(),
         lastSeenAt: u.lastSeenAt.toISOString(),
       })),
-      agents: [...this.agents.values()].map((a) => ({
-        id: a.id,
-        name: a.name,
-        active: a.active,
-        companyId: a.companyId,
-      })),
+      agents: [...this.agents.values()].map((a) => ({ id: a.id, name: a.name, active: a.active, companyId: a.companyId })),
       keys: [...this.keys.values()].map((k) => ({
         keyId: k.keyId,
         companyId: k.companyId,
@@ -136,9 +121,7 @@ export class EmulatorState {
         expiresAt: k.expiresAt ? k.expiresAt.toISOString() : null,
         ...(k.permissions ? { permissions: [...k.permissions] } : {}),
       })),
-      counters: Object.fromEntries(
-        [...this.counters].map(([route, c]) => [route, { ...c, failures: { ...c.failures } }]),
-      ),
+      counters: Object.fromEntries([...this.counters].map(([route, c]) => [route, { ...c, failures: { ...c.failures } }])),
     };
   }
 }

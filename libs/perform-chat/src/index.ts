@@ -31,10 +31,7 @@ export type {
   MemoryCustomerUserStoreOption,
   RedisCustomerUserStoreOption,
 } from './options/customer-user-store.options';
-export type {
-  PerformChatTokenIssuedEvent,
-  PerformChatTokensInvalidatedEvent,
-} from './telemetry/perform-chat-events.interfaces';
+export type { PerformChatTokenIssuedEvent, PerformChatTokensInvalidatedEvent } from './telemetry/perform-chat-events.interfaces';
 
 // The service
 export { PerformChatAuthService } from './auth/perform-chat-auth.service';

@@ -109,11 +109,7 @@ export class PerformChatHttpClient implements BeforeApplicationShutdown, OnAppli
         resource,
         params,
         path: resource.path(params) + queryString(resource.query?.(params)),
-        body: JSON.stringify({
-          keyId: this.options.keyId,
-          keySecret: this.options.keySecret,
-          ...resource.body(params),
-        }),
+        body: JSON.stringify({ keyId: this.options.keyId, keySecret: this.options.keySecret, ...resource.body(params) }),
       };
       const startedAt = Date.now();
       let attempts = 0;
@@ -121,12 +117,7 @@ export class PerformChatHttpClient implements BeforeApplicationShutdown, OnAppli
         attempts = info.attempt;
         return this.budgetedAttempt(request, info);
       }, resource.retry);
-      this.telemetry.report({
-        type: 'call.succeeded',
-        operation: resource.operation,
-        attempts,
-        latencyMs: Date.now() - startedAt,
-      });
+      this.telemetry.report({ type: 'call.succeeded', operation: resource.operation, attempts, latencyMs: Date.now() - startedAt });
       return result;
     } finally {
       this.shutdown.leave();
@@ -172,17 +163,14 @@ export class PerformChatHttpClient implements BeforeApplicationShutdown, OnAppli
     try {
       const answer = await this.send(resource.method, path, body, timeoutMs);
       if (answer.status < 200 || answer.status >= 300) {
-        const classify =
-          resource.classifyRefusal &&
-          ((refusal: PerformChatUpstreamRefusal) => resource.classifyRefusal?.(refusal, params));
+        const classify = resource.classifyRefusal && ((refusal: PerformChatUpstreamRefusal) => resource.classifyRefusal?.(refusal, params));
         throw mapUpstreamAnswer(answer, this.options.keyId, this.secrets, classify);
       }
       return resource.read(this.parseJson(answer), params);
     } catch (error) {
       // `send` turns everything the transport throws into a PerformChatError or a scrubbed
       // Error; anything else here is a bug in `read`, rethrown as is.
-      if (error instanceof PerformChatError)
-        this.logFailure(resource.operation, error, attempt, Date.now() - startedAt);
+      if (error instanceof PerformChatError) this.logFailure(resource.operation, error, attempt, Date.now() - startedAt);
       throw error;
     }
   }
@@ -207,12 +195,7 @@ export class PerformChatHttpClient implements BeforeApplicationShutdown, OnAppli
     this.httpsAgent.destroy();
   }
 
-  private async send(
-    method: PerformChatHttpMethod,
-    path: string,
-    body: string,
-    timeoutMs: number,
-  ): Promise<PerformChatHttpAnswer> {
+  private async send(method: PerformChatHttpMethod, path: string, body: string, timeoutMs: number): Promise<PerformChatHttpAnswer> {
     if (this.shutdown.cut) throw this.shutdown.cutError();
     const deadline = new AttemptDeadline(timeoutMs);
     try {
@@ -265,24 +248,12 @@ export class PerformChatHttpClient implements BeforeApplicationShutdown, OnAppli
     if (failure.kind === 'response_too_large') {
       return new PerformChatError(PerformChatErrorCode.INVALID_RESPONSE, Messages.invalidResponse(failure.reason));
     }
-    const unreachable = new PerformChatError(
-      PerformChatErrorCode.UNREACHABLE,
-      Messages.unreachable(this.origin, failure.reason),
-    );
+    const unreachable = new PerformChatError(PerformChatErrorCode.UNREACHABLE, Messages.unreachable(this.origin, failure.reason));
     return NEVER_RECEIVED_KINDS.has(failure.kind) ? markNeverReceived(unreachable) : unreachable;
   }
 
   private logFailure(operation: string, error: PerformChatError, attempt: number, latencyMs: number): void {
     const { code, status, message } = error;
-    this.telemetry.report({
-      type: 'attempt.failed',
-      operation,
-      code,
-      status,
-      attempt,
-      latencyMs,
-      keyId: this.options.keyId,
-      message,
-    });
+    this.telemetry.report({ type: 'attempt.failed', operation, code, status, attempt, latencyMs, keyId: this.options.keyId, message });
   }
 }

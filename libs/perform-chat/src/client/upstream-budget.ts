@@ -10,6 +10,7 @@ import { ResolvedUpstreamBudget } from '../options/rate-limit.options';
 import { PerformChatRateLimitStore } from '../rate-limit/perform-chat-rate-limit.store';
 import { PerformChatLimiter, RateLimitVerdict } from '../rate-limit/perform-chat-limiter';
 
+
 /** An attempt the budget let through; report how it ended with `settle`. */
 export interface PerformChatUpstreamPermit {
   /**
@@ -26,18 +27,12 @@ type BudgetKind = PerformChatBudgetRefusedEvent['budget'];
 
 function limitOf(kind: BudgetKind, budget: ResolvedUpstreamBudget): { limit: number; windowSeconds: number } {
   if (kind === 'tokens') return { limit: budget.tokensPerWindow, windowSeconds: budget.tokenWindowSeconds };
-  if (kind === 'api-requests')
-    return { limit: budget.apiRequestsPerWindow, windowSeconds: budget.apiRequestWindowSeconds };
+  if (kind === 'api-requests') return { limit: budget.apiRequestsPerWindow, windowSeconds: budget.apiRequestWindowSeconds };
   return { limit: budget.authFailuresPerWindow, windowSeconds: budget.authFailureWindowSeconds };
 }
 
 /** The message of a refusal by one budget (the same text in the error and the log line). */
-export function budgetSpentMessage(
-  kind: BudgetKind,
-  limit: number,
-  windowSeconds: number,
-  retryAfterMs: number,
-): string {
+export function budgetSpentMessage(kind: BudgetKind, limit: number, windowSeconds: number, retryAfterMs: number): string {
   if (kind === 'tokens') return Messages.upstreamTokenBudgetSpent(limit, windowSeconds, retryAfterMs);
   if (kind === 'api-requests') return Messages.upstreamApiBudgetSpent(limit, windowSeconds, retryAfterMs);
   return Messages.upstreamAuthBudgetSpent(limit, windowSeconds, retryAfterMs);
@@ -138,10 +133,7 @@ export class PerformChatUpstreamBudget {
    * @throws PerformChatError `RATE_LIMITED` (with `retryAfterMs`) when the budget refuses the
    * attempt, `TIMEOUT` when the deadline passes while it waits for a probe.
    */
-  async beforeAttempt(
-    charges: readonly PerformChatBudgetCharge[],
-    deadlineAt: number,
-  ): Promise<PerformChatUpstreamPermit> {
+  async beforeAttempt(charges: readonly PerformChatBudgetCharge[], deadlineAt: number): Promise<PerformChatUpstreamPermit> {
     const { budget, authFailures } = this;
     if (!budget || !authFailures) return UNLIMITED;
 
@@ -191,16 +183,10 @@ export class PerformChatUpstreamBudget {
    * points already taken (the attempt is not sent, so PerformChat counts none of them).
    * @returns the refusal, or undefined when every point was taken
    */
-  private async spend(
-    charges: readonly PerformChatBudgetCharge[],
-    budget: ResolvedUpstreamBudget,
-  ): Promise<PerformChatError | undefined> {
+  private async spend(charges: readonly PerformChatBudgetCharge[], budget: ResolvedUpstreamBudget): Promise<PerformChatError | undefined> {
     const taken: PerformChatLimiter[] = [];
     for (const charge of charges) {
-      const [kind, limiter] =
-        charge === 'token-generation'
-          ? (['tokens', this.tokens] as const)
-          : (['api-requests', this.apiRequests] as const);
+      const [kind, limiter] = charge === 'token-generation' ? (['tokens', this.tokens] as const) : (['api-requests', this.apiRequests] as const);
       if (!limiter) continue;
       const spent = await limiter.consume(this.key);
       if (!spent.allowed) {
@@ -234,13 +220,9 @@ export class PerformChatUpstreamBudget {
     this.logOnce(kind, verdict, budget);
     const retryAfterMs = Math.max(1, verdict.msBeforeReset);
     const { limit, windowSeconds } = limitOf(kind, budget);
-    return new PerformChatError(
-      PerformChatErrorCode.RATE_LIMITED,
-      budgetSpentMessage(kind, limit, windowSeconds, retryAfterMs),
-      {
-        retryAfterMs,
-      },
-    );
+    return new PerformChatError(PerformChatErrorCode.RATE_LIMITED, budgetSpentMessage(kind, limit, windowSeconds, retryAfterMs), {
+      retryAfterMs,
+    });
   }
 
   /** Reports a refusal; the first of each refusal period and kind says so (the log line is once per period). */

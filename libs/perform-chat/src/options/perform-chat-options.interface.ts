@@ -1,7 +1,4 @@
-import type {
-  PerformChatTokenIssuedEvent,
-  PerformChatTokensInvalidatedEvent,
-} from '../telemetry/perform-chat-events.interfaces';
+import type { PerformChatTokenIssuedEvent, PerformChatTokensInvalidatedEvent } from '../telemetry/perform-chat-events.interfaces';
 import type { PerformChatUserIdResolver } from './resolve-user-id';
 import type {
   PerformChatCircuitBreakerOptions,
@@ -145,23 +142,24 @@ export interface PerformChatModuleOptions {
 }
 
 /** Options after validation, with every default applied. Internal. */
-export interface ResolvedPerformChatOptions extends Required<
-  Omit<
-    PerformChatModuleOptions,
-    | 'defaultAgentId'
-    | 'allowedAgentIds'
-    | 'maxExpiresIn'
-    | 'onTokenIssued'
-    | 'onTokensInvalidated'
-    | 'rateLimit'
-    | 'upstreamBudget'
-    | 'retry'
-    | 'deadlineMs'
-    | 'circuitBreaker'
-    | 'shutdownGraceMs'
-    | 'verifyAgents'
-  >
-> {
+export interface ResolvedPerformChatOptions
+  extends Required<
+    Omit<
+      PerformChatModuleOptions,
+      | 'defaultAgentId'
+      | 'allowedAgentIds'
+      | 'maxExpiresIn'
+      | 'onTokenIssued'
+      | 'onTokensInvalidated'
+      | 'rateLimit'
+      | 'upstreamBudget'
+      | 'retry'
+      | 'deadlineMs'
+      | 'circuitBreaker'
+      | 'shutdownGraceMs'
+      | 'verifyAgents'
+    >
+  > {
   resilience: ResolvedPerformChatResilience;
   onTokenIssued?: PerformChatModuleOptions['onTokenIssued'];
   onTokensInvalidated?: PerformChatModuleOptions['onTokensInvalidated'];

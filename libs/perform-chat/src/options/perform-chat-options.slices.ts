@@ -46,10 +46,7 @@ const SLICES: ReadonlyArray<readonly [symbol, readonly (keyof ResolvedPerformCha
   [PERFORM_CHAT_CLIENT_SLICE, ['keyId', 'keySecret', 'baseUrl', 'maxResponseBytes']],
   [PERFORM_CHAT_RESILIENCE_SLICE, ['timeoutMs', 'resilience']],
   [PERFORM_CHAT_BUDGET_SLICE, ['keyId', 'upstreamBudget']],
-  [
-    PERFORM_CHAT_AUTH_SLICE,
-    ['defaultAgentId', 'allowedAgentIds', 'defaultExpiresIn', 'maxExpiresIn', 'onTokenIssued', 'onTokensInvalidated'],
-  ],
+  [PERFORM_CHAT_AUTH_SLICE, ['defaultAgentId', 'allowedAgentIds', 'defaultExpiresIn', 'maxExpiresIn', 'onTokenIssued', 'onTokensInvalidated']],
   [PERFORM_CHAT_REQUEST_SLICE, ['resolveUserId', 'rateLimit']],
   [PERFORM_CHAT_HEALTH_SLICE, ['baseUrl', 'health']],
   [PERFORM_CHAT_STORES_SLICE, ['rateLimit', 'customerUserStore']],
@@ -62,9 +59,6 @@ export function performChatSlices(): ReadonlyArray<readonly [symbol, readonly (k
 }
 
 /** The slice of `options` with exactly `keys` (a frozen copy). */
-export function sliceOf(
-  options: ResolvedPerformChatOptions,
-  keys: readonly (keyof ResolvedPerformChatOptions)[],
-): object {
+export function sliceOf(options: ResolvedPerformChatOptions, keys: readonly (keyof ResolvedPerformChatOptions)[]): object {
   return Object.freeze(Object.fromEntries(keys.map((key) => [key, options[key]])));
 }

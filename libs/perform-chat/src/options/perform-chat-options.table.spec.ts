@@ -204,14 +204,8 @@ const ROWS: [string, unknown[], [unknown, string], [unknown, string] | undefined
   [
     'rateLimit.store.keyPrefix',
     ['app:rl'],
-    [
-      1,
-      'rateLimit.store.keyPrefix must be 1 to 200 characters without whitespace, { or } (a hash tag in the prefix would put every key in one cluster slot), and must not end with ":" (the store adds the separator)',
-    ],
-    [
-      'a b',
-      'rateLimit.store.keyPrefix must be 1 to 200 characters without whitespace, { or } (a hash tag in the prefix would put every key in one cluster slot), and must not end with ":" (the store adds the separator)',
-    ],
+    [1, 'rateLimit.store.keyPrefix must be 1 to 200 characters without whitespace, { or } (a hash tag in the prefix would put every key in one cluster slot), and must not end with ":" (the store adds the separator)'],
+    ['a b', 'rateLimit.store.keyPrefix must be 1 to 200 characters without whitespace, { or } (a hash tag in the prefix would put every key in one cluster slot), and must not end with ":" (the store adds the separator)'],
   ],
   [
     'upstreamBudget',
@@ -305,14 +299,8 @@ const ROWS: [string, unknown[], [unknown, string], [unknown, string] | undefined
   [
     'customerUserStore.keyPrefix',
     ['users'],
-    [
-      false,
-      'customerUserStore.keyPrefix must be 1 to 200 characters without whitespace, { or } (a hash tag in the prefix would put every key in one cluster slot), and must not end with ":" (the store adds the separator)',
-    ],
-    [
-      '',
-      'customerUserStore.keyPrefix must be 1 to 200 characters without whitespace, { or } (a hash tag in the prefix would put every key in one cluster slot), and must not end with ":" (the store adds the separator)',
-    ],
+    [false, 'customerUserStore.keyPrefix must be 1 to 200 characters without whitespace, { or } (a hash tag in the prefix would put every key in one cluster slot), and must not end with ":" (the store adds the separator)'],
+    ['', 'customerUserStore.keyPrefix must be 1 to 200 characters without whitespace, { or } (a hash tag in the prefix would put every key in one cluster slot), and must not end with ":" (the store adds the separator)'],
   ],
   [
     'customerUserStore.ttlSeconds',

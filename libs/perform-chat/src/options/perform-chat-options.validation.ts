@@ -25,11 +25,7 @@ import { PerformChatOptionsError } from './perform-chat-options.error';
 import { PerformChatModuleOptions, ResolvedPerformChatOptions } from './perform-chat-options.interface';
 import { checkBaseUrl, checkRedisUrls } from './perform-chat-url.validation';
 import { PERFORMCHAT_ENV } from './perform-chat.config';
-import {
-  VERIFY_AGENTS_OPTION,
-  checkVerifyAgentsHasAgents,
-  resolveVerifyAgentsOption,
-} from './verify-agents.validation';
+import { VERIFY_AGENTS_OPTION, checkVerifyAgentsHasAgents, resolveVerifyAgentsOption } from './verify-agents.validation';
 import {
   OptionRule,
   accepts,
@@ -143,17 +139,11 @@ function checkDefaultAgentAllowed(raw: PerformChatModuleOptions): string[] {
 
 /** Customer-user keys not placed under a rate-limit counter, when both stores use Redis (issue 20). */
 function checkRedisKeyPrefixes(raw: PerformChatModuleOptions): string[] {
-  if (
-    !accepts(RATE_LIMIT_MODULE_OPTIONS.rateLimit, raw.rateLimit) ||
-    !accepts(CUSTOMER_USER_STORE_OPTION, raw.customerUserStore)
-  ) {
+  if (!accepts(RATE_LIMIT_MODULE_OPTIONS.rateLimit, raw.rateLimit) || !accepts(CUSTOMER_USER_STORE_OPTION, raw.customerUserStore)) {
     return [];
   }
   const store = raw.rateLimit ? resolveRateLimitOption(raw.rateLimit).store : undefined;
-  return checkCustomerUserKeyPrefixOverlap(
-    raw.customerUserStore,
-    store?.kind === 'redis' ? store.keyPrefix : undefined,
-  );
+  return checkCustomerUserKeyPrefixOverlap(raw.customerUserStore, store?.kind === 'redis' ? store.keyPrefix : undefined);
 }
 
 /** Rules between options, after the table; each judges only values their rows accepted. */

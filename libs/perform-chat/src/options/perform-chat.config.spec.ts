@@ -34,9 +34,7 @@ describe('performChatConfig', () => {
   });
 
   it('leaves unset and empty variables to the defaults', () => {
-    expect(
-      performChatConfig({ PERFORMCHAT_KEY_ID: 'pk', PERFORMCHAT_KEY_SECRET: 'sk', PERFORMCHAT_BASE_URL: '' }),
-    ).toEqual({
+    expect(performChatConfig({ PERFORMCHAT_KEY_ID: 'pk', PERFORMCHAT_KEY_SECRET: 'sk', PERFORMCHAT_BASE_URL: '' })).toEqual({
       keyId: 'pk',
       keySecret: 'sk',
     });
@@ -49,32 +47,26 @@ describe('performChatConfig', () => {
 
   it('reads PERFORMCHAT_SHUTDOWN_GRACE_MS, and the boot refuses a value out of bounds naming the option', () => {
     const base = { PERFORMCHAT_KEY_ID: 'pk', PERFORMCHAT_KEY_SECRET: 'sk' };
-    expect(performChatConfig({ ...base, PERFORMCHAT_SHUTDOWN_GRACE_MS: '2500' })).toEqual({
-      keyId: 'pk',
-      keySecret: 'sk',
-      shutdownGraceMs: 2500,
-    });
+    expect(performChatConfig({ ...base, PERFORMCHAT_SHUTDOWN_GRACE_MS: '2500' })).toEqual({ keyId: 'pk', keySecret: 'sk', shutdownGraceMs: 2500 });
     expect(resolvePerformChatOptions(performChatConfig(base)).resilience.shutdownGraceMs).toBe(10_000);
     for (const value of ['600001', '3000000000', '2.5s', '-1']) {
-      expect(() =>
-        resolvePerformChatOptions(performChatConfig({ ...base, PERFORMCHAT_SHUTDOWN_GRACE_MS: value })),
-      ).toThrow(/shutdownGraceMs must be a whole number of milliseconds from 0 to 600000/);
+      expect(() => resolvePerformChatOptions(performChatConfig({ ...base, PERFORMCHAT_SHUTDOWN_GRACE_MS: value }))).toThrow(
+        /shutdownGraceMs must be a whole number of milliseconds from 0 to 600000/,
+      );
     }
   });
 
   it('reads PERFORMCHAT_VERIFY_AGENTS as a flag; anything else is refused at boot naming the option', () => {
     const base = { PERFORMCHAT_KEY_ID: 'pk', PERFORMCHAT_KEY_SECRET: 'sk', PERFORMCHAT_DEFAULT_AGENT_ID: 'agent_a' };
     expect(performChatConfig({ ...base, PERFORMCHAT_VERIFY_AGENTS: 'true' })).toMatchObject({ verifyAgents: true });
-    expect(
-      resolvePerformChatOptions(performChatConfig({ ...base, PERFORMCHAT_VERIFY_AGENTS: '1' })).verifyAgents,
-    ).toEqual({
+    expect(resolvePerformChatOptions(performChatConfig({ ...base, PERFORMCHAT_VERIFY_AGENTS: '1' })).verifyAgents).toEqual({
       atBoot: true,
       inReadiness: true,
     });
     expect(resolvePerformChatOptions(performChatConfig(base)).verifyAgents).toBe(false);
-    expect(() =>
-      resolvePerformChatOptions(performChatConfig({ ...base, PERFORMCHAT_VERIFY_AGENTS: 'sometimes' })),
-    ).toThrow(/verifyAgents must be true, false or an object \{ atBoot\?, inReadiness\? \}/);
+    expect(() => resolvePerformChatOptions(performChatConfig({ ...base, PERFORMCHAT_VERIFY_AGENTS: 'sometimes' }))).toThrow(
+      /verifyAgents must be true, false or an object \{ atBoot\?, inReadiness\? \}/,
+    );
   });
 
   it('names the environment variable of a missing credential', () => {

@@ -1,7 +1,9 @@
 import { PerformChatModuleOptions } from './perform-chat-options.interface';
 
 /** Anything that reads configuration values by name: `process.env`, or `@nestjs/config`'s `ConfigService`. */
-export type PerformChatConfigSource = Record<string, string | undefined> | { get(key: string): unknown };
+export type PerformChatConfigSource =
+  | Record<string, string | undefined>
+  | { get(key: string): unknown };
 
 /** The environment variables {@link performChatConfig} reads, by option. */
 export const PERFORMCHAT_ENV = {
@@ -158,18 +160,13 @@ export function performChatConfig(source: PerformChatConfigSource = process.env)
     keySecret: read(PERFORMCHAT_ENV.keySecret) as string,
     baseUrl: read(PERFORMCHAT_ENV.baseUrl),
     defaultAgentId: read(PERFORMCHAT_ENV.defaultAgentId),
-    allowedAgentIds: allowed
-      ?.split(',')
-      .map((id) => id.trim())
-      .filter(Boolean),
+    allowedAgentIds: allowed?.split(',').map((id) => id.trim()).filter(Boolean),
     defaultExpiresIn: read(PERFORMCHAT_ENV.defaultExpiresIn),
     maxExpiresIn: read(PERFORMCHAT_ENV.maxExpiresIn),
     timeoutMs: toNumber(read(PERFORMCHAT_ENV.timeoutMs)),
     maxResponseBytes: toNumber(read(PERFORMCHAT_ENV.maxResponseBytes)),
     health: healthConfig(read),
-    retry: ((retries) => (retries === undefined ? undefined : { retries }))(
-      toNumber(read(PERFORMCHAT_ENV['retry.retries'])),
-    ),
+    retry: ((retries) => (retries === undefined ? undefined : { retries }))(toNumber(read(PERFORMCHAT_ENV['retry.retries']))),
     deadlineMs: toNumber(read(PERFORMCHAT_ENV.deadlineMs)),
     circuitBreaker: circuitBreakerConfig(read),
     shutdownGraceMs: toNumber(read(PERFORMCHAT_ENV.shutdownGraceMs)),

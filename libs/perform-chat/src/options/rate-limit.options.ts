@@ -96,7 +96,8 @@ export interface ResolvedRateLimit {
 
 /** The store after validation. Internal. */
 export type ResolvedRateLimitStore =
-  { kind: 'memory'; keyPrefix: string } | { kind: 'redis'; redis: PerformChatRedisSource; keyPrefix: string };
+  | { kind: 'memory'; keyPrefix: string }
+  | { kind: 'redis'; redis: PerformChatRedisSource; keyPrefix: string };
 
 /** The `rateLimit` option after validation. Internal. */
 export interface ResolvedPerformChatRateLimit {
