@@ -9,7 +9,6 @@ import {
   type EmulatorConversationSeed,
   type RestConversation,
   type RestConversationSource,
-  type SeededConversations,
 } from './rest.conversations';
 import { matchRestRoute, type RestRouteMatch } from './rest.paths';
 
@@ -26,10 +25,8 @@ export interface RestRoutesDeps {
     checkPermission: boolean,
     withErrorField: boolean,
   ) => Authenticated;
-  /** Where conversations come from. */
+  /** Where conversations come from, and seeds go. */
   conversations: RestConversationSource;
-  /** Where seeded conversations go. */
-  seeded: SeededConversations;
 }
 
 type Body = Record<string, unknown>;
@@ -186,7 +183,7 @@ export class RestRoutes {
       throw new EmulatorConversationSeedError(
         'customerUserId is not a customer user of the emulator (generate a token for it first)',
       );
-    return this.deps.seeded.add(seed, user.companyId);
+    return this.deps.conversations.add(seed, user);
   }
 
   /** `POST /__emulator/conversations`: 201 with the conversation as the REST API shows it, 400 naming a bad field. */
