@@ -25,6 +25,7 @@ const LAYERS = [
   ['redis'],
   ['rate-limit', 'customer-users'],
   ['client'],
+  ['rest'],
   ['health', 'auth'],
   ['perform-chat.module-definition.ts'],
   ['perform-chat.providers.ts'],

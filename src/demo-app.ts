@@ -2,6 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module';
 import { serveDemoOpenApi } from './openapi/demo-openapi';
+import { DEMO_PAGE_ROUTES } from './web/demo-page.controller';
 
 export type DemoPlatform = 'express' | 'fastify';
 
@@ -28,7 +29,7 @@ export async function createDemoApp(options: DemoAppOptions = {}): Promise<INest
   } else {
     app = await NestFactory.create(module, settings);
   }
-  app.setGlobalPrefix('api', { exclude: ['health/live', 'health/ready'] });
+  app.setGlobalPrefix('api', { exclude: ['health/live', 'health/ready', ...DEMO_PAGE_ROUTES] });
   // The OpenAPI document of the app, token routes included: GET /api/docs/openapi.json (UI at /api/docs on Express).
   serveDemoOpenApi(app, options.platform ?? 'express');
   app.enableShutdownHooks();

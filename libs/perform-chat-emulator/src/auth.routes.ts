@@ -18,10 +18,12 @@ export interface AuthRoutesDeps {
     failedAuth: EmulatorRateLimit | false;
     apiRequests: EmulatorRateLimit | false;
   };
+  /** Called after a customer user's token version went up (the chat socket disconnects its sockets). */
+  onInvalidated?: (customerUserId: string) => void;
 }
 
 type Body = Record<string, unknown>;
-type Authenticated = { ok: true; key: EmulatorApiKey } | { ok: false; response: EmulatorResponse };
+export type Authenticated = { ok: true; key: EmulatorApiKey } | { ok: false; response: EmulatorResponse };
 
 const TOO_MANY = MSG.tooManyRequests;
 const q = JSON.stringify;
@@ -36,7 +38,7 @@ export function tooManyRequests(retryMs: number): EmulatorResponse {
 }
 
 /** First problem with a required string field, as a 400 naming it. */
-function requireString(body: Body, field: string): EmulatorResponse | undefined {
+export function requireString(body: Body, field: string): EmulatorResponse | undefined {
   const value = body[field];
   if (typeof value === 'string') return value.length === 0 ? nestError(400, MSG.mustNotBeEmpty(field)) : undefined;
   return nestError(400, value === undefined || value === null ? MSG.required(field) : MSG.mustBeString(field));
@@ -133,6 +135,7 @@ export class AuthRoutes {
       return { status: 400, body: { statusCode: 400, message: MSG.customerUserNotFound } };
     }
     user.tokenVersion++;
+    this.deps.onInvalidated?.(user.id);
     return { status: 200, body: { message: MSG.tokensInvalidated, customerUserId: user.id, newTokenVersion: user.tokenVersion } };
   }
 
@@ -140,8 +143,10 @@ export class AuthRoutes {
    * Lockout check, credentials, key expiry, permission, then the API-request limit.
    * Every 401 counts as a failed authentication, per key id when the key exists, else per
    * client address (so random key ids cannot grow the table without bound per client).
+   * The REST routes (rest/rest.routes.ts) authenticate through it too: one lockout and one
+   * API-request limit for every endpoint.
    */
-  private authenticate(
+  authenticate(
     keyId: string,
     keySecret: string,
     clientAddress: string,

@@ -58,6 +58,30 @@ export type { PerformChatCircuitBreakerState } from './client/perform-chat-resil
 export type { PerformChatRevokeResponse, PerformChatTokenResponse } from './auth/perform-chat-token.controller';
 export { PerformChatTokenRouteErrorCode } from './auth/token-route.errors';
 
+// The agents, customer-users and conversations APIs (answers in camelCase, times as Date)
+export { PerformChatAgentsService } from './rest/perform-chat-agents.service';
+export { PerformChatCustomerUsersService } from './rest/perform-chat-customer-users.service';
+export { PerformChatConversationsService } from './rest/perform-chat-conversations.service';
+export type { PerformChatIterateOptions, PerformChatUpdateOptions } from './rest/rest.interfaces';
+export type { PerformChatAgentReport, PerformChatAgentStatus } from './rest/perform-chat-agent-check';
+export type { PerformChatVerifyAgentsOptions } from './options/verify-agents.options';
+export type {
+  PerformChatAgentDetails,
+  PerformChatAgentSummary,
+  PerformChatConversation,
+  PerformChatCustomerUserChanges,
+  PerformChatCustomerUserFilter,
+  PerformChatCustomerUserProfile,
+  PerformChatCustomerUserQuery,
+  PerformChatMessage,
+  PerformChatMessagePage,
+  PerformChatMessageRole,
+  PerformChatPage,
+  PerformChatPageQuery,
+  PerformChatPagination,
+  PerformChatUpdatedCustomerUser,
+} from './client/resources/rest.interfaces';
+
 // Errors
 export { PerformChatError, isPerformChatError } from './errors/perform-chat.error';
 export type { PerformChatErrorDetails } from './errors/perform-chat.error';

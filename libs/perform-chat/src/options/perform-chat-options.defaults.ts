@@ -37,6 +37,10 @@ export const DEFAULT_UPSTREAM_TOKENS_PER_MINUTE = 100;
 export const DEFAULT_UPSTREAM_AUTH_FAILURES_PER_5_MINUTES = 10;
 /** Window of the token budget, in seconds. */
 export const DEFAULT_UPSTREAM_TOKEN_WINDOW_SECONDS = 60;
+/** PerformChat's documented limit: 1,000 API requests per minute per key. */
+export const DEFAULT_UPSTREAM_API_REQUESTS_PER_MINUTE = 1_000;
+/** Window of the API-request budget, in seconds. */
+export const DEFAULT_UPSTREAM_API_REQUEST_WINDOW_SECONDS = 60;
 /** Window of the auth-failure budget, in seconds. */
 export const DEFAULT_UPSTREAM_AUTH_FAILURE_WINDOW_SECONDS = 300;
 /** Default prefix length by which IPv6 callers without a user share a counter (a host's /64). */

@@ -37,8 +37,10 @@ const at = (path: string, value: unknown): Partial<Record<keyof PerformChatModul
     (path.startsWith('rateLimit.store.') && key !== 'redis')
       ? { redis: REDIS_URL }
       : {};
-  if (rest.length === 0) return { [head]: value };
-  if (rest.length === 1) return { [head]: { ...holder(rest[0]), [rest[0]]: value } };
+  // verifyAgents needs an agent to verify.
+  const agent = head === 'verifyAgents' ? { defaultAgentId: 'agent_table' } : {};
+  if (rest.length === 0) return { ...agent, [head]: value };
+  if (rest.length === 1) return { ...agent, [head]: { ...holder(rest[0]), [rest[0]]: value } };
   return { [head]: { [rest[0]]: { ...holder(rest[1]), [rest[1]]: value } } };
 };
 
@@ -250,7 +252,7 @@ const ROWS: [string, unknown[], [unknown, string], [unknown, string] | undefined
     [false, {}],
     [
       'yes',
-      'upstreamBudget must be false or an object { tokensPerMinute?, authFailuresPer5Minutes?, tokenWindowSeconds?, authFailureWindowSeconds? }',
+      'upstreamBudget must be false or an object { tokensPerMinute?, authFailuresPer5Minutes?, tokenWindowSeconds?, authFailureWindowSeconds?, apiRequestsPerMinute?, apiRequestWindowSeconds? }',
     ],
     undefined,
   ],
@@ -277,6 +279,18 @@ const ROWS: [string, unknown[], [unknown, string], [unknown, string] | undefined
     [300],
     [null, 'upstreamBudget.authFailureWindowSeconds must be a positive number of seconds'],
     [86_401, 'upstreamBudget.authFailureWindowSeconds must be at most 86400 seconds (1 day)'],
+  ],
+  [
+    'upstreamBudget.apiRequestsPerMinute',
+    [1000],
+    [true, 'upstreamBudget.apiRequestsPerMinute must be a positive integer'],
+    [0.5, 'upstreamBudget.apiRequestsPerMinute must be a positive integer'],
+  ],
+  [
+    'upstreamBudget.apiRequestWindowSeconds',
+    [0.2, 60],
+    ['60', 'upstreamBudget.apiRequestWindowSeconds must be a positive number of seconds'],
+    [86_401, 'upstreamBudget.apiRequestWindowSeconds must be at most 86400 seconds (1 day)'],
   ],
   [
     'health',
@@ -336,6 +350,14 @@ const ROWS: [string, unknown[], [unknown, string], [unknown, string] | undefined
   ],
   ['onTokenIssued', [hook, async () => undefined], [{}, 'onTokenIssued must be a function'], undefined],
   ['onTokensInvalidated', [hook], ['log', 'onTokensInvalidated must be a function'], undefined],
+  [
+    'verifyAgents',
+    [true, false, {}, { atBoot: false, inReadiness: true }],
+    ['yes', 'verifyAgents must be true, false or an object { atBoot?, inReadiness? }'],
+    undefined,
+  ],
+  ['verifyAgents.atBoot', [true, false], ['true', 'verifyAgents.atBoot must be true or false'], undefined],
+  ['verifyAgents.inReadiness', [false], [1, 'verifyAgents.inReadiness must be true or false'], undefined],
 ];
 
 /** Every option path of a table: its keys, and those of each object in it (of any form of a union). */

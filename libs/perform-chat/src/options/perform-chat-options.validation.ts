@@ -26,6 +26,7 @@ import { PerformChatOptionsError } from './perform-chat-options.error';
 import { PerformChatModuleOptions, ResolvedPerformChatOptions } from './perform-chat-options.interface';
 import { checkBaseUrl, checkRedisUrls } from './perform-chat-url.validation';
 import { PERFORMCHAT_ENV } from './perform-chat.config';
+import { VERIFY_AGENTS_OPTION, checkVerifyAgentsHasAgents, resolveVerifyAgentsOption } from './verify-agents.validation';
 import {
   OptionRule,
   accepts,
@@ -107,6 +108,7 @@ export const MODULE_OPTIONS = object(
     customerUserStore: CUSTOMER_USER_STORE_OPTION,
     onTokenIssued: fn(),
     onTokensInvalidated: fn(),
+    verifyAgents: VERIFY_AGENTS_OPTION,
   } satisfies Record<keyof PerformChatModuleOptions, OptionRule>,
   OptionWords.moduleOptions,
 );
@@ -155,6 +157,7 @@ const BETWEEN_OPTIONS: ((raw: PerformChatModuleOptions) => string[])[] = [
   checkRedisWholeSeconds,
   checkRateLimitList,
   checkRedisKeyPrefixes,
+  checkVerifyAgentsHasAgents,
 ];
 
 /** Every problem of the module options, each naming its field; `[]` when valid. */
@@ -194,6 +197,7 @@ export function resolvePerformChatOptions(raw: PerformChatModuleOptions): Resolv
     rateLimit: resolveRateLimitOption(raw.rateLimit),
     upstreamBudget: resolveUpstreamBudgetOption(raw.upstreamBudget),
     resilience: resolveResilienceOptions(raw),
+    verifyAgents: resolveVerifyAgentsOption(raw.verifyAgents),
   };
 }
 

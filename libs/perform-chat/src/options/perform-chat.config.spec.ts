@@ -56,6 +56,19 @@ describe('performChatConfig', () => {
     }
   });
 
+  it('reads PERFORMCHAT_VERIFY_AGENTS as a flag; anything else is refused at boot naming the option', () => {
+    const base = { PERFORMCHAT_KEY_ID: 'pk', PERFORMCHAT_KEY_SECRET: 'sk', PERFORMCHAT_DEFAULT_AGENT_ID: 'agent_a' };
+    expect(performChatConfig({ ...base, PERFORMCHAT_VERIFY_AGENTS: 'true' })).toMatchObject({ verifyAgents: true });
+    expect(resolvePerformChatOptions(performChatConfig({ ...base, PERFORMCHAT_VERIFY_AGENTS: '1' })).verifyAgents).toEqual({
+      atBoot: true,
+      inReadiness: true,
+    });
+    expect(resolvePerformChatOptions(performChatConfig(base)).verifyAgents).toBe(false);
+    expect(() => resolvePerformChatOptions(performChatConfig({ ...base, PERFORMCHAT_VERIFY_AGENTS: 'sometimes' }))).toThrow(
+      /verifyAgents must be true, false or an object \{ atBoot\?, inReadiness\? \}/,
+    );
+  });
+
   it('names the environment variable of a missing credential', () => {
     expect(() => resolvePerformChatOptions(performChatConfig({}))).toThrow(/keyId is required .*PERFORMCHAT_KEY_ID/);
   });

@@ -35,6 +35,8 @@ export const PERFORMCHAT_ENV = {
   'rateLimit.points': 'PERFORMCHAT_RATE_LIMIT_POINTS',
   /** Its window: seconds, or `<n>s|m|h|d` (`1m`). */
   'rateLimit.duration': 'PERFORMCHAT_RATE_LIMIT_DURATION',
+  /** `true`/`false` (or `1`/`0`): check the configured agents at boot and in readiness. */
+  verifyAgents: 'PERFORMCHAT_VERIFY_AGENTS',
   /**
    * A `redis://` URL (`redis+cluster://host:port,host:port` for a Redis Cluster): rate limits, the
    * upstream budget and customer users are then kept in Redis.
@@ -173,6 +175,7 @@ export function performChatConfig(source: PerformChatConfigSource = process.env)
     shutdownGraceMs: toNumber(read(PERFORMCHAT_ENV.shutdownGraceMs)),
     rateLimit: rateLimitConfig(read, redisUrl),
     customerUserStore: customerUserStoreConfig(read, redisUrl),
+    verifyAgents: toBoolean(read(PERFORMCHAT_ENV.verifyAgents)),
   };
   return Object.fromEntries(
     Object.entries(options).filter(([, value]) => value !== undefined),

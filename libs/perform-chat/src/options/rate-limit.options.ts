@@ -122,6 +122,12 @@ export interface PerformChatUpstreamBudgetOptions {
   /** Token generations allowed per window for the whole API key. @default 100 (PerformChat's documented limit) */
   tokensPerMinute?: number;
   /**
+   * API requests allowed per window for the whole API key: every call the module sends (token
+   * generations, invalidations, agents, customer users, conversations), retries included.
+   * @default 1000 (PerformChat's documented limit)
+   */
+  apiRequestsPerMinute?: number;
+  /**
    * PerformChat 401 answers (rejected key) allowed per window; once reached, every call
    * (generation and invalidation) is refused locally until the window ends, so a wrong or
    * revoked secret cannot get the key locked out by PerformChat. @default 10 (PerformChat's documented limit)
@@ -131,6 +137,8 @@ export interface PerformChatUpstreamBudgetOptions {
   tokenWindowSeconds?: number;
   /** Window of `authFailuresPer5Minutes` in seconds (override for tests), at most 86400. Whole seconds with Redis. @default 300 */
   authFailureWindowSeconds?: number;
+  /** Window of `apiRequestsPerMinute` in seconds (override for tests), at most 86400. Whole seconds with Redis. @default 60 */
+  apiRequestWindowSeconds?: number;
 }
 
 /** A limit after validation, with defaults applied. Internal. */
@@ -173,6 +181,8 @@ export interface ResolvedPerformChatRateLimit {
 export interface ResolvedUpstreamBudget {
   tokensPerWindow: number;
   tokenWindowSeconds: number;
+  apiRequestsPerWindow: number;
+  apiRequestWindowSeconds: number;
   authFailuresPerWindow: number;
   authFailureWindowSeconds: number;
 }

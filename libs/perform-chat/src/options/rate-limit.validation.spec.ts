@@ -38,6 +38,8 @@ describe('rateLimit and upstreamBudget options', () => {
     expect(resolved.upstreamBudget).toEqual({
       tokensPerWindow: 100,
       tokenWindowSeconds: 60,
+      apiRequestsPerWindow: 1000,
+      apiRequestWindowSeconds: 60,
       authFailuresPerWindow: 10,
       authFailureWindowSeconds: 300,
     });
@@ -108,7 +110,7 @@ describe('rateLimit and upstreamBudget options', () => {
   it('refuse shapes that are neither false nor an object, and unknown stores', () => {
     expect(problemsOf({ rateLimit: true as never, upstreamBudget: 'yes' as never })).toEqual([
       'rateLimit must be false or an object { points?, duration?, blockDuration?, limits?, skipIf?, tracker?, headers?, subscriptions?, ipv6Subnet?, store? }',
-      'upstreamBudget must be false or an object { tokensPerMinute?, authFailuresPer5Minutes?, tokenWindowSeconds?, authFailureWindowSeconds? }',
+      'upstreamBudget must be false or an object { tokensPerMinute?, authFailuresPer5Minutes?, tokenWindowSeconds?, authFailureWindowSeconds?, apiRequestsPerMinute?, apiRequestWindowSeconds? }',
     ]);
     expect(problemsOf({ rateLimit: { store: 'redis' as never } })).toEqual([
       "rateLimit.store must be 'memory' or an object { redis, keyPrefix? }",

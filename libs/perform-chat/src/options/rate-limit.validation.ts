@@ -9,6 +9,8 @@ import {
   DEFAULT_UPSTREAM_AUTH_FAILURES_PER_5_MINUTES,
   DEFAULT_UPSTREAM_TOKEN_WINDOW_SECONDS,
   DEFAULT_UPSTREAM_TOKENS_PER_MINUTE,
+  DEFAULT_UPSTREAM_API_REQUESTS_PER_MINUTE,
+  DEFAULT_UPSTREAM_API_REQUEST_WINDOW_SECONDS,
   ROUTE_KEY_PREFIX_PATTERN,
   ROUTE_LIMIT_NAME_PATTERN,
 } from './perform-chat-options.defaults';
@@ -132,6 +134,13 @@ export const UPSTREAM_BUDGET_OPTIONS = object({
     unit: 'seconds',
     bound: 'upstreamBudget.authFailureWindowSeconds',
   }),
+  apiRequestsPerMinute: wholeNumber({ min: 1 }),
+  apiRequestWindowSeconds: fractionalNumber({
+    min: 0,
+    aboveMin: true,
+    unit: 'seconds',
+    bound: 'upstreamBudget.apiRequestWindowSeconds',
+  }),
 } satisfies Record<keyof PerformChatUpstreamBudgetOptions, unknown>);
 
 /** The rows of `rateLimit` and `upstreamBudget` in the module options. */
@@ -173,6 +182,7 @@ export function checkRedisWholeSeconds(raw: { rateLimit?: unknown; upstreamBudge
       {
         tokenWindowSeconds: [UPSTREAM_BUDGET_OPTIONS.fields.tokenWindowSeconds, 1],
         authFailureWindowSeconds: [UPSTREAM_BUDGET_OPTIONS.fields.authFailureWindowSeconds, 1],
+        apiRequestWindowSeconds: [UPSTREAM_BUDGET_OPTIONS.fields.apiRequestWindowSeconds, 1],
       },
       'upstreamBudget',
     ),
@@ -289,6 +299,8 @@ export function resolveUpstreamBudgetOption(
   return {
     tokensPerWindow: raw?.tokensPerMinute ?? DEFAULT_UPSTREAM_TOKENS_PER_MINUTE,
     tokenWindowSeconds: raw?.tokenWindowSeconds ?? DEFAULT_UPSTREAM_TOKEN_WINDOW_SECONDS,
+    apiRequestsPerWindow: raw?.apiRequestsPerMinute ?? DEFAULT_UPSTREAM_API_REQUESTS_PER_MINUTE,
+    apiRequestWindowSeconds: raw?.apiRequestWindowSeconds ?? DEFAULT_UPSTREAM_API_REQUEST_WINDOW_SECONDS,
     authFailuresPerWindow: raw?.authFailuresPer5Minutes ?? DEFAULT_UPSTREAM_AUTH_FAILURES_PER_5_MINUTES,
     authFailureWindowSeconds: raw?.authFailureWindowSeconds ?? DEFAULT_UPSTREAM_AUTH_FAILURE_WINDOW_SECONDS,
   };
