@@ -34,11 +34,11 @@ function optionalExport(id: string, load: () => unknown): Constructor | undefine
  * may fail to load) an `Error` with the same `extensions`, which graphql-js copies.
  */
 function graphqlRefusal(message: string, extensions: PerformChatRateLimitDetails): Error {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const GraphQLError = optionalExport(
-    'GraphQLError',
-    () => (require('graphql') as Record<string, unknown>).GraphQLError,
-  );
+  const GraphQLError = optionalExport('GraphQLError', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const graphql = require('graphql') as Record<string, unknown>;
+    return graphql.GraphQLError;
+  });
   if (GraphQLError) return new GraphQLError(message, { extensions });
   return Object.assign(new Error(message), { extensions });
 }
@@ -50,11 +50,11 @@ function graphqlRefusal(message: string, extensions: PerformChatRateLimitDetails
  */
 function wsRefusal(message: string, details: PerformChatRateLimitDetails): Error {
   const error = { status: 'error', message, ...details };
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const WsException = optionalExport(
-    'WsException',
-    () => (require('@nestjs/websockets') as Record<string, unknown>).WsException,
-  );
+  const WsException = optionalExport('WsException', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const websockets = require('@nestjs/websockets') as Record<string, unknown>;
+    return websockets.WsException;
+  });
   if (WsException) return new WsException(error);
   return Object.assign(new Error(message), { error, getError: () => error });
 }
