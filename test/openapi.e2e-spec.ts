@@ -47,7 +47,8 @@ describe.each(PLATFORMS)('the demo app serves its OpenAPI document, token routes
     ]) {
       expect(operation(path, method).tags).toEqual(['PerformChat']);
     }
-    expect(Object.keys(document.components?.schemas ?? {})).toEqual([]);
+    // The routes' schemas are plain: none of the library's DTO classes (the demo's own may be there).
+    expect(Object.keys(document.components?.schemas ?? {}).filter((name) => /Token|Revoke/.test(name))).toEqual([]);
   });
 
   it('documents the GET query parameters with their formats (expiresIn: <n>s|m|h|d)', () => {

@@ -34,20 +34,32 @@ describe('the OpenAPI error table of the token routes', () => {
     },
   );
 
-  it('documents every status each PerformChatError code of the service can get', () => {
+  it('documents every status each PerformChatError code of the token calls can get', () => {
     const documented = (docs: readonly TokenRouteErrorDoc[], code: string) =>
       docs
         .filter((doc) => doc.codes.includes(code))
         .map((doc) => doc.status)
         .sort();
-    for (const code of Object.values(PerformChatErrorCode)) {
-      // The token routes never see these two: invalidation swallows an unknown customer user, and
-      // only revocation reads the store.
-      if (code !== PerformChatErrorCode.CUSTOMER_USER_NOT_FOUND && code !== PerformChatErrorCode.STORE_UNAVAILABLE) {
-        expect([code, documented(TOKEN_ROUTE_ERRORS, code)]).toEqual([code, statusesOf(code)]);
-      }
+    // What generateToken and invalidateUserTokens can throw (the other codes belong to other
+    // resources; invalidation swallows an unknown customer user).
+    const { INVALID_ARGUMENT, INVALID_EXPIRES_IN, AGENT_NOT_ALLOWED, AGENT_NOT_FOUND, STORE_UNAVAILABLE } =
+      PerformChatErrorCode;
+    const upstream = [
+      PerformChatErrorCode.INVALID_CREDENTIALS,
+      PerformChatErrorCode.UPSTREAM_BAD_REQUEST,
+      PerformChatErrorCode.RATE_LIMITED,
+      PerformChatErrorCode.UPSTREAM_ERROR,
+      PerformChatErrorCode.TIMEOUT,
+      PerformChatErrorCode.UNREACHABLE,
+      PerformChatErrorCode.UPSTREAM_UNAVAILABLE,
+      PerformChatErrorCode.INVALID_RESPONSE,
+    ];
+    for (const code of [INVALID_ARGUMENT, INVALID_EXPIRES_IN, AGENT_NOT_ALLOWED, AGENT_NOT_FOUND, ...upstream]) {
+      expect([code, documented(TOKEN_ROUTE_ERRORS, code)]).toEqual([code, statusesOf(code)]);
     }
-    expect(documented(REVOKE_ROUTE_ERRORS, PerformChatErrorCode.STORE_UNAVAILABLE)).toEqual([503]);
+    for (const code of [...upstream, STORE_UNAVAILABLE]) {
+      expect([code, documented(REVOKE_ROUTE_ERRORS, code)]).toEqual([code, statusesOf(code)]);
+    }
   });
 });
 

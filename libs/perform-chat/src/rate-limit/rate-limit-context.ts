@@ -63,14 +63,14 @@ export function readRateLimitTarget(context: ExecutionContext): RateLimitTarget 
 /**
  * The client address of a request: `req.ip` (Express's `trust proxy`, Fastify's `trustProxy`),
  * else the socket's; for socket.io the handshake's address (the TCP peer: a proxy in front is
- * not looked through), for a plain `ws` client its socket's; a graphql-ws subscription context
- * its upgrade request's.
+ * not looked through; a plain `ws` client shows none, so it counts as `ip:unknown` without a
+ * user or a tracker); a graphql-ws subscription context its upgrade request's.
  */
 export function clientAddressOf(target: RateLimitTarget): string | undefined {
   const request = target.request;
   const address: unknown =
     target.transport === 'ws'
-      ? (request.handshake?.address ?? request.conn?.remoteAddress ?? request._socket?.remoteAddress)
+      ? (request.handshake?.address ?? request.conn?.remoteAddress)
       : (request.ip ??
         request.socket?.remoteAddress ??
         request.raw?.socket?.remoteAddress ??
