@@ -72,4 +72,15 @@ describe('performChatConfig', () => {
   it('names the environment variable of a missing credential', () => {
     expect(() => resolvePerformChatOptions(performChatConfig({}))).toThrow(/keyId is required .*PERFORMCHAT_KEY_ID/);
   });
+
+  it('reads PERFORMCHAT_RATE_LIMIT_DURATION as seconds, or with its unit (1m), and the validator takes both', () => {
+    const base = { PERFORMCHAT_KEY_ID: 'pk', PERFORMCHAT_KEY_SECRET: 'sk', PERFORMCHAT_RATE_LIMIT_POINTS: '5' };
+    expect(performChatConfig({ ...base, PERFORMCHAT_RATE_LIMIT_DURATION: '90' }).rateLimit).toEqual({ points: 5, duration: 90 });
+    const withUnit = performChatConfig({ ...base, PERFORMCHAT_RATE_LIMIT_DURATION: '15m' });
+    expect(withUnit.rateLimit).toEqual({ points: 5, duration: '15m' });
+    expect(resolvePerformChatOptions(withUnit).rateLimit.defaultLimits).toMatchObject([{ points: 5, duration: 900 }]);
+    expect(() => resolvePerformChatOptions(performChatConfig({ ...base, PERFORMCHAT_RATE_LIMIT_DURATION: '15 m' }))).toThrow(
+      'rateLimit.duration must be a positive number of seconds or a duration with its unit',
+    );
+  });
 });
