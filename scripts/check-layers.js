@@ -25,7 +25,7 @@ const LAYERS = [
   ['redis'],
   ['rate-limit', 'customer-users'],
   ['client'],
-  ['token-reuse'],
+  ['rest', 'token-reuse'],
   ['health', 'auth'],
   ['perform-chat.module-definition.ts'],
   ['perform-chat.providers.ts'],

@@ -8,6 +8,8 @@ import { PerformChatModuleOptions } from './options/perform-chat-options.interfa
 export interface PerformChatControllerExtra {
   /** Route prefix of the token routes. @default 'chat' (so global prefix `api` gives `/api/chat/token`) */
   path?: string;
+  /** Tag of the token routes in the app's OpenAPI document (when the app has @nestjs/swagger). @default 'PerformChat' */
+  openApiTag?: string;
 }
 
 /**
@@ -49,7 +51,7 @@ export const {
     controllers:
       extras.controller === false
         ? []
-        : [createPerformChatTokenController(extras.controller?.path ?? DEFAULT_CONTROLLER_PATH)],
+        : [createPerformChatTokenController(extras.controller?.path ?? DEFAULT_CONTROLLER_PATH, extras.controller?.openApiTag)],
   }))
   .build();
 

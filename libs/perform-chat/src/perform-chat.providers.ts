@@ -19,6 +19,7 @@ import { PERFORM_CHAT_MODULE_OPTIONS } from './perform-chat.module-definition';
 import { PerformChatRateLimitGuard } from './rate-limit/perform-chat-rate-limit.guard';
 import { PerformChatRateLimitStore } from './rate-limit/perform-chat-rate-limit.store';
 import { PerformChatRedisConnections } from './redis/perform-chat-redis.connections';
+import { PERFORM_CHAT_REST_PROVIDERS, PERFORM_CHAT_REST_SERVICES } from './rest/perform-chat-rest.providers';
 import { PerformChatTelemetry } from './telemetry/perform-chat-telemetry';
 import { PerformChatUserShare } from './rate-limit/perform-chat-user-share';
 import { PerformChatTokenReuse } from './token-reuse/perform-chat-token-reuse';
@@ -69,6 +70,7 @@ export function performChatInstanceProviders(): Provider[] {
       inject: [PERFORM_CHAT_OPTIONS, PerformChatRedisConnections],
     },
     PerformChatAuthService,
+    ...PERFORM_CHAT_REST_PROVIDERS,
     PerformChatExceptionFilter,
     ...PERFORM_CHAT_HEALTH_PROVIDERS,
     PerformChatRateLimitGuard,
@@ -78,6 +80,7 @@ export function performChatInstanceProviders(): Provider[] {
 /** What an instance exports to the app's modules. */
 export const PERFORM_CHAT_EXPORTS = [
   PerformChatAuthService,
+  ...PERFORM_CHAT_REST_SERVICES,
   PerformChatCustomerUserStore,
   PerformChatExceptionFilter,
   PerformChatHealthIndicator,

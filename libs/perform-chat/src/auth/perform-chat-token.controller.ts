@@ -10,15 +10,15 @@ import {
   Req,
   SetMetadata,
   Type,
-  UnauthorizedException,
   UseFilters,
   UseGuards,
-  ValidationPipe,
 } from '@nestjs/common';
 import { PerformChatExceptionFilter } from '../errors/perform-chat-exception.filter';
 import { PERFORM_CHAT_REQUEST_SLICE, PerformChatRequestSlice } from '../options/perform-chat-options.slices';
 import { Messages } from '../perform-chat.messages';
 import { PlainObjectPipe } from './dto/plain-object.pipe';
+import { TokenInputValidationPipe, unauthenticated } from './token-route.errors';
+import { DEFAULT_OPENAPI_TAG, TokenRouteDocs, tagTokenController } from './perform-chat-token.openapi';
 import { JsonBodyGuard } from './json-body.guard';
 import { NoHeadGuard } from './no-head.guard';
 import { PERFORM_CHAT_RATE_LIMIT_COUNTER_METADATA } from '../rate-limit/perform-chat-rate-limit.constants';
@@ -49,7 +49,7 @@ const TOKEN_COUNTER = 'PerformChatTokenController.token';
 /** Strict validation of the token input whatever the app's global pipes are: unknown fields are refused. */
 const TOKEN_INPUT_PIPES = [
   new PlainObjectPipe(),
-  new ValidationPipe({
+  new TokenInputValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,
@@ -82,6 +82,7 @@ export class PerformChatTokenController {
    * token that site cannot read (no CORS); HEAD is refused ({@link NoHeadGuard}).
    */
   @Get('token')
+  @TokenRouteDocs('get')
   @SetMetadata(PERFORM_CHAT_RATE_LIMIT_COUNTER_METADATA, TOKEN_COUNTER)
   @Header('Cache-Control', 'no-store')
   @Header('Pragma', 'no-cache')
@@ -94,6 +95,7 @@ export class PerformChatTokenController {
 
   /** The docs' Express example registers a POST. */
   @Post('token')
+  @TokenRouteDocs('post')
   @SetMetadata(PERFORM_CHAT_RATE_LIMIT_COUNTER_METADATA, TOKEN_COUNTER)
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
@@ -107,6 +109,7 @@ export class PerformChatTokenController {
 
   /** Logout everywhere: invalidates every token of the current user. */
   @Post('token/revoke')
+  @TokenRouteDocs('revoke')
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   async revoke(
@@ -140,14 +143,18 @@ export class PerformChatTokenController {
 
   private requireUser(request: RequestLike): string {
     const userId = readUserId(request, this.options.resolveUserId);
-    if (userId === undefined) throw new UnauthorizedException(Messages.noUser());
+    if (userId === undefined) throw unauthenticated(Messages.noUser());
     return userId;
   }
 }
 
-/** The token controller served under `path` (the `controller.path` extra). */
-export function createPerformChatTokenController(path: string): Type<PerformChatTokenController> {
+/**
+ * The token controller served under `path` (the `controller.path` extra), under the OpenAPI
+ * tag `openApiTag` when the app has @nestjs/swagger.
+ */
+export function createPerformChatTokenController(path: string, openApiTag = DEFAULT_OPENAPI_TAG): Type<PerformChatTokenController> {
   @Controller(path)
   class PerformChatTokenRoutes extends PerformChatTokenController {}
+  tagTokenController(PerformChatTokenRoutes, openApiTag);
   return PerformChatTokenRoutes;
 }

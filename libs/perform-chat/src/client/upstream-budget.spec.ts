@@ -14,6 +14,10 @@ const unauthorized = () =>
   new PerformChatError(PerformChatErrorCode.INVALID_CREDENTIALS, 'PerformChat rejected API key', { status: 401 });
 const serverError = () => new PerformChatError(PerformChatErrorCode.UPSTREAM_ERROR, 'PerformChat failed', { status: 500 });
 const tick = () => new Promise((resolve) => setImmediate(resolve));
+/** What a token generation spends, and an attempt that spends no budget but the auth-failure check. */
+const GENERATION = ['token-generation', 'api-request'] as const;
+const NONE = [] as const;
+const API_REQUEST = ['api-request'] as const;
 /** A deadline far enough away not to matter. */
 const later = () => Date.now() + 60_000;
 
@@ -34,11 +38,11 @@ describe('PerformChatUpstreamBudget', () => {
 
   it('spends one token point per generation, none per invalidation, and refuses locally when spent', async () => {
     const { budget } = budgetFor({ upstreamBudget: { tokensPerMinute: 2, tokenWindowSeconds: 30, maxWaitMs: 0 } });
-    await (await budget.beforeAttempt('token-generation', later())).settle();
-    await (await budget.beforeAttempt('token-generation', later())).settle();
-    for (let i = 0; i < 5; i++) await (await budget.beforeAttempt('none', later())).settle();
+    await (await budget.beforeAttempt(GENERATION, later())).settle();
+    await (await budget.beforeAttempt(GENERATION, later())).settle();
+    for (let i = 0; i < 5; i++) await (await budget.beforeAttempt(NONE, later())).settle();
 
-    const refusal = budget.beforeAttempt('token-generation', later());
+    const refusal = budget.beforeAttempt(GENERATION, later());
     await expect(refusal).rejects.toMatchObject({
       name: 'PerformChatError',
       code: PerformChatErrorCode.RATE_LIMITED,
@@ -49,7 +53,7 @@ describe('PerformChatUpstreamBudget', () => {
     expect(error.status).toBeUndefined();
     expect(error.retryAfterMs).toBeGreaterThan(29_000);
     expect(error.retryAfterMs).toBeLessThanOrEqual(30_000);
-    await expect(budget.beforeAttempt('token-generation', later())).rejects.toMatchObject({ code: PerformChatErrorCode.RATE_LIMITED });
+    await expect(budget.beforeAttempt(GENERATION, later())).rejects.toMatchObject({ code: PerformChatErrorCode.RATE_LIMITED });
     expect(logs.lines.filter((line) => line.includes('token generations per 30 s'))).toHaveLength(1);
   });
 
@@ -64,7 +68,7 @@ describe('PerformChatUpstreamBudget', () => {
     const order: number[] = [];
     await Promise.all(
       Array.from({ length: 5 }, async (_, i) => {
-        const permit = await budget.beforeAttempt('token-generation', later());
+        const permit = await budget.beforeAttempt(GENERATION, later());
         sentAt.push(Date.now() - started);
         order.push(i);
         await permit.settle();
@@ -88,9 +92,9 @@ describe('PerformChatUpstreamBudget', () => {
 
   it('refuses at once, with the true wait as retryAfterMs, when the next slot is further than maxWaitMs or the deadline', async () => {
     const { budget, events } = budgetFor({ upstreamBudget: { tokensPerMinute: 1, tokenWindowSeconds: 2, maxWaitMs: 1_000 } });
-    await (await budget.beforeAttempt('token-generation', later())).settle();
+    await (await budget.beforeAttempt(GENERATION, later())).settle();
     const started = Date.now();
-    const refusal = (await budget.beforeAttempt('token-generation', later()).catch((e: unknown) => e)) as PerformChatError;
+    const refusal = (await budget.beforeAttempt(GENERATION, later()).catch((e: unknown) => e)) as PerformChatError;
     expect(Date.now() - started).toBeLessThan(100);
     expect(refusal).toMatchObject({ code: PerformChatErrorCode.RATE_LIMITED, status: undefined });
     expect(refusal.retryAfterMs).toBeGreaterThan(1_800);
@@ -104,11 +108,40 @@ describe('PerformChatUpstreamBudget', () => {
 
     // The wait counts against the call's deadline: a slot 300 ms away does not fit in 200 ms.
     const short = budgetFor({ upstreamBudget: { tokensPerMinute: 1, tokenWindowSeconds: 0.3, maxWaitMs: 5_000 }, timeoutMs: 50 });
-    await (await short.budget.beforeAttempt('token-generation', later())).settle();
-    await expect(short.budget.beforeAttempt('token-generation', Date.now() + 200)).rejects.toMatchObject({
+    await (await short.budget.beforeAttempt(GENERATION, later())).settle();
+    await expect(short.budget.beforeAttempt(GENERATION, Date.now() + 200)).rejects.toMatchObject({
       code: PerformChatErrorCode.RATE_LIMITED,
     });
-    await expect(short.budget.beforeAttempt('token-generation', Date.now() + 1_000)).resolves.toEqual({ settle: expect.any(Function) });
+    await expect(short.budget.beforeAttempt(GENERATION, Date.now() + 1_000)).resolves.toEqual({ settle: expect.any(Function) });
+  });
+
+  it('spends one API-request point per attempt of every operation, generations included, and refuses when spent', async () => {
+    const { budget } = budgetFor({ upstreamBudget: { apiRequestsPerMinute: 3, apiRequestWindowSeconds: 20, tokensPerMinute: 10 } });
+    await (await budget.beforeAttempt(GENERATION, later())).settle();
+    await (await budget.beforeAttempt(API_REQUEST, later())).settle();
+    await (await budget.beforeAttempt(API_REQUEST, later())).settle();
+    for (const charges of [API_REQUEST, GENERATION]) {
+      await expect(budget.beforeAttempt(charges, later())).rejects.toMatchObject({
+        code: PerformChatErrorCode.RATE_LIMITED,
+        message:
+          'Refused locally without calling PerformChat: the upstream budget of 3 API requests per 20 s (upstreamBudget.apiRequestsPerMinute) is spent; retry after 20 s',
+      });
+    }
+    // No operation but the auth-failure check still goes through.
+    await expect(budget.beforeAttempt(NONE, later())).resolves.toEqual({ settle: expect.any(Function) });
+    expect(logs.lines.filter((line) => line.includes('3 API requests per 20 s'))).toHaveLength(1);
+  });
+
+  it('gives back the token point of a generation the API-request budget refused', async () => {
+    const { budget } = budgetFor({ upstreamBudget: { apiRequestsPerMinute: 1, tokensPerMinute: 2 } });
+    await (await budget.beforeAttempt(API_REQUEST, later())).settle();
+    // Refused by the API-request budget: its token point must not be spent (it was never sent).
+    await expect(budget.beforeAttempt(GENERATION, later())).rejects.toMatchObject({ code: PerformChatErrorCode.RATE_LIMITED });
+    await expect(budget.beforeAttempt(['token-generation'], later())).resolves.toEqual({ settle: expect.any(Function) });
+    await expect(budget.beforeAttempt(['token-generation'], later())).resolves.toEqual({ settle: expect.any(Function) });
+    await expect(budget.beforeAttempt(['token-generation'], later())).rejects.toMatchObject({
+      message: expect.stringContaining('2 token generations per 60 s'),
+    });
   });
 
   it('counts 401s and, once authFailuresPer5Minutes is reached, refuses every call until the window ends', async () => {
@@ -116,9 +149,9 @@ describe('PerformChatUpstreamBudget', () => {
     const clock = useDateClock();
     try {
       const { budget } = budgetFor({ upstreamBudget: { authFailuresPer5Minutes: 3, authFailureWindowSeconds: 0.2 } });
-      for (let i = 0; i < 3; i++) await (await budget.beforeAttempt('token-generation', later())).settle(unauthorized());
+      for (let i = 0; i < 3; i++) await (await budget.beforeAttempt(GENERATION, later())).settle(unauthorized());
 
-      for (const charge of ['token-generation', 'none'] as const) {
+      for (const charge of [GENERATION, NONE]) {
         await expect(budget.beforeAttempt(charge, later())).rejects.toMatchObject({
           code: PerformChatErrorCode.RATE_LIMITED,
           message:
@@ -128,9 +161,9 @@ describe('PerformChatUpstreamBudget', () => {
       expect(logs.lines.filter((line) => line.startsWith('warn') && line.includes('rejected the API key 3 times'))).toHaveLength(1);
 
       await clock.advance(199);
-      await expect(budget.beforeAttempt('none', later())).rejects.toMatchObject({ code: PerformChatErrorCode.RATE_LIMITED });
+      await expect(budget.beforeAttempt(NONE, later())).rejects.toMatchObject({ code: PerformChatErrorCode.RATE_LIMITED });
       await clock.advance(1);
-      await expect(budget.beforeAttempt('none', later())).resolves.toEqual({ settle: expect.any(Function) });
+      await expect(budget.beforeAttempt(NONE, later())).resolves.toEqual({ settle: expect.any(Function) });
     } finally {
       clock.restore();
     }
@@ -140,10 +173,10 @@ describe('PerformChatUpstreamBudget', () => {
     const { budget, store } = budgetFor({});
     const failures = store.limiter({ name: 'upstream-budget.auth-failures', points: 10, duration: 300, blockDuration: 0 });
 
-    const probe = await budget.beforeAttempt('token-generation', later());
+    const probe = await budget.beforeAttempt(GENERATION, later());
     expect((await failures.get('pk_budget')).consumed).toBe(1); // reserved while in flight
     let secondStarted = false;
-    const second = budget.beforeAttempt('token-generation', later()).then((permit) => {
+    const second = budget.beforeAttempt(GENERATION, later()).then((permit) => {
       secondStarted = true;
       return permit;
     });
@@ -156,7 +189,7 @@ describe('PerformChatUpstreamBudget', () => {
     await secondPermit.settle(serverError()); // not a 401: the reservation comes back and the gate opens
     expect((await failures.get('pk_budget')).consumed).toBe(1);
 
-    const together = await Promise.all(Array.from({ length: 20 }, () => budget.beforeAttempt('token-generation', later())));
+    const together = await Promise.all(Array.from({ length: 20 }, () => budget.beforeAttempt(GENERATION, later())));
     expect(together).toHaveLength(20);
     expect((await failures.get('pk_budget')).consumed).toBe(1); // checked, not reserved
     await Promise.all(together.map((permit) => permit.settle()));
@@ -164,9 +197,9 @@ describe('PerformChatUpstreamBudget', () => {
 
   it('a call waiting for the probe gives up at its own deadline: TIMEOUT, with retryAfterMs until the probe has its answer', async () => {
     const { budget } = budgetFor({});
-    const probe = await budget.beforeAttempt('token-generation', Date.now() + 5_000);
+    const probe = await budget.beforeAttempt(GENERATION, Date.now() + 5_000);
     const started = Date.now();
-    const waiting = budget.beforeAttempt('token-generation', Date.now() + 40);
+    const waiting = budget.beforeAttempt(GENERATION, Date.now() + 40);
     await expect(waiting).rejects.toMatchObject({
       name: 'PerformChatError',
       code: PerformChatErrorCode.TIMEOUT,
@@ -180,24 +213,24 @@ describe('PerformChatUpstreamBudget', () => {
     expect(error.retryAfterMs).toBeGreaterThan(4_500);
     expect(error.retryAfterMs).toBeLessThanOrEqual(5_000);
     // A deadline already passed fails at once; the probe's outcome then opens the gate as before.
-    await expect(budget.beforeAttempt('token-generation', Date.now() - 1)).rejects.toMatchObject({ code: PerformChatErrorCode.TIMEOUT });
+    await expect(budget.beforeAttempt(GENERATION, Date.now() - 1)).rejects.toMatchObject({ code: PerformChatErrorCode.TIMEOUT });
     await probe.settle();
-    await expect(budget.beforeAttempt('token-generation', Date.now() - 1)).resolves.toEqual({ settle: expect.any(Function) });
+    await expect(budget.beforeAttempt(GENERATION, Date.now() - 1)).resolves.toEqual({ settle: expect.any(Function) });
   });
 
   it('frees the probe slot when the probe is refused locally', async () => {
     const { budget } = budgetFor({ upstreamBudget: { tokensPerMinute: 1 } });
-    await (await budget.beforeAttempt('token-generation', later())).settle(unauthorized());
-    await expect(budget.beforeAttempt('token-generation', later())).rejects.toMatchObject({ code: PerformChatErrorCode.RATE_LIMITED });
+    await (await budget.beforeAttempt(GENERATION, later())).settle(unauthorized());
+    await expect(budget.beforeAttempt(GENERATION, later())).rejects.toMatchObject({ code: PerformChatErrorCode.RATE_LIMITED });
     // An invalidation still gets through (the refused probe did not keep the gate closed).
-    await expect(budget.beforeAttempt('none', later())).resolves.toEqual({ settle: expect.any(Function) });
+    await expect(budget.beforeAttempt(NONE, later())).resolves.toEqual({ settle: expect.any(Function) });
   });
 
   it('does nothing with upstreamBudget: false', async () => {
     const { budget } = budgetFor({ upstreamBudget: false });
-    const permits = await Promise.all(Array.from({ length: 50 }, () => budget.beforeAttempt('token-generation', later())));
+    const permits = await Promise.all(Array.from({ length: 50 }, () => budget.beforeAttempt(GENERATION, later())));
     for (const permit of permits) await permit.settle(unauthorized());
-    await expect(budget.beforeAttempt('none', later())).resolves.toEqual({ settle: expect.any(Function) });
+    await expect(budget.beforeAttempt(NONE, later())).resolves.toEqual({ settle: expect.any(Function) });
     expect(logs.lines).toEqual([]);
   });
 });

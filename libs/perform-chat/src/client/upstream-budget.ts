@@ -4,12 +4,14 @@ import { PerformChatErrorCode } from '../errors/perform-chat-error-code';
 import type { PerformChatBudgetCharge } from './perform-chat-resource.interfaces';
 import { PERFORM_CHAT_BUDGET_SLICE, PerformChatBudgetSlice } from '../options/perform-chat-options.slices';
 import { PerformChatTelemetry } from '../telemetry/perform-chat-telemetry';
+import type { PerformChatBudgetRefusedEvent } from '../telemetry/perform-chat-telemetry.events';
 import { Messages } from '../perform-chat.messages';
 import { ResolvedUpstreamBudget } from '../options/rate-limit.options';
 import { PerformChatRateLimitStore } from '../rate-limit/perform-chat-rate-limit.store';
 import { PerformChatLimiter } from '../rate-limit/perform-chat-limiter';
 import type { SlidingWindowGrant, SlidingWindowLog } from '../rate-limit/sliding-window-log';
 import { PerformChatUserShare, UserShareSpent } from '../rate-limit/perform-chat-user-share';
+
 
 /** An attempt the budget let through; report how it ended with `settle`. */
 export interface PerformChatUpstreamPermit {
@@ -30,6 +32,28 @@ const ATTEMPT_RESERVE_MS = 1_000;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** What one attempt holds of the token budget: its slot and its user's share, settled with the attempt. */
+interface TokenHold {
+  slot?: SlidingWindowGrant;
+  share?: UserShareSpent;
+}
+
+/** The key-wide budgets, as named in `budget.refused` events (`user`, one user's share, has its own class). */
+type BudgetKind = Exclude<PerformChatBudgetRefusedEvent['budget'], 'user'>;
+
+function limitOf(kind: BudgetKind, budget: ResolvedUpstreamBudget): { limit: number; windowSeconds: number } {
+  if (kind === 'tokens') return { limit: budget.tokensPerWindow, windowSeconds: budget.tokenWindowSeconds };
+  if (kind === 'api-requests') return { limit: budget.apiRequestsPerWindow, windowSeconds: budget.apiRequestWindowSeconds };
+  return { limit: budget.authFailuresPerWindow, windowSeconds: budget.authFailureWindowSeconds };
+}
+
+/** The message of a refusal by one budget (the same text in the error and the log line). */
+export function budgetSpentMessage(kind: BudgetKind, limit: number, windowSeconds: number, retryAfterMs: number): string {
+  if (kind === 'tokens') return Messages.upstreamTokenBudgetSpent(limit, windowSeconds, retryAfterMs);
+  if (kind === 'api-requests') return Messages.upstreamApiBudgetSpent(limit, windowSeconds, retryAfterMs);
+  return Messages.upstreamAuthBudgetSpent(limit, windowSeconds, retryAfterMs);
+}
+
 /** True when `promise` settles within `ms`, false when the time runs out first. */
 async function settlesWithin(promise: Promise<void>, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
@@ -43,21 +67,24 @@ async function settlesWithin(promise: Promise<void>, ms: number): Promise<boolea
 
 /**
  * The module's own budget in front of PerformChat, key-wide and shared across instances through
- * `rateLimit.store` (counter names `upstream-budget.token-log` / `upstream-budget.auth-failures`,
- * keyed by `keyId`):
+ * `rateLimit.store` (counter names `upstream-budget.token-log`, `upstream-budget.api-requests` and
+ * `upstream-budget.auth-failures`, keyed by `keyId`):
  *
- * - every attempt of a token generation (retries included) takes one slot of `tokensPerMinute`
- *   before it is sent, and only once the circuit breaker has let the call through: PerformChat
- *   counts every generation it receives, and a call that sends nothing costs nothing. The slots
- *   are a sliding-window log (`upstream-budget.token-log`): never more than `tokensPerMinute`
- *   attempts in any window of `tokenWindowSeconds`, each counted from its slot until the window
- *   after its answer (while it is in flight, until the window after its timeout), so PerformChat
- *   never sees more than the limit in any window, however it aligns its own. When the budget is
- *   spent, an attempt waits for the next free slot, in arrival order across instances, if that
- *   is within `maxWaitMs` and leaves time before its deadline; otherwise it is refused with the
- *   true wait as `retryAfterMs`;
- * - every attempt of a token generation also spends one of its user's share
- *   (`tokensPerUser`, {@link PerformChatUserShare}) before its slot: refused at once when spent;
+ * - every attempt (retries included) spends one point of each budget its resource lists before
+ *   it is sent, and only once the circuit breaker has let the call through: PerformChat counts
+ *   every request it receives, and a call that sends nothing costs nothing. A token generation
+ *   spends a slot of `tokensPerMinute` and a point of `apiRequestsPerMinute`, every other
+ *   operation a point of `apiRequestsPerMinute`; when one budget refuses, what was already taken
+ *   for that attempt is given back;
+ * - the token slots are a sliding-window log (`upstream-budget.token-log`): never more than
+ *   `tokensPerMinute` attempts in any window of `tokenWindowSeconds`, each counted from its slot
+ *   until the window after its answer (while it is in flight, until the window after its
+ *   timeout), so PerformChat never sees more than the limit in any window, however it aligns its
+ *   own. When the budget is spent, an attempt waits for the next free slot, in arrival order
+ *   across instances, if that is within `maxWaitMs` and leaves time before its deadline;
+ *   otherwise it is refused with the true wait as `retryAfterMs`;
+ * - every attempt of a token generation also spends one of its user's share (`tokensPerUser`,
+ *   {@link PerformChatUserShare}, named by the resource) before its slot, refused at once when spent;
  * - every PerformChat 401 (`INVALID_CREDENTIALS`) spends one point of `authFailuresPer5Minutes`;
  *   once they are spent, every call (generation and invalidation) is refused until the window
  *   ends, so a wrong or revoked secret cannot get the key locked out by PerformChat.
@@ -79,6 +106,7 @@ async function settlesWithin(promise: Promise<void>, ms: number): Promise<boolea
 export class PerformChatUpstreamBudget {
   private readonly budget: ResolvedUpstreamBudget | false;
   private readonly tokens?: SlidingWindowLog;
+  private readonly apiRequests?: PerformChatLimiter;
   private readonly authFailures?: PerformChatLimiter;
   private readonly key: string;
   /** The longest an attempt can take: how long its slot counts while it is in flight. */
@@ -92,7 +120,7 @@ export class PerformChatUpstreamBudget {
   /** The permit of every attempt that is not a probe (one object, not one per attempt). */
   private readonly checkedPermit: PerformChatUpstreamPermit = { settle: (error) => this.settle(false, error) };
   /** Until when the current refusal periods have been logged (one line per period). */
-  private readonly loggedUntil = { tokens: 0, auth: 0 };
+  private readonly loggedUntil: Record<BudgetKind, number> = { tokens: 0, 'api-requests': 0, auth: 0 };
 
   constructor(
     @Inject(PERFORM_CHAT_BUDGET_SLICE) options: PerformChatBudgetSlice,
@@ -109,6 +137,12 @@ export class PerformChatUpstreamBudget {
         limit: this.budget.tokensPerWindow,
         windowMs: Math.round(this.budget.tokenWindowSeconds * 1000),
       });
+      this.apiRequests = store.limiter({
+        name: 'upstream-budget.api-requests',
+        points: this.budget.apiRequestsPerWindow,
+        duration: this.budget.apiRequestWindowSeconds,
+        blockDuration: 0,
+      });
       this.authFailures = store.limiter({
         name: 'upstream-budget.auth-failures',
         points: this.budget.authFailuresPerWindow,
@@ -121,17 +155,21 @@ export class PerformChatUpstreamBudget {
   /**
    * Call before sending each attempt to PerformChat, once the circuit breaker has let the call
    * through.
-   * @param charge what the attempt spends: a `token-generation` point, or only the key-wide
-   * auth-failure check (`none`)
-   * @param deadlineAt the call's deadline (epoch ms): waiting for a probe ends by then.
+   * @param charges what the attempt spends: a point of each budget listed (`token-generation`,
+   * `api-request`); the key-wide auth-failure check applies whatever is listed
+   * @param deadlineAt the call's deadline (epoch ms): waiting for a probe or a slot ends by then.
    * @param shareKey whose share of the token budget the attempt spends too (a token generation's user)
    * @throws PerformChatError `RATE_LIMITED` (with `retryAfterMs`) when the budget refuses the
    * attempt (for tokens: the next slot is further than the attempt may wait), `USER_RATE_LIMITED`
    * when the user's share is spent, `TIMEOUT` when the deadline passes while it waits for a probe.
    */
-  async beforeAttempt(charge: PerformChatBudgetCharge, deadlineAt: number, shareKey?: string): Promise<PerformChatUpstreamPermit> {
-    const { budget, tokens, authFailures } = this;
-    if (!budget || !tokens || !authFailures) return UNLIMITED;
+  async beforeAttempt(
+    charges: readonly PerformChatBudgetCharge[],
+    deadlineAt: number,
+    shareKey?: string,
+  ): Promise<PerformChatUpstreamPermit> {
+    const { budget, authFailures } = this;
+    if (!budget || !authFailures) return UNLIMITED;
 
     while (!this.proven && this.probe) {
       const waitMs = deadlineAt - Date.now();
@@ -156,31 +194,19 @@ export class PerformChatUpstreamBudget {
       const reserved = endProbe !== undefined;
       const auth = reserved ? await authFailures.consume(this.key) : await authFailures.get(this.key);
       if (!auth.allowed) throw this.refuse('auth', auth.msBeforeReset, budget);
-      let slot: SlidingWindowGrant | undefined;
-      let share: UserShareSpent | undefined;
-      if (charge === 'token-generation') {
-        const maxWaitMs = this.waitAllowed(budget, deadlineAt);
-        // The user's share first (refused at once, never queued), held like the slot until the answer.
-        try {
-          if (shareKey !== undefined) share = await this.userShare.spend(shareKey, maxWaitMs + this.timeoutMs);
-        } catch (refusal) {
-          if (reserved) await authFailures.reward(this.key);
-          throw refusal;
-        }
-        const verdict = await tokens.acquire(this.key, { maxWaitMs, holdMs: this.timeoutMs });
-        if (!verdict.granted) {
-          await share?.release();
-          if (reserved) await authFailures.reward(this.key);
-          throw this.refuse('tokens', verdict.retryAfterMs, budget, maxWaitMs);
-        }
-        slot = verdict;
-        if (slot.waitMs > 0) await this.wait(slot, budget);
+      let hold: TokenHold;
+      try {
+        hold = await this.spend(charges, budget, deadlineAt, shareKey);
+      } catch (refusal) {
+        if (reserved) await authFailures.reward(this.key);
+        throw refusal;
       }
-      if (!reserved && !slot) return this.checkedPermit;
+      if (hold.slot && hold.slot.waitMs > 0) await this.wait(hold.slot, budget);
+      if (!reserved && !hold.slot && !hold.share) return this.checkedPermit;
       return {
         settle: async (error?: unknown) => {
-          await slot?.settle();
-          await share?.settle();
+          await hold.slot?.settle();
+          await hold.share?.settle();
           await this.settle(reserved, error);
           if (reserved) finish();
         },
@@ -191,21 +217,37 @@ export class PerformChatUpstreamBudget {
     }
   }
 
-  /** Never throws: the budget never fails an attempt that already happened. */
-  private async settle(reserved: boolean, error: unknown): Promise<void> {
-    const { budget, authFailures } = this;
-    if (!budget || !authFailures) return;
+  /**
+   * Takes what the attempt spends: for a token generation the user's share (refused at once) and
+   * a slot of the token log (perhaps a later one: the caller waits for it), then a point of the
+   * API-request budget. On the first refusal gives back what was already taken (the attempt is
+   * not sent, so PerformChat counts none of it) and throws it.
+   */
+  private async spend(
+    charges: readonly PerformChatBudgetCharge[],
+    budget: ResolvedUpstreamBudget,
+    deadlineAt: number,
+    shareKey: string | undefined,
+  ): Promise<TokenHold> {
+    const hold: TokenHold = {};
     try {
-      if (isPerformChatError(error, PerformChatErrorCode.INVALID_CREDENTIALS)) {
-        this.proven = false;
-        const count = reserved ? await authFailures.get(this.key) : await authFailures.consume(this.key);
-        if (count.consumed >= budget.authFailuresPerWindow) this.logOnce('auth', count.msBeforeReset, budget);
-        return;
+      if (charges.includes('token-generation') && this.tokens) {
+        const maxWaitMs = this.waitAllowed(budget, deadlineAt);
+        // Held like the slot (until a window after the answer), so the share holds at PerformChat too.
+        if (shareKey !== undefined) hold.share = await this.userShare.spend(shareKey, maxWaitMs + this.timeoutMs);
+        const verdict = await this.tokens.acquire(this.key, { maxWaitMs, holdMs: this.timeoutMs });
+        if (!verdict.granted) throw this.refuse('tokens', verdict.retryAfterMs, budget, maxWaitMs);
+        hold.slot = verdict;
       }
-      this.proven = true;
-      if (reserved) await authFailures.reward(this.key);
-    } catch {
-      // A store failure here must not turn an answered attempt into a failure.
+      if (charges.includes('api-request') && this.apiRequests) {
+        const spent = await this.apiRequests.consume(this.key);
+        if (!spent.allowed) throw this.refuse('api-requests', spent.msBeforeReset, budget);
+      }
+      return hold;
+    } catch (refusal) {
+      await hold.slot?.release();
+      await hold.share?.release();
+      throw refusal;
     }
   }
 
@@ -230,30 +272,45 @@ export class PerformChatUpstreamBudget {
     });
   }
 
-  private refuse(kind: 'tokens' | 'auth', msBeforeReset: number, budget: ResolvedUpstreamBudget, maxWaitMs = 0): PerformChatError {
+  /** Never throws: the budget never fails an attempt that already happened. */
+  private async settle(reserved: boolean, error: unknown): Promise<void> {
+    const { budget, authFailures } = this;
+    if (!budget || !authFailures) return;
+    try {
+      if (isPerformChatError(error, PerformChatErrorCode.INVALID_CREDENTIALS)) {
+        this.proven = false;
+        const count = reserved ? await authFailures.get(this.key) : await authFailures.consume(this.key);
+        if (count.consumed >= budget.authFailuresPerWindow) this.logOnce('auth', count.msBeforeReset, budget);
+        return;
+      }
+      this.proven = true;
+      if (reserved) await authFailures.reward(this.key);
+    } catch {
+      // A store failure here must not turn an answered attempt into a failure.
+    }
+  }
+
+  /** A refusal (`maxWaitMs`: how long a token attempt could have waited, for its message). */
+  private refuse(kind: BudgetKind, msBeforeReset: number, budget: ResolvedUpstreamBudget, maxWaitMs = 0): PerformChatError {
     this.logOnce(kind, msBeforeReset, budget);
     const retryAfterMs = Math.max(1, msBeforeReset);
-    let message: string;
-    if (kind === 'auth') {
-      message = Messages.upstreamAuthBudgetSpent(budget.authFailuresPerWindow, budget.authFailureWindowSeconds, retryAfterMs);
-    } else if (maxWaitMs > 0) {
-      message = Messages.upstreamTokenWaitTooLong(budget.tokensPerWindow, budget.tokenWindowSeconds, retryAfterMs, maxWaitMs);
-    } else {
-      message = Messages.upstreamTokenBudgetSpent(budget.tokensPerWindow, budget.tokenWindowSeconds, retryAfterMs);
-    }
+    const { limit, windowSeconds } = limitOf(kind, budget);
+    const message =
+      kind === 'tokens' && maxWaitMs > 0
+        ? Messages.upstreamTokenWaitTooLong(limit, windowSeconds, retryAfterMs, maxWaitMs)
+        : budgetSpentMessage(kind, limit, windowSeconds, retryAfterMs);
     return new PerformChatError(PerformChatErrorCode.RATE_LIMITED, message, { retryAfterMs });
   }
 
   /** Reports a refusal; the first of each refusal period and kind says so (the log line is once per period). */
-  private logOnce(kind: 'tokens' | 'auth', msBeforeReset: number, budget: ResolvedUpstreamBudget): void {
+  private logOnce(kind: BudgetKind, msBeforeReset: number, budget: ResolvedUpstreamBudget): void {
     const now = Date.now();
     const firstInWindow = now >= this.loggedUntil[kind];
     if (firstInWindow) this.loggedUntil[kind] = now + msBeforeReset;
     this.telemetry.report({
       type: 'budget.refused',
       budget: kind,
-      limit: kind === 'tokens' ? budget.tokensPerWindow : budget.authFailuresPerWindow,
-      windowSeconds: kind === 'tokens' ? budget.tokenWindowSeconds : budget.authFailureWindowSeconds,
+      ...limitOf(kind, budget),
       retryAfterMs: msBeforeReset,
       firstInWindow,
     });

@@ -36,6 +36,7 @@ export const DURATION_BOUNDS = {
   'rateLimit.blockDuration': seconds(604_800, '7 days'),
   'upstreamBudget.tokenWindowSeconds': seconds(86_400, '1 day'),
   'upstreamBudget.authFailureWindowSeconds': seconds(86_400, '1 day'),
+  'upstreamBudget.apiRequestWindowSeconds': seconds(86_400, '1 day'),
   // A wait inside one call, which deadlineMs (at most 10 minutes) ends anyway.
   'upstreamBudget.maxWaitMs': ms(600_000, '10 minutes'),
   // A Redis TTL, not a timer. No token outlives 365 days (EXPIRES_IN_CEILING_SECONDS), so a

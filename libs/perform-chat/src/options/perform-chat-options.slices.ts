@@ -40,8 +40,13 @@ export const PERFORM_CHAT_REQUEST_SLICE = Symbol('PerformChat options: request')
 export type PerformChatHealthSlice = Slice<'baseUrl' | 'health'>;
 export const PERFORM_CHAT_HEALTH_SLICE = Symbol('PerformChat options: health');
 
+/** The agent check (`verifyAgents`): which agents, when, and how long a readiness result is reused. */
+export type PerformChatAgentCheckSlice = Slice<'defaultAgentId' | 'allowedAgentIds' | 'verifyAgents' | 'health'>;
+export const PERFORM_CHAT_AGENT_CHECK_SLICE = Symbol('PerformChat options: agent check');
+
 /** The stores that may use Redis: the rate-limit store, the token store and the Redis connections. */
 export type PerformChatStoresSlice = Slice<'rateLimit' | 'customerUserStore' | 'tokenReuse'>;
+
 export const PERFORM_CHAT_STORES_SLICE = Symbol('PerformChat options: stores');
 
 /** Token reuse and the versions revocations record: the token store. */
@@ -60,6 +65,7 @@ const SLICES: ReadonlyArray<readonly [symbol, readonly (keyof ResolvedPerformCha
   [PERFORM_CHAT_HEALTH_SLICE, ['baseUrl', 'health']],
   [PERFORM_CHAT_STORES_SLICE, ['rateLimit', 'customerUserStore', 'tokenReuse']],
   [PERFORM_CHAT_TOKEN_STORE_SLICE, ['keyId', 'tokenReuse']],
+  [PERFORM_CHAT_AGENT_CHECK_SLICE, ['defaultAgentId', 'allowedAgentIds', 'verifyAgents', 'health']],
 ];
 
 /** Every slice token with the keys it takes from the resolved options. */

@@ -13,6 +13,7 @@ import { RESILIENCE_OPTIONS, resolveResilienceOptions } from './resilience.valid
 import { TOKEN_REUSE_MODULE_OPTIONS, checkMinRemaining, resolveTokenReuseOption } from './token-reuse.validation';
 import {
   RATE_LIMIT_MODULE_OPTIONS,
+  checkRateLimitList,
   checkRedisWholeSeconds,
   checkTokensPerUser,
   resolveRateLimitOption,
@@ -28,6 +29,7 @@ import { PerformChatOptionsError } from './perform-chat-options.error';
 import { PerformChatModuleOptions, ResolvedPerformChatOptions } from './perform-chat-options.interface';
 import { checkBaseUrl, checkRedisUrls } from './perform-chat-url.validation';
 import { PERFORMCHAT_ENV } from './perform-chat.config';
+import { VERIFY_AGENTS_OPTION, checkVerifyAgentsHasAgents, resolveVerifyAgentsOption } from './verify-agents.validation';
 import {
   OptionRule,
   accepts,
@@ -96,6 +98,7 @@ export const MODULE_OPTIONS = object(
     ...TOKEN_REUSE_MODULE_OPTIONS,
     onTokenIssued: fn(),
     onTokensInvalidated: fn(),
+    verifyAgents: VERIFY_AGENTS_OPTION,
   } satisfies Record<keyof PerformChatModuleOptions, OptionRule>,
   OptionWords.moduleOptions,
 );
@@ -142,7 +145,9 @@ const BETWEEN_OPTIONS: ((raw: PerformChatModuleOptions) => string[])[] = [
   // problems naming both, as performChatConfig puts PERFORMCHAT_REDIS_URL in both.
   checkRedisUrls,
   checkRedisWholeSeconds,
+  checkRateLimitList,
   checkRedisKeyPrefixes,
+  checkVerifyAgentsHasAgents,
   checkTokensPerUser,
   checkMinRemaining,
 ];
@@ -186,6 +191,7 @@ export function resolvePerformChatOptions(raw: PerformChatModuleOptions): Resolv
     rateLimit,
     upstreamBudget: resolveUpstreamBudgetOption(raw.upstreamBudget),
     resilience,
+    verifyAgents: resolveVerifyAgentsOption(raw.verifyAgents),
     tokenReuse: resolveTokenReuseOption(raw, rateLimit.store, resilience.deadlineMs),
   };
 }

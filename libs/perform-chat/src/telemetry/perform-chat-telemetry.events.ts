@@ -45,11 +45,12 @@ export interface PerformChatCallSucceededEvent {
 export interface PerformChatBudgetRefusedEvent {
   type: 'budget.refused';
   /**
-   * `tokens`: the token generations per window (the wait for the next slot would be longer than
-   * allowed); `auth`: the failed authentications per window; `user`: one user's share of the
-   * token generations per window (`upstreamBudget.tokensPerUser`).
+   * `tokens`: the token generations per window (for a generation: the wait for the next slot
+   * would be longer than allowed); `api-requests`: the API requests per window; `auth`: the
+   * failed authentications per window; `user`: one user's share of the token generations per
+   * window (`upstreamBudget.tokensPerUser`).
    */
-  budget: 'tokens' | 'auth' | 'user';
+  budget: 'tokens' | 'api-requests' | 'auth' | 'user';
   limit: number;
   windowSeconds: number;
   retryAfterMs: number;
