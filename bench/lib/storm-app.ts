@@ -56,6 +56,9 @@ export function stormModuleOptions(base: PerformChatModuleOptions, config: Storm
       tokenWindowSeconds: config.windowSeconds,
       maxWaitMs: config.maxWaitMs,
       tokensPerUser: config.tokensPerUser,
+      // PerformChat's 1,000 API requests a minute, scaled with the rest (whole seconds: the Redis limiter's).
+      apiRequestsPerMinute: 1_000,
+      apiRequestWindowSeconds: Math.max(1, Math.ceil(config.windowSeconds)),
     },
     tokenReuse: config.reuse ? { store: { redis, keyPrefix: `${config.keyPrefix}tokens` } } : false,
   };
