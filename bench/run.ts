@@ -47,8 +47,8 @@ export const B7_DESCRIPTION = `- **B7** (login storm, issue 15): three children 
   one Redis (a key prefix of the run, deleted afterwards) for the rate limits, the upstream
   budget, the customer users and the token store; a fourth runs the emulator with its rate limits
   **on**, scaled 10x in time on both sides: 100 generations per 6 s (API requests 1000 per 6 s),
-  \`tokensPerMinute: 100, tokenWindowSeconds: 6, maxWaitMs: 1000, tokensPerUser: 10,
-  timeoutMs: 1000\`. The bench process plays a seeded workload (\`bench/lib/storm-workload.ts\`):
+  \`tokensPerMinute: 100, tokenWindowSeconds: 6, apiRequestsPerMinute: 1000,
+  apiRequestWindowSeconds: 6, maxWaitMs: 1000, tokensPerUser: 10, timeoutMs: 1000\`. The bench process plays a seeded workload (\`bench/lib/storm-workload.ts\`):
   420 users arriving over 24 s, 40% of them within 4 s (about 42 new users a second against a
   budget of 16.7 generations a second), each opening the chat a Zipf-distributed number of times
   (1–50, exponent 1.1, 0.4 s apart on average, 15% of the loads in 2–3 tabs at once), 10% of
