@@ -84,7 +84,9 @@ describe.each(['express', 'fastify'] as const)('a login storm through two demo a
 
     // The storm happened: every page load answered, the budget was spent and requests queued.
     expect(run.requests.filter((request) => request.kind === 'token')).toHaveLength(pageLoads(WORKLOAD));
-    expect(run.requests.filter((request) => request.status === 0 || request.status >= 500 && request.status !== 503)).toEqual([]);
+    expect(
+      run.requests.filter((request) => request.status === 0 || (request.status >= 500 && request.status !== 503)),
+    ).toEqual([]);
     expect(waits.length).toBeGreaterThan(0);
     expect(reports.reduce((sum, report) => sum + report.reused, 0)).toBeGreaterThan(0);
 
@@ -104,7 +106,9 @@ describe.each(['express', 'fastify'] as const)('a login storm through two demo a
 
     // No user above its share in any window.
     const perUser = mostPerKeyInAnyWindow(
-      generations.filter((entry) => entry.status === 200).map((entry) => ({ key: entry.userId ?? '', at: Date.parse(entry.at) })),
+      generations
+        .filter((entry) => entry.status === 200)
+        .map((entry) => ({ key: entry.userId ?? '', at: Date.parse(entry.at) })),
       WINDOW_MS,
     );
     expect(perUser[1]).toBeLessThanOrEqual(PER_USER);
@@ -144,7 +148,10 @@ describe.each(['express', 'fastify'] as const)('the demo app reuses live tokens 
     await http().get('/api/chat/token?fresh=1').set('x-demo-user', 'paula').expect(200);
     expect(generations()).toBe(3);
     const bad = await http().post('/api/chat/token').set('x-demo-user', 'paula').send({ fresh: 'yes' }).expect(400);
-    expect(bad.body).toMatchObject({ statusCode: 400, message: ['fresh must be true (or, in a query, true or 1) when sent'] });
+    expect(bad.body).toMatchObject({
+      statusCode: 400,
+      message: ['fresh must be true (or, in a query, true or 1) when sent'],
+    });
 
     await http().post('/api/chat/token/revoke').set('x-demo-user', 'paula').send({}).expect(200, { revoked: 1 });
     const after = await http().get('/api/chat/token').set('x-demo-user', 'paula').expect(200);

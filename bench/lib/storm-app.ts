@@ -74,7 +74,10 @@ export async function startStormApp(config: StormAppConfig): Promise<RunningStor
   };
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(env)] })
     .overrideProvider(PERFORM_CHAT_MODULE_OPTIONS)
-    .useFactory({ factory: (service: ConfigService) => stormModuleOptions(performChatConfig(service), config), inject: [ConfigService] })
+    .useFactory({
+      factory: (service: ConfigService) => stormModuleOptions(performChatConfig(service), config),
+      inject: [ConfigService],
+    })
     .compile();
   let app: INestApplication;
   if (config.platform === 'fastify') {
@@ -87,7 +90,12 @@ export async function startStormApp(config: StormAppConfig): Promise<RunningStor
   const report: StormAppReport = { waits: [], reused: 0, shared: 0, stale: 0, refused: {}, generated: 0 };
   app.get(PerformChatTelemetry, { strict: false }).subscribe((event: PerformChatTelemetryEvent) => {
     if (event.type === 'budget.waited') {
-      report.waits.push({ ticket: event.ticket, slotAt: event.slotAt, waitMs: event.waitMs, plannedMs: event.plannedMs });
+      report.waits.push({
+        ticket: event.ticket,
+        slotAt: event.slotAt,
+        waitMs: event.waitMs,
+        plannedMs: event.plannedMs,
+      });
     } else if (event.type === 'token.reused') report.reused++;
     else if (event.type === 'token.shared') report.shared++;
     else if (event.type === 'token.stale') report.stale++;

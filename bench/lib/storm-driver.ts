@@ -50,7 +50,11 @@ function send(agent: http.Agent, url: string, method: 'GET' | 'POST', user: stri
   return new Promise((resolve) => {
     const request = http.request(
       url,
-      { method, agent, headers: { 'x-demo-user': user, ...(method === 'POST' ? { 'content-type': 'application/json' } : {}) } },
+      {
+        method,
+        agent,
+        headers: { 'x-demo-user': user, ...(method === 'POST' ? { 'content-type': 'application/json' } : {}) },
+      },
       (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -62,7 +66,11 @@ function send(agent: http.Agent, url: string, method: 'GET' | 'POST', user: stri
             // Not JSON: kept empty.
           }
           const retryAfter = response.headers['retry-after'];
-          resolve({ status: response.statusCode ?? 0, body, ...(retryAfter ? { retryAfter: Number(retryAfter) } : {}) });
+          resolve({
+            status: response.statusCode ?? 0,
+            body,
+            ...(retryAfter ? { retryAfter: Number(retryAfter) } : {}),
+          });
         });
       },
     );
@@ -111,7 +119,14 @@ export async function runStorm(users: StormUser[], options: StormDriverOptions):
           const answer = await send(agent, `${pick()}/api/chat/token/revoke`, 'POST', user.id);
           revocation.endedAt = Date.now();
           if (answer.status === 200) revocations.push(revocation);
-          requests.push({ user: user.id, kind: 'revoke', startedAt: revocation.startedAt, endedAt: revocation.endedAt, status: answer.status, tries: 1 });
+          requests.push({
+            user: user.id,
+            kind: 'revoke',
+            startedAt: revocation.startedAt,
+            endedAt: revocation.endedAt,
+            status: answer.status,
+            tries: 1,
+          });
         }
       }
     }),

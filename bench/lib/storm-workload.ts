@@ -74,7 +74,11 @@ export function stormWorkload(options: StormWorkloadOptions): StormUser[] {
       at += -Math.log(1 - random()) * options.meanGapMs;
     }
     const revokes = count >= 2 && random() < options.revokeShare;
-    return { id: `storm-${options.seed}-${index}`, loads, ...(revokes ? { revokeAfter: Math.floor((count - 1) / 2) } : {}) };
+    return {
+      id: `storm-${options.seed}-${index}`,
+      loads,
+      ...(revokes ? { revokeAfter: Math.floor((count - 1) / 2) } : {}),
+    };
   });
 }
 

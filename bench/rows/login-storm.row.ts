@@ -36,7 +36,13 @@ const FULL: StormWorkloadOptions = {
   multiTabShare: 0.15,
   revokeShare: 0.1,
 };
-const QUICK: StormWorkloadOptions = { ...FULL, users: 120, durationMs: 8_000, peak: { startMs: 3_000, endMs: 5_000, share: 0.4 }, maxLoads: 20 };
+const QUICK: StormWorkloadOptions = {
+  ...FULL,
+  users: 120,
+  durationMs: 8_000,
+  peak: { startMs: 3_000, endMs: 5_000, share: 0.4 },
+  maxLoads: 20,
+};
 
 type Side = 'reuse on' | 'reuse off';
 
@@ -50,7 +56,12 @@ interface SideResult {
   invalid: { checked: number; invalid: number; reasons: Record<string, number> };
 }
 
-async function playSide(context: BenchContext, side: Side, options: StormWorkloadOptions, emulatorUrl: string): Promise<SideResult> {
+async function playSide(
+  context: BenchContext,
+  side: Side,
+  options: StormWorkloadOptions,
+  emulatorUrl: string,
+): Promise<SideResult> {
   const emulator = await context.child('storm-emulator', { limit: LIMIT, windowMs: WINDOW_MS });
   await emulator.call('reset');
   const keyPrefix = `bench:storm:${randomBytes(4).toString('hex')}:`;
@@ -65,10 +76,14 @@ async function playSide(context: BenchContext, side: Side, options: StormWorkloa
     tokensPerUser: PER_USER,
     timeoutMs: 1_000,
   };
-  const apps = await Promise.all(Array.from({ length: INSTANCES }, (_, i) => context.child('storm-app', { ...config, instance: i })));
+  const apps = await Promise.all(
+    Array.from({ length: INSTANCES }, (_, i) => context.child('storm-app', { ...config, instance: i })),
+  );
   try {
     const workload = stormWorkload(options);
-    context.log(`  ${side}: ${workload.length} users, ${pageLoads(workload)} page loads, ${INSTANCES} instances, one Redis`);
+    context.log(
+      `  ${side}: ${workload.length} users, ${pageLoads(workload)} page loads, ${INSTANCES} instances, one Redis`,
+    );
     const run = await runStorm(workload, { urls: apps.map((app) => app.url), retryAfterScaleMs: SECOND });
     const generations = await emulator.call<StormGeneration[]>('generations');
     const reports = await Promise.all(apps.map((app) => app.call<StormAppReport>('report')));
@@ -102,8 +117,11 @@ function distinctServed(result: SideResult): number {
 function describeSide(result: SideResult): string {
   const served = result.run.requests.filter((r) => r.kind === 'token' && r.status === 200).length;
   const statuses: Record<string, number> = {};
-  for (const r of result.run.requests) statuses[`${r.kind} ${r.status}${r.code ? ` ${r.code}` : ''}`] = (statuses[`${r.kind} ${r.status}${r.code ? ` ${r.code}` : ''}`] ?? 0) + 1;
-  const sum = (pick: (report: StormAppReport) => number) => result.reports.reduce((total, report) => total + pick(report), 0);
+  for (const r of result.run.requests)
+    statuses[`${r.kind} ${r.status}${r.code ? ` ${r.code}` : ''}`] =
+      (statuses[`${r.kind} ${r.status}${r.code ? ` ${r.code}` : ''}`] ?? 0) + 1;
+  const sum = (pick: (report: StormAppReport) => number) =>
+    result.reports.reduce((total, report) => total + pick(report), 0);
   return (
     `${result.side}: ${served} page loads served, ${result.generations.filter((g) => g.status === 200).length} generations, ` +
     `reused ${sum((r) => r.reused)}, shared ${sum((r) => r.shared)}, stale caught ${sum((r) => r.stale)}, ` +
@@ -115,19 +133,37 @@ function rows(on: SideResult, off: SideResult): RowResult[] {
   const sides = [on, off];
   const single = (value: number) => summarize([value]);
   const vendor429 = sides.map((side) => side.generations.filter((g) => g.status === 429).length);
-  const perWindow = sides.map((side) => mostInAnyWindow(side.generations.map((g) => g.at), WINDOW_MS));
+  const perWindow = sides.map((side) =>
+    mostInAnyWindow(
+      side.generations.map((g) => g.at),
+      WINDOW_MS,
+    ),
+  );
   const invalid = sides.map((side) => side.invalid.invalid);
   const generated = (side: SideResult) => side.generations.filter((g) => g.status === 200).length;
   const served = (side: SideResult) => side.run.requests.filter((r) => r.kind === 'token' && r.status === 200).length;
   const perKey = generated(on) / Math.max(1, distinctServed(on));
   const loadsPerGeneration = sides.map((side) => served(side) / Math.max(1, generated(side)));
   const waits = (side: SideResult) => side.reports.flatMap((report) => report.waits);
-  const plannedP99 = sides.map((side) => quantile(waits(side).map((wait) => wait.plannedMs), 0.99));
+  const plannedP99 = sides.map((side) =>
+    quantile(
+      waits(side).map((wait) => wait.plannedMs),
+      0.99,
+    ),
+  );
   const plannedMax = sides.map((side) => Math.max(0, ...waits(side).map((wait) => wait.plannedMs)));
-  const waitedP99 = sides.map((side) => quantile(waits(side).map((wait) => wait.waitMs), 0.99));
+  const waitedP99 = sides.map((side) =>
+    quantile(
+      waits(side).map((wait) => wait.waitMs),
+      0.99,
+    ),
+  );
   const outOfOrder = sides.map((side) => slotsOutOfOrder(waits(side)));
   const fairness = sides.map((side) =>
-    mostPerKeyInAnyWindow(side.generations.filter((g) => g.status === 200).map((g) => ({ key: g.userId, at: g.at })), WINDOW_MS),
+    mostPerKeyInAnyWindow(
+      side.generations.filter((g) => g.status === 200).map((g) => ({ key: g.userId, at: g.at })),
+      WINDOW_MS,
+    ),
   );
   const show = (value: number) => (Number.isInteger(value) ? value.toLocaleString('en-US') : formatNumber(value));
   const both = (values: number[], unit = '') => `on ${show(values[0])}${unit}, off ${show(values[1])}${unit}`;
@@ -210,7 +246,7 @@ function rows(on: SideResult, off: SideResult): RowResult[] {
     },
     {
       id: 'B7 fairness',
-      a: "most generations of one user in any 6 s window (its share: tokensPerUser)",
+      a: 'most generations of one user in any 6 s window (its share: tokensPerUser)',
       b: '—',
       unit: '',
       ratioText: both(fairness.map(([, most]) => most)),

@@ -25,18 +25,22 @@ export async function startHoldingProxy(target: string): Promise<HoldingProxy> {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      const upstream = http.request(`${target}${req.url}`, { method: req.method, headers: req.headers, agent }, (answer) => {
-        const body: Buffer[] = [];
-        answer.on('data', (chunk: Buffer) => body.push(chunk));
-        answer.on('end', () => {
-          const send = () => {
-            res.writeHead(answer.statusCode ?? 502, answer.headers);
-            res.end(Buffer.concat(body));
-          };
-          if (holding !== undefined && req.url?.split('?')[0] === holding) waiting.push(send);
-          else send();
-        });
-      });
+      const upstream = http.request(
+        `${target}${req.url}`,
+        { method: req.method, headers: req.headers, agent },
+        (answer) => {
+          const body: Buffer[] = [];
+          answer.on('data', (chunk: Buffer) => body.push(chunk));
+          answer.on('end', () => {
+            const send = () => {
+              res.writeHead(answer.statusCode ?? 502, answer.headers);
+              res.end(Buffer.concat(body));
+            };
+            if (holding !== undefined && req.url?.split('?')[0] === holding) waiting.push(send);
+            else send();
+          });
+        },
+      );
       upstream.on('error', () => res.destroy());
       upstream.end(Buffer.concat(chunks));
     });

@@ -36,6 +36,13 @@ export type {
   MemoryCustomerUserStoreOption,
   RedisCustomerUserStoreOption,
 } from './options/customer-user-store.options';
+export type {
+  PerformChatTokenReuseOptions,
+  PerformChatTokenStoreOption,
+  MemoryTokenStoreOption,
+  RedisTokenStoreOption,
+  PerformChatSessionIdResolver,
+} from './options/token-reuse.options';
 export type { PerformChatTokenIssuedEvent, PerformChatTokensInvalidatedEvent } from './telemetry/perform-chat-events.interfaces';
 
 // The service

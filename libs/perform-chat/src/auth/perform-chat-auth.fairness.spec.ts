@@ -84,14 +84,24 @@ describe('fairness: each user spends at most its share of the key-wide budget, i
     expect(issued).toBe(10);
     expect(new Set(refused.map((error) => error.code))).toEqual(new Set(['USER_RATE_LIMITED']));
     expect(refused[0].retryAfterMs).toBeGreaterThan(55_000);
-    expect(refused[0].message).toContain('this user has spent its share of 10 token generations per 60 s (upstreamBudget.tokensPerUser)');
+    expect(refused[0].message).toContain(
+      'this user has spent its share of 10 token generations per 60 s (upstreamBudget.tokensPerUser)',
+    );
     // The route's answer for it: 429 with a true Retry-After, not the 503 of a spent key.
-    expect(toPerformChatHttpError(refused[0])).toMatchObject({ status: 429, retryAfterSeconds: 60, body: { code: 'USER_RATE_LIMITED' } });
+    expect(toPerformChatHttpError(refused[0])).toMatchObject({
+      status: 429,
+      retryAfterSeconds: 60,
+      body: { code: 'USER_RATE_LIMITED' },
+    });
     expect(generations()).toBe(10); // nothing was sent for the refused ones
 
     for (const user of ['ann', 'ben', 'cid']) await expect(auth.generateToken({ userId: user })).resolves.toBeDefined();
     expect(events.filter((event) => event.type === 'budget.refused')).toHaveLength(95);
-    expect(events.find((event) => event.type === 'budget.refused')).toMatchObject({ budget: 'user', limit: 10, windowSeconds: 60 });
+    expect(events.find((event) => event.type === 'budget.refused')).toMatchObject({
+      budget: 'user',
+      limit: 10,
+      windowSeconds: 60,
+    });
     expect(logs.lines.filter((line) => line.startsWith('warn'))).toEqual([]); // a user's 429 is not a server problem
   });
 
@@ -100,7 +110,10 @@ describe('fairness: each user spends at most its share of the key-wide budget, i
       upstreamBudget: { tokensPerUser: 3 },
       rateLimit: { store: { redis: TEST_REDIS_URL, keyPrefix: `${prefix}rl` } },
     };
-    const [a, b] = [(await instance(options)).get(PerformChatAuthService), (await instance(options)).get(PerformChatAuthService)];
+    const [a, b] = [
+      (await instance(options)).get(PerformChatAuthService),
+      (await instance(options)).get(PerformChatAuthService),
+    ];
     await a.generateToken({ userId: 'dora' });
     await b.generateToken({ userId: 'dora' });
     await a.generateToken({ userId: 'dora' });

@@ -82,7 +82,7 @@ describe.each<StoreKind>(['memory', 'redis'])('token reuse with the %s token sto
     await deleteRedisPrefix(redis, prefix);
   });
 
-  it('hands the same (user, agent, lifetime) its live token again, with the token\'s own expiry; anything else generates', async () => {
+  it("hands the same (user, agent, lifetime) its live token again, with the token's own expiry; anything else generates", async () => {
     const auth = await instance();
     const first = await auth.generateToken({ userId: 'alice', expiresIn: '1h' });
     await new Promise((resolve) => setTimeout(resolve, 1_100));
@@ -104,7 +104,9 @@ describe.each<StoreKind>(['memory', 'redis'])('token reuse with the %s token sto
     await auth.generateToken({ userId: 'alice', expiresIn: '4m' }); // a lifetime not above minRemaining
     await auth.generateToken({ userId: 'alice', expiresIn: '4m' });
     expect(generations()).toBe(8);
-    expect((await auth.generateToken({ userId: 'alice', expiresIn: '1h', sessionId: 'session-1' })).token).not.toBe(first.token);
+    expect((await auth.generateToken({ userId: 'alice', expiresIn: '1h', sessionId: 'session-1' })).token).not.toBe(
+      first.token,
+    );
     expect(generations()).toBe(8);
   });
 
@@ -181,7 +183,9 @@ describe.each<StoreKind>(['memory', 'redis'])('token reuse with the %s token sto
     const served = await inFlight;
     expect(valid(served.token).valid).toBe(true);
     expect(generations()).toBe(3);
-    expect(events.filter((event) => event.type === 'token.stale')).toEqual([{ type: 'token.stale', source: 'generated' }]);
+    expect(events.filter((event) => event.type === 'token.stale')).toEqual([
+      { type: 'token.stale', source: 'generated' },
+    ]);
   });
 
   it('under concurrency: no token served after a revocation returned fails verify', async () => {
@@ -236,7 +240,9 @@ describe.each<StoreKind>(['memory', 'redis'])('token reuse with the %s token sto
     it('requests on two instances for the same new token share one generation (claimed in Redis)', async () => {
       const [a, b] = [await instance(), await instance()];
       proxy.hold(TOKEN_PATH);
-      const burst = Array.from({ length: 10 }, (_, i) => (i % 2 ? b : a).generateToken({ userId: 'judy', expiresIn: '1h' }));
+      const burst = Array.from({ length: 10 }, (_, i) =>
+        (i % 2 ? b : a).generateToken({ userId: 'judy', expiresIn: '1h' }),
+      );
       while (proxy.held < 1) await new Promise((resolve) => setTimeout(resolve, 5));
       await new Promise((resolve) => setTimeout(resolve, 60)); // the other instance is polling by now
       proxy.release();
@@ -246,13 +252,17 @@ describe.each<StoreKind>(['memory', 'redis'])('token reuse with the %s token sto
     });
 
     it('a token store that does not answer is a miss: tokens are generated, nothing fails, the outage is logged once', async () => {
-      const auth = await instance({ tokenReuse: { store: { redis: 'redis://127.0.0.1:1', keyPrefix: `${prefix}down` } } });
+      const auth = await instance({
+        tokenReuse: { store: { redis: 'redis://127.0.0.1:1', keyPrefix: `${prefix}down` } },
+      });
       await auth.generateToken({ userId: 'kim', expiresIn: '1h' });
       await auth.generateToken({ userId: 'kim', expiresIn: '1h' });
       await auth.invalidateUserTokens('kim');
       expect(generations()).toBe(2);
       expect(events.filter((event) => event.type === 'token-store.down')).toHaveLength(1);
-      expect(logs.lines.filter((line) => line.includes('The token store (Redis at 127.0.0.1:1) failed'))).toHaveLength(1);
+      expect(logs.lines.filter((line) => line.includes('The token store (Redis at 127.0.0.1:1) failed'))).toHaveLength(
+        1,
+      );
       expect(logs.lines.some((line) => line.includes('could not record it'))).toBe(true);
     });
   }
@@ -264,6 +274,7 @@ describe.each<StoreKind>(['memory', 'redis'])('token reuse with the %s token sto
     await auth.invalidateUserTokens('leo');
     await auth.generateToken({ userId: 'leo', expiresIn: '1h' });
     const seen = JSON.stringify(events) + logs.text();
-    for (const part of [token, ...token.split('.').slice(1), EMULATOR_DEMO_KEY.keySecret]) expect(seen).not.toContain(part);
+    for (const part of [token, ...token.split('.').slice(1), EMULATOR_DEMO_KEY.keySecret])
+      expect(seen).not.toContain(part);
   });
 });

@@ -69,8 +69,9 @@ export class PerformChatAuthService {
    * With `tokenReuse`, a stored token of the same user, agent, lifetime (and session) with at
    * least `minRemaining` left is returned instead (its own `expiresAt`); concurrent requests for
    * the same token share one generation (`shareConcurrentGenerations`). Each attempt of a
-   * generation spends one of the user's share of the budget (`upstreamBudget.tokensPerUser`). No token issued before a
-   * revocation of its customer user is returned after that revocation returned.
+   * generation spends one of the user's share of the budget (`upstreamBudget.tokensPerUser`).
+   * No token issued before a revocation of its customer user is returned after that revocation
+   * returned.
    * @throws PerformChatError `USER_RATE_LIMITED` when the user's share is spent (nothing sent)
    */
   async generateToken(request: GenerateTokenRequest): Promise<PerformChatToken> {

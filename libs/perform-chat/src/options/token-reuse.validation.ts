@@ -64,7 +64,10 @@ export function checkMinRemaining(raw: { tokenReuse?: unknown; defaultExpiresIn?
     : [Messages.minRemainingNotShorter(reuse.minRemaining, lifetime)];
 }
 
-function resolveStore(store: PerformChatTokenStoreOption | undefined, rateLimitStore: ResolvedRateLimitStore): ResolvedTokenStore {
+function resolveStore(
+  store: PerformChatTokenStoreOption | undefined,
+  rateLimitStore: ResolvedRateLimitStore,
+): ResolvedTokenStore {
   if (store === undefined) {
     return rateLimitStore.kind === 'redis'
       ? { kind: 'redis', redis: rateLimitStore.redis, keyPrefix: DEFAULT_TOKEN_STORE_KEY_PREFIX, inherited: true }
@@ -72,14 +75,23 @@ function resolveStore(store: PerformChatTokenStoreOption | undefined, rateLimitS
   }
   if (store === 'memory') return { kind: 'memory', maxEntries: DEFAULT_TOKEN_STORE_MAX_ENTRIES };
   if ('redis' in store) {
-    return { kind: 'redis', redis: store.redis, keyPrefix: store.keyPrefix ?? DEFAULT_TOKEN_STORE_KEY_PREFIX, inherited: false };
+    return {
+      kind: 'redis',
+      redis: store.redis,
+      keyPrefix: store.keyPrefix ?? DEFAULT_TOKEN_STORE_KEY_PREFIX,
+      inherited: false,
+    };
   }
   return { kind: 'memory', maxEntries: store.maxEntries };
 }
 
 /** Applies the defaults to valid `tokenReuse` / `shareConcurrentGenerations` options. */
 export function resolveTokenReuseOption(
-  raw: { tokenReuse?: PerformChatTokenReuseOptions | false; shareConcurrentGenerations?: boolean; maxExpiresIn?: string },
+  raw: {
+    tokenReuse?: PerformChatTokenReuseOptions | false;
+    shareConcurrentGenerations?: boolean;
+    maxExpiresIn?: string;
+  },
   rateLimitStore: ResolvedRateLimitStore,
   deadlineMs: number,
 ): ResolvedTokenReuse {
@@ -91,6 +103,7 @@ export function resolveTokenReuseOption(
     ...(reuse?.resolveSessionId ? { resolveSessionId: reuse.resolveSessionId } : {}),
     shareConcurrent: raw.shareConcurrentGenerations ?? true,
     waitForOtherMs: deadlineMs,
-    longestLifetimeSeconds: raw.maxExpiresIn === undefined ? EXPIRES_IN_CEILING_SECONDS : parseExpiresIn(raw.maxExpiresIn),
+    longestLifetimeSeconds:
+      raw.maxExpiresIn === undefined ? EXPIRES_IN_CEILING_SECONDS : parseExpiresIn(raw.maxExpiresIn),
   };
 }

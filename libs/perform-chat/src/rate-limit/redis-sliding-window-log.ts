@@ -85,7 +85,11 @@ export class RedisSlidingWindowLog implements SlidingWindowLog {
   /** The Redis keys of `key`'s log (log, last slot, ticket counter), `key` their hash tag (README "Redis keys"). */
   keysOf(key: string): [string, string, string] {
     const tag = hashTag(key);
-    return [redisKey(this.keyPrefix, tag), redisKey(this.keyPrefix, 'last', tag), redisKey(this.keyPrefix, 'ticket', tag)];
+    return [
+      redisKey(this.keyPrefix, tag),
+      redisKey(this.keyPrefix, 'last', tag),
+      redisKey(this.keyPrefix, 'ticket', tag),
+    ];
   }
 
   async acquire(key: string, request: SlidingWindowRequest): Promise<SlidingWindowVerdict> {
@@ -110,8 +114,16 @@ export class RedisSlidingWindowLog implements SlidingWindowLog {
       slotAt,
       ticket,
       // A settle or release that fails leaves the entry counting until its hold ends: safe.
-      settle: () => this.run('settle', [keys[0]], [windowMs, id, slotAt]).then(() => undefined, () => undefined),
-      release: () => this.redis.zrem(keys[0], id).then(() => undefined, () => undefined),
+      settle: () =>
+        this.run('settle', [keys[0]], [windowMs, id, slotAt]).then(
+          () => undefined,
+          () => undefined,
+        ),
+      release: () =>
+        this.redis.zrem(keys[0], id).then(
+          () => undefined,
+          () => undefined,
+        ),
     };
   }
 

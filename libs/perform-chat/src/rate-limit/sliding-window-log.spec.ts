@@ -1,7 +1,12 @@
 import { Redis } from 'ioredis';
 import { TEST_REDIS_URL, deleteRedisPrefix, uniqueRedisPrefix } from '@test/utils/redis';
 import { RedisSlidingWindowLog } from './redis-sliding-window-log';
-import { MemorySlidingWindowLog, SlidingWindowGrant, SlidingWindowLog, SlidingWindowVerdict } from './sliding-window-log';
+import {
+  MemorySlidingWindowLog,
+  SlidingWindowGrant,
+  SlidingWindowLog,
+  SlidingWindowVerdict,
+} from './sliding-window-log';
 
 /** The largest number of `times` inside any window [t, t + windowMs). */
 function mostInAnyWindow(times: number[], windowMs: number): number {
@@ -65,7 +70,12 @@ describe('MemorySlidingWindowLog (injected clock)', () => {
     expect(grants.map((g) => g.waitMs)).toEqual([0, 0, 980, 980, 1_960, 1_960]);
     // The 7th would wait 2,940 ms > 2,500: refused with that wait, nothing reserved.
     expect(await log.acquire('k', { maxWaitMs: 2_500, holdMs: 0 })).toEqual({ granted: false, retryAfterMs: 2_940 });
-    expect(mostInAnyWindow(grants.map((g) => g.slotAt), 1_000)).toBe(2);
+    expect(
+      mostInAnyWindow(
+        grants.map((g) => g.slotAt),
+        1_000,
+      ),
+    ).toBe(2);
   });
 
   it('never gives a later arrival an earlier slot, even when an entry settles early', async () => {
@@ -103,7 +113,10 @@ describe('RedisSlidingWindowLog (one log shared by instances)', () => {
   let redis: Redis;
   let prefix: string;
   const logs = (count: number, limit: number, windowMs: number): RedisSlidingWindowLog[] =>
-    Array.from({ length: count }, () => new RedisSlidingWindowLog({ name: 'budget', limit, windowMs }, redis, `${prefix}budget`));
+    Array.from(
+      { length: count },
+      () => new RedisSlidingWindowLog({ name: 'budget', limit, windowMs }, redis, `${prefix}budget`),
+    );
 
   beforeAll(async () => {
     redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
@@ -123,7 +136,12 @@ describe('RedisSlidingWindowLog (one log shared by instances)', () => {
     expect(grants.filter((g) => g.waitMs === 0)).toHaveLength(5);
     const byTicket = [...grants].sort((a, b) => a.ticket - b.ticket);
     for (let i = 1; i < byTicket.length; i++) expect(byTicket[i].slotAt).toBeGreaterThanOrEqual(byTicket[i - 1].slotAt);
-    expect(mostInAnyWindow(grants.map((g) => g.slotAt), 400)).toBeLessThanOrEqual(5);
+    expect(
+      mostInAnyWindow(
+        grants.map((g) => g.slotAt),
+        400,
+      ),
+    ).toBeLessThanOrEqual(5);
     // 15 would need a third window (> 800 ms away): refused with the wait.
     const refusal = await instances[0].acquire('pk_1', { maxWaitMs: 500, holdMs: 0 });
     expect(refusal.granted).toBe(false);
@@ -148,7 +166,11 @@ describe('RedisSlidingWindowLog (one log shared by instances)', () => {
 
   it('counts in memory while Redis is not ready, and never fails', async () => {
     const offline = new Redis(TEST_REDIS_URL, { lazyConnect: true });
-    const log: SlidingWindowLog = new RedisSlidingWindowLog({ name: 'budget', limit: 1, windowMs: 1_000 }, offline, `${prefix}x`);
+    const log: SlidingWindowLog = new RedisSlidingWindowLog(
+      { name: 'budget', limit: 1, windowMs: 1_000 },
+      offline,
+      `${prefix}x`,
+    );
     expect((await log.acquire('pk', { maxWaitMs: 0, holdMs: 0 })).granted).toBe(true);
     expect((await log.acquire('pk', { maxWaitMs: 0, holdMs: 0 })).granted).toBe(false);
     offline.disconnect();

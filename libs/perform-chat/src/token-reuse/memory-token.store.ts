@@ -65,7 +65,10 @@ export class MemoryTokenStore implements TokenStore {
   async raiseMinVersion(customerUserId: string, version: number, ttlMs: number): Promise<void> {
     const current = await this.minVersion(customerUserId);
     this.versions.delete(customerUserId);
-    this.versions.set(customerUserId, { version: Math.max(version, current ?? version), expiresAt: this.now() + ttlMs });
+    this.versions.set(customerUserId, {
+      version: Math.max(version, current ?? version),
+      expiresAt: this.now() + ttlMs,
+    });
     while (this.versions.size > this.maxEntries) this.versions.delete(this.versions.keys().next().value as string);
     for (const name of [...(this.byCustomerUser.get(customerUserId) ?? [])]) this.forget(name);
   }

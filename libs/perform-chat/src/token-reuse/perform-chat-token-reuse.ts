@@ -103,7 +103,13 @@ export class PerformChatTokenReuse implements OnModuleInit {
 
   /** The entry name of a scope: an HMAC of its parts (the store never sees a user or session id). */
   nameOf(scope: TokenScope): string {
-    return this.sealer.name([this.options.keyId, scope.userId, scope.agentId, scope.expiresInSeconds, scope.sessionId ?? null]);
+    return this.sealer.name([
+      this.options.keyId,
+      scope.userId,
+      scope.agentId,
+      scope.expiresInSeconds,
+      scope.sessionId ?? null,
+    ]);
   }
 
   /**
@@ -167,7 +173,10 @@ export class PerformChatTokenReuse implements OnModuleInit {
   async recordRevocation(customerUserId: string, newTokenVersion: number): Promise<boolean> {
     const ttlMs = this.options.tokenReuse.longestLifetimeSeconds * 1000;
     const failed = Symbol('failed');
-    const outcome = await this.attempt(() => this.store.raiseMinVersion(customerUserId, newTokenVersion, ttlMs), failed);
+    const outcome = await this.attempt(
+      () => this.store.raiseMinVersion(customerUserId, newTokenVersion, ttlMs),
+      failed,
+    );
     return outcome !== failed;
   }
 
@@ -178,7 +187,10 @@ export class PerformChatTokenReuse implements OnModuleInit {
    */
   async claim(name: string): Promise<TokenClaim | undefined> {
     if (!this.sharedAcrossInstances) return { release: async () => undefined };
-    const claimed = await this.attempt(() => this.store.claim(name, this.owner, this.options.tokenReuse.waitForOtherMs), true);
+    const claimed = await this.attempt(
+      () => this.store.claim(name, this.owner, this.options.tokenReuse.waitForOtherMs),
+      true,
+    );
     if (!claimed) return undefined;
     return { release: () => this.attempt(() => this.store.unclaim(name, this.owner), undefined) };
   }

@@ -63,7 +63,9 @@ export class RedisTokenStore implements TokenStore {
 
   async claim(name: string, owner: string, ttlMs: number): Promise<boolean> {
     this.ready();
-    return (await this.redis.set(this.key('pending', name), owner, 'PX', Math.max(1, Math.floor(ttlMs)), 'NX')) === 'OK';
+    return (
+      (await this.redis.set(this.key('pending', name), owner, 'PX', Math.max(1, Math.floor(ttlMs)), 'NX')) === 'OK'
+    );
   }
 
   async unclaim(name: string, owner: string): Promise<void> {

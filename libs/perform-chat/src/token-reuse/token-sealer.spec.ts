@@ -34,7 +34,15 @@ describe('PerformChatTokenSealer (AES-256-GCM, keys from HKDF of the secret)', (
     expect(name).not.toContain('alice');
     expect(sealer.name(['pk_sealer', 'alice', 'agent_a', 3600, 'session-42'])).toBe(name);
     expect(sealer.name(['pk_sealer', 'alice', 'agent_a', 3600, 'session-43'])).not.toBe(name);
-    expect(new PerformChatTokenSealer('pk_sealer', `${SECRET}_rotated`).name(['pk_sealer', 'alice', 'agent_a', 3600, 'session-42'])).not.toBe(name);
+    expect(
+      new PerformChatTokenSealer('pk_sealer', `${SECRET}_rotated`).name([
+        'pk_sealer',
+        'alice',
+        'agent_a',
+        3600,
+        'session-42',
+      ]),
+    ).not.toBe(name);
   });
 
   it('never shows a key or the secret (inspect, JSON)', () => {

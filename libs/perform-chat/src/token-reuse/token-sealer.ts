@@ -1,4 +1,12 @@
-import { createCipheriv, createDecipheriv, createHmac, createSecretKey, hkdfSync, KeyObject, randomBytes } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHmac,
+  createSecretKey,
+  hkdfSync,
+  KeyObject,
+  randomBytes,
+} from 'node:crypto';
 
 /** Prefix of a sealed value: the format, so a later one can be told apart. */
 const FORMAT = 'v1';
@@ -22,7 +30,8 @@ export class PerformChatTokenSealer {
 
   constructor(keyId: string, keySecret: string) {
     const salt = Buffer.from(`nestjs-performchat token store ${FORMAT}\u0000${keyId}`, 'utf8');
-    const derive = (info: string) => createSecretKey(Buffer.from(hkdfSync('sha256', Buffer.from(keySecret, 'utf8'), salt, info, 32)));
+    const derive = (info: string) =>
+      createSecretKey(Buffer.from(hkdfSync('sha256', Buffer.from(keySecret, 'utf8'), salt, info, 32)));
     this.cipherKey = derive('aes-256-gcm token values');
     this.nameKey = derive('hmac-sha256 entry names');
   }
@@ -48,10 +57,14 @@ export class PerformChatTokenSealer {
     try {
       const bytes = Buffer.from(body, 'base64url');
       if (bytes.length < TAG_BYTES) return undefined;
-      const decipher = createDecipheriv('aes-256-gcm', this.cipherKey, Buffer.from(iv, 'base64url'), { authTagLength: TAG_BYTES });
+      const decipher = createDecipheriv('aes-256-gcm', this.cipherKey, Buffer.from(iv, 'base64url'), {
+        authTagLength: TAG_BYTES,
+      });
       decipher.setAAD(Buffer.from(name, 'utf8'));
       decipher.setAuthTag(bytes.subarray(bytes.length - TAG_BYTES));
-      return Buffer.concat([decipher.update(bytes.subarray(0, bytes.length - TAG_BYTES)), decipher.final()]).toString('utf8');
+      return Buffer.concat([decipher.update(bytes.subarray(0, bytes.length - TAG_BYTES)), decipher.final()]).toString(
+        'utf8',
+      );
     } catch {
       return undefined;
     }
