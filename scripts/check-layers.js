@@ -26,6 +26,7 @@ const LAYERS = [
   ['rate-limit', 'customer-users'],
   ['client'],
   ['health', 'auth'],
+  ['instances'],
   ['perform-chat.module-definition.ts'],
   ['perform-chat.providers.ts'],
   ['perform-chat.module.ts'],

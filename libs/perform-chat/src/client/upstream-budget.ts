@@ -69,8 +69,8 @@ export class PerformChatUpstreamBudget {
   private probe?: Promise<void>;
   /** When the probe in flight reaches its deadline (epoch ms): it has its answer by then. */
   private probeEndsBy = 0;
-  /** The permit of every attempt that is not a probe (one object, not one per attempt). */
-  private readonly checkedPermit: PerformChatUpstreamPermit = { settle: (error) => this.settle(false, error) };
+  /** The permit of every attempt of a key that is not a probe (one object per key, not one per attempt). */
+  private readonly checkedPermits = new Map<string, PerformChatUpstreamPermit>();
   /** Until when the current refusal periods have been logged (one line per period). */
   private readonly loggedUntil = { tokens: 0, auth: 0 };
 
@@ -80,16 +80,19 @@ export class PerformChatUpstreamBudget {
     private readonly telemetry: PerformChatTelemetry,
   ) {
     this.budget = options.upstreamBudget;
-    this.key = options.keyId;
+    // The configured key; the client names the key of each attempt (the keyring's, which may rotate).
+    this.key = options.keyId ?? '';
     if (this.budget) {
       this.tokens = store.limiter({
         name: 'upstream-budget.tokens',
+        keyWide: true,
         points: this.budget.tokensPerWindow,
         duration: this.budget.tokenWindowSeconds,
         blockDuration: 0,
       });
       this.authFailures = store.limiter({
         name: 'upstream-budget.auth-failures',
+        keyWide: true,
         points: this.budget.authFailuresPerWindow,
         duration: this.budget.authFailureWindowSeconds,
         blockDuration: 0,
@@ -103,10 +106,12 @@ export class PerformChatUpstreamBudget {
    * @param charge what the attempt spends: a `token-generation` point, or only the key-wide
    * auth-failure check (`none`)
    * @param deadlineAt the call's deadline (epoch ms): waiting for a probe ends by then.
+   * @param keyId the key the attempt is sent with: the budget is the key's, shared by every
+   * instance using it. @default the `keyId` option
    * @throws PerformChatError `RATE_LIMITED` (with `retryAfterMs`) when the budget refuses the
    * attempt, `TIMEOUT` when the deadline passes while it waits for a probe.
    */
-  async beforeAttempt(charge: PerformChatBudgetCharge, deadlineAt: number): Promise<PerformChatUpstreamPermit> {
+  async beforeAttempt(charge: PerformChatBudgetCharge, deadlineAt: number, keyId = this.key): Promise<PerformChatUpstreamPermit> {
     const { budget, tokens, authFailures } = this;
     if (!budget || !tokens || !authFailures) return UNLIMITED;
 
@@ -131,19 +136,19 @@ export class PerformChatUpstreamBudget {
 
     try {
       const reserved = endProbe !== undefined;
-      const auth = reserved ? await authFailures.consume(this.key) : await authFailures.get(this.key);
+      const auth = reserved ? await authFailures.consume(keyId) : await authFailures.get(keyId);
       if (!auth.allowed) throw this.refuse('auth', auth, budget);
       if (charge === 'token-generation') {
-        const spent = await tokens.consume(this.key);
+        const spent = await tokens.consume(keyId);
         if (!spent.allowed) {
-          if (reserved) await authFailures.reward(this.key);
+          if (reserved) await authFailures.reward(keyId);
           throw this.refuse('tokens', spent, budget);
         }
       }
-      if (!reserved) return this.checkedPermit;
+      if (!reserved) return this.checkedPermit(keyId);
       return {
         settle: async (error?: unknown) => {
-          await this.settle(true, error);
+          await this.settle(true, error, keyId);
           finish();
         },
       };
@@ -153,19 +158,28 @@ export class PerformChatUpstreamBudget {
     }
   }
 
+  private checkedPermit(keyId: string): PerformChatUpstreamPermit {
+    let permit = this.checkedPermits.get(keyId);
+    if (!permit) {
+      permit = { settle: (error) => this.settle(false, error, keyId) };
+      this.checkedPermits.set(keyId, permit);
+    }
+    return permit;
+  }
+
   /** Never throws: the budget never fails an attempt that already happened. */
-  private async settle(reserved: boolean, error: unknown): Promise<void> {
+  private async settle(reserved: boolean, error: unknown, keyId: string): Promise<void> {
     const { budget, authFailures } = this;
     if (!budget || !authFailures) return;
     try {
       if (isPerformChatError(error, PerformChatErrorCode.INVALID_CREDENTIALS)) {
         this.proven = false;
-        const count = reserved ? await authFailures.get(this.key) : await authFailures.consume(this.key);
+        const count = reserved ? await authFailures.get(keyId) : await authFailures.consume(keyId);
         if (count.consumed >= budget.authFailuresPerWindow) this.logOnce('auth', count, budget);
         return;
       }
       this.proven = true;
-      if (reserved) await authFailures.reward(this.key);
+      if (reserved) await authFailures.reward(keyId);
     } catch {
       // A store failure here must not turn an answered attempt into a failure.
     }

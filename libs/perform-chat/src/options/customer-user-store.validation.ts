@@ -1,6 +1,12 @@
 import type { PerformChatCustomerUserStore } from '../customer-users/perform-chat-customer-user.store';
 import { Messages, OptionWords } from '../perform-chat.messages';
-import type { MemoryCustomerUserStoreOption, RedisCustomerUserStoreOption } from './customer-user-store.options';
+import type {
+  MemoryCustomerUserStoreOption,
+  PerformChatCustomerUserStoreOption,
+  RedisCustomerUserStoreOption,
+} from './customer-user-store.options';
+import { isDefaultInstance } from './instance-name';
+import { namedCustomerUserPrefix } from './perform-chat-options.defaults';
 import { OptionRule, custom, literal, object, required, text, union, wholeNumber, withKey } from './option-rules';
 import { REDIS_SOURCE, isRedisClient } from './redis-source.validation';
 
@@ -42,3 +48,18 @@ export const CUSTOMER_USER_STORE_OPTION = union([
   withKey('redis', REDIS_STORE),
   withKey('maxRecords', MEMORY_STORE),
 ]);
+
+/**
+ * The store option of the instance `name`: a named instance's Redis store without a
+ * `keyPrefix` gets `performchat:<name>:customer-users:`, beside (never inside) the default
+ * instance's `performchat:customer-users:`, so listing one instance's users never finds
+ * another's. A `keyPrefix` you give is used as given.
+ */
+export function resolveCustomerUserStoreOption(
+  option: PerformChatCustomerUserStoreOption | undefined,
+  name: string,
+): PerformChatCustomerUserStoreOption {
+  if (option === undefined) return 'memory';
+  if (isDefaultInstance(name) || typeof option !== 'object' || isCustomStore(option) || !('redis' in option)) return option;
+  return option.keyPrefix === undefined ? { ...option, keyPrefix: namedCustomerUserPrefix(name) } : option;
+}

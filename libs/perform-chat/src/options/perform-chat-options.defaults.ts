@@ -20,6 +20,8 @@ export const DEFAULT_BREAKER_COOLDOWN_MS = 10_000;
 export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
 /** Upper bound of `shutdownGraceMs`: an orchestrator kills a pod long before (Kubernetes: 30 s by default). */
 export const MAX_SHUTDOWN_GRACE_MS = 600_000;
+/** `credentialsRefreshMs`: how often a credentials provider is read again (10 minutes). */
+export const DEFAULT_CREDENTIALS_REFRESH_MS = 600_000;
 
 // Per-user rate limits and the upstream budget.
 /** Default requests per user per window on guarded routes without a decorator (the token routes). */
@@ -41,3 +43,6 @@ export const DEFAULT_UPSTREAM_TOKEN_WINDOW_SECONDS = 60;
 export const DEFAULT_UPSTREAM_AUTH_FAILURE_WINDOW_SECONDS = 300;
 /** What a route-level `keyPrefix` may contain: it becomes one segment of the store key. */
 export const ROUTE_KEY_PREFIX_PATTERN = /^[A-Za-z0-9._-]{1,100}$/;
+
+/** The Redis customer-user key prefix of a named instance without a `keyPrefix` of its own. */
+export const namedCustomerUserPrefix = (name: string): string => `performchat:${name}:customer-users:`;

@@ -20,7 +20,9 @@ import {
 import { PerformChatOptionsError } from './perform-chat-options.error';
 import { PerformChatModuleOptions, ResolvedPerformChatOptions } from './perform-chat-options.interface';
 import { checkBaseUrl, checkRedisUrls } from './perform-chat-url.validation';
-import { PERFORMCHAT_ENV } from './perform-chat.config';
+import { CREDENTIALS_OPTIONS, checkCredentialSource, resolveCredentialsOptions } from './credentials.validation';
+import { DEFAULT_INSTANCE_NAME, INSTANCE_NAME } from './instance-name';
+import { resolveCustomerUserStoreOption } from './customer-user-store.validation';
 import {
   OptionRule,
   accepts,
@@ -29,7 +31,6 @@ import {
   fn,
   nonEmptyArrayOf,
   object,
-  required,
   wholeNumber,
 } from './option-rules';
 
@@ -37,16 +38,6 @@ export { PerformChatOptionsError };
 
 /** No leading/trailing whitespace: a secret read from a file with a trailing newline fails here, not at PerformChat. */
 const NO_SURROUNDING_WHITESPACE = /^\S(.*\S)?$/s;
-
-/** A required key id or secret: a non-empty string without surrounding whitespace. Never shown. */
-function credential(env: string): OptionRule {
-  return required(
-    custom(OptionWords.credential, (value, path) => {
-      if (typeof value !== 'string' || value === '') return [Messages.credentialRequired(path, env)];
-      return NO_SURROUNDING_WHITESPACE.test(value) ? [] : [Messages.urlSurroundingWhitespace(path)];
-    }),
-  );
-}
 
 /**
  * An agent id the module will send: the service's own rule for `agentId` (so a configured id
@@ -86,8 +77,7 @@ const BASE_URL = custom(OptionWords.baseUrl, (value) => checkBaseUrl(value));
  */
 export const MODULE_OPTIONS = object(
   {
-    keyId: credential(PERFORMCHAT_ENV.keyId),
-    keySecret: credential(PERFORMCHAT_ENV.keySecret),
+    ...CREDENTIALS_OPTIONS,
     baseUrl: BASE_URL,
     defaultAgentId: AGENT_ID,
     allowedAgentIds: nonEmptyArrayOf(AGENT_ID, OptionWords.agentIds),
@@ -133,6 +123,7 @@ function checkDefaultAgentAllowed(raw: PerformChatModuleOptions): string[] {
 
 /** Rules between options, after the table; each judges only values their rows accepted. */
 const BETWEEN_OPTIONS: ((raw: PerformChatModuleOptions) => string[])[] = [
+  checkCredentialSource,
   checkExpiresInWithinMax,
   checkDefaultAgentAllowed,
   // The text of every Redis URL (the rows took any string): one URL in both stores is one set of
@@ -149,16 +140,23 @@ function problemsOf(raw: unknown): string[] {
 }
 
 /**
- * Validates the module options and applies the defaults.
- * @throws PerformChatOptionsError naming every bad field; it never includes a secret.
+ * Validates the module options of the instance `name` and applies the defaults.
+ * @throws PerformChatOptionsError naming every bad field (and the instance, when it has a
+ * name); it never includes a secret.
  */
-export function resolvePerformChatOptions(raw: PerformChatModuleOptions): ResolvedPerformChatOptions {
-  const problems = problemsOf(raw);
-  if (problems.length > 0) throw new PerformChatOptionsError(problems);
+export function resolvePerformChatOptions(
+  raw: PerformChatModuleOptions,
+  name: string = DEFAULT_INSTANCE_NAME,
+): ResolvedPerformChatOptions {
+  // The name is a sync extra, checked here so that its problem comes with the options' own.
+  const problems = [...INSTANCE_NAME.check(name, 'name'), ...problemsOf(raw)];
+  if (problems.length > 0) throw new PerformChatOptionsError(problems, name);
 
+  const resilience = resolveResilienceOptions(raw);
   return {
+    name,
     keyId: raw.keyId,
-    keySecret: raw.keySecret,
+    credentials: resolveCredentialsOptions(raw, resilience.deadlineMs),
     baseUrl: (raw.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, ''),
     defaultAgentId: raw.defaultAgentId,
     allowedAgentIds: raw.allowedAgentIds ? new Set(raw.allowedAgentIds) : undefined,
@@ -168,12 +166,12 @@ export function resolvePerformChatOptions(raw: PerformChatModuleOptions): Resolv
     maxResponseBytes: raw.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
     resolveUserId: raw.resolveUserId ?? defaultResolveUserId,
     health: resolveHealthOption(raw.health),
-    customerUserStore: raw.customerUserStore ?? 'memory',
+    customerUserStore: resolveCustomerUserStoreOption(raw.customerUserStore, name),
     onTokenIssued: raw.onTokenIssued,
     onTokensInvalidated: raw.onTokensInvalidated,
-    rateLimit: resolveRateLimitOption(raw.rateLimit),
+    rateLimit: resolveRateLimitOption(raw.rateLimit, name),
     upstreamBudget: resolveUpstreamBudgetOption(raw.upstreamBudget),
-    resilience: resolveResilienceOptions(raw),
+    resilience,
   };
 }
 

@@ -19,7 +19,7 @@ describe('rateLimit and upstreamBudget options', () => {
     const resolved = resolvePerformChatOptions(base);
     expect(resolved.rateLimit).toEqual({
       defaultLimit: { points: 10, duration: 60, blockDuration: 0 },
-      store: { kind: 'memory', keyPrefix: 'performchat:rl' },
+      store: { kind: 'memory', keyPrefix: 'performchat:rl', keyWidePrefix: 'performchat:rl' },
     });
     expect(resolved.upstreamBudget).toEqual({
       tokensPerWindow: 100,
@@ -43,7 +43,10 @@ describe('rateLimit and upstreamBudget options', () => {
     });
 
     const off = resolvePerformChatOptions({ ...base, rateLimit: false, upstreamBudget: false });
-    expect(off.rateLimit).toEqual({ defaultLimit: false, store: { kind: 'memory', keyPrefix: 'performchat:rl' } });
+    expect(off.rateLimit).toEqual({
+      defaultLimit: false,
+      store: { kind: 'memory', keyPrefix: 'performchat:rl', keyWidePrefix: 'performchat:rl' },
+    });
     expect(off.upstreamBudget).toBe(false);
   });
 
@@ -53,14 +56,27 @@ describe('rateLimit and upstreamBudget options', () => {
         ...base,
         rateLimit: { store: { redis: 'redis://cache:6379/2', keyPrefix: 'app:rl' } },
       }).rateLimit.store,
-    ).toEqual({ kind: 'redis', redis: 'redis://cache:6379/2', keyPrefix: 'app:rl' });
+    ).toEqual({ kind: 'redis', redis: 'redis://cache:6379/2', keyPrefix: 'app:rl', keyWidePrefix: 'app:rl' });
     const client = new Redis({ lazyConnect: true });
     expect(resolvePerformChatOptions({ ...base, rateLimit: { store: { redis: client } } }).rateLimit.store).toEqual({
       kind: 'redis',
       redis: client,
       keyPrefix: 'performchat:rl',
+      keyWidePrefix: 'performchat:rl',
     });
     client.disconnect();
+  });
+
+  it('give a named instance its own namespace for per-user counts, and the key-wide prefix for the budget', () => {
+    expect(resolvePerformChatOptions(base, 'eu').rateLimit.store).toEqual({
+      kind: 'memory',
+      keyPrefix: 'performchat:rl:eu',
+      keyWidePrefix: 'performchat:rl',
+    });
+    expect(
+      resolvePerformChatOptions({ ...base, rateLimit: { store: { redis: 'redis://cache:6379', keyPrefix: 'app:rl' } } }, 'eu')
+        .rateLimit.store,
+    ).toEqual({ kind: 'redis', redis: 'redis://cache:6379', keyPrefix: 'app:rl:eu', keyWidePrefix: 'app:rl' });
   });
 
   it('name every bad field', () => {

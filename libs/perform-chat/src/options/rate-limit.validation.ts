@@ -25,6 +25,7 @@ import {
   withKey,
 } from './option-rules';
 import { REDIS_SOURCE } from './redis-source.validation';
+import { DEFAULT_INSTANCE_NAME, instancePrefix } from './instance-name';
 import {
   PerformChatRateLimitModuleOptions,
   PerformChatRateLimitOptions,
@@ -129,15 +130,18 @@ export function checkRouteRateLimit(raw: PerformChatRateLimitOptions): string[] 
   return checkOptions(ROUTE_RATE_LIMIT_OPTIONS, raw, 'PerformChatRateLimit');
 }
 
-function resolveStore(raw: PerformChatRateLimitModuleOptions | false | undefined): ResolvedRateLimitStore {
+function resolveStore(raw: PerformChatRateLimitModuleOptions | false | undefined, name: string): ResolvedRateLimitStore {
   const store = raw ? raw.store : undefined;
-  if (store === undefined || store === 'memory') return { kind: 'memory', keyPrefix: DEFAULT_RATE_LIMIT_KEY_PREFIX };
-  return { kind: 'redis', redis: store.redis, keyPrefix: store.keyPrefix ?? DEFAULT_RATE_LIMIT_KEY_PREFIX };
+  const prefix = (typeof store === 'object' ? store.keyPrefix : undefined) ?? DEFAULT_RATE_LIMIT_KEY_PREFIX;
+  const prefixes = { keyPrefix: instancePrefix(prefix, name), keyWidePrefix: prefix };
+  if (store === undefined || store === 'memory') return { kind: 'memory', ...prefixes };
+  return { kind: 'redis', redis: store.redis, ...prefixes };
 }
 
-/** Applies the defaults to a valid `rateLimit` option. With `false` the store is memory. */
+/** Applies the defaults to a valid `rateLimit` option of the instance `name`. With `false` the store is memory. */
 export function resolveRateLimitOption(
   raw: PerformChatRateLimitModuleOptions | false | undefined,
+  name: string = DEFAULT_INSTANCE_NAME,
 ): ResolvedPerformChatRateLimit {
   return {
     defaultLimit:
@@ -148,7 +152,7 @@ export function resolveRateLimitOption(
             duration: raw?.duration ?? DEFAULT_RATE_LIMIT_DURATION,
             blockDuration: raw?.blockDuration ?? DEFAULT_RATE_LIMIT_BLOCK_DURATION,
           },
-    store: resolveStore(raw),
+    store: resolveStore(raw, name),
   };
 }
 

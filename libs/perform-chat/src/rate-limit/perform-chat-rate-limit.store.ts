@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { RateLimiterAbstract, RateLimiterRedis } from 'rate-limiter-flexible';
 import { PERFORM_CHAT_STORES_SLICE, PerformChatStoresSlice } from '../options/perform-chat-options.slices';
@@ -10,10 +10,18 @@ import { ResolvedRateLimit, ResolvedRateLimitStore } from '../options/rate-limit
 import { PerformChatLimiter } from './perform-chat-limiter';
 import { PerformChatMemoryLimiter } from './perform-chat-memory-limiter';
 import { InsuranceLimiter, RedisOutageMonitor } from './redis-outage.monitor';
+import { PerformChatKeyWideLimiters } from './key-wide-limiters';
 
 /** What a limiter counts: a name (one key segment) and its limit. */
 export interface PerformChatLimiterSpec extends ResolvedRateLimit {
   name: string;
+  /**
+   * Counts for the API key rather than for this instance (the upstream budget): under the
+   * configured key prefix without the instance's name, and in memory one limiter for every
+   * instance of the app ({@link PerformChatKeyWideLimiters}), so two instances using one key
+   * spend one budget.
+   */
+  keyWide?: boolean;
 }
 
 /**
@@ -37,6 +45,8 @@ export class PerformChatRateLimitStore implements OnModuleInit {
   constructor(
     @Inject(PERFORM_CHAT_STORES_SLICE) options: PerformChatStoresSlice,
     private readonly connections: PerformChatRedisConnections,
+    /** The app's key-wide memory limiters; without it (a store built by hand) they are this store's own. */
+    @Optional() private readonly keyWide: PerformChatKeyWideLimiters = new PerformChatKeyWideLimiters(),
   ) {
     this.store = options.rateLimit.store;
   }
@@ -56,14 +66,18 @@ export class PerformChatRateLimitStore implements OnModuleInit {
     return this.store.kind;
   }
 
-  /** The store key prefix of a counter (`<store keyPrefix>:<name>`). */
-  keyPrefixOf(name: string): string {
-    return `${this.store.keyPrefix}:${name}`;
+  /**
+   * The store key prefix of a counter: `<store keyPrefix>:<name>` (with `:<instance name>` after
+   * the store's prefix for a named instance), or without the instance for a key-wide counter.
+   */
+  keyPrefixOf(name: string, keyWide = false): string {
+    return `${keyWide ? this.store.keyWidePrefix : this.store.keyPrefix}:${name}`;
   }
 
   /** The limiter of a counter, made on first use and then reused. */
   limiter(spec: PerformChatLimiterSpec): PerformChatLimiter {
-    const id = `${spec.name}|${spec.points}|${spec.duration}|${spec.blockDuration}`;
+    const id = `${this.keyPrefixOf(spec.name, spec.keyWide)}|${spec.points}|${spec.duration}|${spec.blockDuration}`;
+    if (spec.keyWide && this.store.kind === 'memory') return this.keyWide.get(id, () => this.create(spec));
     let limiter = this.limiters.get(id);
     if (!limiter) {
       limiter = this.create(spec);
@@ -73,7 +87,7 @@ export class PerformChatRateLimitStore implements OnModuleInit {
   }
 
   private create(spec: PerformChatLimiterSpec): PerformChatLimiter {
-    const keyPrefix = this.keyPrefixOf(spec.name);
+    const keyPrefix = this.keyPrefixOf(spec.name, spec.keyWide);
     if (this.store.kind === 'memory') {
       const limiter = new PerformChatMemoryLimiter({ ...this.limits(spec), keyPrefix });
       return new PerformChatLimiter(spec.name, limiter);

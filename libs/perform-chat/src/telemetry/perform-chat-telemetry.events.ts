@@ -1,4 +1,5 @@
 import type { PerformChatErrorCode } from '../errors/perform-chat-error-code';
+import type { PerformChatKeyRotatedEvent } from './perform-chat-events.interfaces';
 
 /**
  * What the module reports about itself, through {@link PerformChatTelemetry}. Every field is
@@ -11,7 +12,10 @@ export type PerformChatTelemetryEvent =
   | PerformChatBudgetRefusedEvent
   | PerformChatBreakerEvent
   | PerformChatRateLimitedEvent
-  | PerformChatProbeEvent;
+  | PerformChatProbeEvent
+  | PerformChatKeyRotatedTelemetryEvent
+  | PerformChatKeyRotationFailedEvent
+  | PerformChatCredentialsRefreshFailedEvent;
 
 /** One HTTP attempt at PerformChat failed (each attempt of a retried call reports its own). */
 export interface PerformChatAttemptFailedEvent {
@@ -72,4 +76,30 @@ export interface PerformChatProbeEvent {
   reason?: string;
   statusCode?: number;
   latencyMs: number;
+}
+
+/** The module switched API keys (the `onKeyRotated` hook gets the same facts). */
+export interface PerformChatKeyRotatedTelemetryEvent extends PerformChatKeyRotatedEvent {
+  type: 'key.rotated';
+}
+
+/** PerformChat refused the current key, and the one extra attempt with the next key failed too. */
+export interface PerformChatKeyRotationFailedEvent {
+  type: 'key.rotation-failed';
+  fromKeyId: string;
+  /** The key that was tried. */
+  candidateKeyId: string;
+  /** How the trial ended (`INVALID_CREDENTIALS`: that key is refused too). */
+  code: PerformChatErrorCode;
+  /** The trial's error message (secret-free). */
+  message: string;
+}
+
+/** The credentials provider threw, timed out or answered something that is not a key. */
+export interface PerformChatCredentialsRefreshFailedEvent {
+  type: 'credentials.refresh-failed';
+  /** `boot`, `refresh` (the schedule) or `unauthorized` (after a 401). */
+  trigger: 'boot' | 'refresh' | 'unauthorized';
+  /** What went wrong, redacted of every secret the module knows. */
+  reason: string;
 }

@@ -62,6 +62,15 @@ export function performChatLogListener(logger: Pick<Logger, 'log' | 'warn'>): Pe
       case 'breaker.closed':
         logger.log(Messages.circuitClosed());
         return;
+      case 'key.rotated':
+        logger.warn(Messages.keyRotated(event.fromKeyId, event.toKeyId, event.source, event.trigger === 'refresh' ? 'a scheduled read of credentials' : 'a 401'));
+        return;
+      case 'key.rotation-failed':
+        logger.warn(Messages.keyRotationFailed(event.fromKeyId, event.candidateKeyId, event.message));
+        return;
+      case 'credentials.refresh-failed':
+        logger.warn(Messages.credentialsProviderFailed(event.trigger, event.reason));
+        return;
       default:
         return;
     }

@@ -1,0 +1,56 @@
+import type { InjectionToken, Provider } from '@nestjs/common';
+import { PerformChatAuthService } from '../auth/perform-chat-auth.service';
+import { PerformChatCustomerUserStore } from '../customer-users/perform-chat-customer-user.store';
+import { PerformChatExceptionFilter } from '../errors/perform-chat-exception.filter';
+import { PerformChatHealthIndicator } from '../health/perform-chat-health.indicator';
+import { PerformChatRedisHealthIndicator } from '../health/perform-chat-redis-health.indicator';
+import { isDefaultInstance } from '../options/instance-name';
+import { PERFORM_CHAT_REQUEST_SLICE } from '../options/perform-chat-options.slices';
+import { PERFORM_CHAT_OPTIONS } from '../perform-chat.constants';
+import { PerformChatRateLimitGuard } from '../rate-limit/perform-chat-rate-limit.guard';
+import { PerformChatRateLimitStore } from '../rate-limit/perform-chat-rate-limit.store';
+import { PerformChatTelemetry } from '../telemetry/perform-chat-telemetry';
+import {
+  getPerformChatHealthIndicatorToken,
+  getPerformChatRedisHealthIndicatorToken,
+  getPerformChatToken,
+} from './perform-chat-instance.tokens';
+
+/** What the default instance exports to the app's modules: its services by class, as always. */
+const DEFAULT_EXPORTS: InjectionToken[] = [
+  PerformChatAuthService,
+  PerformChatCustomerUserStore,
+  PerformChatExceptionFilter,
+  PerformChatHealthIndicator,
+  PerformChatRedisHealthIndicator,
+  // PerformChatRateLimitGuard and what it injects, so `@UseGuards(PerformChatRateLimitGuard)` works in your modules.
+  PerformChatRateLimitGuard,
+  PerformChatRateLimitStore,
+  PERFORM_CHAT_REQUEST_SLICE,
+  PerformChatTelemetry,
+  PERFORM_CHAT_OPTIONS,
+];
+
+/** The name-based tokens of a named instance, each an alias of the instance's own service. */
+function namedTokens(name: string): [InjectionToken, InjectionToken][] {
+  return [
+    [getPerformChatToken(name), PerformChatAuthService],
+    [getPerformChatHealthIndicatorToken(name), PerformChatHealthIndicator],
+    [getPerformChatRedisHealthIndicatorToken(name), PerformChatRedisHealthIndicator],
+  ];
+}
+
+/** The providers an instance adds for its name: aliases of its services under name-based tokens. */
+export function performChatInstanceAliases(name: string): Provider[] {
+  if (isDefaultInstance(name)) return [];
+  return namedTokens(name).map(([provide, useExisting]) => ({ provide, useExisting }));
+}
+
+/**
+ * What an instance exports: the default one its services by class (`PerformChatAuthService`,
+ * the guard and what it injects, ...); a named one only its name-based tokens, so two instances
+ * imported side by side never offer two `PerformChatAuthService`s to pick from silently.
+ */
+export function performChatInstanceExports(name: string): InjectionToken[] {
+  return isDefaultInstance(name) ? [...DEFAULT_EXPORTS] : namedTokens(name).map(([token]) => token);
+}
