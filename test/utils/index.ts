@@ -1,3 +1,4 @@
 export * from './loopback-server';
 export * from './capture-logs';
 export * from './token-responses';
+export * from './listening-app';

@@ -31,7 +31,24 @@ export type {
   MemoryCustomerUserStoreOption,
   RedisCustomerUserStoreOption,
 } from './options/customer-user-store.options';
-export type { PerformChatTokenIssuedEvent, PerformChatTokensInvalidatedEvent } from './telemetry/perform-chat-events.interfaces';
+export type {
+  PerformChatKeyRotatedEvent,
+  PerformChatTokenIssuedEvent,
+  PerformChatTokensInvalidatedEvent,
+} from './telemetry/perform-chat-events.interfaces';
+export type { PerformChatCredentials, PerformChatCredentialsProvider } from './options/credentials.options';
+
+// Several instances: the service and health indicators of a named instance
+export {
+  getPerformChatHealthIndicatorToken,
+  getPerformChatRedisHealthIndicatorToken,
+  getPerformChatToken,
+} from './instances/perform-chat-instance.tokens';
+export {
+  InjectPerformChat,
+  InjectPerformChatHealthIndicator,
+  InjectPerformChatRedisHealthIndicator,
+} from './instances/perform-chat-instance.decorators';
 
 // The service
 export { PerformChatAuthService } from './auth/perform-chat-auth.service';

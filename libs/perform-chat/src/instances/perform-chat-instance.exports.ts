@@ -31,7 +31,7 @@ const DEFAULT_EXPORTS: InjectionToken[] = [
   PERFORM_CHAT_OPTIONS,
 ];
 
-/** The name-based tokens of a named instance, each an alias of the instance's own service. */
+/** The name-based tokens of an instance, each an alias of the instance's own service. */
 function namedTokens(name: string): [InjectionToken, InjectionToken][] {
   return [
     [getPerformChatToken(name), PerformChatAuthService],
@@ -42,15 +42,16 @@ function namedTokens(name: string): [InjectionToken, InjectionToken][] {
 
 /** The providers an instance adds for its name: aliases of its services under name-based tokens. */
 export function performChatInstanceAliases(name: string): Provider[] {
-  if (isDefaultInstance(name)) return [];
   return namedTokens(name).map(([provide, useExisting]) => ({ provide, useExisting }));
 }
 
 /**
- * What an instance exports: the default one its services by class (`PerformChatAuthService`,
- * the guard and what it injects, ...); a named one only its name-based tokens, so two instances
- * imported side by side never offer two `PerformChatAuthService`s to pick from silently.
+ * What an instance exports: its name-based tokens; the default one also its services by class
+ * (`PerformChatAuthService`, the guard and what it injects, ...), as always. A named one never
+ * exports a class, so two instances imported side by side never offer two
+ * `PerformChatAuthService`s to pick from silently.
  */
 export function performChatInstanceExports(name: string): InjectionToken[] {
-  return isDefaultInstance(name) ? [...DEFAULT_EXPORTS] : namedTokens(name).map(([token]) => token);
+  const tokens = namedTokens(name).map(([token]) => token);
+  return isDefaultInstance(name) ? [...DEFAULT_EXPORTS, ...tokens] : tokens;
 }
