@@ -45,7 +45,7 @@ const gcOrThrow = (): (() => void) => {
 /** The limiter's records (internals, read here only to show eviction and per-key timers). */
 type Records = Map<string, { timeoutId?: unknown }>;
 const recordsOf = (limiter: unknown): Records =>
-  (limiter as { limiter: { _memoryStorage: { _storage: Records } } }).limiter._memoryStorage._storage;
+  (limiter as { limiter: { storage: { records: Records } } }).limiter.storage.records;
 const withTimer = (records: Records) => {
   let count = 0;
   for (const record of records.values()) if (record.timeoutId) count++;

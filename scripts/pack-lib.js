@@ -4,13 +4,16 @@
  * `npm run pack:lib` (after `npm run build:lib`): the npm tarball of nestjs-performchat, checked.
  *
  * 1. Copies LICENSE and generates README.md into libs/perform-chat (both gitignored there; see
- *    scripts/package-readme.js for how the package README is derived from the root README).
+ *    scripts/package-readme.js for how the package README is derived from the root README);
+ *    copies the emulator's README to dist/emulator/README.md (it documents the bin and the socket).
  * 2. `npm pack` in libs/perform-chat, into dist-pack/ (gitignored).
  * 3. Verifies the tarball: only package.json, README.md, LICENSE and dist/; nothing from src/,
  *    test/, specs, tsconfig, the monorepo; every target of main/types/exports/typesVersions is
  *    there; every .js has its .d.ts; the emulator is there; every bare require() of the built
  *    code is a Node built-in, a dependency or a peer, and the optional peers (@nestjs/terminus,
- *    ioredis) are only required lazily, inside functions.
+ *    ioredis, socket.io) are only required lazily, inside functions; no declaration file that the
+ *    public entries reach names socket.io (a user compiling without it, skipLibCheck off, must
+ *    not need its types); every `bin` is in the tarball and starts with a node shebang.
  * 4. Writes dist-pack/pack-report.json (tarball path, size, files) for the compatibility tests.
  *
  * Exit code 1 with one line per problem when a check fails. Publishing is then
@@ -45,6 +48,7 @@ if (readmeProblems.length > 0) {
   fail(readmeProblems.map((p) => `package README (generated from README.md; mark monorepo-only lines): ${p}`));
 }
 fs.writeFileSync(path.join(libDir, 'README.md'), readme);
+fs.copyFileSync(path.join(root, 'libs', 'perform-chat-emulator', 'README.md'), path.join(libDir, 'dist', 'emulator', 'README.md'));
 
 // 2. The tarball.
 fs.mkdirSync(outDir, { recursive: true });
@@ -104,7 +108,14 @@ for (const target of targets) {
   const file = path.posix.normalize(target).replace(/^\.\//, '');
   if (!fileSet.has(file)) problems.push(`${target} (main/types/exports/typesVersions) is not in the tarball`);
 }
-for (const required of ['package.json', 'README.md', 'LICENSE', 'dist/emulator/index.js', 'dist/emulator/index.d.ts']) {
+for (const [name, target] of Object.entries(pkg.bin || {})) {
+  const file = path.posix.normalize(target).replace(/^\.\//, '');
+  if (!fileSet.has(file)) problems.push(`bin ${name}: ${target} is not in the tarball`);
+  else if (!fs.readFileSync(path.join(packageDir, file), 'utf8').startsWith('#!/usr/bin/env node\n')) {
+    problems.push(`bin ${name}: ${target} does not start with #!/usr/bin/env node`);
+  }
+}
+for (const required of ['package.json', 'README.md', 'LICENSE', 'dist/emulator/index.js', 'dist/emulator/index.d.ts', 'dist/emulator/README.md']) {
   if (!fileSet.has(required)) problems.push(`${required} is missing`);
 }
 for (const file of files) {
@@ -113,6 +124,11 @@ for (const file of files) {
 if (!/MIT License/.test(fs.readFileSync(path.join(packageDir, 'LICENSE'), 'utf8'))) problems.push('LICENSE is not the MIT license');
 
 const packedPkg = JSON.parse(fs.readFileSync(path.join(packageDir, 'package.json'), 'utf8'));
+// The User-Agent of the built code names this package's version (scripts/write-version.js).
+const builtUserAgent = require(path.join(packageDir, 'dist', 'perform-chat.constants.js')).LIBRARY_USER_AGENT;
+if (builtUserAgent !== `${packedPkg.name}/${packedPkg.version}`) {
+  problems.push(`dist/perform-chat.constants.js sends User-Agent ${builtUserAgent}, not ${packedPkg.name}/${packedPkg.version}`);
+}
 for (const field of ['devDependencies', 'scripts', 'private']) {
   if (packedPkg[field] !== undefined) problems.push(`package.json has "${field}"`);
 }
@@ -151,6 +167,24 @@ for (const file of files.filter((f) => f.endsWith('.js'))) {
 }
 for (const dependency of dependencies) {
   if (!usedDependencies.has(dependency)) problems.push(`dependency ${dependency} is never required by dist/`);
+}
+// Declarations reachable from the public entries must not name socket.io (an optional peer).
+const reachable = new Set();
+const pending = ['dist/index.d.ts', 'dist/emulator/index.d.ts'];
+while (pending.length > 0) {
+  const file = pending.pop();
+  if (reachable.has(file) || !fileSet.has(file)) continue;
+  reachable.add(file);
+  const source = fs.readFileSync(path.join(packageDir, file), 'utf8');
+  for (const match of source.matchAll(/(?:from\s+|import\(\s*)(["'])([^"']+)\1/g)) {
+    const specifier = match[2];
+    if (specifier.startsWith('.')) {
+      const resolved = path.posix.join(path.posix.dirname(file), specifier);
+      pending.push(fileSet.has(`${resolved}.d.ts`) ? `${resolved}.d.ts` : `${resolved}/index.d.ts`);
+    } else if (specifier === 'socket.io' || specifier.startsWith('socket.io/')) {
+      problems.push(`${file}: a public declaration imports '${specifier}' (an optional peer): keep its types internal`);
+    }
+  }
 }
 fs.rmSync(extractDir, { recursive: true, force: true });
 

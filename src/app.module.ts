@@ -6,6 +6,7 @@ import { DemoAuthGuard } from './auth/demo-auth.guard';
 import { assertDemoEnv } from './config/demo-env.validation';
 import { ClientErrorFilter } from './errors/client-error.filter';
 import { HealthModule } from './health/health.module';
+import { DemoWebModule } from './web/demo-web.module';
 
 function definedOnly(values: Record<string, string | undefined>): Record<string, string> {
   return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Record<string, string>;
@@ -39,6 +40,8 @@ export class AppModule {
           useFactory: (config: ConfigService) => performChatConfig(config),
         }),
         HealthModule,
+        // The demo page at / and its cookie login (DemoAuthGuard reads the session store).
+        DemoWebModule,
       ],
       providers: [
         // Your app's authentication runs first (global guard); PerformChat's guards come after it.

@@ -1,6 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module';
+import { DEMO_PAGE_ROUTES } from './web/demo-page.controller';
 
 export type DemoPlatform = 'express' | 'fastify';
 
@@ -27,7 +28,7 @@ export async function createDemoApp(options: DemoAppOptions = {}): Promise<INest
   } else {
     app = await NestFactory.create(module, settings);
   }
-  app.setGlobalPrefix('api', { exclude: ['health/live', 'health/ready'] });
+  app.setGlobalPrefix('api', { exclude: ['health/live', 'health/ready', ...DEMO_PAGE_ROUTES] });
   app.enableShutdownHooks();
   return app;
 }

@@ -20,7 +20,8 @@ async function bootstrap(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
 
   if (!process.env.PERFORMCHAT_BASE_URL) {
-    emulator = await startPerformChatEmulator();
+    // With the chat socket (socket.io), so the demo page can chat.
+    emulator = await startPerformChatEmulator({ chat: true });
     Object.assign(config, {
       PERFORMCHAT_BASE_URL: emulator.url,
       PERFORMCHAT_KEY_ID: EMULATOR_DEMO_KEY.keyId,
@@ -43,6 +44,7 @@ async function bootstrap(): Promise<void> {
   const base = (await app.getUrl()).replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
 
   logger.log(`Demo app ready on ${base}`);
+  logger.log(`Open the demo page:  ${base}/  (log in with any name, then chat)`);
   logger.log(`Get a chat token:    curl -s -H '${DEMO_USER_HEADER}: alice' ${base}/api/chat/token`);
   // content-type: application/json even with nothing to send: the route refuses what a cross-site form could POST.
   logger.log(

@@ -62,7 +62,7 @@ describe('configuration at boot', () => {
   describe('URL options never print a password (item 10)', () => {
     it.each([
       ['PERFORMCHAT_REDIS_URL with port 99999 (the report)', { PERFORMCHAT_REDIS_URL: `redis://:${SECRET}@127.0.0.1:99999` }, /rateLimit\.store\.redis and customerUserStore\.redis \(env PERFORMCHAT_REDIS_URL\) is not a valid URL/],
-      ['PERFORMCHAT_REDIS_URL with another scheme', { PERFORMCHAT_REDIS_URL: `http://:${SECRET}@127.0.0.1:6379` }, /\(env PERFORMCHAT_REDIS_URL\) must use redis:\/\/ or rediss:\/\/; got http:\/\/:\*\*\*\*@127\.0\.0\.1:6379\//],
+      ['PERFORMCHAT_REDIS_URL with another scheme', { PERFORMCHAT_REDIS_URL: `http://:${SECRET}@127.0.0.1:6379` }, /\(env PERFORMCHAT_REDIS_URL\) must use redis:\/\/ or rediss:\/\/ \(redis\+cluster:\/\/ or rediss\+cluster:\/\/ for a Redis Cluster\); got http:\/\/:\*\*\*\*@127\.0\.0\.1:6379\//],
       ['PERFORMCHAT_BASE_URL with credentials', { PERFORMCHAT_BASE_URL: `https://ops:${SECRET}@api.performchat.com` }, /baseUrl \(env PERFORMCHAT_BASE_URL\) must not contain a user or password.*got https:\/\/ops:\*\*\*\*@api\.performchat\.com\//],
     ])('demo boot, %s: refused naming the variable', async (_name, extra, expected) => {
       const { app, error } = await bootDemo(demoEnv(extra));

@@ -12,8 +12,8 @@ import {
 import request from 'supertest';
 
 const USER = 'x-demo-user';
-/** The demo's customer-user store keeps one hash per user under the default prefix. */
-const recordKey = (user: string) => `performchat:customer-users:${user}`;
+/** The demo's customer-user store keeps one hash per user under the default prefix, the user id a hash tag. */
+const recordKey = (user: string) => `performchat:cu:{${user}}`;
 /** Far below ioredis's reconnection backoff (up to 2 s), far above a local answer. */
 const FAST_MS = 500;
 

@@ -275,15 +275,15 @@ describe('several PerformChat instances in one app', () => {
       );
     });
 
-    it('two instances keeping customer users in one Redis under overlapping prefixes', async () => {
+    it('two instances keeping customer users in one Redis under one prefix', async () => {
       const client = new Redis({ lazyConnect: true });
       try {
         const message = await bootError([
-          PerformChatModule.forRoot({ ...key, controller: false, customerUserStore: { redis: client, keyPrefix: 'app:users:' } }),
-          PerformChatModule.forRoot({ ...key, name: 'eu', controller: false, customerUserStore: { redis: client, keyPrefix: 'app:users:eu:' } }),
+          PerformChatModule.forRoot({ ...key, controller: false, customerUserStore: { redis: client, keyPrefix: 'app:users' } }),
+          PerformChatModule.forRoot({ ...key, name: 'eu', controller: false, customerUserStore: { redis: client, keyPrefix: 'app:users' } }),
         ]);
         expect(message).toContain(
-          'The PerformChatModule instances "default" and "eu" keep customer users in one Redis under overlapping key prefixes ("app:users:", "app:users:eu:")',
+          'The PerformChatModule instances "default" and "eu" keep customer users in one Redis under one key prefix ("app:users")',
         );
       } finally {
         client.disconnect();

@@ -252,7 +252,7 @@ describe('customer-user storage and invalidation flows against the emulator', ()
       redis = new Redis(TEST_REDIS_URL);
     });
     beforeEach(() => {
-      prefix = uniqueRedisPrefix('invalidation');
+      prefix = uniqueRedisPrefix('invalidation').replace(/:$/, '');
     });
     afterEach(() => deleteRedisPrefix(redis, prefix));
     afterAll(() => redis.quit());
@@ -261,7 +261,7 @@ describe('customer-user storage and invalidation flows against the emulator', ()
       const one = await serviceWith({ customerUserStore: { redis: TEST_REDIS_URL, keyPrefix: prefix } });
       const two = await serviceWith({ customerUserStore: { redis: TEST_REDIS_URL, keyPrefix: prefix } });
       const token = await one.auth.generateToken({ userId: 'alice' });
-      expect(await redis.hlen(`${prefix}alice`)).toBe(1);
+      expect(await redis.hlen(`${prefix}:{alice}`)).toBe(1);
 
       expect(await two.auth.invalidateUserTokens('alice')).toHaveLength(1);
       expect(emulator.verify(token.token)).toEqual({ valid: false, reason: 'token_version' });
@@ -275,7 +275,7 @@ describe('customer-user storage and invalidation flows against the emulator', ()
       await auth.generateToken({ userId: 'bob' });
       await Promise.all(apps.splice(0).map((app) => app.close()));
       expect(redis.status).toBe('ready');
-      expect(await redis.ttl(`${prefix}bob`)).toBeGreaterThan(0);
+      expect(await redis.ttl(`${prefix}:{bob}`)).toBeGreaterThan(0);
     });
   });
 

@@ -39,6 +39,13 @@ describe('npm start (smoke)', () => {
       }, 100);
     });
 
+    // The demo page's URL is printed too, and serves the page.
+    const pageUrl = /Open the demo page:\s+(http:\/\/localhost:\d+\/)/.exec(output)?.[1];
+    expect(pageUrl).toBeDefined();
+    const page = await fetch(pageUrl!);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<title>PerformChat demo');
+
     const response = await fetch(url, { headers: { 'x-demo-user': 'alice' } });
     expect(response.status).toBe(200);
     const body = (await response.json()) as { token: string; agent: { id: string } };

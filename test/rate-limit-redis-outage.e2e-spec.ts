@@ -6,7 +6,7 @@ import { RedisServerProcess, startRedisServer } from './utils/redis-server';
 
 const USER_HEADER = 'x-demo-user';
 const PREFIX = 'outage';
-const keyOf = (user: string) => `${PREFIX}:RateLimitedController.default:u:${user}`;
+const keyOf = (user: string) => `${PREFIX}:RateLimitedController.default:{u:${user}}`;
 
 /** GET on a fresh connection (the shared one may still be reconnecting). */
 async function readKey(url: string, key: string): Promise<string | null> {

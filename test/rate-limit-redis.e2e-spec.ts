@@ -60,7 +60,7 @@ describe('PerformChatRateLimitGuard with the Redis store', () => {
         expect(answer.headers['x-ratelimit-reset']).toBe(answer.headers['retry-after']);
       }
       // The counter lives in Redis, under the documented key, with the window as TTL.
-      const key = `${prefix}:RateLimitedController.exact:u:concurrent-user`;
+      const key = `${prefix}:RateLimitedController.exact:{u:concurrent-user}`;
       expect(await redis.get(key)).toBe('500');
       const ttl = await redis.pttl(key);
       expect(ttl).toBeGreaterThan(55_000);
@@ -72,8 +72,8 @@ describe('PerformChatRateLimitGuard with the Redis store', () => {
       expect((await request(server.url).get('/rl/a').set(USER_HEADER, 'u1')).status).toBe(429);
       expect((await request(server.url).get('/rl/a').set(USER_HEADER, 'u2')).status).toBe(200);
       expect((await request(server.url).get('/rl/b').set(USER_HEADER, 'u1')).status).toBe(200);
-      expect(await redis.get(`${prefix}:RateLimitedController.a:u:u1`)).toBe('4');
-      expect(await redis.get(`${prefix}:RateLimitedController.b:u:u1`)).toBe('1');
+      expect(await redis.get(`${prefix}:RateLimitedController.a:{u:u1}`)).toBe('4');
+      expect(await redis.get(`${prefix}:RateLimitedController.b:{u:u1}`)).toBe('1');
     });
   });
 
@@ -96,7 +96,7 @@ describe('PerformChatRateLimitGuard with the Redis store', () => {
       // Both instances served some of the 50: the counter really is shared.
       expect(answers.slice(0).filter((a, i) => a.status === 200 && i % 2 === 0).length).toBeGreaterThan(0);
       expect(answers.filter((a, i) => a.status === 200 && i % 2 === 1).length).toBeGreaterThan(0);
-      expect(await redis.get(`${prefix}:RateLimitedController.exact:u:shared-user`)).toBe('300');
+      expect(await redis.get(`${prefix}:RateLimitedController.exact:{u:shared-user}`)).toBe('300');
     } finally {
       await Promise.all([one.close(), two.close()]);
     }
@@ -112,7 +112,7 @@ describe('PerformChatRateLimitGuard with the Redis store', () => {
     });
     try {
       expect((await request(server.url).get('/rl/default').set(USER_HEADER, 'own')).status).toBe(200);
-      expect(await redis.get(`${prefix}:RateLimitedController.default:u:own`)).toBe('1');
+      expect(await redis.get(`${prefix}:RateLimitedController.default:{u:own}`)).toBe('1');
     } finally {
       await server.close();
     }

@@ -1,5 +1,5 @@
 import { Test, TestingModule } from '@nestjs/testing';
-import { captureLogs, CapturedLogs } from '@test/utils';
+import { captureLogs, CapturedLogs, TestClock, until, useDateClock } from '@test/utils';
 import { Redis } from 'ioredis';
 import {
   PerformChatAuthService,
@@ -18,7 +18,6 @@ import {
 } from 'nestjs-performchat/emulator';
 import { TEST_REDIS_URL, deleteRedisPrefix, uniqueRedisPrefix } from './utils/redis';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const LOCAL_REFUSAL = 'Refused locally without calling PerformChat';
 const TOKEN_PATH = '/rest/v1/auth/token';
 
@@ -63,17 +62,23 @@ describe('upstream budget (key-wide, in front of PerformChat)', () => {
     return auth;
   }
 
+  // The budget's windows, the breaker's cooldown and the emulator's limits are counted with
+  // Date.now(): a Date clock (installed before the emulator starts) ends them, with no sleep.
+  let clock: TestClock | undefined;
   beforeEach(() => {
     refs = [];
     logs = captureLogs();
   });
   afterEach(async () => {
+    clock?.restore();
+    clock = undefined;
     logs.restore();
     for (const ref of refs) await ref.close();
     await emulator?.close();
   });
 
   it('refuses the 6th token generation of a 5-per-window budget locally: PerformChat never sees it', async () => {
+    clock = useDateClock();
     const auth = await start({}, { upstreamBudget: { tokensPerMinute: 5, tokenWindowSeconds: 0.4 } });
     for (let i = 0; i < 5; i++) await auth.generateToken({ userId: `budget-${i}` });
     expect(tokenCalls().attempts).toBe(5);
@@ -100,7 +105,9 @@ describe('upstream budget (key-wide, in front of PerformChat)', () => {
     // One warning for the refusal period, not one per refused call.
     expect(logs.lines.filter((line) => line.startsWith('warn') && line.includes('token generations per'))).toHaveLength(1);
 
-    await sleep(450);
+    await clock.advance(399);
+    await expect(auth.generateToken({ userId: 'budget-7' })).rejects.toMatchObject({ code: PerformChatErrorCode.RATE_LIMITED });
+    await clock.advance(1);
     await expect(auth.generateToken({ userId: 'budget-7' })).resolves.toMatchObject({ token: expect.any(String) });
     expect(tokenCalls().attempts).toBe(6);
   });
@@ -114,6 +121,7 @@ describe('upstream budget (key-wide, in front of PerformChat)', () => {
 
   it('after 10 upstream 401s stops calling PerformChat (tokens and invalidation) until the window ends', async () => {
     // The emulator's own failed-auth window matches ours, so the key is never locked there.
+    clock = useDateClock();
     const auth = await start(
       { rateLimits: { failedAuth: { points: 10, windowMs: 500 } } },
       { keySecret: 'sk_wrong_secret', upstreamBudget: { authFailureWindowSeconds: 0.5 } },
@@ -139,7 +147,7 @@ describe('upstream budget (key-wide, in front of PerformChat)', () => {
     expect(tokenCalls().failures['429']).toBeUndefined(); // the emulator never had to refuse the key
     expect(logs.lines.filter((line) => line.startsWith('warn') && line.includes('rejected the API key 10 times'))).toHaveLength(1);
 
-    await sleep(550);
+    await clock.advance(500);
     await expect(auth.generateToken({ userId: 'bad-12' })).rejects.toMatchObject({
       code: PerformChatErrorCode.INVALID_CREDENTIALS,
     });
@@ -171,6 +179,7 @@ describe('upstream budget (key-wide, in front of PerformChat)', () => {
 
   describe('paid per attempt sent (issue 13)', () => {
     it('a call the open breaker stops costs nothing: after the storm the trial call is sent and PerformChat answers', async () => {
+      clock = useDateClock();
       const auth = await start(
         {},
         { retry: false, circuitBreaker: { failureThreshold: 2, cooldownMs: 150 }, upstreamBudget: { tokensPerMinute: 4 } },
@@ -184,7 +193,7 @@ describe('upstream budget (key-wide, in front of PerformChat)', () => {
       expect(tokenCalls().attempts).toBe(2);
 
       emulator.clearFaults();
-      await sleep(200);
+      await clock.advance(150);
       await expect(auth.generateToken({ userId: 'trial' })).resolves.toMatchObject({ token: expect.any(String) });
       expect(auth.circuitBreakerState().state).toBe('closed');
       // 2 points for the 500s, 1 for the trial: one generation left in the window.
@@ -236,7 +245,7 @@ describe('upstream budget (key-wide, in front of PerformChat)', () => {
         );
       };
       const first = timed('first'); // the probe: PerformChat has not answered yet
-      await sleep(100);
+      await until(() => tokenCalls().attempts === 1, 'the first call at PerformChat');
       const queued = await Promise.all(Array.from({ length: 4 }, (_, i) => timed(`queued-${i}`)));
       const results = [await first, ...queued];
       expect(results.map((result) => result.code)).toEqual(Array(5).fill('TIMEOUT'));
@@ -270,7 +279,7 @@ describe('upstream budget (key-wide, in front of PerformChat)', () => {
       );
       expect(counts).toEqual({ ok: 5, RATE_LIMITED: 7 });
       expect(tokenCalls().attempts).toBe(5);
-      expect(await redis.get(`${prefix}:upstream-budget.tokens:${EMULATOR_DEMO_KEY.keyId}`)).toBe('12');
+      expect(await redis.get(`${prefix}:upstream-budget.tokens:{${EMULATOR_DEMO_KEY.keyId}}`)).toBe('12');
     });
 
     it('two instances with a wrong secret together send exactly authFailuresPer5Minutes failing calls', async () => {

@@ -1,8 +1,8 @@
 import request from 'supertest';
+import { TestClock, useDateClock } from './utils/clock';
 import { PLATFORMS, RunningRateLimitApp, startRateLimitApp } from './utils/rate-limit-app';
 
 const USER_HEADER = 'x-demo-user';
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The exact 429 body of the guard. */
 const refusal = (retryAfter: number) => ({
@@ -105,24 +105,38 @@ describe.each(PLATFORMS)('PerformChatRateLimitGuard, memory store, on %s', (plat
     expect(answers[0].headers['x-ratelimit-limit']).toBeUndefined();
   });
 
+  // Windows and blocks of the memory store are counted with Date.now(): a Date clock ends them
+  // (the HTTP stays real), with no sleep.
+  let clock: TestClock | undefined;
+  afterEach(() => {
+    clock?.restore();
+    clock = undefined;
+  });
+
   it('starts a new window once the duration is over (fractional seconds: 250 ms)', async () => {
+    clock = useDateClock();
     expect((await get('/rl/short', 'window-user')).status).toBe(200);
     expect((await get('/rl/short', 'window-user')).status).toBe(200);
     const refused = await get('/rl/short', 'window-user');
     expect(refused.status).toBe(429);
     expect(refused.headers['retry-after']).toBe('1');
-    await sleep(300);
+    await clock.advance(249);
+    expect((await get('/rl/short', 'window-user')).status).toBe(429);
+    await clock.advance(1);
     const again = await get('/rl/short', 'window-user');
     expect(again.status).toBe(200);
     expect(again.headers['x-ratelimit-remaining']).toBe('1');
   });
 
   it('keeps refusing for blockDuration after the limit is exceeded, even once the window is over', async () => {
+    clock = useDateClock();
     expect((await get('/rl/blocking', 'block-user')).status).toBe(200);
     expect((await get('/rl/blocking', 'block-user')).status).toBe(429);
-    await sleep(250); // the 150 ms window is over, the 600 ms block is not
+    await clock.advance(250); // the 150 ms window is over, the 600 ms block is not
     expect((await get('/rl/blocking', 'block-user')).status).toBe(429);
-    await sleep(450);
+    await clock.advance(349);
+    expect((await get('/rl/blocking', 'block-user')).status).toBe(429);
+    await clock.advance(1);
     expect((await get('/rl/blocking', 'block-user')).status).toBe(200);
   });
 

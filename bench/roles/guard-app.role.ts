@@ -12,8 +12,9 @@ import type { Role } from '../lib/role';
 const OUT_OF_REACH = { points: 1_000_000_000, duration: 60 };
 
 export interface GuardAppConfig {
-  store: 'memory' | 'redis';
-  /** Redis URL and a key prefix of this run only (deleted on close). */
+  /** `cluster`: the Redis store on a Redis Cluster (`redisUrl` is a `redis+cluster://` URL the module connects to). */
+  store: 'memory' | 'redis' | 'cluster';
+  /** Redis URL and a key prefix of this run only (deleted on close; a cluster is the run's own, discarded whole). */
   redisUrl?: string;
   keyPrefix?: string;
 }
@@ -49,9 +50,9 @@ class ThrottledController {
 }
 
 /**
- * B3/B3t/B3r: one Express app with the demo's auth stand-in as global guard (`x-demo-user` →
+ * B3/B3t/B3r/B3c: one Express app with the demo's auth stand-in as global guard (`x-demo-user` →
  * `req.user`) and the same trivial route three times: without a limit (`/bench/plain`), behind
- * PerformChatRateLimitGuard (`/bench/guarded`, memory or Redis store) and, with the memory
+ * PerformChatRateLimitGuard (`/bench/guarded`, memory, Redis or Redis Cluster store) and, with the memory
  * store, behind @nestjs/throttler 6's ThrottlerGuard with a per-user `getTracker`
  * (`/bench/throttled`). Both limiters set the X-RateLimit-* headers on every answer.
  */
@@ -66,7 +67,11 @@ export const guardAppRole: Role<GuardAppConfig> = async (config) => {
         keySecret: 'sk_bench',
         baseUrl: 'http://127.0.0.1:9',
         controller: false,
-        rateLimit: redis ? { store: { redis, keyPrefix: config.keyPrefix } } : {},
+        rateLimit: redis
+          ? { store: { redis, keyPrefix: config.keyPrefix } }
+          : config.store === 'cluster'
+            ? { store: { redis: config.redisUrl as string, keyPrefix: config.keyPrefix } }
+            : {},
       }),
       ...(throttling
         ? [

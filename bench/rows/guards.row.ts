@@ -7,6 +7,7 @@ import { compare, cpuNote } from '../lib/report';
 import type { BenchRow } from '../lib/row';
 import { formatNumber } from '../lib/stats';
 import type { GuardAppConfig } from '../roles/guard-app.role';
+import { RedisClusterProcess, startRedisCluster } from '../../test/utils/redis-cluster';
 
 const CONNECTIONS = 32;
 /**
@@ -107,6 +108,51 @@ export function redisGuardRow(): BenchRow {
           notes: [cpuNote('the app (Redis itself not counted)', { guarded: cpu.guarded, plain: cpu.plain })],
         },
       ];
+    },
+  };
+}
+
+/**
+ * B3c: the same app with the Redis store on a Redis Cluster of this run (3 masters, 3 replicas,
+ * started by the test harness on free ports and stopped after the row): the 200 users' counters
+ * spread over the three masters through their hash tags.
+ */
+export function clusterGuardRow(): BenchRow {
+  let cluster: RedisClusterProcess | undefined;
+  let config: GuardAppConfig | undefined;
+  const stopNow = () => cluster?.stopNow();
+  return {
+    ids: ['B3c'],
+    title: 'PerformChatRateLimitGuard (Redis Cluster, 3 masters) vs no guard',
+    async prepare(context) {
+      cluster = await startRedisCluster();
+      // The cluster's redis-servers are this process's children: never leave them behind.
+      process.once('exit', stopNow);
+      config = { store: 'cluster', redisUrl: cluster.url, keyPrefix: 'bench:rl' };
+      await context.child('guard-app', { ...config });
+    },
+    async run(context) {
+      if (!cluster || !config) throw new Error('B3c: the cluster did not start');
+      try {
+        const { rps, cpu } = await measure(context, config, ['guarded', 'plain']);
+        await context.release('guard-app', { ...config });
+        const b3c = compare(rps.guarded, rps.plain);
+        return [
+          {
+            id: 'B3c',
+            a: 'trivial route + `PerformChatRateLimitGuard` (Redis Cluster)',
+            b: 'the same route, no guard',
+            unit: 'req/s',
+            ...b3c,
+            target: 'A/B ≥ 0.60',
+            pass: b3c.ratio >= 0.6,
+            notes: [cpuNote('the app (the cluster itself not counted)', { guarded: cpu.guarded, plain: cpu.plain })],
+          },
+        ];
+      } finally {
+        await cluster.stop();
+        process.off('exit', stopNow);
+      }
     },
   };
 }

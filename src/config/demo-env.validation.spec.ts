@@ -18,4 +18,10 @@ describe('demo env', () => {
     ).toThrow(/timeoutMs/);
     expect(() => assertDemoEnv({ PERFORMCHAT_KEY_ID: 'pk', PERFORMCHAT_KEY_SECRET: 'sk' })).not.toThrow();
   });
+
+  it("checks the demo page's DEMO_* variables, naming the variable", () => {
+    expect(() => assertDemoEnv({ PERFORMCHAT_KEY_ID: 'pk', PERFORMCHAT_KEY_SECRET: 'sk', DEMO_RETRY_BASE_MS: 'soon' })).toThrow(
+      'DEMO_RETRY_BASE_MS must be a whole number >= 1',
+    );
+  });
 });

@@ -1,4 +1,5 @@
 import { performChatConfig, validatePerformChatOptions } from 'nestjs-performchat';
+import { readDemoPageConfig } from '../web/demo-page.config';
 
 /** The demo's port: `PORT`, 3000 when unset or empty (as in `.env.example`). */
 export function readDemoPort(env: Record<string, unknown>): number {
@@ -12,9 +13,10 @@ export function readDemoPort(env: Record<string, unknown>): number {
 /**
  * `ConfigModule.forRoot({ validate })`: checks every `PERFORMCHAT_*` variable with the
  * library's own rules (so a typo stops the app at once, naming the variable's option) and
- * the demo's `PORT`.
+ * the demo's `PORT` and page settings (`DEMO_*`).
  */
 export function assertDemoEnv(env: Record<string, unknown>): void {
   validatePerformChatOptions(performChatConfig(env as Record<string, string | undefined>));
   readDemoPort(env);
+  readDemoPageConfig(env);
 }

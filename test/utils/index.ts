@@ -1,4 +1,5 @@
 export * from './loopback-server';
 export * from './capture-logs';
 export * from './token-responses';
+export * from './clock';
 export * from './listening-app';

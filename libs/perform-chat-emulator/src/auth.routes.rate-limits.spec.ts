@@ -1,3 +1,4 @@
+import { useDateClock } from '@test/utils';
 import { invalidateBody, request, tokenBody } from '../test/http';
 import { startPerformChatEmulator, type PerformChatEmulator, type PerformChatEmulatorOptions } from './index';
 
@@ -94,14 +95,22 @@ describe('emulator: documented rate limits', () => {
     expect(refused.headers.get('retry-after')).toBe('60');
   });
 
-  it('recovers on the real clock after a millisecond window (no multi-second sleep)', async () => {
-    emulator = await startPerformChatEmulator({ rateLimits: { tokenGenerations: { points: 1, windowMs: 150 } } });
-    expect((await post(TOKEN, tokenBody())).status).toBe(200);
-    const refused = await post(TOKEN, tokenBody());
-    expect(refused.status).toBe(429);
-    expect(refused.headers.get('retry-after')).toBe('1');
-    await new Promise((resolve) => setTimeout(resolve, 170));
-    expect((await post(TOKEN, tokenBody())).status).toBe(200);
+  it('counts on Date.now() by default: it recovers when the clock passes a millisecond window', async () => {
+    // A Date clock (installed before the emulator reads Date.now) moves time with no sleep.
+    const clock = useDateClock();
+    try {
+      emulator = await startPerformChatEmulator({ rateLimits: { tokenGenerations: { points: 1, windowMs: 150 } } });
+      expect((await post(TOKEN, tokenBody())).status).toBe(200);
+      const refused = await post(TOKEN, tokenBody());
+      expect(refused.status).toBe(429);
+      expect(refused.headers.get('retry-after')).toBe('1');
+      await clock.advance(149);
+      expect((await post(TOKEN, tokenBody())).status).toBe(429);
+      await clock.advance(1);
+      expect((await post(TOKEN, tokenBody())).status).toBe(200);
+    } finally {
+      clock.restore();
+    }
   });
 
   it('can disable a limit with false or Infinity', async () => {

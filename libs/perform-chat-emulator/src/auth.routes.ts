@@ -18,6 +18,8 @@ export interface AuthRoutesDeps {
     failedAuth: EmulatorRateLimit | false;
     apiRequests: EmulatorRateLimit | false;
   };
+  /** Called after a customer user's token version went up (the chat socket disconnects its sockets). */
+  onInvalidated?: (customerUserId: string) => void;
 }
 
 type Body = Record<string, unknown>;
@@ -133,6 +135,7 @@ export class AuthRoutes {
       return { status: 400, body: { statusCode: 400, message: MSG.customerUserNotFound } };
     }
     user.tokenVersion++;
+    this.deps.onInvalidated?.(user.id);
     return { status: 200, body: { message: MSG.tokensInvalidated, customerUserId: user.id, newTokenVersion: user.tokenVersion } };
   }
 

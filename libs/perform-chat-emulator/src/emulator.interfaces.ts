@@ -1,3 +1,4 @@
+import type { EmulatorChat, EmulatorChatOptions, EmulatorConversation } from './chat/chat.interfaces';
 import type { EmulatorState } from './emulator.state';
 
 /** Environment label of an API key, as listed on the docs' API-keys page. */
@@ -99,6 +100,89 @@ export interface PerformChatEmulatorOptions {
   maxBodyBytes?: number;
   /** Where lifecycle messages go (listening, faults, reset). Default: silent. */
   logger?: EmulatorLogger;
+  /**
+   * The chat socket: a socket.io server on the emulator's port at socket.io's default path
+   * (`/socket.io`), as the docs' `io(baseUrl, { auth: { token } })` implies. `true` for the
+   * defaults (echo agent). Needs the `socket.io` package (an optional peer dependency), loaded
+   * only when this is on. Default `false`.
+   */
+  chat?: boolean | EmulatorChatOptions;
+  /**
+   * The request log (`emulator.requestLog()`, `GET /__emulator/log`): the last `maxEntries` API
+   * requests and chat socket events, never a body, a secret or a token. `false` turns it off.
+   * Default `{ maxEntries: 1000 }`.
+   */
+  requestLog?: { maxEntries?: number } | false;
+  /** Also hands every request-log entry to `logger.log`, one line each. Default `false`. */
+  logRequests?: boolean;
+}
+
+/** An API request in the request log. */
+export interface EmulatorHttpLogEntry {
+  /** Increasing from 1 over the emulator's life (a reset or clear does not restart it). */
+  seq: number;
+  /** ISO 8601, from the emulator's clock, when the request arrived. */
+  at: string;
+  type: 'http';
+  method: string;
+  /** Path without the query. */
+  path: string;
+  /** Status answered; `null` while pending or when the connection was dropped (a fault). */
+  status: number | null;
+  /** From arrival to the answer. */
+  durationMs: number;
+  /** The fault applied, if any. */
+  faultId?: number;
+  /** The `userId` of a token request (your user id). */
+  userId?: string;
+  /** The `customerUserId` of an invalidation. */
+  customerUserId?: string;
+}
+
+/** What happened on the chat socket. */
+export type EmulatorSocketLogEvent = 'connect' | 'refused' | 'join' | 'message' | 'reply' | 'error' | 'disconnect';
+
+/** A chat socket event in the request log. */
+export interface EmulatorSocketLogEntry {
+  seq: number;
+  at: string;
+  type: 'socket';
+  event: EmulatorSocketLogEvent;
+  socketId?: string;
+  customerUserId?: string;
+  conversationId?: string;
+  /** Refusal reason (`refused`, `error`) or socket.io's disconnect reason (`disconnect`). */
+  reason?: string;
+}
+
+export type EmulatorLogEntry = EmulatorHttpLogEntry | EmulatorSocketLogEntry;
+
+/** Filter of `emulator.requestLog()` (and the query of `GET /__emulator/log`). */
+export interface EmulatorRequestLogFilter {
+  type?: 'http' | 'socket';
+  /** Only entries with a greater `seq`. */
+  sinceSeq?: number;
+  /** Only API requests to this path. */
+  path?: string;
+  /** Only socket events of this kind. */
+  event?: EmulatorSocketLogEvent;
+}
+
+/**
+ * The emulator's data, to save and load again (`exportState()` / `importState()`,
+ * `GET /__emulator/state/export`, `POST /__emulator/state/import`, the bin's `--state-file`):
+ * customer users with their token versions, agents, conversations. Never key secrets; the
+ * signing secret only when asked for in code.
+ */
+export interface EmulatorStateExport {
+  format: 'performchat-emulator-state';
+  version: 1;
+  exportedAt: string;
+  customerUsers: EmulatorStateSnapshot['customerUsers'];
+  agents: EmulatorAgent[];
+  conversations: EmulatorConversation[];
+  /** Only with `exportState({ includeSigningSecret: true })`: tokens signed before stay valid after a restart with it. */
+  signingSecret?: string;
 }
 
 /** An API key as held in the emulator's state. */
@@ -258,6 +342,20 @@ export interface PerformChatEmulator {
   snapshot(): EmulatorStateSnapshot;
   /** Clears customer users, counters, rate-limit windows and faults; restores keys and agents as configured. */
   reset(): void;
-  /** Stops listening and destroys open (keep-alive) connections and pending timers. Idempotent. */
+  /** The chat socket: conversations, live sockets, socket faults (`enabled` false without the `chat` option). */
+  readonly chat: EmulatorChat;
+  /** The request log, oldest first (empty when `requestLog` is `false`). */
+  requestLog(filter?: EmulatorRequestLogFilter): EmulatorLogEntry[];
+  /** Empties the request log; returns how many entries it had. */
+  clearRequestLog(): number;
+  /** The data to save: customer users, agents, conversations (see {@link EmulatorStateExport}). */
+  exportState(options?: { includeSigningSecret?: boolean }): EmulatorStateExport;
+  /**
+   * Replaces customer users, agents and conversations with an exported state. Throws
+   * `EmulatorStateImportError` naming a bad field, or when the document carries a signing
+   * secret other than this emulator's (start it with that `signingSecret` instead).
+   */
+  importState(state: unknown): void;
+  /** Stops listening and destroys open (keep-alive) connections, live sockets and pending timers. Idempotent. */
   close(): Promise<void>;
 }

@@ -22,4 +22,31 @@ export const EMULATOR_MESSAGES = Object.freeze({
   mustBeString: (field: string) => `${field} must be a string`,
   mustNotBeEmpty: (field: string) => `${field} must not be empty`,
   cannot: (method: string, url: string) => `Cannot ${method} ${url}`,
+
+  // --- Chat socket (issue 17) ---
+  socketIoMissing:
+    'PerformChat emulator: the chat socket needs the socket.io package (an optional peer dependency): ' +
+    'npm install socket.io@^4, or start the emulator without the chat socket (chat: false, --no-chat)',
+  /** `connect_error` / `chat:error` texts, by refusal reason. */
+  chatRefusals: Object.freeze({
+    missing_token: 'auth.token is required: io(url, { auth: { token } })',
+    malformed: 'Token is malformed',
+    signature: 'Token signature is invalid',
+    expired: 'Token expired',
+    customer_user_not_found: 'Customer user not found',
+    customer_user_inactive: 'Customer user is inactive',
+    token_version: 'Token was invalidated',
+    company: 'Token does not belong to this company',
+    agent_inactive: 'Agent is not active',
+    unavailable: 'Chat is temporarily unavailable',
+    agent_mismatch: 'agentId is not the agent of the token',
+    user_mismatch: 'The token is another customer user\'s',
+    conversation_not_found: 'Conversation not found',
+    not_joined: 'Join a conversation first (chat:join)',
+    invalid_message: 'message must be a non-empty string',
+  } as Record<string, string>),
+  messageTooLong: (max: number) => `message must be at most ${max} characters`,
+  chatRefusal: (reason: string) => `Refused (${reason})`,
+  signingSecretMismatch:
+    'state import: the document was exported with another signing secret; start the emulator with that signingSecret to import it',
 });

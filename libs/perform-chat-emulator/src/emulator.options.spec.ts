@@ -15,6 +15,9 @@ describe('resolveEmulatorOptions', () => {
       clock: Date.now,
       rateLimits: EMULATOR_DEFAULT_RATE_LIMITS,
       maxBodyBytes: 102_400,
+      chat: false,
+      requestLogEntries: 1000,
+      logRequests: false,
     });
     expect(resolved.signingSecret).not.toBe(resolveEmulatorOptions().signingSecret);
   });
@@ -34,6 +37,12 @@ describe('resolveEmulatorOptions', () => {
 
   it.each<[PerformChatEmulatorOptions, string]>([
     [{ port: 70_000 }, 'port must be an integer from 0 to 65535'],
+    [{ chat: 'yes' as never }, 'chat must be a boolean or an object'],
+    [{ chat: { agent: { replies: [] } } }, 'chat.agent.replies must be a non-empty array of non-empty strings, or a function'],
+    [{ chat: { agent: { chunkSize: 0 } } }, 'chat.agent.chunkSize must be an integer >= 1'],
+    [{ chat: { agent: { delayMs: -1 } } }, 'chat.agent.delayMs must be an integer >= 0'],
+    [{ chat: { disconnectOnInvalidate: 'no' as never } }, 'chat.disconnectOnInvalidate must be a boolean'],
+    [{ requestLog: { maxEntries: 0 } }, 'requestLog.maxEntries must be a positive integer'],
     [{ keys: [] }, 'keys must be a non-empty array'],
     [{ keys: [{ keyId: 'k', keySecret: '', companyId: 'c' }] }, 'keys[0].keySecret must be a non-empty string'],
     [{ keys: [{ ...EMULATOR_DEMO_KEY, expiresAt: 'soon' }] }, 'keys[0].expiresAt must be a valid date'],

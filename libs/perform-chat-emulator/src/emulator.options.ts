@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { resolveChatOptions, type ResolvedChatOptions } from './chat/chat.options';
+import { EmulatorOptionsError, failOption } from './emulator-options.error';
 import {
   EMULATOR_DEFAULT_HOST,
   EMULATOR_DEFAULT_MAX_BODY_BYTES,
@@ -36,20 +38,23 @@ export interface ResolvedEmulatorOptions {
   };
   maxBodyBytes: number;
   logger?: EmulatorLogger;
+  /** `false`: no chat socket. */
+  chat: ResolvedChatOptions | false;
+  /** 0: no request log. */
+  requestLogEntries: number;
+  logRequests: boolean;
 }
+
+/** Default size of the request log. */
+export const EMULATOR_DEFAULT_REQUEST_LOG_ENTRIES = 1000;
 
 const SHAPES: readonly EmulatorResponseShape[] = ['customerUser', 'user', 'both'];
 const ENVIRONMENTS: readonly EmulatorEnvironment[] = ['production', 'staging', 'development'];
 const PERMISSIONS: readonly EmulatorPermission[] = ['chat:send', 'tools:use', 'rag:access'];
 
-/** Thrown for an invalid option; the message names the option and never echoes a secret. */
-export class EmulatorOptionsError extends Error {
-  override readonly name = 'EmulatorOptionsError';
-}
+export { EmulatorOptionsError };
 
-function fail(message: string): never {
-  throw new EmulatorOptionsError(`PerformChat emulator: ${message}`);
-}
+const fail: (message: string) => never = failOption;
 
 function nonEmptyString(value: unknown, field: string): string {
   if (typeof value !== 'string' || value.length === 0) fail(`${field} must be a non-empty string`);
@@ -129,6 +134,17 @@ export function resolveEmulatorOptions(options: PerformChatEmulatorOptions = {})
   const maxBodyBytes = options.maxBodyBytes ?? EMULATOR_DEFAULT_MAX_BODY_BYTES;
   if (!Number.isInteger(maxBodyBytes) || maxBodyBytes <= 0) fail('maxBodyBytes must be a positive integer');
 
+  const requestLog = options.requestLog;
+  let requestLogEntries = EMULATOR_DEFAULT_REQUEST_LOG_ENTRIES;
+  if (requestLog === false) requestLogEntries = 0;
+  else if (requestLog !== undefined) {
+    if (typeof requestLog !== 'object' || requestLog === null) fail('requestLog must be false or { maxEntries }');
+    const max = requestLog.maxEntries ?? EMULATOR_DEFAULT_REQUEST_LOG_ENTRIES;
+    if (!Number.isInteger(max) || max < 1) fail('requestLog.maxEntries must be a positive integer');
+    requestLogEntries = max;
+  }
+  if (options.logRequests !== undefined && typeof options.logRequests !== 'boolean') fail('logRequests must be a boolean');
+
   return {
     port,
     host,
@@ -140,5 +156,8 @@ export function resolveEmulatorOptions(options: PerformChatEmulatorOptions = {})
     rateLimits: resolveRateLimits(options.rateLimits),
     maxBodyBytes,
     ...(options.logger === undefined ? {} : { logger: options.logger }),
+    chat: resolveChatOptions(options.chat),
+    requestLogEntries,
+    logRequests: options.logRequests ?? false,
   };
 }

@@ -93,6 +93,27 @@ export class EmulatorState {
     for (const agent of this.initialAgents) this.agents.set(agent.id, { ...agent });
   }
 
+  /**
+   * Replaces the customer users and agents (state import); keys stay as configured. Counters
+   * are kept: they count what this process received.
+   */
+  replaceData(customerUsers: readonly EmulatorCustomerUser[], agents: readonly EmulatorAgent[]): void {
+    this.customerUsers.clear();
+    this.byExternalId.clear();
+    for (const user of customerUsers) {
+      const copy = { ...user, createdAt: new Date(user.createdAt), lastSeenAt: new Date(user.lastSeenAt) };
+      this.customerUsers.set(copy.id, copy);
+      let users = this.byExternalId.get(copy.companyId);
+      if (users === undefined) {
+        users = new Map();
+        this.byExternalId.set(copy.companyId, users);
+      }
+      users.set(copy.externalId, copy);
+    }
+    this.agents.clear();
+    for (const agent of agents) this.agents.set(agent.id, { ...agent });
+  }
+
   /** JSON-safe copy without key secrets (faults are added by the emulator). */
   snapshot(): Omit<EmulatorStateSnapshot, 'faults'> {
     return {

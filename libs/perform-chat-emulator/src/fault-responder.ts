@@ -15,6 +15,8 @@ export interface FaultCall {
   produce: () => EmulatorResponse;
   /** Writes a whole answer and counts its status. */
   respond: (response: EmulatorResponse) => void;
+  /** Told the status of an answer written piecemeal (`trickle`), which does not go through `respond`. */
+  onAnswered?: (status: number) => void;
 }
 
 const NOT_JSON_BODY = 'OK: this body is not JSON';
@@ -81,6 +83,7 @@ function trickle(call: FaultCall, response: EmulatorResponse, intervalMs: number
   const bytes = Buffer.from(payload);
   writeHead(call.res, response, bytes.length, contentType);
   recordStatus(call.counter, response.status);
+  call.onAnswered?.(response.status);
   let offset = 0;
   const handle = call.timers.interval(() => {
     if (call.res.destroyed) return call.timers.clear(handle);

@@ -1,10 +1,30 @@
 /**
  * `nestjs-performchat/emulator`: a local PerformChat API for development, demos, tests and
- * benchmarks. Plain node:http, no runtime dependencies. See the README of this folder.
+ * benchmarks. Plain node:http; the chat socket (option `chat`) needs socket.io, an optional
+ * peer loaded only when it is on. See the README of this folder.
  */
 export { startPerformChatEmulator } from './emulator.server';
 export { EmulatorState } from './emulator.state';
 export { EmulatorOptionsError } from './emulator.options';
+export { EMULATOR_DEFAULT_REQUEST_LOG_ENTRIES } from './emulator.options';
+export { EmulatorStateImportError, EMULATOR_STATE_FORMAT, EMULATOR_STATE_VERSION } from './state-transfer';
+export { EMULATOR_CHAT_PATH, EMULATOR_CHAT_EVENTS, EMULATOR_CHAT_DEFAULTS, EMULATOR_CHAT_ECHO_PREFIX } from './chat/chat.constants';
+export type {
+  EmulatorChat,
+  EmulatorChatAgentScript,
+  EmulatorChatError,
+  EmulatorChatMessage,
+  EmulatorChatOptions,
+  EmulatorChatRefusalReason,
+  EmulatorChatReplyContext,
+  EmulatorChatRole,
+  EmulatorChatSocketInfo,
+  EmulatorConversation,
+  EmulatorSocketFault,
+  EmulatorSocketFaultKind,
+  EmulatorSocketFaultSpec,
+  EmulatorSocketFaultTarget,
+} from './chat/chat.interfaces';
 export { EmulatorFaultSpecError, EMULATOR_FAULT_KINDS } from './faults';
 export { parseEmulatorExpiresIn } from './expires-in';
 export { EMULATOR_MESSAGES } from './emulator.messages';
@@ -36,12 +56,18 @@ export type {
   EmulatorFault,
   EmulatorFaultKind,
   EmulatorFaultSpec,
+  EmulatorHttpLogEntry,
+  EmulatorLogEntry,
   EmulatorLogger,
   EmulatorPermission,
   EmulatorRateLimit,
   EmulatorRateLimitsOptions,
+  EmulatorRequestLogFilter,
   EmulatorResponseShape,
   EmulatorRouteCounter,
+  EmulatorSocketLogEntry,
+  EmulatorSocketLogEvent,
+  EmulatorStateExport,
   EmulatorStateSnapshot,
   EmulatorTokenInvalidReason,
   EmulatorVerifyResult,

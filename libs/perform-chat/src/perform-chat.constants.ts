@@ -17,4 +17,13 @@ export const INVALIDATE_TOKEN_PATH = '/rest/v1/auth/invalidate-token';
 /** Logger context of every line the library writes. */
 export const LOGGER_CONTEXT = 'PerformChat';
 
-export const LIBRARY_USER_AGENT = 'nestjs-performchat/0.1.1';
+/**
+ * The version in libs/perform-chat/package.json, written here by scripts/write-version.js
+ * (`npm run build:lib` runs it; a spec fails when it is stale): a constant works in every build
+ * (dist/, the sources under ts-jest, the demo's `nest build`), where a package.json read at run
+ * time would not be found beside the demo's build output.
+ */
+export const LIBRARY_VERSION = '0.1.1';
+
+/** Sent with every call to PerformChat and every health probe. */
+export const LIBRARY_USER_AGENT = `nestjs-performchat/${LIBRARY_VERSION}`;

@@ -243,6 +243,29 @@ export const Messages = {
     `${path} may only contain letters, digits, ".", "_" and "-" (1 to 100 characters)`,
   invalidHealthCheckOptions: (problems: string[]) => `Invalid health check options: ${problems.join('; ')}`,
 
+  // Redis Cluster and the key layout (redis/, options/, customer-users/, rate-limit/, health/; issue 20).
+  redisClusterUrlProblem: (label: string, problem: string, shown: string) =>
+    `${label} is not a usable Redis Cluster URL: ${
+      {
+        'no-node': 'it lists no node',
+        'bad-node': 'every node must be host:port (port 1 to 65535), separated by commas',
+        path: 'a Redis Cluster has only database 0, so the URL names no /db',
+        query: 'it must not have a query string (?...)',
+        fragment: 'it must not have a #fragment (a # in the password must be written %23)',
+        credentials: 'write the password after a colon (redis+cluster://:password@host:port,...) and percent-encode it',
+      }[problem] ?? problem
+    }; write it as redis+cluster://[[user]:password@]host:port,host:port (or rediss+cluster://); got ${shown}`,
+  redisKeyPrefix: (field: string) =>
+    `${field} must be 1 to 200 characters without whitespace, { or } (a hash tag in the prefix would put every key in one cluster slot), and must not end with ":" (the store adds the separator)`,
+  redisKeyPrefixesOverlap: (rateLimit: string, customerUsers: string) =>
+    `customerUserStore.keyPrefix (${JSON.stringify(customerUsers)}) must not start with rateLimit.store.keyPrefix and ":" (${JSON.stringify(`${rateLimit}:`)}): its keys would sit among the rate-limit counters, and listing the customer users would read them`,
+  rateLimitRedisClusterDown: (where: string) =>
+    `Redis ${where} does not answer for some keys (a master is down or failing over): their rate limits and upstream budget now count in memory on each instance (not shared) until it answers again`,
+  rateLimitRedisClusterBack: (where: string) =>
+    `Redis ${where} answers again for every key: rate limits are shared across instances again`,
+  redisClusterNoMaster: (where: string, status: string) => `Redis ${where} has no master to ask (connection ${status})`,
+  redisClusterMasterLost: () => 'PING not sent: the cluster client has no connection to this master (lost, or failing over)',
+
   // Several instances and key rotation (instances/, client/perform-chat-keyring.ts; issue 18).
   // A key id may be shown; a secret, or the text of a provider's error unredacted, never.
   credentialsTwice: () =>
@@ -257,8 +280,8 @@ export const Messages = {
     `Two PerformChatModule instances are named "${name}": give each forRoot/forRootAsync its own name (the one without a name is "default")`,
   instanceRouteTaken: (path: string, first: string, second: string) =>
     `The PerformChatModule instances "${first}" and "${second}" both serve the token routes under /${path}: give one another controller.path, or controller: false`,
-  instanceStoreShared: (first: string, second: string, firstPrefix: string, secondPrefix: string) =>
-    `The PerformChatModule instances "${first}" and "${second}" keep customer users in one Redis under overlapping key prefixes ("${firstPrefix}", "${secondPrefix}"): one would list and revoke the other's users; give each its own customerUserStore.keyPrefix`,
+  instanceStoreShared: (first: string, second: string, prefix: string) =>
+    `The PerformChatModule instances "${first}" and "${second}" keep customer users in one Redis under one key prefix ("${prefix}"): one would list and revoke the other's users; give each its own customerUserStore.keyPrefix`,
   credentialsProviderBootFailed: (reason: string) =>
     `The credentials provider failed at boot (${reason}); PerformChat cannot be called without a key`,
   credentialsProviderFailed: (trigger: string, reason: string) =>
@@ -284,7 +307,7 @@ export const OptionWords = {
   expiresIn: EXPIRES_IN_FORMAT,
   baseUrl: 'an http(s) URL',
   redisSource: 'an ioredis client or a redis:// (rediss://) URL',
-  redisKeyPrefix: 'a non-empty string without whitespace',
+  redisKeyPrefix: 'a string of 1 to 200 characters without whitespace, { or }, not ending with ":"',
   nonEmptyString: 'a non-empty string',
   routeKeyPrefix: 'a string of letters, digits, ".", "_" and "-"',
   customStore: 'a PerformChatCustomerUserStore',

@@ -24,7 +24,7 @@ import { PerformChatKeyring } from './client/perform-chat-keyring';
 import { PerformChatKeyWideLimiters } from './rate-limit/key-wide-limiters';
 import { PerformChatInstanceClaim, PerformChatInstances } from './instances/perform-chat-instances.registry';
 import { isCustomStore } from './options/customer-user-store.validation';
-import { DEFAULT_REDIS_CUSTOMER_USER_PREFIX } from './customer-users/redis-customer-user.store';
+import { DEFAULT_REDIS_CUSTOMER_USER_PREFIX } from './options/perform-chat-options.defaults';
 import { PerformChatRateLimitGuard } from './rate-limit/perform-chat-rate-limit.guard';
 import { PerformChatRateLimitStore } from './rate-limit/perform-chat-rate-limit.store';
 import { PerformChatRedisConnections } from './redis/perform-chat-redis.connections';

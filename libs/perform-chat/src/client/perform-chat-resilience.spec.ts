@@ -1,9 +1,21 @@
 import { Test, TestingModule } from '@nestjs/testing';
-import { CapturedLogs, LoopbackServer, captureLogs, sendJson, startLoopbackServer, tokenBody } from '@test/utils';
+import {
+  CapturedLogs,
+  LoopbackServer,
+  captureLogs,
+  sendJson,
+  startLoopbackServer,
+  tokenBody,
+  until,
+  useDateClock,
+  useTimerClock,
+  TestClock,
+} from '@test/utils';
 import { PerformChatAuthService } from '../auth/perform-chat-auth.service';
 import { PerformChatError } from '../errors/perform-chat.error';
 import { PerformChatModuleOptions } from '../options/perform-chat-options.interface';
 import { PerformChatModule } from '../perform-chat.module';
+import { PerformChatShutdown } from './perform-chat-shutdown';
 
 const SECRET = 'sk_resilience_spec_S3CR3T';
 
@@ -138,20 +150,64 @@ describe('retries, deadline and circuit breaker against a loopback PerformChat',
       [30, 60, 60, 60].forEach((ceiling, i) => expect(gaps[i]).toBeLessThan(ceiling + 25));
     });
 
-    it('honours Retry-After in seconds when it fits the deadline', async () => {
-      const times = scripted(upstream, [status(503, { 'retry-after': '1' }), ok]);
-      const auth = await service();
-      await expect(auth.generateToken({ userId: 'u' })).resolves.toBeDefined();
-      expect(times[1] - times[0]).toBeGreaterThanOrEqual(990);
-      expect(times[1] - times[0]).toBeLessThan(1300);
+    // The bounds of the draw itself are in backoff.spec.ts (many seeded draws); here: the retry
+    // loop waits what was drawn for retry n, and not a millisecond less (the lower bound),
+    // whichever end of [0, ceiling) the draw is at. Fake timers: the waits cost no time.
+    it.each([
+      ['the lowest draw', 0, [0, 0, 0, 0]],
+      ['the middle draw', 0.5, [15, 30, 30, 30]],
+      ['the highest draw', 1 - 2 ** -53, [29, 59, 59, 59]],
+    ])('waits the drawn backoff before each retry, not less: %s', async (_name, draw, waits) => {
+      const times = scripted(upstream, [status(503)]);
+      const auth = await service({ retry: { retries: 4, baseDelayMs: 30, maxDelayMs: 60 }, deadlineMs: 10_000 });
+      const random = jest.spyOn(Math, 'random').mockReturnValue(draw);
+      const pause = jest.spyOn(PerformChatShutdown.prototype, 'pause');
+      const clock = useTimerClock();
+      try {
+        const call = failure(auth.generateToken({ userId: 'u' }));
+        for (const [i, wait] of waits.entries()) {
+          await until(() => pause.mock.calls.length === i + 1, `wait ${i + 1}`);
+          expect(pause.mock.calls[i][0]).toBe(wait);
+          if (wait > 0) {
+            await clock.advance(wait - 1);
+            expect(times).toHaveLength(i + 1); // not a millisecond early
+            await clock.advance(1);
+          }
+          await until(() => times.length === i + 2, `attempt ${i + 2}`);
+        }
+        expect(await call).toMatchObject({ code: 'UPSTREAM_ERROR', status: 503 });
+        expect(times.slice(1).map((time, i) => time - times[i])).toEqual(waits);
+      } finally {
+        clock.restore();
+        random.mockRestore();
+        pause.mockRestore();
+      }
     });
 
-    it('honours an HTTP-date Retry-After', async () => {
-      const at = new Date(Math.ceil((Date.now() + 100) / 1000) * 1000);
-      const times = scripted(upstream, [status(429, { 'retry-after': at.toUTCString() }), ok]);
+    // Retry-After waits on fake timers: the retry goes out when the clock has moved by exactly
+    // the wait, not a moment before (the HTTP stays real).
+    it.each([
+      ['in seconds', () => '1', 1_000],
+      ['as an HTTP-date', () => new Date(Date.UTC(2026, 0, 1, 12, 0, 1)).toUTCString(), 600],
+    ])('honours a Retry-After %s when it fits the deadline', async (_name, header, waitMs) => {
+      const times = scripted(upstream, [status(503, { 'retry-after': header() }), ok]);
       const auth = await service();
-      await expect(auth.generateToken({ userId: 'u' })).resolves.toBeDefined();
-      expect(times[1]).toBeGreaterThanOrEqual(at.getTime() - 15);
+      const pause = jest.spyOn(PerformChatShutdown.prototype, 'pause');
+      const clock = useTimerClock(Date.UTC(2026, 0, 1, 12, 0, 0, 400));
+      try {
+        const call = auth.generateToken({ userId: 'u' });
+        await until(() => pause.mock.calls.length === 1, 'the wait before the retry');
+        expect(pause.mock.calls[0][0]).toBe(waitMs);
+        await clock.advance(waitMs - 1);
+        expect(times).toHaveLength(1);
+        await clock.advance(1);
+        await expect(call).resolves.toBeDefined();
+        expect(times).toHaveLength(2);
+        expect(times[1] - times[0]).toBe(waitMs);
+      } finally {
+        clock.restore();
+        pause.mockRestore();
+      }
     });
 
     it('fails at once with retryAfterMs when Retry-After does not fit the deadline', async () => {
@@ -179,9 +235,17 @@ describe('retries, deadline and circuit breaker against a loopback PerformChat',
   });
 
   describe('circuit breaker', () => {
+    // Cooldowns (cockatiel) and the budget's windows read Date.now(): the clock moves, no sleep.
+    let clock: TestClock | undefined;
+    afterEach(() => {
+      clock?.restore();
+      clock = undefined;
+    });
+
     it('opens after the threshold, fails fast while open, half-opens after the cooldown and closes on success', async () => {
       const times = scripted(upstream, [status(503), status(503), ok]);
       const auth = await service({ retry: false, circuitBreaker: { failureThreshold: 2, cooldownMs: 150 } });
+      clock = useDateClock();
 
       expect(auth.circuitBreakerState()).toEqual({ state: 'closed', failureThreshold: 2 });
       await failure(auth.generateToken({ userId: 'u' }));
@@ -195,7 +259,9 @@ describe('retries, deadline and circuit breaker against a loopback PerformChat',
       expect(times).toHaveLength(2); // no upstream attempt while open
       expect(logs.text()).toMatch(/failed 2 calls in a row: circuit breaker open/);
 
-      await new Promise((resolve) => setTimeout(resolve, 160));
+      await clock.advance(149);
+      await expect(auth.generateToken({ userId: 'u' })).rejects.toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
+      await clock.advance(1);
       await expect(auth.generateToken({ userId: 'u' })).resolves.toBeDefined();
       expect(times).toHaveLength(3);
       expect(auth.circuitBreakerState()).toEqual({ state: 'closed', failureThreshold: 2 });
@@ -225,8 +291,9 @@ describe('retries, deadline and circuit breaker against a loopback PerformChat',
         circuitBreaker: { failureThreshold: 1, cooldownMs: 300 },
         upstreamBudget: { tokensPerMinute: 1, tokenWindowSeconds: 0.4 },
       });
+      clock = useDateClock();
       await failure(auth.generateToken({ userId: 'u' })); // 503: the circuit opens, the budget is spent
-      await new Promise((resolve) => setTimeout(resolve, 320));
+      await clock.advance(320);
 
       const refused = await failure(auth.generateToken({ userId: 'u' })); // the trial: refused locally
       expect(refused).toMatchObject({ code: 'RATE_LIMITED', status: undefined });
@@ -234,7 +301,7 @@ describe('retries, deadline and circuit breaker against a loopback PerformChat',
       expect(times).toHaveLength(1);
 
       // The budget's window ends (0.4 s), well before a second cooldown would have (0.3 s + 0.3 s).
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await clock.advance(80);
       await expect(auth.generateToken({ userId: 'u' })).resolves.toBeDefined();
       expect(times).toHaveLength(2);
       expect(auth.circuitBreakerState().state).toBe('closed');

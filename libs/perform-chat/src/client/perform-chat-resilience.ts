@@ -15,6 +15,7 @@ import { PerformChatErrorCode } from '../errors/perform-chat-error-code';
 import { PERFORM_CHAT_RESILIENCE_SLICE, PerformChatResilienceSlice } from '../options/perform-chat-options.slices';
 import { PerformChatTelemetry } from '../telemetry/perform-chat-telemetry';
 import { Messages } from '../perform-chat.messages';
+import { fullJitterDelay } from './backoff';
 import { markNotSent, wasNotSent } from './not-sent';
 import { PerformChatCircuitBreakerState } from './perform-chat-resilience.interfaces';
 import { PerformChatShutdown } from './perform-chat-shutdown';
@@ -160,7 +161,7 @@ export class PerformChatResilience {
         // Full jitter: retry n waits a random time in [0, min(maxDelayMs, baseDelayMs·2^(n-1))),
         // or PerformChat's Retry-After; never past the point where one more attempt still fits.
         const retryAfterMs = (error as PerformChatError).retryAfterMs;
-        const delay = retryAfterMs ?? Math.floor(Math.random() * Math.min(maxDelayMs, baseDelayMs * 2 ** (number - 1)));
+        const delay = retryAfterMs ?? fullJitterDelay(number, baseDelayMs, maxDelayMs);
         await this.shutdown.pause(Math.max(0, Math.min(delay, deadlineAt - Date.now() - MIN_ATTEMPT_MS)));
         if (this.shutdown.closing) throw error; // no retry once shutdown has begun
       }

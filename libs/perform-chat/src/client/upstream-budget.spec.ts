@@ -1,5 +1,5 @@
 import { PerformChatTelemetry } from '../telemetry/perform-chat-telemetry';
-import { captureLogs, CapturedLogs } from '@test/utils';
+import { captureLogs, CapturedLogs, useDateClock } from '@test/utils';
 import { PerformChatError } from '../errors/perform-chat.error';
 import { PerformChatErrorCode } from '../errors/perform-chat-error-code';
 import { PerformChatModuleOptions } from '../options/perform-chat-options.interface';
@@ -48,20 +48,28 @@ describe('PerformChatUpstreamBudget', () => {
   });
 
   it('counts 401s and, once authFailuresPer5Minutes is reached, refuses every call until the window ends', async () => {
-    const { budget } = budgetFor({ upstreamBudget: { authFailuresPer5Minutes: 3, authFailureWindowSeconds: 0.2 } });
-    for (let i = 0; i < 3; i++) await (await budget.beforeAttempt('token-generation', later())).settle(unauthorized());
+    // The window is counted with Date.now(): a Date clock ends it, with no sleep.
+    const clock = useDateClock();
+    try {
+      const { budget } = budgetFor({ upstreamBudget: { authFailuresPer5Minutes: 3, authFailureWindowSeconds: 0.2 } });
+      for (let i = 0; i < 3; i++) await (await budget.beforeAttempt('token-generation', later())).settle(unauthorized());
 
-    for (const charge of ['token-generation', 'none'] as const) {
-      await expect(budget.beforeAttempt(charge, later())).rejects.toMatchObject({
-        code: PerformChatErrorCode.RATE_LIMITED,
-        message:
-          "Refused locally without calling PerformChat: PerformChat rejected the API key 3 times within 0.2 s (upstreamBudget.authFailuresPer5Minutes), so calls pause for 1 s to keep the key from PerformChat's lockout after 10 failed authentications per 5 minutes; check keyId and keySecret",
-      });
+      for (const charge of ['token-generation', 'none'] as const) {
+        await expect(budget.beforeAttempt(charge, later())).rejects.toMatchObject({
+          code: PerformChatErrorCode.RATE_LIMITED,
+          message:
+            "Refused locally without calling PerformChat: PerformChat rejected the API key 3 times within 0.2 s (upstreamBudget.authFailuresPer5Minutes), so calls pause for 1 s to keep the key from PerformChat's lockout after 10 failed authentications per 5 minutes; check keyId and keySecret",
+        });
+      }
+      expect(logs.lines.filter((line) => line.startsWith('warn') && line.includes('rejected the API key 3 times'))).toHaveLength(1);
+
+      await clock.advance(199);
+      await expect(budget.beforeAttempt('none', later())).rejects.toMatchObject({ code: PerformChatErrorCode.RATE_LIMITED });
+      await clock.advance(1);
+      await expect(budget.beforeAttempt('none', later())).resolves.toEqual({ settle: expect.any(Function) });
+    } finally {
+      clock.restore();
     }
-    expect(logs.lines.filter((line) => line.startsWith('warn') && line.includes('rejected the API key 3 times'))).toHaveLength(1);
-
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    await expect(budget.beforeAttempt('none', later())).resolves.toEqual({ settle: expect.any(Function) });
   });
 
   it('sends one probe at a time until PerformChat answers something other than 401, then lets calls run together', async () => {

@@ -1,5 +1,14 @@
 import { Test, TestingModule } from '@nestjs/testing';
-import { CapturedLogs, LoopbackHandler, LoopbackServer, captureLogs, closedPort, startLoopbackServer } from '@test/utils';
+import {
+  CapturedLogs,
+  LoopbackHandler,
+  LoopbackServer,
+  TestClock,
+  captureLogs,
+  closedPort,
+  startLoopbackServer,
+  useDateClock,
+} from '@test/utils';
 import { PerformChatHealthOptions } from '../options/health.options';
 import { PerformChatModule } from '../perform-chat.module';
 import { PerformChatAuthService } from '../auth/perform-chat-auth.service';
@@ -209,7 +218,14 @@ describe('PerformChatHealthIndicator against loopback servers', () => {
 
   describe('caching', () => {
     type Probe = (indicator: PerformChatHealthIndicator) => Promise<unknown>;
-    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    // The cache's TTL is read from Date.now(): a Date clock moves it, with no sleep. Installed
+    // before the module is built (the cache keeps the Date.now it was built with).
+    let clock: TestClock | undefined;
+    afterEach(() => {
+      clock?.restore();
+      clock = undefined;
+    });
+    const sleep = (ms: number) => clock!.advance(ms);
     const rows: { name: string; health: PerformChatHealthOptions; status: number; act: Probe; requests: number }[] = [
       {
         name: 'two probes within the TTL make one request',
@@ -233,17 +249,24 @@ describe('PerformChatHealthIndicator against loopback servers', () => {
         requests: 1,
       },
       {
+        name: 'within the module TTL no new request is made',
+        health: { cacheTtlMs: 40 },
+        status: 405,
+        act: async (indicator) => [await indicator.isHealthy(), await sleep(39), await indicator.isHealthy()],
+        requests: 1,
+      },
+      {
         name: 'after the module TTL a new request is made',
         health: { cacheTtlMs: 40 },
         status: 405,
-        act: async (indicator) => [await indicator.isHealthy(), await sleep(60), await indicator.isHealthy()],
+        act: async (indicator) => [await indicator.isHealthy(), await sleep(40), await indicator.isHealthy()],
         requests: 2,
       },
       {
         name: "a call's shorter cacheTtlMs makes a new request",
         health: {},
         status: 405,
-        act: async (indicator) => [await indicator.isHealthy(), await sleep(30), await indicator.isHealthy('performchat', { cacheTtlMs: 20 })],
+        act: async (indicator) => [await indicator.isHealthy(), await sleep(20), await indicator.isHealthy('performchat', { cacheTtlMs: 20 })],
         requests: 2,
       },
       {
@@ -257,6 +280,7 @@ describe('PerformChatHealthIndicator against loopback servers', () => {
 
     it.each(rows)('$name', async ({ health, status, act, requests }) => {
       upstream.handle(answer(status, 20));
+      clock = useDateClock();
       const indicator = await indicatorFor(upstream.url, health);
 
       const results = ((await act(indicator)) as unknown[]).filter(Boolean);
@@ -336,15 +360,26 @@ describe('PerformChatHealthIndicator against loopback servers', () => {
     });
 
     it('is up again once the cooldown is over, so the pod gets the call that is the trial', async () => {
-      // A cooldown long enough for the first check to land inside it on a busy machine.
-      const { indicator } = await openBreaker({}, 400);
-      expect((await indicator.isHealthy()).performchat).toMatchObject({ status: 'down', reason: 'circuit_open' });
-      await new Promise((resolve) => setTimeout(resolve, 450));
-      // The breaker is still "open" (cockatiel half-opens on the next call), with no time left.
-      expect((await indicator.isHealthy()).performchat).toMatchObject({
-        status: 'up',
-        circuitBreaker: { state: 'open', retryAfterMs: 0 },
-      });
+      // The cooldown and the cache read Date.now(): a Date clock ends them, with no sleep.
+      const clock = useDateClock();
+      try {
+        const { indicator } = await openBreaker({}, 60_000);
+        expect((await indicator.isHealthy()).performchat).toMatchObject({ status: 'down', reason: 'circuit_open' });
+        await clock.advance(59_999);
+        expect((await indicator.isHealthy()).performchat).toMatchObject({
+          status: 'down',
+          reason: 'circuit_open',
+          circuitBreaker: { state: 'open', retryAfterMs: 1 },
+        });
+        await clock.advance(1);
+        // The breaker is still "open" (cockatiel half-opens on the next call), with no time left.
+        expect((await indicator.isHealthy()).performchat).toMatchObject({
+          status: 'up',
+          circuitBreaker: { state: 'open', retryAfterMs: 0 },
+        });
+      } finally {
+        clock.restore();
+      }
     });
 
     it('a failed probe keeps its own reason while the breaker is open', async () => {

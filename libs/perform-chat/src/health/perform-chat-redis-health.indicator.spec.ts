@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import { once } from 'node:events';
 import { PerformChatModule } from '../perform-chat.module';
 import { PerformChatRedisConnections } from '../redis/perform-chat-redis.connections';
+import { PerformChatRedisClient } from '../redis/redis-client';
 import { PerformChatRedisHealthIndicator } from './perform-chat-redis-health.indicator';
 
 /** The real Redis of the test environment (REDIS_URL overrides). */
@@ -11,7 +12,7 @@ const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const REDIS_PASSWORD = 'redis-pw-SECRET-5e1';
 const TIMEOUT_MS = 200;
 
-async function ready(client: Redis): Promise<Redis> {
+async function ready<T extends PerformChatRedisClient>(client: T): Promise<T> {
   if (client.status !== 'ready') await once(client, 'ready');
   return client;
 }

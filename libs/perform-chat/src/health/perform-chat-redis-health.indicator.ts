@@ -6,7 +6,8 @@ import { redact } from '../errors/redact';
 import { PERFORM_CHAT_HEALTH_SLICE, PerformChatHealthSlice } from '../options/perform-chat-options.slices';
 import { Messages } from '../perform-chat.messages';
 import { PerformChatRedisConnections } from '../redis/perform-chat-redis.connections';
-import { describeRedisClient } from '../redis/redis-client-name';
+import { PerformChatRedisClient, currentClusterSlotOwners, isRedisCluster, redisSecretsOf, refreshClusterSlots } from '../redis/redis-client';
+import { describeRedisClient, describeRedisNode } from '../redis/redis-client-name';
 import { PERFORM_CHAT_REDIS_HEALTH_KEY, PERFORM_CHAT_TERMINUS, instanceHealthKey } from './perform-chat-health.constants';
 import { PerformChatRedisHealthCheckOptions } from './perform-chat-health.interfaces';
 import { resolveRedisHealthCheckTimeout } from '../options/health.validation';
@@ -56,16 +57,48 @@ export class PerformChatRedisHealthIndicator {
     const clients = this.connections.all();
     if (clients.length === 0) return session.up({ clients: 0 });
     const startedAt = performance.now();
-    const results = await Promise.all(clients.map((client) => this.ping(client, timeoutMs)));
+    const results = await Promise.all(clients.map((client) => this.check(client, timeoutMs)));
     const latencyMs = Math.round(performance.now() - startedAt);
-    const failures = results.filter((failure): failure is PerformChatRedisPingFailure => failure !== undefined);
+    const failures = results.flat();
     if (failures.length === 0) return session.up({ clients: clients.length, latencyMs });
     const message = failures.map((failure) => `${failure.client}: ${failure.message}`).join('; ');
     return session.down({ clients: clients.length, message, failures });
   }
 
-  private async ping(client: Redis, timeoutMs: number): Promise<PerformChatRedisPingFailure | undefined> {
-    const name = describeRedisClient(client);
+  /**
+   * One node: PING it. A Redis Cluster: PING every master serving slots (a PING to the cluster
+   * client would reach one random node and prove nothing about the others), each named
+   * `host:port`; a master the client has no connection to (lost, failing over; the slot table is
+   * reloaded once first) and a cluster that knows no master yet are `not_connected`. During a
+   * failover the failed master is down until its replica has taken its slots over; a failed
+   * check reloads the slot table for the next one.
+   */
+  private async check(client: PerformChatRedisClient, timeoutMs: number): Promise<PerformChatRedisPingFailure[]> {
+    const secrets = redisSecretsOf(client);
+    if (!isRedisCluster(client)) {
+      const failure = await this.ping(client, describeRedisNode(client), timeoutMs, secrets);
+      return failure ? [failure] : [];
+    }
+    const owners = await currentClusterSlotOwners(client, timeoutMs);
+    if (owners.length === 0) {
+      const name = describeRedisClient(client);
+      return [{ client: name, reason: 'not_connected', message: Messages.redisClusterNoMaster(name, client.status) }];
+    }
+    const results = await Promise.all(
+      owners.map(({ address, node }) =>
+        node
+          ? this.ping(node, address, timeoutMs, secrets)
+          : { client: address, reason: 'not_connected' as const, message: Messages.redisClusterMasterLost() },
+      ),
+    );
+    const failures = results.filter((failure): failure is PerformChatRedisPingFailure => failure !== undefined);
+    // ioredis reloads its slot table only when a command is redirected: after a failover a master
+    // that is gone may still be listed. Reload it now (not awaited) so the next check sees the new one.
+    if (failures.length > 0) void refreshClusterSlots(client, timeoutMs);
+    return failures;
+  }
+
+  private async ping(client: Redis, name: string, timeoutMs: number, secrets: string[]): Promise<PerformChatRedisPingFailure | undefined> {
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), timeoutMs);
@@ -82,7 +115,7 @@ export class PerformChatRedisHealthIndicator {
       return {
         client: name,
         reason: connected ? 'error' : 'not_connected',
-        message: Messages.redisPingFailed(client.status, redact(outcome.message, [client.options.password ?? ''])),
+        message: Messages.redisPingFailed(client.status, redact(outcome.message, secrets)),
       };
     } finally {
       clearTimeout(timer);

@@ -21,7 +21,7 @@ const normalisedPath = (path: string): string => path.replace(/^\/+|\/+$/g, '');
 /**
  * The PerformChatModule instances of one application. Each registers at boot; a second one
  * under a taken name, serving the token routes on a taken path, or keeping customer users in
- * the same Redis under an overlapping key prefix (one would list and revoke the other's users)
+ * the same Redis under the same key prefix (one would list and revoke the other's users)
  * stops the boot with a message naming both. Per application, not per process: two apps in one
  * process (tests) may each have a `default`.
  */
@@ -60,14 +60,11 @@ export class PerformChatInstances {
     ) {
       problems.push(Messages.instanceRouteTaken(normalisedPath(claim.routePath), other.name, claim.name));
     }
+    // Customer users live at `<prefix>:{<user id>}` and are listed by `<prefix>:{*`: one prefix
+    // in one Redis is one set of users; a prefix nested in another (`app:cu:eu`) is not.
     const [mine, theirs] = [claim.customerUsers, other.customerUsers];
-    if (
-      mine &&
-      theirs &&
-      mine.redis === theirs.redis &&
-      (mine.keyPrefix.startsWith(theirs.keyPrefix) || theirs.keyPrefix.startsWith(mine.keyPrefix))
-    ) {
-      problems.push(Messages.instanceStoreShared(other.name, claim.name, theirs.keyPrefix, mine.keyPrefix));
+    if (mine && theirs && mine.redis === theirs.redis && mine.keyPrefix === theirs.keyPrefix) {
+      problems.push(Messages.instanceStoreShared(other.name, claim.name, mine.keyPrefix));
     }
     return problems;
   }

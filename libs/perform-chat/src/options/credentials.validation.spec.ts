@@ -91,10 +91,11 @@ describe('the instance name', () => {
 
   it('gives a named instance\'s Redis customer users a prefix beside the default one\'s, unless one is given', () => {
     const redis = 'redis://127.0.0.1:6379';
-    expect(resolveCustomerUserStoreOption({ redis }, 'default')).toEqual({ redis });
-    expect(resolveCustomerUserStoreOption({ redis }, 'eu')).toEqual({ redis, keyPrefix: 'performchat:eu:customer-users:' });
-    expect(resolveCustomerUserStoreOption({ redis, keyPrefix: 'app:eu:' }, 'eu')).toEqual({ redis, keyPrefix: 'app:eu:' });
-    expect(resolveCustomerUserStoreOption(undefined, 'eu')).toBe('memory');
-    expect(resolveCustomerUserStoreOption({ maxRecords: 5 }, 'eu')).toEqual({ maxRecords: 5 });
+    const day = 86_400;
+    expect(resolveCustomerUserStoreOption({ redis }, day, 'default')).toEqual({ redis, ttlSeconds: day });
+    expect(resolveCustomerUserStoreOption({ redis }, day, 'eu')).toEqual({ redis, keyPrefix: 'performchat:eu:cu', ttlSeconds: day });
+    expect(resolveCustomerUserStoreOption({ redis, keyPrefix: 'app:eu' }, day, 'eu')).toEqual({ redis, keyPrefix: 'app:eu', ttlSeconds: day });
+    expect(resolveCustomerUserStoreOption(undefined, day, 'eu')).toBe('memory');
+    expect(resolveCustomerUserStoreOption({ maxRecords: 5 }, day, 'eu')).toEqual({ maxRecords: 5 });
   });
 });

@@ -9,11 +9,22 @@ export interface MemoryCustomerUserStoreOption {
 
 /** The Redis store, shared by every instance. */
 export interface RedisCustomerUserStoreOption {
-  /** Your ioredis client (never closed by the module) or a `redis://` URL (connected and closed by the module). */
+  /**
+   * Your ioredis client, `Redis` or `Cluster` (never closed by the module), or a URL: `redis://`
+   * for one node, `redis+cluster://host:port,host:port` for a Redis Cluster (connected and closed by the module).
+   */
   redis: PerformChatRedisSource;
-  /** @default 'performchat:customer-users:' */
+  /**
+   * Prefix of the keys, one hash per user at `<keyPrefix>:{<user id>}` (the store adds the `:`;
+   * no braces). Env `PERFORMCHAT_CUSTOMER_USER_KEY_PREFIX`. @default 'performchat:cu'
+   */
   keyPrefix?: string;
-  /** Forget a user's records this many seconds after its last token, at most 31622400 (366 days). Unset: keep forever. */
+  /**
+   * Forget a user's records this many seconds after its last token (every token refreshes it), at
+   * most 31622400 (366 days). Keep it at least as long as your longest token, or revoking an older
+   * token finds nothing. Env `PERFORMCHAT_CUSTOMER_USER_TTL_SECONDS`.
+   * @default the longest token lifetime: `maxExpiresIn`, else 31536000 (365 days)
+   */
   ttlSeconds?: number;
 }
 

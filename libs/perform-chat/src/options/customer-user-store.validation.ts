@@ -5,9 +5,10 @@ import type {
   PerformChatCustomerUserStoreOption,
   RedisCustomerUserStoreOption,
 } from './customer-user-store.options';
-import { isDefaultInstance } from './instance-name';
-import { namedCustomerUserPrefix } from './perform-chat-options.defaults';
-import { OptionRule, custom, literal, object, required, text, union, wholeNumber, withKey } from './option-rules';
+import { DEFAULT_REDIS_CUSTOMER_USER_PREFIX, namedCustomerUserPrefix } from './perform-chat-options.defaults';
+import { DEFAULT_INSTANCE_NAME, isDefaultInstance } from './instance-name';
+import { REDIS_KEY_PREFIX, REDIS_KEY_SEPARATOR } from './redis-key-prefix';
+import { OptionRule, custom, literal, object, required, union, wholeNumber, withKey } from './option-rules';
 import { REDIS_SOURCE, isRedisClient } from './redis-source.validation';
 
 const STORE_METHODS = ['save', 'listByExternalId', 'remove', 'iterate'] as const;
@@ -31,7 +32,7 @@ const MEMORY_STORE = object({
 
 const REDIS_STORE = object({
   redis: required(REDIS_SOURCE),
-  keyPrefix: text(/^[\s\S]+$/, OptionWords.nonEmptyString),
+  keyPrefix: REDIS_KEY_PREFIX,
   // A Redis TTL, bounded by the longest token lifetime (perform-chat-options.bounds.ts).
   ttlSeconds: wholeNumber({ min: 1, unit: 'seconds', bound: 'customerUserStore.ttlSeconds' }),
 } satisfies Record<keyof RedisCustomerUserStoreOption, unknown>);
@@ -49,17 +50,40 @@ export const CUSTOMER_USER_STORE_OPTION = union([
   withKey('maxRecords', MEMORY_STORE),
 ]);
 
+function isRedisOption(option: unknown): option is RedisCustomerUserStoreOption {
+  return typeof option === 'object' && option !== null && 'redis' in option && !isCustomStore(option);
+}
+
 /**
- * The store option of the instance `name`: a named instance's Redis store without a
- * `keyPrefix` gets `performchat:<name>:customer-users:`, beside (never inside) the default
- * instance's `performchat:customer-users:`, so listing one instance's users never finds
- * another's. A `keyPrefix` you give is used as given.
+ * With both stores in Redis, the customer-user keys must not sit under a rate-limit counter
+ * (`<rateLimit prefix>:<counter>:{...}` has the shape of `<customer-user prefix>:{...}` when the
+ * latter is `<rateLimit prefix>:<counter>`). Other overlaps cannot match: a prefix has no braces.
+ */
+export function checkCustomerUserKeyPrefixOverlap(option: unknown, rateLimitKeyPrefix: string | undefined): string[] {
+  if (rateLimitKeyPrefix === undefined || !isRedisOption(option)) return [];
+  const prefix = option.keyPrefix ?? DEFAULT_REDIS_CUSTOMER_USER_PREFIX;
+  if (typeof prefix !== 'string' || !prefix.startsWith(rateLimitKeyPrefix + REDIS_KEY_SEPARATOR)) return [];
+  return [Messages.redisKeyPrefixesOverlap(rateLimitKeyPrefix, prefix)];
+}
+
+/**
+ * The option with its defaults for the instance `name`: a Redis store without `ttlSeconds` keeps
+ * a user's records as long as the longest token the module may issue (`longestTokenSeconds`:
+ * `maxExpiresIn`, else 365 days); a named instance's Redis store without a `keyPrefix` gets
+ * `performchat:<name>:cu`, beside the default instance's `performchat:cu`, so one instance never
+ * lists (and revokes) another's users. A `keyPrefix` you give is used as given.
  */
 export function resolveCustomerUserStoreOption(
   option: PerformChatCustomerUserStoreOption | undefined,
-  name: string,
+  longestTokenSeconds: number,
+  name: string = DEFAULT_INSTANCE_NAME,
 ): PerformChatCustomerUserStoreOption {
   if (option === undefined) return 'memory';
-  if (isDefaultInstance(name) || typeof option !== 'object' || isCustomStore(option) || !('redis' in option)) return option;
-  return option.keyPrefix === undefined ? { ...option, keyPrefix: namedCustomerUserPrefix(name) } : option;
+  if (!isRedisOption(option)) return option;
+  const keyPrefix = option.keyPrefix ?? (isDefaultInstance(name) ? undefined : namedCustomerUserPrefix(name));
+  return {
+    ...option,
+    ...(keyPrefix === undefined ? {} : { keyPrefix }),
+    ttlSeconds: option.ttlSeconds ?? longestTokenSeconds,
+  };
 }

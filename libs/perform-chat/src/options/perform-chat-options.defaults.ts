@@ -41,8 +41,19 @@ export const DEFAULT_UPSTREAM_AUTH_FAILURES_PER_5_MINUTES = 10;
 export const DEFAULT_UPSTREAM_TOKEN_WINDOW_SECONDS = 60;
 /** Window of the auth-failure budget, in seconds. */
 export const DEFAULT_UPSTREAM_AUTH_FAILURE_WINDOW_SECONDS = 300;
+// Customer users in Redis (issue 20).
+/** Prefix of the customer-user keys: `performchat:cu:{<user id>}`. */
+export const DEFAULT_REDIS_CUSTOMER_USER_PREFIX = 'performchat:cu';
+/**
+ * Lifetime of a user's customer-user records, refreshed by every token issued to the user, when
+ * neither `ttlSeconds` nor `maxExpiresIn` is set: 365 days, the longest lifetime a token can have
+ * (EXPIRES_IN_CEILING_SECONDS), so a record is never forgotten while one of its tokens can still
+ * be valid. With `maxExpiresIn` the module uses that instead.
+ */
+export const DEFAULT_REDIS_CUSTOMER_USER_TTL_SECONDS = 365 * 86_400;
+
 /** What a route-level `keyPrefix` may contain: it becomes one segment of the store key. */
 export const ROUTE_KEY_PREFIX_PATTERN = /^[A-Za-z0-9._-]{1,100}$/;
 
 /** The Redis customer-user key prefix of a named instance without a `keyPrefix` of its own. */
-export const namedCustomerUserPrefix = (name: string): string => `performchat:${name}:customer-users:`;
+export const namedCustomerUserPrefix = (name: string): string => `performchat:${name}:cu`;

@@ -237,14 +237,14 @@ const ROWS: [string, unknown[], [unknown, string], [unknown, string] | undefined
     [6379, 'rateLimit.store.redis must be an ioredis client or a redis:// (rediss://) URL'],
     [
       'http://cache',
-      'rateLimit.store.redis (env PERFORMCHAT_REDIS_URL) must use redis:// or rediss://; got http://cache/',
+      'rateLimit.store.redis (env PERFORMCHAT_REDIS_URL) must use redis:// or rediss:// (redis+cluster:// or rediss+cluster:// for a Redis Cluster); got http://cache/',
     ],
   ],
   [
     'rateLimit.store.keyPrefix',
     ['app:rl'],
-    [1, 'rateLimit.store.keyPrefix must be a non-empty string without whitespace'],
-    ['a b', 'rateLimit.store.keyPrefix must be a non-empty string without whitespace'],
+    [1, 'rateLimit.store.keyPrefix must be 1 to 200 characters without whitespace, { or } (a hash tag in the prefix would put every key in one cluster slot), and must not end with ":" (the store adds the separator)'],
+    ['a b', 'rateLimit.store.keyPrefix must be 1 to 200 characters without whitespace, { or } (a hash tag in the prefix would put every key in one cluster slot), and must not end with ":" (the store adds the separator)'],
   ],
   [
     'upstreamBudget',
@@ -325,9 +325,9 @@ const ROWS: [string, unknown[], [unknown, string], [unknown, string] | undefined
   ],
   [
     'customerUserStore.keyPrefix',
-    ['users:'],
-    [false, 'customerUserStore.keyPrefix must be a non-empty string'],
-    ['', 'customerUserStore.keyPrefix must be a non-empty string'],
+    ['users'],
+    [false, 'customerUserStore.keyPrefix must be 1 to 200 characters without whitespace, { or } (a hash tag in the prefix would put every key in one cluster slot), and must not end with ":" (the store adds the separator)'],
+    ['', 'customerUserStore.keyPrefix must be 1 to 200 characters without whitespace, { or } (a hash tag in the prefix would put every key in one cluster slot), and must not end with ":" (the store adds the separator)'],
   ],
   [
     'customerUserStore.ttlSeconds',
@@ -589,7 +589,7 @@ describe('one error naming every bad field, never a secret', () => {
         'defaultAgentId must not contain control characters',
         'defaultExpiresIn must be a positive whole number followed by s, m, h or d (e.g. "30s", "15m", "1h", "24h", "7d")',
         'timeoutMs must be a whole number of milliseconds, at least 1',
-        'rateLimit.store.keyPrefix must be a non-empty string without whitespace',
+        'rateLimit.store.keyPrefix must be 1 to 200 characters without whitespace, { or } (a hash tag in the prefix would put every key in one cluster slot), and must not end with ":" (the store adds the separator)',
         'health.timeOutMs: unknown option, did you mean timeoutMs?',
         'customerUserStore.ttlSeconds must be a whole number of seconds, at least 1',
         'keySecrett: unknown option, did you mean keySecret?',

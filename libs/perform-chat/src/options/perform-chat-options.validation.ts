@@ -1,8 +1,12 @@
 import { Messages, OptionWords } from '../perform-chat.messages';
-import { EXPIRES_IN_PATTERN, parseExpiresIn } from './expires-in';
+import { EXPIRES_IN_CEILING_SECONDS, EXPIRES_IN_PATTERN, parseExpiresIn } from './expires-in';
 import { assertIdentifier } from './identifier';
 import { defaultResolveUserId } from './resolve-user-id';
-import { CUSTOMER_USER_STORE_OPTION } from './customer-user-store.validation';
+import {
+  CUSTOMER_USER_STORE_OPTION,
+  checkCustomerUserKeyPrefixOverlap,
+  resolveCustomerUserStoreOption,
+} from './customer-user-store.validation';
 import { HEALTH_OPTIONS, resolveHealthOption } from './health.validation';
 import { RESILIENCE_OPTIONS, resolveResilienceOptions } from './resilience.validation';
 import {
@@ -22,7 +26,6 @@ import { PerformChatModuleOptions, ResolvedPerformChatOptions } from './perform-
 import { checkBaseUrl, checkRedisUrls } from './perform-chat-url.validation';
 import { CREDENTIALS_OPTIONS, checkCredentialSource, resolveCredentialsOptions } from './credentials.validation';
 import { DEFAULT_INSTANCE_NAME, INSTANCE_NAME } from './instance-name';
-import { resolveCustomerUserStoreOption } from './customer-user-store.validation';
 import {
   OptionRule,
   accepts,
@@ -121,6 +124,15 @@ function checkDefaultAgentAllowed(raw: PerformChatModuleOptions): string[] {
   return allowedAgentIds.includes(defaultAgentId) ? [] : [Messages.defaultAgentNotAllowed()];
 }
 
+/** Customer-user keys not placed under a rate-limit counter, when both stores use Redis (issue 20). */
+function checkRedisKeyPrefixes(raw: PerformChatModuleOptions): string[] {
+  if (!accepts(RATE_LIMIT_MODULE_OPTIONS.rateLimit, raw.rateLimit) || !accepts(CUSTOMER_USER_STORE_OPTION, raw.customerUserStore)) {
+    return [];
+  }
+  const store = raw.rateLimit ? resolveRateLimitOption(raw.rateLimit).store : undefined;
+  return checkCustomerUserKeyPrefixOverlap(raw.customerUserStore, store?.kind === 'redis' ? store.keyPrefix : undefined);
+}
+
 /** Rules between options, after the table; each judges only values their rows accepted. */
 const BETWEEN_OPTIONS: ((raw: PerformChatModuleOptions) => string[])[] = [
   checkCredentialSource,
@@ -130,6 +142,7 @@ const BETWEEN_OPTIONS: ((raw: PerformChatModuleOptions) => string[])[] = [
   // problems naming both, as performChatConfig puts PERFORMCHAT_REDIS_URL in both.
   checkRedisUrls,
   checkRedisWholeSeconds,
+  checkRedisKeyPrefixes,
 ];
 
 /** Every problem of the module options, each naming its field; `[]` when valid. */
@@ -166,7 +179,12 @@ export function resolvePerformChatOptions(
     maxResponseBytes: raw.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
     resolveUserId: raw.resolveUserId ?? defaultResolveUserId,
     health: resolveHealthOption(raw.health),
-    customerUserStore: resolveCustomerUserStoreOption(raw.customerUserStore, name),
+    // Records live as long as the longest token the module lets through (issue 20: a documented default).
+    customerUserStore: resolveCustomerUserStoreOption(
+      raw.customerUserStore,
+      raw.maxExpiresIn === undefined ? EXPIRES_IN_CEILING_SECONDS : parseExpiresIn(raw.maxExpiresIn),
+      name,
+    ),
     onTokenIssued: raw.onTokenIssued,
     onTokensInvalidated: raw.onTokensInvalidated,
     rateLimit: resolveRateLimitOption(raw.rateLimit, name),

@@ -1,6 +1,7 @@
 import { Messages } from '../perform-chat.messages';
 import { maskUrl } from './mask-url';
 import { PERFORMCHAT_ENV } from './perform-chat.config';
+import { isRedisClusterUrl, parseRedisClusterUrl } from './redis-cluster-url';
 
 /** `/rest/v1` as whole path segments: the module appends it, so a base URL holding it can never work. */
 const REST_PREFIX = /(^|\/)rest\/v1(\/|$)/i;
@@ -87,19 +88,29 @@ export function redisUrlName(fields: readonly string[] = REDIS_URL_OPTIONS): str
   return label(fields, PERFORMCHAT_ENV.redisUrl);
 }
 
-/** The database a valid Redis URL selects: its path (`/2`), else ioredis's `?db=`, else 0. */
+/** The database a valid Redis URL selects: its path (`/2`), else ioredis's `?db=`, else 0 (always 0 for a cluster). */
 export function redisDatabaseOf(url: string): number {
+  if (isRedisClusterUrl(url)) return 0;
   const parsed = new URL(url);
   const fromPath = DATABASE_PATH.test(parsed.pathname) ? parsed.pathname.slice(1) : undefined;
   return Number(fromPath ?? parsed.searchParams.get('db') ?? 0);
 }
 
+/** A `redis+cluster://` URL: startup nodes as `host:port`, no database, query or fragment. */
+function checkRedisClusterUrl(name: string, value: string): string[] {
+  if (value.trim() !== value) return [Messages.urlSurroundingWhitespace(name)];
+  const parsed = parseRedisClusterUrl(value);
+  if (typeof parsed !== 'string') return [];
+  return [Messages.redisClusterUrlProblem(name, parsed, maskUrl(value) ?? '(not shown)')];
+}
+
 function checkRedisUrl(name: string, value: string): string[] {
+  if (isRedisClusterUrl(value)) return checkRedisClusterUrl(name, value);
   const { url, problems } = parse(name, value, REDIS_URL_FORM);
   if (!url) return problems;
   const shown = show(value);
   if (url.protocol !== 'redis:' && url.protocol !== 'rediss:')
-    return [Messages.urlScheme(name, 'redis:// or rediss://', shown)];
+    return [Messages.urlScheme(name, 'redis:// or rediss:// (redis+cluster:// or rediss+cluster:// for a Redis Cluster)', shown)];
   if (url.hostname === '') problems.push(Messages.redisUrlNoHost(name, shown));
   if (url.hash !== '' || value.includes('#')) problems.push(Messages.redisUrlFragment(name, shown));
   const db = url.searchParams.get('db');

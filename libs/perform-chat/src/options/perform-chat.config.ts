@@ -37,8 +37,17 @@ export const PERFORMCHAT_ENV = {
   'rateLimit.points': 'PERFORMCHAT_RATE_LIMIT_POINTS',
   /** Its window in seconds. */
   'rateLimit.duration': 'PERFORMCHAT_RATE_LIMIT_DURATION',
-  /** A `redis://` URL: rate limits, the upstream budget and customer users are then kept in Redis. */
+  /**
+   * A `redis://` URL (`redis+cluster://host:port,host:port` for a Redis Cluster): rate limits, the
+   * upstream budget and customer users are then kept in Redis.
+   */
   redisUrl: 'PERFORMCHAT_REDIS_URL',
+  /** With `PERFORMCHAT_REDIS_URL`: prefix of the rate-limit and budget keys (default `performchat:rl`). */
+  'rateLimit.store.keyPrefix': 'PERFORMCHAT_RATE_LIMIT_KEY_PREFIX',
+  /** With `PERFORMCHAT_REDIS_URL`: prefix of the customer-user keys (default `performchat:cu`). */
+  'customerUserStore.keyPrefix': 'PERFORMCHAT_CUSTOMER_USER_KEY_PREFIX',
+  /** With `PERFORMCHAT_REDIS_URL`: lifetime of a user's customer-user records in seconds (default: the longest token lifetime). */
+  'customerUserStore.ttlSeconds': 'PERFORMCHAT_CUSTOMER_USER_TTL_SECONDS',
 } as const;
 
 function reader(source: PerformChatConfigSource): (name: string) => string | undefined {
@@ -91,6 +100,28 @@ function circuitBreakerConfig(read: (name: string) => string | undefined): Perfo
   };
 }
 
+/** The Redis store of `rateLimit`, from the URL and its key prefix variable. */
+function rateLimitStoreConfig(read: (name: string) => string | undefined, redisUrl: string | undefined) {
+  if (redisUrl === undefined) return undefined;
+  const keyPrefix = read(PERFORMCHAT_ENV['rateLimit.store.keyPrefix']);
+  return { redis: redisUrl, ...(keyPrefix === undefined ? {} : { keyPrefix }) };
+}
+
+/** The Redis `customerUserStore`, from the URL and its variables; without the URL the memory default. */
+function customerUserStoreConfig(
+  read: (name: string) => string | undefined,
+  redisUrl: string | undefined,
+): PerformChatModuleOptions['customerUserStore'] {
+  if (redisUrl === undefined) return undefined;
+  const keyPrefix = read(PERFORMCHAT_ENV['customerUserStore.keyPrefix']);
+  const ttlSeconds = toNumber(read(PERFORMCHAT_ENV['customerUserStore.ttlSeconds']));
+  return {
+    redis: redisUrl,
+    ...(keyPrefix === undefined ? {} : { keyPrefix }),
+    ...(ttlSeconds === undefined ? {} : { ttlSeconds }),
+  };
+}
+
 /** `rateLimit` from its variables and the Redis URL: points `0` means `false` (no default limit). */
 function rateLimitConfig(
   read: (name: string) => string | undefined,
@@ -103,7 +134,7 @@ function rateLimitConfig(
   const limit = {
     ...(points === undefined ? {} : { points }),
     ...(duration === undefined ? {} : { duration }),
-    ...(redisUrl === undefined ? {} : { store: { redis: redisUrl } }),
+    ...(redisUrl === undefined ? {} : { store: rateLimitStoreConfig(read, redisUrl) }),
   };
   return Object.keys(limit).length ? limit : undefined;
 }
@@ -150,7 +181,7 @@ export function performChatConfig(source: PerformChatConfigSource = process.env)
     circuitBreaker: circuitBreakerConfig(read),
     shutdownGraceMs: toNumber(read(PERFORMCHAT_ENV.shutdownGraceMs)),
     rateLimit: rateLimitConfig(read, redisUrl),
-    customerUserStore: redisUrl === undefined ? undefined : { redis: redisUrl },
+    customerUserStore: customerUserStoreConfig(read, redisUrl),
   };
   return Object.fromEntries(
     Object.entries(options).filter(([, value]) => value !== undefined),

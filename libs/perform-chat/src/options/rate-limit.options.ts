@@ -29,11 +29,15 @@ export interface PerformChatRateLimitOptions {
 /** A Redis store for the rate limits and the upstream budget, shared by all instances of the app. */
 export interface PerformChatRedisRateLimitStore {
   /**
-   * Your ioredis client (used as is, never closed by the module) or a `redis://` / `rediss://` URL;
-   * a `/db` in the URL that the server does not have stops the boot.
+   * Your ioredis client, `Redis` or `Cluster` (used as is, never closed by the module), or a URL:
+   * `redis://` / `rediss://` (a `/db` the server does not have stops the boot), or
+   * `redis+cluster://host:port,host:port` / `rediss+cluster://...` for a Redis Cluster.
    */
   redis: PerformChatRedisSource;
-  /** Namespace of every key the limits write. @default 'performchat:rl' */
+  /**
+   * Namespace of every key the limits and the budget write, `<keyPrefix>:<counter>:{<caller>}`
+   * (the store adds the `:`; no braces). Env `PERFORMCHAT_RATE_LIMIT_KEY_PREFIX`. @default 'performchat:rl'
+   */
   keyPrefix?: string;
 }
 

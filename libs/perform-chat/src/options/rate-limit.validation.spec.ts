@@ -111,11 +111,11 @@ describe('rateLimit and upstreamBudget options', () => {
     ]);
     expect(problemsOf({ rateLimit: { store: { redis: 42 as never, keyPrefix: 'has space' } } })).toEqual([
       'rateLimit.store.redis must be an ioredis client or a redis:// (rediss://) URL',
-      'rateLimit.store.keyPrefix must be a non-empty string without whitespace',
+      'rateLimit.store.keyPrefix must be 1 to 200 characters without whitespace, { or } (a hash tag in the prefix would put every key in one cluster slot), and must not end with ":" (the store adds the separator)',
     ]);
     // A URL string is checked with the other URL options (perform-chat-url.validation.spec.ts).
     expect(problemsOf({ rateLimit: { store: { redis: 'http://cache' } } })).toEqual([
-      'rateLimit.store.redis (env PERFORMCHAT_REDIS_URL) must use redis:// or rediss://; got http://cache/',
+      'rateLimit.store.redis (env PERFORMCHAT_REDIS_URL) must use redis:// or rediss:// (redis+cluster:// or rediss+cluster:// for a Redis Cluster); got http://cache/',
     ]);
   });
 

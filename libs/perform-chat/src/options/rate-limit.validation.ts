@@ -24,6 +24,7 @@ import {
   wholeNumber,
   withKey,
 } from './option-rules';
+import { REDIS_KEY_PREFIX } from './redis-key-prefix';
 import { REDIS_SOURCE } from './redis-source.validation';
 import { DEFAULT_INSTANCE_NAME, instancePrefix } from './instance-name';
 import {
@@ -46,7 +47,7 @@ const LIMIT = {
 
 const REDIS_STORE = object({
   redis: required(REDIS_SOURCE),
-  keyPrefix: text(/^\S{1,200}$/, OptionWords.redisKeyPrefix),
+  keyPrefix: REDIS_KEY_PREFIX,
 } satisfies Record<keyof PerformChatRedisRateLimitStore, unknown>);
 
 /** `rateLimit.store`. */

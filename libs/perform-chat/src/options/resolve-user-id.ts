@@ -7,6 +7,8 @@ import { Messages } from '../perform-chat.messages';
  * says. The default takes `req.user.id`, else `req.user.sub` (what Passport strategies and
  * JWT guards usually leave there). It runs after your authentication guard.
  */
+// `any` on purpose: your resolver may type the request as your framework's (Express, Fastify, with your user).
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type PerformChatUserIdResolver = (request: any) => string | number | null | undefined;
 
 export const defaultResolveUserId: PerformChatUserIdResolver = (request) => {

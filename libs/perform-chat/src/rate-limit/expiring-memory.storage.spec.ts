@@ -1,14 +1,21 @@
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import {
+  RateLimiterCompatibleAbstract,
+  RateLimiterLike,
+  RateLimiterMemory,
+  RateLimiterRedis,
+  RateLimiterRes,
+} from 'rate-limiter-flexible';
 import { ExpiringMemoryStorage, SWEEP_INTERVAL_MS, SWEEP_SLICE } from './expiring-memory.storage';
 import { PerformChatMemoryLimiter } from './perform-chat-memory-limiter';
 
-type Internals = { _memoryStorage: ExpiringMemoryStorage };
-const recordsOf = (limiter: RateLimiterMemory) => (limiter as unknown as Internals)._memoryStorage._storage;
+const recordsOf = (limiter: PerformChatMemoryLimiter) => limiter.storage.records;
 
 describe('PerformChatMemoryLimiter on ExpiringMemoryStorage', () => {
   beforeEach(() => jest.useFakeTimers({ now: 1_000_000 }));
   afterEach(() => jest.useRealTimers());
 
+  // The contract with rate-limiter-flexible: our limiter answers as its RateLimiterMemory does,
+  // step by step. A release that changes those answers fails here, not in production.
   it('answers exactly as RateLimiterMemory does: counts, refusals, blocks, rewards, reads and deletes', async () => {
     const options = { points: 2, duration: 10, blockDuration: 30, keyPrefix: 'spec:Chat.send' };
     const ours = new PerformChatMemoryLimiter(options);
@@ -18,7 +25,7 @@ describe('PerformChatMemoryLimiter on ExpiringMemoryStorage', () => {
         (res) => ({ ok: true, res: res && typeof res === 'object' ? { ...res } : res }),
         (res: RateLimiterRes) => ({ ok: false, res: { ...res } }),
       );
-    const steps: [number, (limiter: RateLimiterMemory) => Promise<RateLimiterRes | boolean | null>][] = [
+    const steps: [number, (limiter: RateLimiterLike) => Promise<RateLimiterRes | boolean | null>][] = [
       [0, (l) => l.consume('u:1')],
       [1_000, (l) => l.consume('u:1')],
       [500, (l) => l.get('u:1')],
@@ -34,12 +41,64 @@ describe('PerformChatMemoryLimiter on ExpiringMemoryStorage', () => {
       [0, (l) => l.block('u:3', 5)],
       [0, (l) => l.consume('u:3')],
       [6_000, (l) => l.consume('u:3')],
+      [0, (l) => l.consume('u:4', 5)], // more than the points at once: blocked
+      [0, (l) => l.get('u:4')],
+      [0, (l) => l.penalty('u:5', 7)],
+      [0, (l) => l.reward('u:6', 3)], // below zero
+      [0, (l) => l.consume('u:6')],
+      [0, (l) => l.set('u:7', 1, 20)],
+      [0, (l) => l.set('u:8', 1, 0)], // for good
+      [0, (l) => l.set('u:9', 2, -1)], // the limiter's duration
+      [0, (l) => l.get('u:9')],
+      [0, (l) => l.block('u:10', 0)],
+      [0, (l) => l.consume('u:10')],
+      [0, (l) => l.consume('u:11', 1, { customDuration: 3 })],
+      [0, (l) => l.consume('u:11', 1, { customDuration: 30 })], // the window is set already
+      [3_500, (l) => l.get('u:11')],
+      [0, (l) => l.consume('u:12', 1, { customDuration: 0 })], // for good
+      [0, (l) => l.get('u:12')],
+      [20_000, (l) => l.get('u:7')],
+      [0, (l) => l.get('u:8')],
+      [0, (l) => l.delete('u:nobody')],
     ];
     for (const [advanceMs, step] of steps) {
       jest.advanceTimersByTime(advanceMs);
       const [a, b] = [await settle(step(ours)), await settle(step(reference))];
       expect(a).toEqual(b);
     }
+  });
+
+  it('spreads calls like RateLimiterMemory with execEvenly', async () => {
+    const options = { points: 4, duration: 10, execEvenly: true, keyPrefix: 'spec:even' };
+    const [ours, reference] = [new PerformChatMemoryLimiter(options), new RateLimiterMemory(options)];
+    for (const limiter of [ours, reference]) {
+      await limiter.consume('u:1'); // the first of a window is not delayed
+    }
+    const answered: Record<string, number[]> = { ours: [], reference: [] };
+    const pending = [ours, reference].flatMap((limiter, i) =>
+      [1, 2].map(() =>
+        limiter.consume('u:1').then((res) => answered[i === 0 ? 'ours' : 'reference'].push(res.msBeforeNext)),
+      ),
+    );
+    for (let elapsed = 0; elapsed < 10_000; elapsed += 250) await jest.advanceTimersByTimeAsync(250);
+    await Promise.all(pending);
+    expect(answered.ours).toHaveLength(2);
+    expect(answered.ours).toEqual(answered.reference);
+  });
+
+  it("is a RateLimiterCompatibleAbstract: rate-limiter-flexible's Redis limiter takes it as its insurance", () => {
+    const insurance = new PerformChatMemoryLimiter({ points: 1, duration: 1 });
+    expect(insurance).toBeInstanceOf(RateLimiterCompatibleAbstract);
+    // What the Redis store does with it; the setter refuses anything else.
+    const redis = new RateLimiterRedis({
+      storeClient: {},
+      points: 1,
+      duration: 1,
+      blockDuration: 3,
+      insuranceLimiter: insurance,
+    });
+    expect((redis as unknown as { insuranceLimiter: unknown }).insuranceLimiter).toBe(insurance);
+    expect(insurance.blockDuration).toBe(3);
   });
 
   it('keeps one timer per limiter, not one per key, and frees every key once its window has ended', async () => {
@@ -59,15 +118,12 @@ describe('PerformChatMemoryLimiter on ExpiringMemoryStorage', () => {
     expect(jest.getTimerCount()).toBe(0);
   });
 
-  it('stores keys without the prefix (the storage is the limiter\'s own) and dumps and restores them', async () => {
+  it("stores keys without the prefix (the storage is the limiter's own), keeping keyPrefix as its property", async () => {
     const limiter = new PerformChatMemoryLimiter({ points: 5, duration: 60, keyPrefix: 'performchat:rl:Chat.send' });
     await limiter.consume('u:42', 2);
     expect([...recordsOf(limiter).keys()]).toEqual(['u:42']);
     expect(limiter.keyPrefix).toBe('performchat:rl:Chat.send');
-
-    const copy = new PerformChatMemoryLimiter({ points: 5, duration: 60, keyPrefix: 'performchat:rl:Chat.send' });
-    expect(copy.restore(limiter.dump())).toEqual({ invalid: 0, expired: 0, restored: 1 });
-    await expect(copy.get('u:42')).resolves.toMatchObject({ consumedPoints: 2, msBeforeNext: 60_000 });
+    await expect(limiter.get('u:42')).resolves.toMatchObject({ consumedPoints: 2, msBeforeNext: 60_000 });
   });
 
   it('never lets a longer record (a block) hold back the windows behind it', async () => {
@@ -106,7 +162,7 @@ describe('PerformChatMemoryLimiter on ExpiringMemoryStorage', () => {
     expect(recordsOf(limiter).size).toBe(0);
   });
 
-  it('does not keep the process alive (the sweep timer is unref\'d)', () => {
+  it("does not keep the process alive (the sweep timer is unref'd)", () => {
     jest.useRealTimers();
     const storage = new ExpiringMemoryStorage();
     storage.set('k', 1, 60);

@@ -1,4 +1,4 @@
-import { RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterLike, RateLimiterRes } from 'rate-limiter-flexible';
 import { LimiterCallOptions, RedisOutageMonitor, answeredByInsurance } from './redis-outage.monitor';
 
 /**
@@ -10,6 +10,9 @@ function isRateLimiterRes(value: unknown): value is RateLimiterRes {
   const res = value as Partial<Record<keyof RateLimiterRes, unknown>>;
   return typeof res.msBeforeNext === 'number' && typeof res.remainingPoints === 'number' && typeof res.consumedPoints === 'number';
 }
+
+/** A rate-limiter-flexible limiter (Redis) or one of ours (memory): both know their points. */
+export type PerformChatLimiterBackend = RateLimiterLike & { readonly points: number };
 
 /** What a limiter decided for one caller. */
 export interface RateLimitVerdict {
@@ -25,6 +28,8 @@ export interface RateLimitVerdict {
   msBeforeReset: number;
 }
 
+const asIs = (key: string) => key;
+
 /**
  * One rate-limiter-flexible limiter (memory, or Redis with its in-memory insurance) behind a
  * small API that never rejects for "over the limit" (it answers a verdict) and reports to the
@@ -34,8 +39,10 @@ export class PerformChatLimiter {
   constructor(
     /** Counter name, one segment of the store key. */
     readonly name: string,
-    private readonly limiter: RateLimiterAbstract,
+    private readonly limiter: PerformChatLimiterBackend,
     private readonly monitor?: RedisOutageMonitor,
+    /** The caller key as the store writes it (Redis: a hash tag, `{u:42}`). */
+    private readonly storeKey: (key: string) => string = asIs,
   ) {}
 
   /** Points per window. */
@@ -49,7 +56,7 @@ export class PerformChatLimiter {
     let res: RateLimiterRes;
     let allowed = true;
     try {
-      res = await this.limiter.consume(key, points, options);
+      res = await this.limiter.consume(this.storeKey(key), points, options);
     } catch (rejection) {
       // Anything but a RateLimiterRes is a programming error: Redis failures go to the insurance limiter.
       if (!isRateLimiterRes(rejection)) throw rejection;
@@ -63,7 +70,7 @@ export class PerformChatLimiter {
   /** Reads the state of `key` without consuming. */
   async get(key: string): Promise<RateLimitVerdict> {
     const options: LimiterCallOptions = {};
-    const res = await this.limiter.get(key, options);
+    const res = await this.limiter.get(this.storeKey(key), options);
     this.monitor?.observe(answeredByInsurance(options));
     if (res === null) return { allowed: true, limit: this.points, remaining: this.points, consumed: 0, msBeforeReset: 0 };
     return this.verdict(res, res.consumedPoints < this.points);
@@ -72,7 +79,7 @@ export class PerformChatLimiter {
   /** Gives points back (a reservation that turned out not to be needed). */
   async reward(key: string, points = 1): Promise<void> {
     const options: LimiterCallOptions = {};
-    await this.limiter.reward(key, points, options);
+    await this.limiter.reward(this.storeKey(key), points, options);
     this.monitor?.observe(answeredByInsurance(options));
   }
 

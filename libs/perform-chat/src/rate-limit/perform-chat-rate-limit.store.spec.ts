@@ -1,9 +1,10 @@
 import { captureLogs, CapturedLogs } from '@test/utils';
 import { Redis } from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
+import { RateLimiterRedis } from 'rate-limiter-flexible';
 import { resolvePerformChatOptions } from '../options/perform-chat-options.validation';
 import { PerformChatModuleOptions } from '../options/perform-chat-options.interface';
 import { PerformChatRedisConnections } from '../redis/perform-chat-redis.connections';
+import { PerformChatMemoryLimiter } from './perform-chat-memory-limiter';
 import { PerformChatRateLimitStore } from './perform-chat-rate-limit.store';
 import { InsuranceLimiter } from './redis-outage.monitor';
 
@@ -17,14 +18,14 @@ describe('PerformChatRateLimitStore', () => {
   beforeEach(() => (logs = captureLogs()));
   afterEach(() => logs.restore());
 
-  it('makes one RateLimiterMemory per counter and limit, keyed <store prefix>:<name>', async () => {
+  it('makes one memory limiter per counter and limit, keyed <store prefix>:<name>', async () => {
     const store = storeFor({});
     const spec = { name: 'Chat.send', points: 2, duration: 60, blockDuration: 0 };
     const limiter = store.limiter(spec);
     expect(store.limiter({ ...spec })).toBe(limiter);
     expect(store.limiter({ ...spec, points: 3 })).not.toBe(limiter);
-    expect(inner(limiter)).toBeInstanceOf(RateLimiterMemory);
-    expect((inner(limiter) as RateLimiterMemory).keyPrefix).toBe('performchat:rl:Chat.send');
+    expect(inner(limiter)).toBeInstanceOf(PerformChatMemoryLimiter);
+    expect((inner(limiter) as PerformChatMemoryLimiter).keyPrefix).toBe('performchat:rl:Chat.send');
     expect(store.kind).toBe('memory');
 
     await expect(limiter.consume('u:1')).resolves.toEqual({

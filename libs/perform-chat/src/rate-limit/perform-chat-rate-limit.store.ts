@@ -1,10 +1,11 @@
 import { Inject, Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
-import type { Redis } from 'ioredis';
-import { RateLimiterAbstract, RateLimiterRedis } from 'rate-limiter-flexible';
+import { RateLimiterRedis } from 'rate-limiter-flexible';
 import { PERFORM_CHAT_STORES_SLICE, PerformChatStoresSlice } from '../options/perform-chat-options.slices';
 import { LOGGER_CONTEXT } from '../perform-chat.constants';
 import { Messages } from '../perform-chat.messages';
 import { PerformChatRedisConnections } from '../redis/perform-chat-redis.connections';
+import { PerformChatRedisClient } from '../redis/redis-client';
+import { hashTag, redisKey } from '../redis/redis-keys';
 import { REDIS_READY_TIMEOUT_MS, whenRedisReady } from '../redis/redis-ready';
 import { ResolvedRateLimit, ResolvedRateLimitStore } from '../options/rate-limit.options';
 import { PerformChatLimiter } from './perform-chat-limiter';
@@ -25,21 +26,25 @@ export interface PerformChatLimiterSpec extends ResolvedRateLimit {
 }
 
 /**
- * Makes and keeps the limiters of the `rateLimit.store`: rate-limiter-flexible's
- * `RateLimiterMemory` (on a storage without a timer per key: {@link PerformChatMemoryLimiter}),
- * or `RateLimiterRedis` with such an in-memory insurance limiter
+ * Makes and keeps the limiters of the `rateLimit.store`: {@link PerformChatMemoryLimiter} (the
+ * answers of rate-limiter-flexible's `RateLimiterMemory`, without a timer per key), or
+ * rate-limiter-flexible's `RateLimiterRedis` with such an in-memory insurance limiter
  * (same points and duration) that answers while Redis does not, so a Redis outage never
  * fails a request. One limiter per counter name and limit, made on first use.
  *
- * Keys: `<store keyPrefix>:<counter name>:<caller>`, e.g. `performchat:rl:ChatController.send:u:42`
- * (in Redis; in memory each counter has a storage of its own, keyed by `<caller>`).
+ * Keys: `<store keyPrefix>:<counter name>:{<caller>}`, e.g. `performchat:rl:ChatController.send:{u:42}`
+ * (in Redis, the caller a hash tag so one user's counters share a Redis Cluster slot; in memory
+ * each counter has a storage of its own, keyed by `<caller>`). Every Redis call touches one key
+ * (rate-limiter-flexible's one-key Lua script, or a MULTI on one key), so nothing crosses slots.
+ * A named instance counts under `<store keyPrefix>:<instance name>:...`; the upstream budget, which
+ * belongs to the API key, under `<store keyPrefix>:upstream-budget.*:{<keyId>}` for every instance.
  */
 @Injectable()
 export class PerformChatRateLimitStore implements OnModuleInit {
   private readonly logger = new Logger(LOGGER_CONTEXT);
   private readonly limiters = new Map<string, PerformChatLimiter>();
   private readonly store: ResolvedRateLimitStore;
-  private client?: Redis;
+  private client?: PerformChatRedisClient;
   private monitor?: RedisOutageMonitor;
 
   constructor(
@@ -71,7 +76,7 @@ export class PerformChatRateLimitStore implements OnModuleInit {
    * the store's prefix for a named instance), or without the instance for a key-wide counter.
    */
   keyPrefixOf(name: string, keyWide = false): string {
-    return `${keyWide ? this.store.keyWidePrefix : this.store.keyPrefix}:${name}`;
+    return redisKey(keyWide ? this.store.keyWidePrefix : this.store.keyPrefix, name);
   }
 
   /** The limiter of a counter, made on first use and then reused. */
@@ -95,7 +100,7 @@ export class PerformChatRateLimitStore implements OnModuleInit {
     const limits = this.wholeSeconds(spec);
     const storeClient = this.redis();
     const insuranceLimiter = new InsuranceLimiter({ ...limits, keyPrefix });
-    const limiter: RateLimiterAbstract = new RateLimiterRedis({
+    const limiter = new RateLimiterRedis({
       ...limits,
       keyPrefix,
       storeClient,
@@ -103,7 +108,7 @@ export class PerformChatRateLimitStore implements OnModuleInit {
       rejectIfRedisNotReady: true,
       insuranceLimiter,
     });
-    return new PerformChatLimiter(spec.name, limiter, this.monitor);
+    return new PerformChatLimiter(spec.name, limiter, this.monitor, hashTag);
   }
 
   private limits(spec: ResolvedRateLimit): ResolvedRateLimit {
@@ -123,7 +128,7 @@ export class PerformChatRateLimitStore implements OnModuleInit {
     return { points: spec.points, duration, blockDuration };
   }
 
-  private redis(): Redis {
+  private redis(): PerformChatRedisClient {
     if (!this.client) {
       const store = this.store as Extract<ResolvedRateLimitStore, { kind: 'redis' }>;
       this.client = this.connections.get(store.redis);

@@ -1,6 +1,12 @@
 import { captureLogs, CapturedLogs } from '@test/utils';
-import { Redis } from 'ioredis';
-import { InsuranceLimiter, LimiterCallOptions, RedisOutageMonitor, answeredByInsurance } from './redis-outage.monitor';
+import { Cluster, Redis } from 'ioredis';
+import {
+  CLUSTER_RECOVERY_QUIET_MS,
+  InsuranceLimiter,
+  LimiterCallOptions,
+  RedisOutageMonitor,
+  answeredByInsurance,
+} from './redis-outage.monitor';
 
 describe('RedisOutageMonitor', () => {
   let logs: CapturedLogs;
@@ -29,6 +35,44 @@ describe('RedisOutageMonitor', () => {
       'warn Redis at 10.1.2.3:6380 does not answer: rate limits and the upstream budget now count in memory on each instance (not shared) until it answers again',
       'log Redis at 10.1.2.3:6380 answers again: rate limits are shared across instances again',
       'warn Redis at 10.1.2.3:6380 does not answer: rate limits and the upstream budget now count in memory on each instance (not shared) until it answers again',
+    ]);
+    expect(logs.text()).not.toContain('p4ssw0rd');
+  });
+});
+
+describe('RedisOutageMonitor on a Redis Cluster', () => {
+  let logs: CapturedLogs;
+  let cluster: Cluster;
+  beforeEach(() => {
+    logs = captureLogs();
+    cluster = new Cluster([{ host: '10.1.2.3', port: 7000 }], { lazyConnect: true, redisOptions: { password: 'p4ssw0rd' } });
+  });
+  afterEach(() => {
+    logs.restore();
+    cluster.disconnect();
+  });
+
+  it('one master down: the keys of the others still answer, yet one warning, and "back" only after a quiet second', () => {
+    let now = 1_000_000;
+    const monitor = new RedisOutageMonitor(cluster, 'PerformChat', () => now);
+    // A failover: every third call goes to the failed master's slots.
+    for (let i = 0; i < 300; i++) {
+      now += 3;
+      monitor.observe(i % 3 === 0);
+    }
+    expect(monitor.isDown).toBe(true);
+    expect(logs.lines).toHaveLength(1);
+    // Failover over: Redis answers every call; "back" once no call needed the insurance for the quiet period.
+    now += CLUSTER_RECOVERY_QUIET_MS - 10;
+    monitor.observe(false);
+    expect(monitor.isDown).toBe(true);
+    now += 10;
+    monitor.observe(false);
+    monitor.observe(false);
+    expect(monitor.isDown).toBe(false);
+    expect(logs.lines).toEqual([
+      'warn Redis cluster 10.1.2.3:7000 does not answer for some keys (a master is down or failing over): their rate limits and upstream budget now count in memory on each instance (not shared) until it answers again',
+      'log Redis cluster 10.1.2.3:7000 answers again for every key: rate limits are shared across instances again',
     ]);
     expect(logs.text()).not.toContain('p4ssw0rd');
   });

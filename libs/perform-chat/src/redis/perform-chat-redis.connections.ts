@@ -1,20 +1,36 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { PerformChatRedisSource } from '../options/redis-source';
 import { PerformChatOptionsError } from '../options/perform-chat-options.error';
 import { maskUrl } from '../options/mask-url';
 import { redisDatabaseOf, redisUrlName, redisUrlOptions } from '../options/perform-chat-url.validation';
+import { REDIS_CLUSTER_URL_FORM, isRedisClusterUrl, parseRedisClusterUrl } from '../options/redis-cluster-url';
 import { LOGGER_CONTEXT } from '../perform-chat.constants';
 import { PERFORM_CHAT_STORES_SLICE } from '../options/perform-chat-options.slices';
 import { Messages } from '../perform-chat.messages';
+import { PerformChatRedisClient } from './redis-client';
+import { describeRedisClient } from './redis-client-name';
 import { RedisDatabaseProblem, checkRedisDatabase } from './redis-database.check';
 import { REDIS_READY_TIMEOUT_MS, whenRedisReady } from './redis-ready';
 
-/** A Redis connection for the module's stores: your ioredis client (used as is) or a `redis://` URL. */
+/**
+ * Cluster options of a connection the module opens from a `redis+cluster://` URL. During a
+ * failover, a command to the failed master's slots is retried on `MOVED`, `CLUSTERDOWN` and
+ * closed connections `retryDelayOn*` apart, at most `maxRedirections` times: ioredis's 16 let a
+ * request wait ~1.6 s for nothing; 4 fail it within ~0.4 s, and the caller (the insurance
+ * limiter, or the store's STORE_UNAVAILABLE) answers instead. A `MOVED` after a resharding needs 1.
+ */
+export const REDIS_CLUSTER_OPTIONS = {
+  maxRedirections: 4,
+  retryDelayOnFailover: 100,
+  retryDelayOnClusterDown: 100,
+  retryDelayOnTryAgain: 100,
+  slotsRefreshTimeout: 1_000,
+} as const;
 
 /** A connection the module opened from a URL, and the last check of the database it names. */
 interface OwnedConnection {
-  client: Redis;
+  client: PerformChatRedisClient;
   /** `rateLimit.store.redis and customerUserStore.redis (env PERFORMCHAT_REDIS_URL)`. */
   label: string;
   /** `host:port` (never credentials). */
@@ -41,7 +57,7 @@ interface OwnedConnection {
 export class PerformChatRedisConnections implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(LOGGER_CONTEXT);
   private readonly byUrl = new Map<string, OwnedConnection>();
-  private readonly clients = new Set<Redis>();
+  private readonly clients = new Set<PerformChatRedisClient>();
   /** Which options hold each URL, to name them in messages. */
   private readonly fieldsByUrl: Map<string, string[]>;
   private booted = false;
@@ -51,7 +67,10 @@ export class PerformChatRedisConnections implements OnApplicationBootstrap, OnAp
   }
 
   /** The client for a source; URLs are connected once and shared. */
-  get(source: PerformChatRedisSource): Redis {
+  get(source: Redis): Redis;
+  get(source: Cluster): Cluster;
+  get(source: PerformChatRedisSource): PerformChatRedisClient;
+  get(source: PerformChatRedisSource): PerformChatRedisClient {
     if (typeof source !== 'string') {
       this.clients.add(source);
       return source;
@@ -66,7 +85,7 @@ export class PerformChatRedisConnections implements OnApplicationBootstrap, OnAp
   }
 
   /** Every client in use, yours and the module's. */
-  all(): Redis[] {
+  all(): PerformChatRedisClient[] {
     return [...this.clients];
   }
 
@@ -98,14 +117,16 @@ export class PerformChatRedisConnections implements OnApplicationBootstrap, OnAp
   }
 
   private connect(url: string): OwnedConnection {
-    let RedisClass: typeof import('ioredis').Redis;
+    let ioredis: typeof import('ioredis');
     try {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      RedisClass = (require('ioredis') as typeof import('ioredis')).Redis;
+      ioredis = require('ioredis') as typeof import('ioredis');
     } catch {
       throw new Error(Messages.ioredisMissing());
     }
     const label = redisUrlName(this.fieldsByUrl.get(url));
+    if (isRedisClusterUrl(url)) return this.connectCluster(ioredis.Cluster, url, label);
+    const RedisClass = ioredis.Redis;
     let client: Redis;
     try {
       client = new RedisClass(url, {
@@ -127,16 +148,46 @@ export class PerformChatRedisConnections implements OnApplicationBootstrap, OnAp
     const owned: OwnedConnection = { client, label, server: new URL(url).host, db, readyAtBoot: Promise.resolve(false) };
     if (db !== 0) {
       // Registered before any other `ready` listener, so the check has started when a waiter wakes.
-      client.on('ready', () => this.checkDatabase(owned));
+      client.on('ready', () => this.checkDatabase(owned, client));
       owned.readyAtBoot = whenRedisReady(client, REDIS_READY_TIMEOUT_MS);
     }
     this.logger.debug(`Redis connection opened to ${maskUrl(url) ?? 'a Redis URL'}`);
     return owned;
   }
 
+  /**
+   * A Redis Cluster from its startup nodes. Node connections get the options of a single-node
+   * connection (one retry per command, 2 s to connect); the cluster ones fail fast during a
+   * failover ({@link REDIS_CLUSTER_OPTIONS}). A cluster has database 0 only: nothing to check.
+   */
+  private connectCluster(ClusterClass: typeof import('ioredis').Cluster, url: string, label: string): OwnedConnection {
+    const parsed = parseRedisClusterUrl(url);
+    // The options validation refuses such a URL first.
+    if (typeof parsed === 'string') throw new PerformChatOptionsError([Messages.urlUnparseable(label, REDIS_CLUSTER_URL_FORM)]);
+    const client = new ClusterClass(parsed.nodes, {
+      ...REDIS_CLUSTER_OPTIONS,
+      enableOfflineQueue: true,
+      // TLS (managed services): certificates name the host, so ioredis must connect by name, not by a looked-up IP.
+      ...(parsed.tls ? { dnsLookup: (address: string, callback: (error: null, address: string) => void) => callback(null, address) } : {}),
+      redisOptions: {
+        ...(parsed.username ? { username: parsed.username } : {}),
+        ...(parsed.password ? { password: parsed.password } : {}),
+        ...(parsed.tls ? { tls: {} } : {}),
+        maxRetriesPerRequest: 1,
+        connectTimeout: 2_000,
+        // ioredis opens a short-lived connection per slot-table reload; closing one arms a timer
+        // of disconnectTimeout (2 s by default) that would hold the process open after shutdown.
+        disconnectTimeout: 200,
+      },
+    });
+    client.on('error', () => undefined);
+    this.logger.debug(`Redis Cluster connection opened to ${describeRedisClient(client)}`);
+    return { client, label, server: describeRedisClient(client), db: 0, readyAtBoot: Promise.resolve(false) };
+  }
+
   /** One database check per `ready`; after boot a failed one is logged and closes the connection. */
-  private checkDatabase(owned: OwnedConnection): void {
-    owned.check = checkRedisDatabase(owned.client, owned.db).then((problem) => {
+  private checkDatabase(owned: OwnedConnection, client: Redis): void {
+    owned.check = checkRedisDatabase(client, owned.db).then((problem) => {
       const message = problem && this.describe(owned, problem);
       if (message && this.booted) {
         this.logger.error(Messages.redisDatabaseStopped(message));

@@ -1,10 +1,10 @@
-import type { Redis } from 'ioredis';
+import type { PerformChatRedisClient } from './redis-client';
 
 /** How long the boot waits for a Redis connection to be ready, in milliseconds. */
 export const REDIS_READY_TIMEOUT_MS = 3_000;
 
 /** Resolves true when the client is ready, false after `timeoutMs` (never rejects). */
-export function whenRedisReady(client: Redis, timeoutMs: number): Promise<boolean> {
+export function whenRedisReady(client: PerformChatRedisClient, timeoutMs: number): Promise<boolean> {
   if (client.status === 'ready') return Promise.resolve(true);
   return new Promise((resolve) => {
     const done = (ready: boolean) => {
