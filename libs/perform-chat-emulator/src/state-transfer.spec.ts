@@ -65,8 +65,8 @@ describe('state export/import', () => {
     });
   });
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   it.each<[string, (doc: Record<string, any>) => unknown, string]>([
-    // eslint-disable-line @typescript-eslint/no-explicit-any
     ['format', (d) => ({ ...d, format: 'other' }), 'format must be "performchat-emulator-state"'],
     ['version', (d) => ({ ...d, version: 2 }), 'version must be 1'],
     [

@@ -18,8 +18,8 @@ export function chatClient(
 }
 
 /** The next `event` on the socket (its first argument), or a rejection after `timeoutMs`. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function next<T = any>(socket: Socket, event: string, timeoutMs = 3000): Promise<T> {
-  // eslint-disable-line @typescript-eslint/no-explicit-any
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no ${event} within ${timeoutMs} ms`)), timeoutMs);
     socket.once(event, (value: T) => {
@@ -48,7 +48,7 @@ export async function chatToken(
 }
 
 /** Emits with an acknowledgement and resolves with it. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function emitAck<T = any>(socket: Socket, event: string, payload: unknown): Promise<T> {
-  // eslint-disable-line @typescript-eslint/no-explicit-any
   return socket.timeout(3000).emitWithAck(event, payload) as Promise<T>;
 }
