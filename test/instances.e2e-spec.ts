@@ -206,7 +206,7 @@ describe('several PerformChat instances in one app', () => {
 
     it('two instances with the same keyId spend one budget (Redis, under the key-wide prefix)', async () => {
       const redis = new Redis(TEST_REDIS_URL);
-      const keyPrefix = uniqueRedisPrefix('instances-budget');
+      const keyPrefix = uniqueRedisPrefix('instances-budget').replace(/:$/, '');
       const { ref, both } = await sameKeyTwice(us, { rateLimit: { store: { redis: TEST_REDIS_URL, keyPrefix } } });
       try {
         for (const [service, user] of [[both.first, 'a'], [both.second, 'b'], [both.second, 'c']] as const) {
@@ -214,7 +214,7 @@ describe('several PerformChat instances in one app', () => {
         }
         await expect(both.first.generateToken({ userId: 'd' })).rejects.toMatchObject({ code: PerformChatErrorCode.RATE_LIMITED });
         expect(us.state.counter(EMULATOR_COUNTER_KEYS.token).attempts).toBe(3);
-        expect(await redis.keys(`${keyPrefix}:upstream-budget.tokens:*`)).toEqual([`${keyPrefix}:upstream-budget.tokens:${US.keyId}`]);
+        expect(await redis.keys(`${keyPrefix}:upstream-budget.tokens:*`)).toEqual([`${keyPrefix}:upstream-budget.tokens:{${US.keyId}}`]);
       } finally {
         await ref.close();
         await deleteRedisPrefix(redis, keyPrefix);
