@@ -15,11 +15,7 @@ import {
   PerformChatModule,
   PerformChatModuleOptions,
 } from 'nestjs-performchat';
-import {
-  EMULATOR_COUNTER_KEYS,
-  PerformChatEmulator,
-  startPerformChatEmulator,
-} from 'nestjs-performchat/emulator';
+import { EMULATOR_COUNTER_KEYS, PerformChatEmulator, startPerformChatEmulator } from 'nestjs-performchat/emulator';
 import { DemoAuthGuard, DEMO_USER_HEADER } from '../src/auth/demo-auth.guard';
 import { TEST_REDIS_URL, deleteRedisPrefix, uniqueRedisPrefix } from './utils/redis';
 
@@ -43,7 +39,11 @@ class ChatSessions {
   ) {}
 }
 
-function twoInstancesModule(us: PerformChatEmulator, eu: PerformChatEmulator, extra: Partial<PerformChatModuleOptions> = {}) {
+function twoInstancesModule(
+  us: PerformChatEmulator,
+  eu: PerformChatEmulator,
+  extra: Partial<PerformChatModuleOptions> = {},
+) {
   @Module({
     imports: [
       PerformChatModule.forRoot({ ...keyOf(US), baseUrl: us.url, defaultAgentId: 'agent_us', ...extra }),
@@ -119,10 +119,13 @@ describe('several PerformChat instances in one app', () => {
     it('gives each instance its own breaker', async () => {
       const sessions = ref.get(ChatSessions);
       eu.addFault({ path: '/rest/v1/auth/token', status: 503, times: null });
-      for (let i = 0; i < 5; i++) await expect(sessions.eu.generateToken({ userId: `u${i}` })).rejects.toMatchObject({ code: 'UPSTREAM_ERROR' });
+      for (let i = 0; i < 5; i++)
+        await expect(sessions.eu.generateToken({ userId: `u${i}` })).rejects.toMatchObject({ code: 'UPSTREAM_ERROR' });
       expect(sessions.eu.circuitBreakerState()).toMatchObject({ state: 'open' });
       expect(sessions.us.circuitBreakerState()).toEqual({ state: 'closed', failureThreshold: 5 });
-      await expect(sessions.us.generateToken({ userId: 'carol' })).resolves.toMatchObject({ agent: { id: 'agent_us' } });
+      await expect(sessions.us.generateToken({ userId: 'carol' })).resolves.toMatchObject({
+        agent: { id: 'agent_us' },
+      });
       eu.clearFaults();
     });
 
@@ -143,7 +146,8 @@ describe('several PerformChat instances in one app', () => {
     });
     afterAll(() => running.close());
 
-    const get = (path: string, user: string) => fetch(`${running.url}${path}`, { headers: { [DEMO_USER_HEADER]: user } });
+    const get = (path: string, user: string) =>
+      fetch(`${running.url}${path}`, { headers: { [DEMO_USER_HEADER]: user } });
 
     it('serves each instance on its own path, with its own company and its own per-user limit', async () => {
       const usAnswer = await get('/chat/token', 'dana');
@@ -170,7 +174,11 @@ describe('several PerformChat instances in one app', () => {
   describe('the key-wide budget belongs to the key', () => {
     const budget = { tokensPerMinute: 3, tokenWindowSeconds: 30 };
 
-    async function sameKeyTwice(emulator: PerformChatEmulator, extra: Partial<PerformChatModuleOptions>, keys = [US, US]) {
+    async function sameKeyTwice(
+      emulator: PerformChatEmulator,
+      extra: Partial<PerformChatModuleOptions>,
+      keys = [US, US],
+    ) {
       @Injectable()
       class Both {
         constructor(
@@ -178,7 +186,13 @@ describe('several PerformChat instances in one app', () => {
           @InjectPerformChat('second') readonly second: PerformChatAuthService,
         ) {}
       }
-      const options = (key: typeof US) => ({ ...keyOf(key), baseUrl: emulator.url, defaultAgentId: 'agent_us', upstreamBudget: budget, ...extra });
+      const options = (key: typeof US) => ({
+        ...keyOf(key),
+        baseUrl: emulator.url,
+        defaultAgentId: 'agent_us',
+        upstreamBudget: budget,
+        ...extra,
+      });
       const ref = await Test.createTestingModule({
         imports: [
           PerformChatModule.forRoot({ ...options(keys[0]), controller: false }),
@@ -196,8 +210,12 @@ describe('several PerformChat instances in one app', () => {
         await both.first.generateToken({ userId: 'a' });
         await both.second.generateToken({ userId: 'b' });
         await both.first.generateToken({ userId: 'c' });
-        await expect(both.second.generateToken({ userId: 'd' })).rejects.toMatchObject({ code: PerformChatErrorCode.RATE_LIMITED });
-        await expect(both.first.generateToken({ userId: 'e' })).rejects.toMatchObject({ code: PerformChatErrorCode.RATE_LIMITED });
+        await expect(both.second.generateToken({ userId: 'd' })).rejects.toMatchObject({
+          code: PerformChatErrorCode.RATE_LIMITED,
+        });
+        await expect(both.first.generateToken({ userId: 'e' })).rejects.toMatchObject({
+          code: PerformChatErrorCode.RATE_LIMITED,
+        });
         expect(us.state.counter(EMULATOR_COUNTER_KEYS.token).attempts).toBe(3);
       } finally {
         await ref.close();
@@ -209,12 +227,20 @@ describe('several PerformChat instances in one app', () => {
       const keyPrefix = uniqueRedisPrefix('instances-budget').replace(/:$/, '');
       const { ref, both } = await sameKeyTwice(us, { rateLimit: { store: { redis: TEST_REDIS_URL, keyPrefix } } });
       try {
-        for (const [service, user] of [[both.first, 'a'], [both.second, 'b'], [both.second, 'c']] as const) {
+        for (const [service, user] of [
+          [both.first, 'a'],
+          [both.second, 'b'],
+          [both.second, 'c'],
+        ] as const) {
           await service.generateToken({ userId: user });
         }
-        await expect(both.first.generateToken({ userId: 'd' })).rejects.toMatchObject({ code: PerformChatErrorCode.RATE_LIMITED });
+        await expect(both.first.generateToken({ userId: 'd' })).rejects.toMatchObject({
+          code: PerformChatErrorCode.RATE_LIMITED,
+        });
         expect(us.state.counter(EMULATOR_COUNTER_KEYS.token).attempts).toBe(3);
-        expect(await redis.keys(`${keyPrefix}:upstream-budget.tokens:*`)).toEqual([`${keyPrefix}:upstream-budget.tokens:{${US.keyId}}`]);
+        expect(await redis.keys(`${keyPrefix}:upstream-budget.tokens:*`)).toEqual([
+          `${keyPrefix}:upstream-budget.tokens:{${US.keyId}}`,
+        ]);
       } finally {
         await ref.close();
         await deleteRedisPrefix(redis, keyPrefix);
@@ -231,7 +257,9 @@ describe('several PerformChat instances in one app', () => {
       try {
         for (const user of ['a', 'b', 'c']) await both.first.generateToken({ userId: user });
         for (const user of ['a', 'b', 'c']) await both.second.generateToken({ userId: user });
-        await expect(both.second.generateToken({ userId: 'd' })).rejects.toMatchObject({ code: PerformChatErrorCode.RATE_LIMITED });
+        await expect(both.second.generateToken({ userId: 'd' })).rejects.toMatchObject({
+          code: PerformChatErrorCode.RATE_LIMITED,
+        });
         expect(shared.state.counter(EMULATOR_COUNTER_KEYS.token).attempts).toBe(6);
       } finally {
         await ref.close();
@@ -264,12 +292,18 @@ describe('several PerformChat instances in one app', () => {
     });
 
     it('two unnamed instances (both "default")', async () => {
-      const message = await bootError([PerformChatModule.forRoot(key), PerformChatModule.forRoot({ ...key, controller: false })]);
+      const message = await bootError([
+        PerformChatModule.forRoot(key),
+        PerformChatModule.forRoot({ ...key, controller: false }),
+      ]);
       expect(message).toContain('Two PerformChatModule instances are named "default"');
     });
 
     it('two instances serving the token routes on one path', async () => {
-      const message = await bootError([PerformChatModule.forRoot(key), PerformChatModule.forRoot({ ...key, name: 'eu', controller: { path: '/chat/' } })]);
+      const message = await bootError([
+        PerformChatModule.forRoot(key),
+        PerformChatModule.forRoot({ ...key, name: 'eu', controller: { path: '/chat/' } }),
+      ]);
       expect(message).toContain(
         'The PerformChatModule instances "default" and "eu" both serve the token routes under /chat: give one another controller.path, or controller: false',
       );
@@ -279,8 +313,17 @@ describe('several PerformChat instances in one app', () => {
       const client = new Redis({ lazyConnect: true });
       try {
         const message = await bootError([
-          PerformChatModule.forRoot({ ...key, controller: false, customerUserStore: { redis: client, keyPrefix: 'app:users' } }),
-          PerformChatModule.forRoot({ ...key, name: 'eu', controller: false, customerUserStore: { redis: client, keyPrefix: 'app:users' } }),
+          PerformChatModule.forRoot({
+            ...key,
+            controller: false,
+            customerUserStore: { redis: client, keyPrefix: 'app:users' },
+          }),
+          PerformChatModule.forRoot({
+            ...key,
+            name: 'eu',
+            controller: false,
+            customerUserStore: { redis: client, keyPrefix: 'app:users' },
+          }),
         ]);
         expect(message).toContain(
           'The PerformChatModule instances "default" and "eu" keep customer users in one Redis under one key prefix ("app:users")',
@@ -290,8 +333,10 @@ describe('several PerformChat instances in one app', () => {
       }
     });
 
-    it('a bad name, with the options\' own problems, never the secret', async () => {
-      const message = await bootError([PerformChatModule.forRoot({ ...key, name: 'eu west', timeoutMs: 0, controller: false })]);
+    it("a bad name, with the options' own problems, never the secret", async () => {
+      const message = await bootError([
+        PerformChatModule.forRoot({ ...key, name: 'eu west', timeoutMs: 0, controller: false }),
+      ]);
       expect(message).toBe(
         'Invalid PerformChatModule options of the instance "eu west": name may only contain letters, digits, ".", "_" and "-" (1 to 100 characters); timeoutMs must be a whole number of milliseconds, at least 1',
       );

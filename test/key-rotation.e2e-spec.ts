@@ -115,7 +115,13 @@ describe('key rotation without downtime', () => {
     expect(tokens.every((token) => emulator.verify(token.token).valid)).toBe(true);
 
     expect(rotations).toEqual([
-      { fromKeyId: A.keyId, toKeyId: B.keyId, source: 'nextKey', trigger: 'unauthorized', upstreamMessage: 'Expired API key' },
+      {
+        fromKeyId: A.keyId,
+        toKeyId: B.keyId,
+        source: 'nextKey',
+        trigger: 'unauthorized',
+        upstreamMessage: 'Expired API key',
+      },
     ]);
     expect(logs.lines.filter((line) => line.includes('PerformChat API key switched'))).toEqual([
       expect.stringContaining(`switched from "${A.keyId}" to "${B.keyId}" (nextKey, after a 401)`),
@@ -149,7 +155,9 @@ describe('key rotation without downtime', () => {
     expect(refusals).toBeLessThanOrEqual(CONCURRENCY);
     expect(tokenRoute().attempts).toBe(120 + refusals);
     expect(reads).toBe(2); // concurrent 401s shared one read of the provider
-    expect(rotations).toEqual([{ fromKeyId: A.keyId, toKeyId: B.keyId, source: 'credentials', trigger: 'unauthorized' }]);
+    expect(rotations).toEqual([
+      { fromKeyId: A.keyId, toKeyId: B.keyId, source: 'credentials', trigger: 'unauthorized' },
+    ]);
   });
 
   it('a provider that throws keeps the last good key and is logged without the secret', async () => {
@@ -165,8 +173,14 @@ describe('key rotation without downtime', () => {
     });
     failing = true;
     // PerformChat refuses the key once: the module asks the provider, which throws.
-    emulator.addFault({ path: '/rest/v1/auth/token', status: 401, body: { statusCode: 401, message: 'Invalid API credentials' } });
-    await expect(auth.generateToken({ userId: 'erin' })).rejects.toMatchObject({ code: PerformChatErrorCode.INVALID_CREDENTIALS });
+    emulator.addFault({
+      path: '/rest/v1/auth/token',
+      status: 401,
+      body: { statusCode: 401, message: 'Invalid API credentials' },
+    });
+    await expect(auth.generateToken({ userId: 'erin' })).rejects.toMatchObject({
+      code: PerformChatErrorCode.INVALID_CREDENTIALS,
+    });
     expect(reads).toBe(2);
     // The last good key still works.
     await expect(auth.generateToken({ userId: 'erin' })).resolves.toMatchObject({ apiKey: { id: A.keyId } });
@@ -179,18 +193,28 @@ describe('key rotation without downtime', () => {
   });
 
   it('a refused next key costs one extra authentication once, never again, even with calls arriving together', async () => {
-    const auth = await boot({ keyId: A.keyId, keySecret: 'sk_wrong_a', nextKey: { keyId: B.keyId, keySecret: 'sk_wrong_b' } });
-    const outcomes = await Promise.allSettled(Array.from({ length: 5 }, (_, i) => auth.generateToken({ userId: `f${i}` })));
+    const auth = await boot({
+      keyId: A.keyId,
+      keySecret: 'sk_wrong_a',
+      nextKey: { keyId: B.keyId, keySecret: 'sk_wrong_b' },
+    });
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 5 }, (_, i) => auth.generateToken({ userId: `f${i}` })),
+    );
     expect(outcomes.every((outcome) => outcome.status === 'rejected')).toBe(true);
     expect(outcomes.map((outcome) => (outcome as PromiseRejectedResult).reason.code)).toEqual(
       Array(5).fill(PerformChatErrorCode.INVALID_CREDENTIALS),
     );
     // 5 refusals of A, 1 of B: PerformChat counts 6 failed authentications, none of them twice for B.
     expect(tokenRoute()).toMatchObject({ attempts: 6, failures: { '401': 6 } });
-    await expect(auth.generateToken({ userId: 'f5' })).rejects.toMatchObject({ code: PerformChatErrorCode.INVALID_CREDENTIALS });
+    await expect(auth.generateToken({ userId: 'f5' })).rejects.toMatchObject({
+      code: PerformChatErrorCode.INVALID_CREDENTIALS,
+    });
     expect(tokenRoute().attempts).toBe(7);
     expect(logs.lines).toContainEqual(
-      expect.stringContaining(`PerformChat API key "${A.keyId}" was refused and the next key "${B.keyId}" did not work either`),
+      expect.stringContaining(
+        `PerformChat API key "${A.keyId}" was refused and the next key "${B.keyId}" did not work either`,
+      ),
     );
   });
 
@@ -201,7 +225,11 @@ describe('key rotation without downtime', () => {
     emulator.state.keys.delete(A.keyId);
     await expect(auth.generateToken({ userId: 'gil' })).resolves.toMatchObject({ apiKey: { id: B.keyId } });
 
-    emulator.addFault({ path: '/rest/v1/auth/token', status: 400, body: { statusCode: 400, message: `bad key ${B.keySecret}` } });
+    emulator.addFault({
+      path: '/rest/v1/auth/token',
+      status: 400,
+      body: { statusCode: 400, message: `bad key ${B.keySecret}` },
+    });
     const error = await auth.generateToken({ userId: 'gil' }).catch((e: unknown) => e as Error);
     expect(error).toMatchObject({ code: PerformChatErrorCode.UPSTREAM_BAD_REQUEST });
     expect((error as Error).message).toContain('bad key [REDACTED]');

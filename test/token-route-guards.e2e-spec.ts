@@ -43,7 +43,7 @@ class ClosedGuard implements CanActivate {
   }
 }
 
-describe.each(HTTP_PLATFORMS)('the token routes behind the app\'s own guards, over %s', (platform) => {
+describe.each(HTTP_PLATFORMS)("the token routes behind the app's own guards, over %s", (platform) => {
   let emulator: PerformChatEmulator;
   let running: ListeningApp;
   const tokenCalls = () => emulator.state.counter(EMULATOR_COUNTER_KEYS.token).attempts;
@@ -65,7 +65,11 @@ describe.each(HTTP_PLATFORMS)('the token routes behind the app\'s own guards, ov
           useFactory: () => options,
           controller: { path: 'chat', guards: [SessionGuard] },
         }),
-        PerformChatModule.forRoot({ ...options, name: 'closed', controller: { path: 'closed', guards: [new ClosedGuard()] } }),
+        PerformChatModule.forRoot({
+          ...options,
+          name: 'closed',
+          controller: { path: 'closed', guards: [new ClosedGuard()] },
+        }),
       ],
     })
     class GuardedAppModule {}
@@ -78,14 +82,21 @@ describe.each(HTTP_PLATFORMS)('the token routes behind the app\'s own guards, ov
   beforeEach(() => emulator.reset());
 
   const call = (path: string, session?: string, init: RequestInit = {}) =>
-    fetch(`${running.url}${path}`, { ...init, headers: { ...(session ? { 'x-session': session } : {}), ...init.headers } });
+    fetch(`${running.url}${path}`, {
+      ...init,
+      headers: { ...(session ? { 'x-session': session } : {}), ...init.headers },
+    });
 
-  it('answers the guard\'s 401 without a session: nothing sent to PerformChat, no limit spent', async () => {
+  it("answers the guard's 401 without a session: nothing sent to PerformChat, no limit spent", async () => {
     const answer = await call('/chat/token');
     expect(answer.status).toBe(401);
     expect(await answer.json()).toEqual({ statusCode: 401, message: 'Sign in first', error: 'Unauthorized' });
     expect(answer.headers.get('x-ratelimit-remaining')).toBeNull();
-    const revoke = await call('/chat/token/revoke', undefined, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+    const revoke = await call('/chat/token/revoke', undefined, {
+      method: 'POST',
+      body: '{}',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(revoke.status).toBe(401);
     expect(tokenCalls()).toBe(0);
   });
@@ -95,7 +106,10 @@ describe.each(HTTP_PLATFORMS)('the token routes behind the app\'s own guards, ov
     expect(alice.status).toBe(200);
     expect(alice.headers.get('x-ratelimit-remaining')).toBe('2');
     const { token } = (await alice.json()) as { token: string };
-    expect(emulator.verify(token)).toMatchObject({ valid: true, payload: expect.objectContaining({ agentId: EMULATOR_DEMO_AGENT_ID }) });
+    expect(emulator.verify(token)).toMatchObject({
+      valid: true,
+      payload: expect.objectContaining({ agentId: EMULATOR_DEMO_AGENT_ID }),
+    });
     expect(emulator.state.findCustomerUser(EMULATOR_DEMO_KEY.companyId, 'alice')).toBeDefined();
 
     const bob = await call('/chat/token', 'session-bob');
@@ -103,7 +117,7 @@ describe.each(HTTP_PLATFORMS)('the token routes behind the app\'s own guards, ov
     expect(bob.headers.get('x-ratelimit-remaining')).toBe('2');
   });
 
-  it('takes a guard instance too: the other instance\'s routes stay closed (403)', async () => {
+  it("takes a guard instance too: the other instance's routes stay closed (403)", async () => {
     const answer = await call('/closed/token', 'session-alice');
     expect(answer.status).toBe(403);
     expect(tokenCalls()).toBe(0);

@@ -82,10 +82,13 @@ export const {
           ...(definition.providers ?? []),
           { provide: PERFORM_CHAT_INSTANCE, useValue: instance },
           ...performChatInstanceAliases(name),
-          ...(extras.globalErrorInterceptor === false ? [] : [{ provide: APP_INTERCEPTOR, useClass: PerformChatErrorInterceptor }]),
+          ...(extras.globalErrorInterceptor === false
+            ? []
+            : [{ provide: APP_INTERCEPTOR, useClass: PerformChatErrorInterceptor }]),
         ],
         exports: [...(definition.exports ?? []), ...performChatInstanceExports(name)],
-        controllers: routePath === undefined ? [] : [createPerformChatTokenController(routePath, controller?.guards ?? [])],
+        controllers:
+          routePath === undefined ? [] : [createPerformChatTokenController(routePath, controller?.guards ?? [])],
       };
     },
   )

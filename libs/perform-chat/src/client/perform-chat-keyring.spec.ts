@@ -13,17 +13,24 @@ const B = { keyId: 'pk_b', keySecret: 'sk_b_SECRET_2222' };
 const C = { keyId: 'pk_c', keySecret: 'sk_c_SECRET_3333' };
 
 const refused = (message = 'Expired API key') =>
-  new PerformChatError(PerformChatErrorCode.INVALID_CREDENTIALS, `PerformChat rejected API key (HTTP 401: ${message})`, {
-    status: 401,
-    upstreamMessage: message,
-  });
+  new PerformChatError(
+    PerformChatErrorCode.INVALID_CREDENTIALS,
+    `PerformChat rejected API key (HTTP 401: ${message})`,
+    {
+      status: 401,
+      upstreamMessage: message,
+    },
+  );
 const later = () => Date.now() + 60_000;
 
 async function keyringFor(options: Partial<PerformChatModuleOptions>, name?: string) {
   const telemetry = new PerformChatTelemetry();
   const events: PerformChatTelemetryEvent[] = [];
   telemetry.subscribe((event) => events.push(event));
-  const keyring = await PerformChatKeyring.load(resolvePerformChatOptions(options as PerformChatModuleOptions, name), telemetry);
+  const keyring = await PerformChatKeyring.load(
+    resolvePerformChatOptions(options as PerformChatModuleOptions, name),
+    telemetry,
+  );
   return { keyring, events };
 }
 
@@ -92,9 +99,9 @@ describe('PerformChatKeyring', () => {
 
     it('fails the boot when the provider does not answer within deadlineMs', async () => {
       const start = Date.now();
-      await expect(keyringFor({ credentials: () => new Promise<never>(() => undefined), deadlineMs: 50 })).rejects.toThrow(
-        'The credentials provider failed at boot (no answer within 50 ms (deadlineMs))',
-      );
+      await expect(
+        keyringFor({ credentials: () => new Promise<never>(() => undefined), deadlineMs: 50 }),
+      ).rejects.toThrow('The credentials provider failed at boot (no answer within 50 ms (deadlineMs))');
       expect(Date.now() - start).toBeLessThan(1000);
     });
 
@@ -102,10 +109,18 @@ describe('PerformChatKeyring', () => {
       const { state, provider } = switchableProvider(A);
       const rotated: unknown[] = [];
       const { keyring, events } = track(
-        await keyringFor({ credentials: provider, credentialsRefreshMs: false, onKeyRotated: (event) => void rotated.push(event) }),
+        await keyringFor({
+          credentials: provider,
+          credentialsRefreshMs: false,
+          onKeyRotated: (event) => void rotated.push(event),
+        }),
       );
       state.answer = B;
-      const reads = await Promise.all([keyring.refresh('refresh'), keyring.refresh('refresh'), keyring.refresh('refresh')]);
+      const reads = await Promise.all([
+        keyring.refresh('refresh'),
+        keyring.refresh('refresh'),
+        keyring.refresh('refresh'),
+      ]);
       expect(state.calls).toBe(2); // boot + one shared read
       expect(reads).toEqual([B, B, B]);
       expect(keyring.current).toEqual(B);
@@ -158,7 +173,9 @@ describe('PerformChatKeyring', () => {
   describe('recover, after PerformChat refused the key in use', () => {
     it('tries the next key once for concurrent failures, keeps it when it works, and sends the others with it', async () => {
       const rotated: unknown[] = [];
-      const { keyring, events } = track(await keyringFor({ ...A, nextKey: B, onKeyRotated: (event) => void rotated.push(event) }));
+      const { keyring, events } = track(
+        await keyringFor({ ...A, nextKey: B, onKeyRotated: (event) => void rotated.push(event) }),
+      );
       const failed = keyring.current;
       const sent: string[] = [];
       let releaseTrial!: () => void;
@@ -175,7 +192,13 @@ describe('PerformChatKeyring', () => {
       await expect(Promise.all(calls)).resolves.toEqual(['pk_b', 'pk_b', 'pk_b', 'pk_b', 'pk_b']);
       expect(sent).toEqual(['pk_b', 'pk_b', 'pk_b', 'pk_b', 'pk_b']); // one extra attempt per failure, never two
       expect(keyring.current).toEqual(B);
-      const event = { fromKeyId: 'pk_a', toKeyId: 'pk_b', source: 'nextKey', trigger: 'unauthorized', upstreamMessage: 'Expired API key' };
+      const event = {
+        fromKeyId: 'pk_a',
+        toKeyId: 'pk_b',
+        source: 'nextKey',
+        trigger: 'unauthorized',
+        upstreamMessage: 'Expired API key',
+      };
       expect(events.filter((e) => e.type === 'key.rotated')).toEqual([{ type: 'key.rotated', ...event }]);
       await new Promise((resolve) => setImmediate(resolve));
       expect(rotated).toEqual([event]);
@@ -188,20 +211,32 @@ describe('PerformChatKeyring', () => {
         sent.push(key.keyId);
         throw refused('Invalid API credentials');
       };
-      await expect(keyring.recover(keyring.current, refused(), later(), refuseAll)).rejects.toMatchObject({ status: 401 });
+      await expect(keyring.recover(keyring.current, refused(), later(), refuseAll)).rejects.toMatchObject({
+        status: 401,
+      });
       expect(keyring.current).toEqual(A);
-      expect(events).toContainEqual(expect.objectContaining({ type: 'key.rotation-failed', fromKeyId: 'pk_a', candidateKeyId: 'pk_b' }));
-      await expect(keyring.recover(keyring.current, refused(), later(), refuseAll)).rejects.toMatchObject({ status: 401 });
-      await expect(keyring.recover(keyring.current, refused(), later(), refuseAll)).rejects.toMatchObject({ status: 401 });
+      expect(events).toContainEqual(
+        expect.objectContaining({ type: 'key.rotation-failed', fromKeyId: 'pk_a', candidateKeyId: 'pk_b' }),
+      );
+      await expect(keyring.recover(keyring.current, refused(), later(), refuseAll)).rejects.toMatchObject({
+        status: 401,
+      });
+      await expect(keyring.recover(keyring.current, refused(), later(), refuseAll)).rejects.toMatchObject({
+        status: 401,
+      });
       expect(sent).toEqual(['pk_b', 'pk_c']); // each next key once; then nothing is left to try
     });
 
     it('keeps a next key that failed for another reason (a timeout tells nothing about it) for the next failure', async () => {
       const { keyring } = track(await keyringFor({ ...A, nextKey: B }));
       const timeout = new PerformChatError(PerformChatErrorCode.TIMEOUT, 'PerformChat did not answer');
-      await expect(keyring.recover(keyring.current, refused(), later(), () => Promise.reject(timeout))).rejects.toBe(timeout);
+      await expect(keyring.recover(keyring.current, refused(), later(), () => Promise.reject(timeout))).rejects.toBe(
+        timeout,
+      );
       expect(keyring.current).toEqual(A);
-      await expect(keyring.recover(keyring.current, refused(), later(), async (key) => key.keyId)).resolves.toBe('pk_b');
+      await expect(keyring.recover(keyring.current, refused(), later(), async (key) => key.keyId)).resolves.toBe(
+        'pk_b',
+      );
       expect(keyring.current).toEqual(B);
     });
 
@@ -232,11 +267,16 @@ describe('PerformChatKeyring', () => {
       expect(keyring.current).toEqual(B);
     });
 
-    it('gives up waiting for another call\'s trial at its own deadline, with its own error', async () => {
+    it("gives up waiting for another call's trial at its own deadline, with its own error", async () => {
       const { keyring } = track(await keyringFor({ ...A, nextKey: B }));
       const failed = keyring.current;
       let releaseTrial!: () => void;
-      const trial = keyring.recover(failed, refused(), later(), () => new Promise<string>((resolve) => (releaseTrial = () => resolve('b'))));
+      const trial = keyring.recover(
+        failed,
+        refused(),
+        later(),
+        () => new Promise<string>((resolve) => (releaseTrial = () => resolve('b'))),
+      );
       const error = refused();
       await expect(keyring.recover(failed, error, Date.now() + 20, async () => 'never')).rejects.toBe(error);
       releaseTrial();

@@ -35,7 +35,8 @@ async function settlesWithin(promise: Promise<void>, ms: number): Promise<boolea
   return settled;
 }
 
-const sameKey = (a: PerformChatCredentials, b: PerformChatCredentials) => a.keyId === b.keyId && a.keySecret === b.keySecret;
+const sameKey = (a: PerformChatCredentials, b: PerformChatCredentials) =>
+  a.keyId === b.keyId && a.keySecret === b.keySecret;
 
 /**
  * The API key of one instance, and how it changes without a restart:
@@ -78,10 +79,16 @@ export class PerformChatKeyring implements OnModuleDestroy {
    * answer (then the schedule starts).
    * @throws PerformChatOptionsError when the provider fails at boot (its reason redacted).
    */
-  static async load(options: PerformChatCredentialsSlice, telemetry: PerformChatTelemetry): Promise<PerformChatKeyring> {
+  static async load(
+    options: PerformChatCredentialsSlice,
+    telemetry: PerformChatTelemetry,
+  ): Promise<PerformChatKeyring> {
     const { initial, next } = options.credentials;
     if (initial) return new PerformChatKeyring(options, telemetry, initial);
-    const read = await PerformChatKeyring.read(options, next.flatMap((key) => secretForms(key.keySecret)));
+    const read = await PerformChatKeyring.read(
+      options,
+      next.flatMap((key) => secretForms(key.keySecret)),
+    );
     if (!read.key) {
       telemetry.report({ type: 'credentials.refresh-failed', trigger: 'boot', reason: read.reason });
       throw new PerformChatOptionsError([Messages.credentialsProviderBootFailed(read.reason)], options.name);
@@ -167,7 +174,13 @@ export class PerformChatKeyring implements OnModuleDestroy {
       if (isKeyRefused(trialError)) this.candidates.shift();
       const code = isPerformChatError(trialError) ? trialError.code : PerformChatErrorCode.UNREACHABLE;
       const message = redact(trialError instanceof Error ? trialError.message : String(trialError), this.forms);
-      this.telemetry.report({ type: 'key.rotation-failed', fromKeyId: failed.keyId, candidateKeyId: candidate.keyId, code, message });
+      this.telemetry.report({
+        type: 'key.rotation-failed',
+        fromKeyId: failed.keyId,
+        candidateKeyId: candidate.keyId,
+        code,
+        message,
+      });
       throw trialError;
     }
   }
@@ -226,7 +239,13 @@ export class PerformChatKeyring implements OnModuleDestroy {
       .then(() => hook(event))
       .catch((hookError: unknown) =>
         this.logger.error(
-          Messages.hookFailed('onKeyRotated', redact(hookError instanceof Error ? `${hookError.name}: ${hookError.message}` : String(hookError), this.forms)),
+          Messages.hookFailed(
+            'onKeyRotated',
+            redact(
+              hookError instanceof Error ? `${hookError.name}: ${hookError.message}` : String(hookError),
+              this.forms,
+            ),
+          ),
         ),
       );
   }

@@ -10,7 +10,8 @@ import {
  * a named TypeORM connection): `constructor(@InjectPerformChat('eu') private readonly eu: PerformChatAuthService)`.
  * Without a name, the default instance's (the same as injecting `PerformChatAuthService`).
  */
-export const InjectPerformChat = (name?: string): PropertyDecorator & ParameterDecorator => Inject(getPerformChatToken(name));
+export const InjectPerformChat = (name?: string): PropertyDecorator & ParameterDecorator =>
+  Inject(getPerformChatToken(name));
 
 /** Injects the `PerformChatHealthIndicator` of the instance `name` (the default one's without a name). */
 export const InjectPerformChatHealthIndicator = (name?: string): PropertyDecorator & ParameterDecorator =>

@@ -22,7 +22,9 @@ export function getPerformChatToken(name: string = DEFAULT_INSTANCE_NAME): Injec
 }
 
 /** The injection token of the `PerformChatHealthIndicator` of an instance (`default` for the unnamed one). */
-export function getPerformChatHealthIndicatorToken(name: string = DEFAULT_INSTANCE_NAME): InjectionToken<PerformChatHealthIndicator> {
+export function getPerformChatHealthIndicatorToken(
+  name: string = DEFAULT_INSTANCE_NAME,
+): InjectionToken<PerformChatHealthIndicator> {
   return tokenOf(PerformChatHealthIndicator, name);
 }
 

@@ -41,7 +41,11 @@ describe('where the key comes from (keyId + keySecret, or credentials)', () => {
     const problems = problemsOf({
       keyId: 'pk',
       keySecret: SECRET,
-      nextKey: [{ keyId: 'pk_2', keySecret: 'sk_2' }, { keyId: 'pk_3', keySecret: `${SECRET}\n` }, { keyId: 'pk_4', secret: 'x' } as never],
+      nextKey: [
+        { keyId: 'pk_2', keySecret: 'sk_2' },
+        { keyId: 'pk_3', keySecret: `${SECRET}\n` },
+        { keyId: 'pk_4', secret: 'x' } as never,
+      ],
     });
     expect(problems).toEqual([
       'nextKey[1].keySecret must not start or end with whitespace (a trailing newline from a secrets file?)',
@@ -52,7 +56,11 @@ describe('where the key comes from (keyId + keySecret, or credentials)', () => {
   });
 
   it('resolves the key, the provider with its default schedule, and the next keys as a list', () => {
-    const withKey = resolvePerformChatOptions({ keyId: 'pk', keySecret: SECRET, nextKey: { keyId: 'pk_2', keySecret: 'sk_2' } });
+    const withKey = resolvePerformChatOptions({
+      keyId: 'pk',
+      keySecret: SECRET,
+      nextKey: { keyId: 'pk_2', keySecret: 'sk_2' },
+    });
     expect(withKey.credentials).toEqual({
       initial: { keyId: 'pk', keySecret: SECRET },
       provider: undefined,
@@ -62,12 +70,20 @@ describe('where the key comes from (keyId + keySecret, or credentials)', () => {
       onKeyRotated: undefined,
     });
     const withProvider = resolvePerformChatOptions({ credentials: provider, deadlineMs: 3000 });
-    expect(withProvider.credentials).toMatchObject({ initial: undefined, provider, refreshMs: 600_000, providerTimeoutMs: 3000, next: [] });
+    expect(withProvider.credentials).toMatchObject({
+      initial: undefined,
+      provider,
+      refreshMs: 600_000,
+      providerTimeoutMs: 3000,
+      next: [],
+    });
   });
 
   it('reads the next key from PERFORMCHAT_NEXT_KEY_ID / _SECRET, and names the one missing', () => {
     const base = { PERFORMCHAT_KEY_ID: 'pk', PERFORMCHAT_KEY_SECRET: 'sk' };
-    expect(performChatConfig({ ...base, PERFORMCHAT_NEXT_KEY_ID: 'pk_2', PERFORMCHAT_NEXT_KEY_SECRET: 'sk_2' })).toEqual({
+    expect(
+      performChatConfig({ ...base, PERFORMCHAT_NEXT_KEY_ID: 'pk_2', PERFORMCHAT_NEXT_KEY_SECRET: 'sk_2' }),
+    ).toEqual({
       keyId: 'pk',
       keySecret: 'sk',
       nextKey: { keyId: 'pk_2', keySecret: 'sk_2' },
@@ -89,12 +105,20 @@ describe('the instance name', () => {
     );
   });
 
-  it('gives a named instance\'s Redis customer users a prefix beside the default one\'s, unless one is given', () => {
+  it("gives a named instance's Redis customer users a prefix beside the default one's, unless one is given", () => {
     const redis = 'redis://127.0.0.1:6379';
     const day = 86_400;
     expect(resolveCustomerUserStoreOption({ redis }, day, 'default')).toEqual({ redis, ttlSeconds: day });
-    expect(resolveCustomerUserStoreOption({ redis }, day, 'eu')).toEqual({ redis, keyPrefix: 'performchat:eu:cu', ttlSeconds: day });
-    expect(resolveCustomerUserStoreOption({ redis, keyPrefix: 'app:eu' }, day, 'eu')).toEqual({ redis, keyPrefix: 'app:eu', ttlSeconds: day });
+    expect(resolveCustomerUserStoreOption({ redis }, day, 'eu')).toEqual({
+      redis,
+      keyPrefix: 'performchat:eu:cu',
+      ttlSeconds: day,
+    });
+    expect(resolveCustomerUserStoreOption({ redis, keyPrefix: 'app:eu' }, day, 'eu')).toEqual({
+      redis,
+      keyPrefix: 'app:eu',
+      ttlSeconds: day,
+    });
     expect(resolveCustomerUserStoreOption(undefined, day, 'eu')).toBe('memory');
     expect(resolveCustomerUserStoreOption({ maxRecords: 5 }, day, 'eu')).toEqual({ maxRecords: 5 });
   });

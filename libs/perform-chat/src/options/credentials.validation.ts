@@ -2,7 +2,18 @@ import { Messages, OptionWords } from '../perform-chat.messages';
 import type { PerformChatModuleOptions } from './perform-chat-options.interface';
 import type { PerformChatCredentials, ResolvedCredentials } from './credentials.options';
 import { DEFAULT_CREDENTIALS_REFRESH_MS } from './perform-chat-options.defaults';
-import { OptionRule, custom, fn, literal, isPlainObject, nonEmptyArrayOf, object, required, union, wholeNumber } from './option-rules';
+import {
+  OptionRule,
+  custom,
+  fn,
+  literal,
+  isPlainObject,
+  nonEmptyArrayOf,
+  object,
+  required,
+  union,
+  wholeNumber,
+} from './option-rules';
 import { PERFORMCHAT_ENV } from './perform-chat.config';
 
 /** No leading/trailing whitespace: a secret read from a file with a trailing newline fails here, not at PerformChat. */
@@ -67,7 +78,10 @@ const PROVIDED = 'credentials()';
  */
 export function checkProvidedCredentials(value: unknown): string[] {
   if (!isPlainObject(value)) return [Messages.optionMustBe(PROVIDED, OptionWords.apiKey)];
-  return [credential().check(value.keyId, `${PROVIDED}.keyId`), credential().check(value.keySecret, `${PROVIDED}.keySecret`)].flat();
+  return [
+    credential().check(value.keyId, `${PROVIDED}.keyId`),
+    credential().check(value.keySecret, `${PROVIDED}.keySecret`),
+  ].flat();
 }
 
 /** The key options with their defaults (valid options). */
@@ -75,7 +89,10 @@ export function resolveCredentialsOptions(raw: PerformChatModuleOptions, deadlin
   const next = raw.nextKey === undefined ? [] : Array.isArray(raw.nextKey) ? raw.nextKey : [raw.nextKey];
   const freeze = ({ keyId, keySecret }: PerformChatCredentials) => Object.freeze({ keyId, keySecret });
   return {
-    initial: raw.credentials === undefined ? freeze({ keyId: raw.keyId as string, keySecret: raw.keySecret as string }) : undefined,
+    initial:
+      raw.credentials === undefined
+        ? freeze({ keyId: raw.keyId as string, keySecret: raw.keySecret as string })
+        : undefined,
     provider: raw.credentials,
     refreshMs: raw.credentials === undefined ? false : (raw.credentialsRefreshMs ?? DEFAULT_CREDENTIALS_REFRESH_MS),
     providerTimeoutMs: deadlineMs,
