@@ -1,4 +1,4 @@
-import { Injectable, Module } from '@nestjs/common';
+import { Injectable, Logger, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { Test, TestingModule } from '@nestjs/testing';
 import { HealthIndicatorService } from '@nestjs/terminus';
@@ -116,8 +116,12 @@ describe('several PerformChat instances in one app', () => {
       expect(eu.state.counter(EMULATOR_COUNTER_KEYS.invalidateToken).attempts).toBe(0);
     });
 
-    it('gives each instance its own breaker', async () => {
+    it('gives each instance its own breaker, and says which instance its log lines are about', async () => {
       const sessions = ref.get(ChatSessions);
+      const contexts: unknown[] = [];
+      const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(function (this: Logger) {
+        contexts.push((this as unknown as { context?: string }).context);
+      });
       eu.addFault({ path: '/rest/v1/auth/token', status: 503, times: null });
       for (let i = 0; i < 5; i++)
         await expect(sessions.eu.generateToken({ userId: `u${i}` })).rejects.toMatchObject({ code: 'UPSTREAM_ERROR' });
@@ -126,6 +130,9 @@ describe('several PerformChat instances in one app', () => {
       await expect(sessions.us.generateToken({ userId: 'carol' })).resolves.toMatchObject({
         agent: { id: 'agent_us' },
       });
+      warn.mockRestore();
+      expect(contexts.length).toBeGreaterThan(0);
+      expect(new Set(contexts)).toEqual(new Set(['PerformChat(eu)']));
       eu.clearFaults();
     });
 

@@ -1,6 +1,9 @@
 /** Injection token of the validated options with defaults applied (internal). */
 export const PERFORM_CHAT_OPTIONS = Symbol('PERFORM_CHAT_OPTIONS');
 
+/** The name of the instance registered without a `name` (and what `@InjectPerformChat()` injects). */
+export const DEFAULT_INSTANCE_NAME = 'default';
+
 /**
  * Injection token of what the sync extras say about an instance (internal):
  * `{ name, routePath? }`, the `name` extra (`default` without one) and `controller.path`.

@@ -37,7 +37,8 @@ export interface PerformChatModuleExtras {
    * The instance's name, for an app with several PerformChat instances (two companies, regions,
    * staging beside production): inject its service with `@InjectPerformChat(name)` or
    * `getPerformChatToken(name)`. Letters, digits, `.`, `_` and `-`. A named instance exports
-   * only its name-based tokens; its store keys, health keys and log lines carry the name.
+   * only its name-based tokens; its store keys, health keys and the context of its log lines
+   * about calls (`PerformChat(eu)`) carry the name.
    * Two instances of one app with one name fail the boot. @default 'default'
    */
   name?: string;

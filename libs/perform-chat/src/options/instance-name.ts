@@ -1,8 +1,8 @@
+import { DEFAULT_INSTANCE_NAME } from '../perform-chat.constants';
 import { Messages, OptionWords } from '../perform-chat.messages';
 import { text } from './option-rules';
 
-/** The name of the instance registered without a `name` (and what `@InjectPerformChat()` injects). */
-export const DEFAULT_INSTANCE_NAME = 'default';
+export { DEFAULT_INSTANCE_NAME };
 
 /** A name becomes one segment of store keys and health keys: letters, digits, `.`, `_`, `-`. */
 const INSTANCE_NAME_PATTERN = /^[A-Za-z0-9._-]{1,100}$/;
