@@ -25,6 +25,7 @@ const LAYERS = [
   ['redis'],
   ['rate-limit', 'customer-users'],
   ['client'],
+  ['rest'],
   ['health', 'auth'],
   ['instances'],
   ['perform-chat.module-definition.ts'],

@@ -1,6 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module';
+import { serveDemoOpenApi } from './openapi/demo-openapi';
 import { DEMO_PAGE_ROUTES } from './web/demo-page.controller';
 
 export type DemoPlatform = 'express' | 'fastify';
@@ -14,8 +15,8 @@ export interface DemoAppOptions {
 }
 
 /**
- * Builds the demo application exactly as `npm start` runs it (global prefix `api`, shutdown
- * hooks), without listening. Tests use it too, over Express and Fastify.
+ * Builds the demo application exactly as `npm start` runs it (global prefix `api`, its OpenAPI
+ * document, shutdown hooks), without listening. Tests use it too, over Express and Fastify.
  */
 export async function createDemoApp(options: DemoAppOptions = {}): Promise<INestApplication> {
   const module = AppModule.forRoot(options.config);
@@ -29,6 +30,8 @@ export async function createDemoApp(options: DemoAppOptions = {}): Promise<INest
     app = await NestFactory.create(module, settings);
   }
   app.setGlobalPrefix('api', { exclude: ['health/live', 'health/ready', ...DEMO_PAGE_ROUTES] });
+  // The OpenAPI document of the app, token routes included: GET /api/docs/openapi.json (UI at /api/docs on Express).
+  serveDemoOpenApi(app, options.platform ?? 'express');
   app.enableShutdownHooks();
   return app;
 }

@@ -4,6 +4,7 @@ import { EMULATOR_DEMO_AGENT_ID, EMULATOR_DEMO_KEY, PerformChatEmulator, startPe
 import { DEMO_USER_HEADER } from './auth/demo-auth.guard';
 import { readDemoPort } from './config/demo-env.validation';
 import { createDemoApp } from './demo-app';
+import { DEMO_OPENAPI_JSON_PATH, DEMO_OPENAPI_UI_PATH } from './openapi/demo-openapi';
 
 /**
  * `npm start`. Without `PERFORMCHAT_BASE_URL`, the built-in PerformChat emulator starts
@@ -51,6 +52,7 @@ async function bootstrap(): Promise<void> {
     `Revoke its tokens:   curl -s -X POST -H 'content-type: application/json' -H '${DEMO_USER_HEADER}: alice' -d '{}' ${base}/api/chat/token/revoke`,
   );
   logger.log(`Readiness:           curl -s ${base}/health/ready`);
+  logger.log(`OpenAPI document:    ${base}/${DEMO_OPENAPI_JSON_PATH} (Swagger UI: ${base}/${DEMO_OPENAPI_UI_PATH})`);
 }
 
 bootstrap().catch((error: unknown) => {

@@ -78,19 +78,21 @@ describe.each(PLATFORMS)('token route through the demo app on %s', (platform) =>
   });
 
   it.each([
-    ['anonymous GET', () => http().get('/api/chat/token'), 401, /authentication guard must run before .* resolveUserId/],
-    ['anonymous POST', () => http().post('/api/chat/token').send({}), 401, /resolveUserId/],
-    ['anonymous revoke', () => http().post('/api/chat/token/revoke').send({}), 401, /resolveUserId/],
-    ['userId in the body', () => http().post('/api/chat/token').set(USER, 'eve').send({ userId: 'alice' }), 400, /userId must not be sent/],
-    ['userId in the query', () => http().get('/api/chat/token?userId=alice').set(USER, 'eve'), 400, /userId must not be sent/],
-    ['an unknown field', () => http().post('/api/chat/token').set(USER, 'eve').send({ agent: 'x' }), 400, /property agent should not exist/],
-    ['a disallowed agent', () => http().get('/api/chat/token?agentId=agent_sales').set(USER, 'eve'), 403, /not in the allowedAgentIds/],
-    ['expiresIn over the cap', () => http().get('/api/chat/token?expiresIn=3h').set(USER, 'eve'), 400, /maximum of "2h" \(maxExpiresIn\)/],
-    ['a malformed expiresIn', () => http().get('/api/chat/token?expiresIn=1.5h').set(USER, 'eve'), 400, /expiresIn must be a positive whole number/],
-  ])('refuses %s before calling PerformChat', async (_name, call, status, message) => {
+    ['anonymous GET', () => http().get('/api/chat/token'), 401, /authentication guard must run before .* resolveUserId/, 'UNAUTHENTICATED'],
+    ['anonymous POST', () => http().post('/api/chat/token').send({}), 401, /resolveUserId/, 'UNAUTHENTICATED'],
+    ['anonymous revoke', () => http().post('/api/chat/token/revoke').send({}), 401, /resolveUserId/, 'UNAUTHENTICATED'],
+    ['userId in the body', () => http().post('/api/chat/token').set(USER, 'eve').send({ userId: 'alice' }), 400, /userId must not be sent/, 'INVALID_ARGUMENT'],
+    ['userId in the query', () => http().get('/api/chat/token?userId=alice').set(USER, 'eve'), 400, /userId must not be sent/, 'INVALID_ARGUMENT'],
+    ['an unknown field', () => http().post('/api/chat/token').set(USER, 'eve').send({ agent: 'x' }), 400, /property agent should not exist/, 'INVALID_ARGUMENT'],
+    ['a JSON array', () => http().post('/api/chat/token').set(USER, 'eve').send([]), 400, /must be a JSON object/, 'INVALID_ARGUMENT'],
+    ['a disallowed agent', () => http().get('/api/chat/token?agentId=agent_sales').set(USER, 'eve'), 403, /not in the allowedAgentIds/, 'AGENT_NOT_ALLOWED'],
+    ['expiresIn over the cap', () => http().get('/api/chat/token?expiresIn=3h').set(USER, 'eve'), 400, /maximum of "2h" \(maxExpiresIn\)/, 'INVALID_EXPIRES_IN'],
+    ['a malformed expiresIn', () => http().get('/api/chat/token?expiresIn=1.5h').set(USER, 'eve'), 400, /expiresIn must be a positive whole number/, 'INVALID_EXPIRES_IN'],
+    ['a text/plain POST', () => http().post('/api/chat/token').set(USER, 'eve').set('content-type', 'text/plain').send(''), 415, /application\/json/, 'UNSUPPORTED_MEDIA_TYPE'],
+  ])('refuses %s before calling PerformChat, with a code in the body', async (_name, call, status, message, code) => {
     const response = await call().expect(status);
     expect([response.body.message].flat().join(' ')).toMatch(message);
-    expect(response.body.statusCode).toBe(status);
+    expect(response.body).toEqual({ statusCode: status, message: response.body.message, error: expect.any(String), code });
     expect(tokenCalls()).toBe(0);
   });
 

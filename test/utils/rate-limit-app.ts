@@ -1,4 +1,4 @@
-import { Controller, DynamicModule, Get, INestApplication, Module, UseGuards } from '@nestjs/common';
+import { Controller, DynamicModule, Get, INestApplication, Module, Type, UseGuards } from '@nestjs/common';
 import { APP_GUARD, NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AddressInfo } from 'node:net';
@@ -123,6 +123,8 @@ export interface RateLimitAppOptions {
   globalAuth?: boolean;
   /** Express `trust proxy` / Fastify `trustProxy`. @default false */
   trustProxy?: boolean;
+  /** More controllers beside the ones above. */
+  controllers?: Type[];
 }
 
 @Module({})
@@ -138,7 +140,7 @@ class RateLimitTestModule {
           ...options.module,
         }),
       ],
-      controllers: [RateLimitedController, ClassLimitedController, GuardOrderController],
+      controllers: [RateLimitedController, ClassLimitedController, GuardOrderController, ...(options.controllers ?? [])],
       providers: options.globalAuth === false ? [] : [{ provide: APP_GUARD, useClass: DemoAuthGuard }],
     };
   }

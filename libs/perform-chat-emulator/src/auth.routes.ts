@@ -23,7 +23,7 @@ export interface AuthRoutesDeps {
 }
 
 type Body = Record<string, unknown>;
-type Authenticated = { ok: true; key: EmulatorApiKey } | { ok: false; response: EmulatorResponse };
+export type Authenticated = { ok: true; key: EmulatorApiKey } | { ok: false; response: EmulatorResponse };
 
 const TOO_MANY = MSG.tooManyRequests;
 const q = JSON.stringify;
@@ -38,7 +38,7 @@ export function tooManyRequests(retryMs: number): EmulatorResponse {
 }
 
 /** First problem with a required string field, as a 400 naming it. */
-function requireString(body: Body, field: string): EmulatorResponse | undefined {
+export function requireString(body: Body, field: string): EmulatorResponse | undefined {
   const value = body[field];
   if (typeof value === 'string') return value.length === 0 ? nestError(400, MSG.mustNotBeEmpty(field)) : undefined;
   return nestError(400, value === undefined || value === null ? MSG.required(field) : MSG.mustBeString(field));
@@ -143,8 +143,10 @@ export class AuthRoutes {
    * Lockout check, credentials, key expiry, permission, then the API-request limit.
    * Every 401 counts as a failed authentication, per key id when the key exists, else per
    * client address (so random key ids cannot grow the table without bound per client).
+   * The REST routes (rest/rest.routes.ts) authenticate through it too: one lockout and one
+   * API-request limit for every endpoint.
    */
-  private authenticate(
+  authenticate(
     keyId: string,
     keySecret: string,
     clientAddress: string,

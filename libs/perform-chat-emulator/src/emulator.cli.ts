@@ -11,6 +11,7 @@ import {
   PERFORMCHAT_TOKEN_PATH,
 } from './emulator.constants';
 import type { EmulatorResponseShape, PerformChatEmulator, PerformChatEmulatorOptions } from './emulator.interfaces';
+import { PERFORMCHAT_REST_ROUTES } from './rest/rest.paths';
 import { EMULATOR_DEFAULT_REQUEST_LOG_ENTRIES } from './emulator.options';
 
 /** Whether the bin serves the chat socket: `auto` = when the socket.io package is installed. */
@@ -310,6 +311,10 @@ export function describeRunningEmulator(
     'Serves:',
     `  POST ${PERFORMCHAT_TOKEN_PATH.padEnd(32)} token generation`,
     `  POST ${PERFORMCHAT_INVALIDATE_TOKEN_PATH.padEnd(32)} token invalidation`,
+    ...Object.values(PERFORMCHAT_REST_ROUTES).map((route) => {
+      const [method, path] = route.split(' ');
+      return `  ${method.padEnd(4)} ${path}`;
+    }),
     `  socket.io ${EMULATOR_CHAT_PATH.padEnd(27)} chat: ${chat}`,
     `  /__emulator/${''.padEnd(24)} verify, faults, socket-faults, state, state/export, state/import, log, conversations, sockets, reset`,
     `  request log: ${logSize === 0 ? 'off' : `last ${logSize} entries at /__emulator/log`}${extra.logRequests ? ', printed here' : ''}`,
@@ -318,6 +323,7 @@ export function describeRunningEmulator(
     'Try:',
     `  curl -s -X POST ${emulator.url}${PERFORMCHAT_TOKEN_PATH} -H 'Content-Type: application/json' -d '${body}'`,
     `  curl -s ${emulator.url}/__emulator/state`,
+    `  curl -s -X GET ${emulator.url}/rest/v1/agents -H 'Content-Type: application/json' -d '${JSON.stringify({ keyId: EMULATOR_DEMO_KEY.keyId, keySecret: EMULATOR_DEMO_KEY.keySecret })}'`,
     '',
   ].join('\n');
 }

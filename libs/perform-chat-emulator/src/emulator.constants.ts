@@ -6,6 +6,8 @@ export const PERFORMCHAT_TOKEN_PATH = '/rest/v1/auth/token';
 export const PERFORMCHAT_INVALIDATE_TOKEN_PATH = '/rest/v1/auth/invalidate-token';
 /** Prefix of the emulator-only routes (verify, faults, reset, state). */
 export const EMULATOR_ADMIN_PREFIX = '/__emulator/';
+/** Emulator-only route that seeds a conversation for the conversations API (`POST`). */
+export const EMULATOR_CONVERSATIONS_PATH = '/__emulator/conversations';
 
 /** Counter keys of {@link EmulatorState.counters}: `"<METHOD> <path>"` for the documented paths. */
 export const EMULATOR_COUNTER_KEYS = Object.freeze({
@@ -33,9 +35,27 @@ export const EMULATOR_DEMO_AGENT_ID = 'agent_support';
 
 /** The agents the emulator knows by default: two active, one inactive. */
 export const EMULATOR_DEMO_AGENTS: ReadonlyArray<Readonly<Required<EmulatorAgentOptions>>> = Object.freeze([
-  Object.freeze({ id: EMULATOR_DEMO_AGENT_ID, name: 'Customer Support Agent', active: true, companyId: EMULATOR_DEMO_COMPANY_ID }),
-  Object.freeze({ id: 'agent_sales', name: 'Sales Agent', active: true, companyId: EMULATOR_DEMO_COMPANY_ID }),
-  Object.freeze({ id: 'agent_retired', name: 'Retired Agent', active: false, companyId: EMULATOR_DEMO_COMPANY_ID }),
+  Object.freeze({
+    id: EMULATOR_DEMO_AGENT_ID,
+    name: 'Customer Support Agent',
+    active: true,
+    companyId: EMULATOR_DEMO_COMPANY_ID,
+    promptTemplate: 'You are a friendly support agent. Answer questions about orders and accounts.',
+  }),
+  Object.freeze({
+    id: 'agent_sales',
+    name: 'Sales Agent',
+    active: true,
+    companyId: EMULATOR_DEMO_COMPANY_ID,
+    promptTemplate: 'You are a sales assistant. Help customers choose a plan.',
+  }),
+  Object.freeze({
+    id: 'agent_retired',
+    name: 'Retired Agent',
+    active: false,
+    companyId: EMULATOR_DEMO_COMPANY_ID,
+    promptTemplate: 'You are no longer in service.',
+  }),
 ]);
 
 /** The documented rate limits (PerformChat errors page). */

@@ -1,5 +1,6 @@
 import type { EmulatorChat, EmulatorChatOptions, EmulatorConversation } from './chat/chat.interfaces';
 import type { EmulatorState } from './emulator.state';
+import type { EmulatorConversationSeed } from './rest/rest.conversations';
 
 /** Environment label of an API key, as listed on the docs' API-keys page. */
 export type EmulatorEnvironment = 'production' | 'staging' | 'development';
@@ -39,6 +40,8 @@ export interface EmulatorAgentOptions {
   active?: boolean;
   /** Company owning the agent. Default: the `companyId` of the first configured key. */
   companyId?: string;
+  /** `prompt_template` of `GET /rest/v1/agents/:id`. Default: none (`null`). */
+  promptTemplate?: string;
 }
 
 /**
@@ -202,6 +205,8 @@ export interface EmulatorAgent {
   name: string;
   active: boolean;
   companyId: string;
+  /** `prompt_template` of `GET /rest/v1/agents/:id` (`null` when unset). */
+  promptTemplate?: string;
 }
 
 /** A customer user, created by the first token generation for `(companyId, externalId)`. */
@@ -220,6 +225,12 @@ export interface EmulatorCustomerUser {
   createdAt: Date;
   /** Updated by every token generation. */
   lastSeenAt: Date;
+  /** Set by `PUT /rest/v1/customer-users/:id`; `null` (or unset) until then. */
+  name?: string | null;
+  email?: string | null;
+  metadata?: Record<string, unknown> | null;
+  /** When `PUT /rest/v1/customer-users/:id` last changed it; unset: `createdAt`. */
+  updatedAt?: Date;
 }
 
 /** What the emulator counted for one route (`"POST /rest/v1/auth/token"`, ...). */
@@ -311,7 +322,9 @@ export interface EmulatorFault extends EmulatorFaultSpec {
 
 /** JSON-safe view of the state (`GET /__emulator/state`). Never contains key secrets. */
 export interface EmulatorStateSnapshot {
-  customerUsers: Array<Omit<EmulatorCustomerUser, 'createdAt' | 'lastSeenAt'> & { createdAt: string; lastSeenAt: string }>;
+  customerUsers: Array<
+    Omit<EmulatorCustomerUser, 'createdAt' | 'lastSeenAt' | 'updatedAt'> & { createdAt: string; lastSeenAt: string; updatedAt?: string }
+  >;
   agents: EmulatorAgent[];
   keys: Array<Omit<EmulatorApiKey, 'keySecret' | 'expiresAt'> & { expiresAt: string | null }>;
   counters: Record<string, EmulatorRouteCounter>;
@@ -338,6 +351,12 @@ export interface PerformChatEmulator {
   listFaults(): EmulatorFault[];
   /** Removes every fault; returns how many were pending. */
   clearFaults(): number;
+  /**
+   * Seeds a conversation of an existing customer user for the conversations API (same as
+   * `POST /__emulator/conversations`); `reset()` clears them.
+   * @throws EmulatorConversationSeedError naming a bad field
+   */
+  addConversation(seed: EmulatorConversationSeed): { id: string };
   /** JSON-safe copy of the state (same as `GET /__emulator/state`). */
   snapshot(): EmulatorStateSnapshot;
   /** Clears customer users, counters, rate-limit windows and faults; restores keys and agents as configured. */

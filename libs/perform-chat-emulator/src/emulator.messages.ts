@@ -49,4 +49,14 @@ export const EMULATOR_MESSAGES = Object.freeze({
   chatRefusal: (reason: string) => `Refused (${reason})`,
   signingSecretMismatch:
     'state import: the document was exported with another signing secret; start the emulator with that signingSecret to import it',
+
+  // The agents, customer-users and conversations APIs (rest/). Documented (spec §2.3) unless said.
+  invalidQueryParameters: 'Invalid query parameters',
+  invalidParameters: 'Invalid parameters',
+  invalidAgentIdFormat: 'Invalid agent ID format',
+  agentNotFoundOrOtherCompany: "Agent not found or doesn't belong to company",
+  customerUserNotFoundOrOtherCompany: "Customer user not found or doesn't belong to company",
+  invalidRequestBody: 'Invalid request body',
+  /** Documented for GET /conversations/:id; the emulator answers the messages route the same way. */
+  conversationNotFound: "Conversation not found or doesn't belong to company",
 });

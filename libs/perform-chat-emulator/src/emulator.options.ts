@@ -117,11 +117,13 @@ export function resolveEmulatorOptions(options: PerformChatEmulatorOptions = {})
   const agents = agentOptions.map((agent, i): EmulatorAgent => {
     const at = `agents[${i}]`;
     if (agent.active !== undefined && typeof agent.active !== 'boolean') fail(`${at}.active must be a boolean`);
+    if (agent.promptTemplate !== undefined && typeof agent.promptTemplate !== 'string') fail(`${at}.promptTemplate must be a string`);
     return {
       id: nonEmptyString(agent.id, `${at}.id`),
       name: nonEmptyString(agent.name, `${at}.name`),
       active: agent.active ?? true,
       companyId: agent.companyId === undefined ? keys[0].companyId : nonEmptyString(agent.companyId, `${at}.companyId`),
+      ...(agent.promptTemplate === undefined ? {} : { promptTemplate: agent.promptTemplate }),
     };
   });
   if (new Set(agents.map((a) => a.id)).size !== agents.length) fail('agents must have distinct id values');

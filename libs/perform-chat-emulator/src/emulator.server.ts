@@ -8,7 +8,9 @@ import { ChatSocketServer } from './chat/chat.socket';
 import { ConversationStore } from './chat/conversation.store';
 import { SocketFaultRegistry } from './chat/socket-faults';
 import { EMULATOR_CHAT_DEFAULTS } from './chat/chat.constants';
-import { EMULATOR_ADMIN_PREFIX, PERFORMCHAT_INVALIDATE_TOKEN_PATH, PERFORMCHAT_TOKEN_PATH } from './emulator.constants';
+import { EMULATOR_ADMIN_PREFIX, EMULATOR_CONVERSATIONS_PATH, PERFORMCHAT_INVALIDATE_TOKEN_PATH, PERFORMCHAT_TOKEN_PATH } from './emulator.constants';
+import { ChatConversations, type EmulatorConversationSeed } from './rest/rest.conversations';
+import { RestRoutes } from './rest/rest.routes';
 import type {
   EmulatorFault,
   EmulatorFaultSpec,
@@ -46,6 +48,7 @@ class PerformChatEmulatorServer implements PerformChatEmulator {
   private readonly server: Server;
   private readonly jwt: Hs256Jwt;
   private readonly auth: AuthRoutes;
+  private readonly rest: RestRoutes;
   private readonly faults = new FaultRegistry();
   private readonly socketFaults = new SocketFaultRegistry();
   private readonly timers = new TimerRegistry();
@@ -77,6 +80,13 @@ class PerformChatEmulatorServer implements PerformChatEmulator {
       chat === false ? EMULATOR_CHAT_DEFAULTS.maxConversations : chat.maxConversations,
       chat === false ? EMULATOR_CHAT_DEFAULTS.maxMessagesPerConversation : chat.maxMessagesPerConversation,
     );
+    // The conversations API reads (and seeds) the chat socket's conversations.
+    this.rest = new RestRoutes({
+      state: this.state,
+      clock: options.clock,
+      authenticate: (...args) => this.auth.authenticate(...args),
+      conversations: new ChatConversations(this.conversations, options.clock),
+    });
     this.server = createServer(this.onRequest);
     if (chat !== false) {
       // socket.io (an optional peer) is loaded here, only when the chat socket is on.
@@ -136,6 +146,10 @@ class PerformChatEmulatorServer implements PerformChatEmulator {
 
   clearFaults(): number {
     return this.faults.clear();
+  }
+
+  addConversation(seed: EmulatorConversationSeed): { id: string } {
+    return { id: this.rest.addConversation(seed).id };
   }
 
   snapshot(): EmulatorStateSnapshot {
@@ -207,7 +221,12 @@ class PerformChatEmulatorServer implements PerformChatEmulator {
         if (error === 'aborted') return;
         let response: EmulatorResponse;
         try {
-          response = error === 'too-large' ? nestError(413, MSG.bodyTooLarge) : handleAdminRoute(this, method, pathname, rawUrl, raw);
+          response =
+            error === 'too-large'
+              ? nestError(413, MSG.bodyTooLarge)
+              : method === 'POST' && pathname === EMULATOR_CONVERSATIONS_PATH
+                ? this.rest.seedRoute(raw)
+                : handleAdminRoute(this, method, pathname, rawUrl, raw);
         } catch (thrown) {
           response = this.internalError(thrown);
         }
@@ -260,8 +279,11 @@ class PerformChatEmulatorServer implements PerformChatEmulator {
     logged: LoggedRequest | undefined,
   ): EmulatorResponse {
     const isToken = pathname === PERFORMCHAT_TOKEN_PATH;
-    // Nest's answer for an unknown route; a wrong base path (e.g. /rest/v1/rest/v1/...) lands here.
-    if (!isToken && pathname !== PERFORMCHAT_INVALIDATE_TOKEN_PATH) return nestError(404, MSG.cannot(method, rawUrl));
+    if (!isToken && pathname !== PERFORMCHAT_INVALIDATE_TOKEN_PATH) {
+      // The agents, customer-users and conversations APIs; then Nest's answer for an unknown
+      // route: a wrong base path (e.g. /rest/v1/rest/v1/..., the docs' /rest/v1/v1/...) lands there.
+      return this.rest.handle(req, method, pathname, rawUrl, raw, error) ?? nestError(404, MSG.cannot(method, rawUrl));
+    }
     if (method !== 'POST') {
       // The path exists, the method does not (RFC 9110 405 + Allow). Health probes (HEAD) land
       // here: below 500, never counted as failed authentications, and told apart from a wrong

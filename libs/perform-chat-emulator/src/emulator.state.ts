@@ -1,5 +1,6 @@
 import { EMULATOR_COUNTER_KEYS, PERFORMCHAT_INVALIDATE_TOKEN_PATH, PERFORMCHAT_TOKEN_PATH } from './emulator.constants';
 import { createCustomerUserId } from './customer-user-id';
+import { restCounterKey } from './rest/rest.paths';
 import type {
   EmulatorAgent,
   EmulatorApiKey,
@@ -71,9 +72,14 @@ export class EmulatorState {
     return this.counters.get(route) ?? emptyCounter();
   }
 
-  /** The live counter for a request (documented paths by method and path, anything else under `unmatched`). */
+  /**
+   * The live counter for a request: the auth paths by method and path, the REST endpoints by
+   * method and pattern (`GET /rest/v1/agents/:id`), anything else under `unmatched`.
+   */
   counterFor(method: string, pathname: string): EmulatorRouteCounter {
-    const key = DOCUMENTED_PATHS.has(pathname) ? method + ' ' + pathname : EMULATOR_COUNTER_KEYS.unmatched;
+    const key = DOCUMENTED_PATHS.has(pathname)
+      ? method + ' ' + pathname
+      : (restCounterKey(method, pathname) ?? EMULATOR_COUNTER_KEYS.unmatched);
     let counter = this.counters.get(key);
     if (counter === undefined) {
       counter = emptyCounter();
@@ -126,6 +132,11 @@ export class EmulatorState {
         active: u.active,
         createdAt: u.createdAt.toISOString(),
         lastSeenAt: u.lastSeenAt.toISOString(),
+        // What PUT /rest/v1/customer-users/:id set, only once set.
+        ...(u.name != null ? { name: u.name } : {}),
+        ...(u.email != null ? { email: u.email } : {}),
+        ...(u.metadata != null ? { metadata: u.metadata } : {}),
+        ...(u.updatedAt !== undefined ? { updatedAt: u.updatedAt.toISOString() } : {}),
       })),
       agents: [...this.agents.values()].map((a) => ({ id: a.id, name: a.name, active: a.active, companyId: a.companyId })),
       keys: [...this.keys.values()].map((k) => ({

@@ -28,8 +28,12 @@ export type {
 export { EmulatorFaultSpecError, EMULATOR_FAULT_KINDS } from './faults';
 export { parseEmulatorExpiresIn } from './expires-in';
 export { EMULATOR_MESSAGES } from './emulator.messages';
+export { EmulatorConversationSeedError } from './rest/rest.conversations';
+export type { EmulatorConversationSeed, RestMessageRole as EmulatorRestMessageRole } from './rest/rest.conversations';
+export { PERFORMCHAT_REST_PREFIX, PERFORMCHAT_REST_ROUTES } from './rest/rest.paths';
 export {
   EMULATOR_ADMIN_PREFIX,
+  EMULATOR_CONVERSATIONS_PATH,
   EMULATOR_COUNTER_KEYS,
   EMULATOR_DEFAULT_EXPIRES_IN,
   EMULATOR_DEFAULT_HOST,

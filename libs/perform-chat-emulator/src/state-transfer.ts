@@ -86,6 +86,11 @@ export function parseStateExport(input: unknown): EmulatorStateImport {
       active: bool(u.active, `${at}.active`),
       createdAt: date(u.createdAt, `${at}.createdAt`),
       lastSeenAt: date(u.lastSeenAt, `${at}.lastSeenAt`),
+      // Set by PUT /rest/v1/customer-users/:id (optional: older exports have none).
+      ...(u.name != null ? { name: text(u.name, `${at}.name`) } : {}),
+      ...(u.email != null ? { email: text(u.email, `${at}.email`) } : {}),
+      ...(u.metadata != null ? { metadata: object(u.metadata, `${at}.metadata`) } : {}),
+      ...(u.updatedAt !== undefined ? { updatedAt: date(u.updatedAt, `${at}.updatedAt`) } : {}),
     };
   });
   unique(customerUsers, (u) => u.id, 'customerUsers');
@@ -127,6 +132,7 @@ export function parseStateExport(input: unknown): EmulatorStateImport {
       companyId: string(c.companyId, `${at}.companyId`),
       createdAt: date(c.createdAt, `${at}.createdAt`).toISOString(),
       messages,
+      ...(c.title != null ? { title: text(c.title, `${at}.title`) } : {}),
     };
   });
   unique(conversations, (c) => c.id, 'conversations');

@@ -18,7 +18,12 @@ export { parseExpiresIn } from './options/expires-in';
 export type { PerformChatUserIdResolver } from './options/resolve-user-id';
 export type { PerformChatRedisSource } from './options/redis-source';
 export type { PerformChatRetryOptions, PerformChatCircuitBreakerOptions } from './options/resilience.options';
+export type { PerformChatDuration } from './options/duration';
 export type {
+  PerformChatRateLimitBehaviour,
+  PerformChatResolvable,
+  PerformChatSkipIf,
+  PerformChatTracker,
   PerformChatRateLimitModuleOptions,
   PerformChatRateLimitOptions,
   PerformChatRateLimitStoreOption,
@@ -42,6 +47,7 @@ export type { PerformChatCredentials, PerformChatCredentialsProvider } from './o
 export {
   getPerformChatHealthIndicatorToken,
   getPerformChatRedisHealthIndicatorToken,
+  getPerformChatServiceToken,
   getPerformChatToken,
 } from './instances/perform-chat-instance.tokens';
 export {
@@ -68,6 +74,31 @@ export type {
 } from './client/resources/auth.interfaces';
 export type { PerformChatCircuitBreakerState } from './client/perform-chat-resilience.interfaces';
 export type { PerformChatRevokeResponse, PerformChatTokenResponse } from './auth/perform-chat-token.controller';
+export { PerformChatTokenRouteErrorCode } from './auth/token-route.errors';
+
+// The agents, customer-users and conversations APIs (answers in camelCase, times as Date)
+export { PerformChatAgentsService } from './rest/perform-chat-agents.service';
+export { PerformChatCustomerUsersService } from './rest/perform-chat-customer-users.service';
+export { PerformChatConversationsService } from './rest/perform-chat-conversations.service';
+export type { PerformChatIterateOptions, PerformChatUpdateOptions } from './rest/rest.interfaces';
+export type { PerformChatAgentReport, PerformChatAgentStatus } from './rest/perform-chat-agent-check';
+export type { PerformChatVerifyAgentsOptions } from './options/verify-agents.options';
+export type {
+  PerformChatAgentDetails,
+  PerformChatAgentSummary,
+  PerformChatConversation,
+  PerformChatCustomerUserChanges,
+  PerformChatCustomerUserFilter,
+  PerformChatCustomerUserProfile,
+  PerformChatCustomerUserQuery,
+  PerformChatMessage,
+  PerformChatMessagePage,
+  PerformChatMessageRole,
+  PerformChatPage,
+  PerformChatPageQuery,
+  PerformChatPagination,
+  PerformChatUpdatedCustomerUser,
+} from './client/resources/rest.interfaces';
 
 // Errors
 export { PerformChatError, isPerformChatError } from './errors/perform-chat.error';
@@ -100,3 +131,4 @@ export { PerformChatRateLimitGuard } from './rate-limit/perform-chat-rate-limit.
 export { PerformChatRateLimit, SkipPerformChatRateLimit } from './rate-limit/perform-chat-rate-limit.decorator';
 export { PerformChatRateLimitException } from './rate-limit/perform-chat-rate-limit.exception';
 export type { PerformChatRateLimitBody } from './rate-limit/perform-chat-rate-limit.exception';
+export type { PerformChatRateLimitDetails } from './rate-limit/rate-limit-refusal';

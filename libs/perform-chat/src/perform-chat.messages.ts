@@ -216,6 +216,8 @@ export const Messages = {
         : `a whole number of ${unit} from ${min} to ${max}`,
   optionFractionalNumber: (min: number, aboveMin: boolean, unit: string) =>
     aboveMin && min === 0 ? `a positive number of ${unit}` : `a number of ${unit} >= ${min}`,
+  optionDuration: (min: number, aboveMin: boolean) =>
+    `${aboveMin && min === 0 ? 'a positive number of seconds' : `a number of seconds >= ${min}`} or a duration with its unit such as "90s", "15m", "1h", "7d"`,
   optionObject: (fields: string[]) => `an object { ${fields.join(', ')} }`,
   optionEither: (alternatives: string[]) =>
     alternatives.length <= 1
@@ -243,6 +245,14 @@ export const Messages = {
     `${path} may only contain letters, digits, ".", "_" and "-" (1 to 100 characters)`,
   invalidHealthCheckOptions: (problems: string[]) => `Invalid health check options: ${problems.join('; ')}`,
 
+  // Rate limits everywhere (issue 19): named limits, answered limits, transports, OpenAPI, route codes.
+  limitNameInvalid: (path: string) => `${path} may only contain letters, digits, "_" and "-" (1 to 40 characters)`,
+  limitNameTwice: (path: string, name: string) =>
+    `${path} ${JSON.stringify(name)} is used twice: each limit of a list needs a name of its own (an unnamed one is "default")`,
+  limitListBeside: (fields: string[]) =>
+    `rateLimit.limits replaces ${fields.join(', ')}: give either the list or one limit, not both`,
+  invalidAnsweredRateLimit: (problems: string[]) =>
+    `A rate-limit function answered a value its option does not accept: ${problems.join('; ')}`,
   // Redis Cluster and the key layout (redis/, options/, customer-users/, rate-limit/, health/; issue 20).
   redisClusterUrlProblem: (label: string, problem: string, shown: string) =>
     `${label} is not a usable Redis Cluster URL: ${
@@ -265,6 +275,50 @@ export const Messages = {
     `Redis ${where} answers again for every key: rate limits are shared across instances again`,
   redisClusterNoMaster: (where: string, status: string) => `Redis ${where} has no master to ask (connection ${status})`,
   redisClusterMasterLost: () => 'PING not sent: the cluster client has no connection to this master (lost, or failing over)',
+
+  // REST API resources beyond auth (issue 21): client/resources/{agents,customer-users,conversations},
+  // rest/ (the services and the agent check), the API-request budget.
+  upstreamApiBudgetSpent: (points: number, windowSeconds: number, retryAfterMs: number) =>
+    `Refused locally without calling PerformChat: the upstream budget of ${points} API requests per ${windowSeconds} s (upstreamBudget.apiRequestsPerMinute) is spent; retry after ${Math.ceil(retryAfterMs / 1000)} s`,
+  restAgentUnknown: (agentId: string, upstream?: string) =>
+    `PerformChat has no agent "${agentId}" in this key's company${upstream ? ` (${upstream})` : ''}`,
+  restAgentIdRefused: (agentId: string, upstream?: string) =>
+    `PerformChat refused the agent id ${showValue(agentId)}${upstream ? ` (${upstream})` : ''}`,
+  restConversationNotFound: (conversationId: string, upstream?: string) =>
+    `PerformChat has no conversation "${conversationId}" in this key's company${upstream ? ` (${upstream})` : ''}`,
+  restChangesRefused: (customerUserId: string, upstream?: string) =>
+    `PerformChat refused the changes to customer user "${customerUserId}"${upstream ? ` (${upstream})` : ''}`,
+  restPageNotInteger: (field: string, value: unknown) => `${field} must be a whole number of at least 1; got ${showValue(value)}`,
+  restLimitOutOfRange: (field: string, max: number, value: unknown) =>
+    `${field} must be a whole number from 1 to ${max} (PerformChat's maximum page size); got ${showValue(value)}`,
+  restNotObject: (what: string, example: string) => `${what} must be an object, e.g. ${example}`,
+  restUnknownField: (what: string, field: string, known: string) => `${what} has no field ${showValue(field)} (known: ${known})`,
+  restFieldNotString: (field: string, value: unknown) => `${field} must be a string; got ${showValue(value)}`,
+  restFieldTooLong: (field: string, max: number) => `${field} must be at most ${max} characters long`,
+  restMetadataNotObject: (value: unknown) => `metadata must be a plain JSON object; got ${showValue(value)}`,
+  restMetadataNotJson: (reason: string) => `metadata must be JSON-serialisable: ${reason}`,
+  restMetadataTooLarge: (max: number) => `metadata must be at most ${max} bytes as JSON`,
+  restNoChanges: () => 'The customer-user changes are empty: give at least one of name, email or metadata',
+  restRetryMode: (value: unknown) => `retry must be 'safe' or 'never'; got ${showValue(value)}`,
+  answerFieldNotInteger: (path: string) => `${path} is missing or not a non-negative whole number`,
+  answerFieldNotArray: (path: string) => `${path} is missing or not an array`,
+  answerFieldNotTime: (path: string) => `${path} is missing or not an ISO 8601 time`,
+  answerFieldNotNullableString: (path: string) => `${path} is not a string or null`,
+  answerFieldNotNullableObject: (path: string) => `${path} is not an object or null`,
+  answerFieldBadRole: (path: string) => `${path} is not "user" or "assistant"`,
+  answerOtherId: (path: string) => `${path} is not the id that was asked for`,
+  verifyAgentsWithoutAgents: () =>
+    'verifyAgents is on but there is no agent to verify: set defaultAgentId or allowedAgentIds (or turn verifyAgents off)',
+  agentCheckInactive: (field: string, agentId: string) => `${field} "${agentId}" is inactive at PerformChat`,
+  agentCheckNotFound: (field: string, agentId: string) => `${field} "${agentId}" does not exist in this key's company at PerformChat`,
+  agentCheckFailed: (problems: string[]) =>
+    `PerformChat agent check (verifyAgents) failed: ${problems.join('; ')}. Every token for it would be refused: activate the agent in the PerformChat dashboard or fix the option`,
+  agentCheckKeyRejected: (agentId: string, reason: string) =>
+    `PerformChat agent check (verifyAgents) could not read agent "${agentId}": ${reason}`,
+  agentCheckUnchecked: (agentIds: string[], reason: string) =>
+    `PerformChat agent check (verifyAgents) could not check ${agentIds.map((id) => `"${id}"`).join(', ')} at boot (${reason}); the app starts anyway and readiness checks again`,
+  healthAgentsUnavailable: (agents: string[]) =>
+    `configured agent(s) cannot be used for tokens: ${agents.join(', ')} (verifyAgents)`,
 
   // Several instances and key rotation (instances/, client/perform-chat-keyring.ts; issue 18).
   // A key id may be shown; a secret, or the text of a provider's error unredacted, never.
@@ -310,6 +364,8 @@ export const OptionWords = {
   redisKeyPrefix: 'a string of 1 to 200 characters without whitespace, { or }, not ending with ":"',
   nonEmptyString: 'a non-empty string',
   routeKeyPrefix: 'a string of letters, digits, ".", "_" and "-"',
+  limitName: 'a string of letters, digits, "_" and "-"',
+  limitList: 'a non-empty array of limits { name?, points, duration, ... }',
   customStore: 'a PerformChatCustomerUserStore',
   moduleOptions: 'an object with keyId and keySecret, or credentials',
   apiKey: 'an object { keyId, keySecret }',

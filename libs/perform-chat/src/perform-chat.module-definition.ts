@@ -11,6 +11,8 @@ import { PERFORM_CHAT_INSTANCE } from './perform-chat.constants';
 export interface PerformChatControllerExtra {
   /** Route prefix of the token routes. @default 'chat' (so global prefix `api` gives `/api/chat/token`) */
   path?: string;
+  /** Tag of the token routes in the app's OpenAPI document (when the app has @nestjs/swagger). @default 'PerformChat' */
+  openApiTag?: string;
   /**
    * Your guards on the token routes (classes or instances), e.g. your authentication guard when
    * it is not global: they run after the app's global guards and before the per-user limit
@@ -89,7 +91,9 @@ export const {
         ],
         exports: [...(definition.exports ?? []), ...performChatInstanceExports(name)],
         controllers:
-          routePath === undefined ? [] : [createPerformChatTokenController(routePath, controller?.guards ?? [])],
+          routePath === undefined
+            ? []
+            : [createPerformChatTokenController(routePath, controller?.openApiTag, controller?.guards ?? [])],
       };
     },
   )

@@ -28,6 +28,7 @@ import { DEFAULT_REDIS_CUSTOMER_USER_PREFIX } from './options/perform-chat-optio
 import { PerformChatRateLimitGuard } from './rate-limit/perform-chat-rate-limit.guard';
 import { PerformChatRateLimitStore } from './rate-limit/perform-chat-rate-limit.store';
 import { PerformChatRedisConnections } from './redis/perform-chat-redis.connections';
+import { PERFORM_CHAT_REST_PROVIDERS } from './rest/perform-chat-rest.providers';
 import { PerformChatTelemetry } from './telemetry/perform-chat-telemetry';
 
 /**
@@ -91,6 +92,7 @@ export function performChatInstanceProviders(): Provider[] {
       inject: [PERFORM_CHAT_OPTIONS, PerformChatRedisConnections],
     },
     PerformChatAuthService,
+    ...PERFORM_CHAT_REST_PROVIDERS,
     PerformChatExceptionFilter,
     ...PERFORM_CHAT_HEALTH_PROVIDERS,
     PerformChatRateLimitGuard,

@@ -24,6 +24,8 @@ export interface EmulatorConversation {
   createdAt: string;
   /** Oldest first; at most `maxMessagesPerConversation` (the oldest are dropped). */
   messages: EmulatorChatMessage[];
+  /** The `title` of the conversations API: set by a seed (`addConversation`); chats have none (`null`). */
+  title?: string;
 }
 
 /** What a scripted reply function is given. */

@@ -1,5 +1,6 @@
-import { CanActivate, ExecutionContext, Injectable, UnsupportedMediaTypeException } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Messages } from '../perform-chat.messages';
+import { unsupportedMediaType } from './token-route.errors';
 
 /** `application/json`, with parameters (`; charset=utf-8`) or none; not the `+json` types. */
 const JSON_CONTENT_TYPE = /^application\/json[ \t]*(?:;|$)/i;
@@ -27,7 +28,7 @@ export class JsonBodyGuard implements CanActivate {
     if (method !== 'POST') return true;
     const type = headers['content-type'];
     if (!(typeof type === 'string' && JSON_CONTENT_TYPE.test(type))) {
-      throw new UnsupportedMediaTypeException(Messages.notJson());
+      throw unsupportedMediaType(Messages.notJson());
     }
     return true;
   }

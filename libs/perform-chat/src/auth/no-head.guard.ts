@@ -1,6 +1,7 @@
-import { CanActivate, ExecutionContext, Injectable, MethodNotAllowedException } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { Messages } from '../perform-chat.messages';
+import { methodNotAllowed } from './token-route.errors';
 
 /**
  * Refuses HEAD with 405 and `Allow: GET, POST`, before the per-user limit is spent.
@@ -19,6 +20,6 @@ export class NoHeadGuard implements CanActivate {
     const http = context.switchToHttp();
     if (http.getRequest<{ method: string }>().method !== 'HEAD') return true;
     this.adapterHost.httpAdapter.setHeader(http.getResponse(), 'Allow', 'GET, POST');
-    throw new MethodNotAllowedException(Messages.headNotAllowed());
+    throw methodNotAllowed(Messages.headNotAllowed());
   }
 }

@@ -11,15 +11,15 @@ import {
   Req,
   SetMetadata,
   Type,
-  UnauthorizedException,
   UseFilters,
   UseGuards,
-  ValidationPipe,
 } from '@nestjs/common';
 import { PerformChatExceptionFilter } from '../errors/perform-chat-exception.filter';
 import { PERFORM_CHAT_REQUEST_SLICE, PerformChatRequestSlice } from '../options/perform-chat-options.slices';
 import { Messages } from '../perform-chat.messages';
 import { PlainObjectPipe } from './dto/plain-object.pipe';
+import { TokenInputValidationPipe, unauthenticated } from './token-route.errors';
+import { DEFAULT_OPENAPI_TAG, TokenRouteDocs, tagTokenController } from './perform-chat-token.openapi';
 import { JsonBodyGuard } from './json-body.guard';
 import { NoHeadGuard } from './no-head.guard';
 import { PERFORM_CHAT_RATE_LIMIT_COUNTER_METADATA } from '../rate-limit/perform-chat-rate-limit.constants';
@@ -49,7 +49,7 @@ const TOKEN_COUNTER = 'PerformChatTokenController.token';
 /** Strict validation of the token input whatever the app's global pipes are: unknown fields are refused. */
 const TOKEN_INPUT_PIPES = [
   new PlainObjectPipe(),
-  new ValidationPipe({
+  new TokenInputValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,
@@ -78,6 +78,7 @@ export class PerformChatTokenController {
    * token that site cannot read (no CORS); HEAD is refused ({@link NoHeadGuard}).
    */
   @Get('token')
+  @TokenRouteDocs('get')
   @SetMetadata(PERFORM_CHAT_RATE_LIMIT_COUNTER_METADATA, TOKEN_COUNTER)
   @Header('Cache-Control', 'no-store')
   @Header('Pragma', 'no-cache')
@@ -90,6 +91,7 @@ export class PerformChatTokenController {
 
   /** The docs' Express example registers a POST. */
   @Post('token')
+  @TokenRouteDocs('post')
   @SetMetadata(PERFORM_CHAT_RATE_LIMIT_COUNTER_METADATA, TOKEN_COUNTER)
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
@@ -103,6 +105,7 @@ export class PerformChatTokenController {
 
   /** Logout everywhere: invalidates every token of the current user. */
   @Post('token/revoke')
+  @TokenRouteDocs('revoke')
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   async revoke(
@@ -126,14 +129,16 @@ export class PerformChatTokenController {
 
   private requireUser(request: RequestLike): string {
     const userId = readUserId(request, this.options.resolveUserId);
-    if (userId === undefined) throw new UnauthorizedException(Messages.noUser());
+    if (userId === undefined) throw unauthenticated(Messages.noUser());
     return userId;
   }
 }
 
 /**
- * The token controller served under `path` behind `guards` (the `controller` extra). A class of
- * its own per instance, so each instance's routes resolve that instance's service.
+/**
+ * The token controller served under `path` behind `guards` (the `controller` extra), under the
+ * OpenAPI tag `openApiTag` when the app has @nestjs/swagger. A class of its own per instance, so
+ * each instance's routes resolve that instance's service.
  *
  * Guard order: HEAD and non-JSON POSTs (what a cross-site form can send) are refused first, so
  * they spend nothing; then your `guards` (authentication, after the app's global guards); then
@@ -142,10 +147,12 @@ export class PerformChatTokenController {
  */
 export function createPerformChatTokenController(
   path: string,
+  openApiTag = DEFAULT_OPENAPI_TAG,
   guards: (Type<CanActivate> | CanActivate)[] = [],
 ): Type<PerformChatTokenController> {
   @Controller(path)
   @UseGuards(NoHeadGuard, JsonBodyGuard, ...guards, PerformChatRateLimitGuard)
   class PerformChatTokenRoutes extends PerformChatTokenController {}
+  tagTokenController(PerformChatTokenRoutes, openApiTag);
   return PerformChatTokenRoutes;
 }

@@ -19,3 +19,22 @@ export function markNotSent<E>(error: E): E {
 export function wasNotSent(error: unknown): boolean {
   return typeof error === 'object' && error !== null && NOT_SENT.has(error);
 }
+
+/**
+ * Errors of attempts PerformChat cannot have received: no connection was made (refused, DNS or
+ * TLS failure), so nothing of the request left this process. Unlike {@link markNotSent} they
+ * count for the circuit breaker (PerformChat is unreachable); they only tell the retry loop that
+ * an operation that must not be repeated blindly (`retry: 'never'`) may still be sent again.
+ */
+const NEVER_RECEIVED = new WeakSet<object>();
+
+/** Marks `error` as the failure of an attempt PerformChat cannot have received; returns it. */
+export function markNeverReceived<E>(error: E): E {
+  if (typeof error === 'object' && error !== null) NEVER_RECEIVED.add(error);
+  return error;
+}
+
+/** True when `error` was marked by {@link markNeverReceived}. */
+export function wasNeverReceived(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && NEVER_RECEIVED.has(error);
+}

@@ -16,7 +16,8 @@ import { PERFORM_CHAT_RESILIENCE_SLICE, PerformChatResilienceSlice } from '../op
 import { PerformChatTelemetry } from '../telemetry/perform-chat-telemetry';
 import { Messages } from '../perform-chat.messages';
 import { fullJitterDelay } from './backoff';
-import { markNotSent, wasNotSent } from './not-sent';
+import { markNotSent, wasNeverReceived, wasNotSent } from './not-sent';
+import type { PerformChatRetryMode } from './perform-chat-resource.interfaces';
 import { PerformChatCircuitBreakerState } from './perform-chat-resilience.interfaces';
 import { PerformChatShutdown } from './perform-chat-shutdown';
 
@@ -119,19 +120,21 @@ export class PerformChatResilience {
   /**
    * Runs `attempt` until it succeeds, fails in a way not worth retrying, runs out of retries,
    * the deadline (`deadlineMs` from now) would be passed, or shutdown begins.
+   * @param mode `never`: an operation that must not be repeated once PerformChat may have acted
+   *   on it; only failures that prove it did not (no connection, a 429) are retried
    * @throws the last error of an attempt that was sent; a refusal (budget, open circuit,
    * shutdown) when nothing was; `UPSTREAM_UNAVAILABLE` while the circuit is open.
    */
-  async run<T>(attempt: (info: PerformChatAttempt) => Promise<T>): Promise<T> {
+  async run<T>(attempt: (info: PerformChatAttempt) => Promise<T>, mode: PerformChatRetryMode = 'safe'): Promise<T> {
     const deadlineAt = Date.now() + this.options.resilience.deadlineMs;
     const breaker = this.breaker;
-    if (!breaker) return this.retrying(attempt, deadlineAt);
+    if (!breaker) return this.retrying(attempt, deadlineAt, mode);
     try {
       // The breaker sees one outcome per call (after its retries) and, while open, stops the
       // call before its first attempt: nothing is sent and nothing is spent. While half-open,
       // cockatiel makes calls wait for the trial call: it started before them, so its deadline
       // comes first, and their own attempts get only what is left of theirs.
-      return await breaker.execute(() => this.retrying(attempt, deadlineAt));
+      return await breaker.execute(() => this.retrying(attempt, deadlineAt, mode));
     } catch (error) {
       if (isBrokenCircuitError(error)) {
         const { retryAfterMs } = this.state();
@@ -145,7 +148,11 @@ export class PerformChatResilience {
     }
   }
 
-  private async retrying<T>(attempt: (info: PerformChatAttempt) => Promise<T>, deadlineAt: number): Promise<T> {
+  private async retrying<T>(
+    attempt: (info: PerformChatAttempt) => Promise<T>,
+    deadlineAt: number,
+    mode: PerformChatRetryMode,
+  ): Promise<T> {
     const { retries, baseDelayMs, maxDelayMs } = this.options.resilience;
     let lastSent: unknown;
     for (let number = 1; ; number++) {
@@ -156,7 +163,7 @@ export class PerformChatResilience {
         // A retry that was not sent (the budget could not pay for it): the call ends with what
         // PerformChat last did, not with the refusal.
         if (wasNotSent(error)) throw number > 1 ? lastSent : error;
-        if (number > retries || this.shutdown.closing || !this.worthRetrying(error, deadlineAt)) throw error;
+        if (number > retries || this.shutdown.closing || !this.worthRetrying(error, deadlineAt, mode)) throw error;
         lastSent = error;
         // Full jitter: retry n waits a random time in [0, min(maxDelayMs, baseDelayMs·2^(n-1))),
         // or PerformChat's Retry-After; never past the point where one more attempt still fits.
@@ -170,16 +177,22 @@ export class PerformChatResilience {
 
   /**
    * Connection errors, timeouts, 500/502/503/504 and PerformChat's 429, if the wait it asks
-   * for (`Retry-After`) and one more attempt fit before the deadline.
+   * for (`Retry-After`) and one more attempt fit before the deadline. With `mode` `never`, only
+   * a connection that was never made and PerformChat's 429 (it refused the request unread): a
+   * timeout, a dropped connection or a 5xx may come after PerformChat applied the request.
    */
-  private worthRetrying(error: unknown, deadlineAt: number): boolean {
+  private worthRetrying(error: unknown, deadlineAt: number, mode: PerformChatRetryMode): boolean {
     if (!isPerformChatError(error)) return false;
+    const refusedUnread = error.code === PerformChatErrorCode.RATE_LIMITED && error.status === 429;
     const retryable =
-      error.code === PerformChatErrorCode.TIMEOUT ||
-      error.code === PerformChatErrorCode.UNREACHABLE ||
-      (error.status !== undefined &&
-        RETRYABLE_STATUSES.has(error.status) &&
-        (error.code === PerformChatErrorCode.UPSTREAM_ERROR || error.code === PerformChatErrorCode.RATE_LIMITED));
+      mode === 'never'
+        ? refusedUnread || wasNeverReceived(error)
+        : error.code === PerformChatErrorCode.TIMEOUT ||
+          error.code === PerformChatErrorCode.UNREACHABLE ||
+          refusedUnread ||
+          (error.status !== undefined &&
+            RETRYABLE_STATUSES.has(error.status) &&
+            error.code === PerformChatErrorCode.UPSTREAM_ERROR);
     if (!retryable) return false;
     return Date.now() + (error.retryAfterMs ?? 0) + MIN_ATTEMPT_MS < deadlineAt;
   }

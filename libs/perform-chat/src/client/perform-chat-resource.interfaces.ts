@@ -1,7 +1,29 @@
 import type { PerformChatError } from '../errors/perform-chat.error';
 
-/** Which budget one attempt of an operation spends (see `upstreamBudget`). */
-export type PerformChatBudgetCharge = 'token-generation' | 'none';
+/**
+ * A budget one attempt of an operation spends (see `upstreamBudget`): `token-generation`, a
+ * point of the 100 generations per minute; `api-request`, a point of the 1,000 API requests
+ * per minute. A resource lists every budget its attempts spend (a token generation is an API
+ * request too); the key-wide auth-failure check applies to every attempt whatever it lists.
+ */
+export type PerformChatBudgetCharge = 'token-generation' | 'api-request';
+
+/** The HTTP methods PerformChat's documented operations use. */
+export type PerformChatHttpMethod = 'GET' | 'POST' | 'PUT';
+
+/**
+ * When a failed attempt of an operation may be sent again:
+ * - `safe`: after any retryable failure (timeouts, dropped connections, 5xx, 429): repeating the
+ *   operation cannot do harm (reads; a token generation or an invalidation repeated is the same
+ *   outcome);
+ * - `never`: only after a failure that proves PerformChat did not act on the request (no
+ *   connection was made, or a 429 refused it); never after a timeout, a dropped connection or a
+ *   5xx, where it may have been applied.
+ */
+export type PerformChatRetryMode = 'safe' | 'never';
+
+/** A query string's values; `undefined` values are left out. */
+export type PerformChatQuery = Readonly<Record<string, string | number | undefined>>;
 
 /** What a resource may look at to classify a 4xx answer of its own operation. */
 export interface PerformChatUpstreamRefusal {
@@ -12,18 +34,25 @@ export interface PerformChatUpstreamRefusal {
 }
 
 /**
- * One PerformChat operation, declared beside the client rather than inside it: its path, its
- * request body, how its answer is read and how its own refusals classify. The client adds the
- * credentials, the budget, the breaker and retries, the transport and the generic mapping
- * (401, 429, 5xx, redirects), the same for every resource; adding an endpoint adds a resource.
+ * One PerformChat operation, declared beside the client rather than inside it: its method, path,
+ * query and body, how its answer is read, what it spends, whether it may be repeated, and how its
+ * own refusals classify. The client adds the credentials, the budget, the breaker and retries,
+ * the transport and the generic mapping (401, 429, 5xx, redirects), the same for every resource;
+ * adding an endpoint adds a resource.
  */
 export interface PerformChatResource<Params, Result> {
   /** The operation's name in logs and telemetry, e.g. `generateToken`. */
   readonly operation: string;
-  /** Which budget each attempt spends. */
-  readonly budget: PerformChatBudgetCharge;
-  /** The path below the base URL, e.g. `/rest/v1/auth/token`. */
+  /** The HTTP method. The credentials travel in the JSON body whatever it is (PerformChat's documented way, GET included). */
+  readonly method: PerformChatHttpMethod;
+  /** What each attempt spends; `[]`: only the auth-failure check. */
+  readonly budget: readonly PerformChatBudgetCharge[];
+  /** When a failed attempt may be sent again. */
+  readonly retry: PerformChatRetryMode;
+  /** The path below the base URL, its variable parts encoded, e.g. `/rest/v1/agents/agent%20a`. */
   path(params: Params): string;
+  /** The query string's values (`page`, `limit`); omitted: no query string. */
+  query?(params: Params): PerformChatQuery;
   /** The JSON body without the credentials (the client adds `keyId` and `keySecret`). */
   body(params: Params): Record<string, unknown>;
   /**

@@ -11,11 +11,16 @@ import { LIBRARY_USER_AGENT } from '../perform-chat.constants';
 import { Messages } from '../perform-chat.messages';
 import { PerformChatUpstreamBudget, PerformChatUpstreamPermit } from './upstream-budget';
 import { AttemptDeadline } from './attempt-deadline';
-import { markNotSent } from './not-sent';
+import { markNeverReceived, markNotSent } from './not-sent';
 import { PerformChatAttempt, PerformChatResilience } from './perform-chat-resilience';
 import { PerformChatCircuitBreakerState } from './perform-chat-resilience.interfaces';
 import { PerformChatShutdown } from './perform-chat-shutdown';
-import type { PerformChatResource, PerformChatUpstreamRefusal } from './perform-chat-resource.interfaces';
+import type {
+  PerformChatHttpMethod,
+  PerformChatQuery,
+  PerformChatResource,
+  PerformChatUpstreamRefusal,
+} from './perform-chat-resource.interfaces';
 import { PerformChatHttpAnswer } from './perform-chat-upstream.interfaces';
 import { scrubUnexpectedError } from '../errors/redact';
 import { PerformChatActiveKey, PerformChatKeyring, isKeyRefused } from './perform-chat-keyring';
@@ -26,6 +31,7 @@ import { PerformChatTelemetry } from '../telemetry/perform-chat-telemetry';
 interface PreparedRequest<Params, Result> {
   resource: PerformChatResource<Params, Result>;
   params: Params;
+  /** The path with its query string, if any. */
   path: string;
   /** The key of the last body built; a rotation mid-call builds the body again. */
   key?: PerformChatActiveKey;
@@ -33,8 +39,21 @@ interface PreparedRequest<Params, Result> {
   body: string;
 }
 
+/** Transport failures where no connection was made: PerformChat cannot have received the request. */
+const NEVER_RECEIVED_KINDS = new Set(['connection_refused', 'dns_failure', 'tls_failure']);
+
+/** `?page=2&limit=100` from a resource's query values (undefined ones left out); `''` when there are none. */
+export function queryString(query: PerformChatQuery | undefined): string {
+  if (!query) return '';
+  const search = new URLSearchParams();
+  for (const [name, value] of Object.entries(query)) if (value !== undefined) search.append(name, String(value));
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}
+
 /**
- * The one place that talks HTTP to PerformChat. It sends JSON over keep-alive connections,
+ * The one place that talks HTTP to PerformChat. It sends JSON over keep-alive connections
+ * (the credentials in the JSON body whatever the method, GET included, as PerformChat documents),
  * bounds every attempt by `timeoutMs` (connect to last byte, so a trickling answer cannot hang
  * it) and the body by `maxResponseBytes`, never follows redirects, and turns every failure into
  * a {@link PerformChatError} without keeping the `AxiosError` (whose `config.data` holds the secret).
@@ -85,8 +104,9 @@ export class PerformChatHttpClient implements BeforeApplicationShutdown, OnAppli
 
   /**
    * Performs one operation (a {@link PerformChatResource}): its body with the credentials
-   * added here, and only here, POSTed as JSON to its path; returns what the resource reads
-   * from the JSON of a 2xx answer. The key is the keyring's at each attempt; a 401 for it may
+   * added here, and only here, sent as JSON with the resource's method to its path and query;
+   * returns what the resource reads from the JSON of a 2xx answer. Failed attempts are retried
+   * as the resource's `retry` allows. The key is the keyring's at each attempt; a 401 for it may
    * cost one more attempt with the key the keyring turns to ({@link PerformChatKeyring.recover}).
    * @throws PerformChatError for every non-2xx answer, transport failure, timeout or invalid body.
    */
@@ -96,7 +116,7 @@ export class PerformChatHttpClient implements BeforeApplicationShutdown, OnAppli
       const request: PreparedRequest<Params, Result> = {
         resource,
         params,
-        path: resource.path(params),
+        path: resource.path(params) + queryString(resource.query?.(params)),
         body: '',
       };
       const startedAt = Date.now();
@@ -104,7 +124,7 @@ export class PerformChatHttpClient implements BeforeApplicationShutdown, OnAppli
       const result = await this.resilience.run((info) => {
         attempts = info.attempt;
         return this.keyedAttempt(request, info);
-      });
+      }, resource.retry);
       this.telemetry.report({ type: 'call.succeeded', operation: resource.operation, attempts, latencyMs: Date.now() - startedAt });
       return result;
     } finally {
@@ -167,7 +187,7 @@ export class PerformChatHttpClient implements BeforeApplicationShutdown, OnAppli
     const { resource, params, path } = request;
     const startedAt = Date.now();
     try {
-      const answer = await this.send(path, this.bodyOf(request, key), timeoutMs);
+      const answer = await this.send(resource.method, path, this.bodyOf(request, key), timeoutMs);
       if (answer.status < 200 || answer.status >= 300) {
         const classify = resource.classifyRefusal && ((refusal: PerformChatUpstreamRefusal) => resource.classifyRefusal?.(refusal, params));
         throw mapUpstreamAnswer(answer, key.keyId, this.secrets, classify);
@@ -210,7 +230,7 @@ export class PerformChatHttpClient implements BeforeApplicationShutdown, OnAppli
     this.httpsAgent.destroy();
   }
 
-  private async send(path: string, body: string, timeoutMs: number): Promise<PerformChatHttpAnswer> {
+  private async send(method: PerformChatHttpMethod, path: string, body: string, timeoutMs: number): Promise<PerformChatHttpAnswer> {
     if (this.shutdown.cut) throw this.shutdown.cutError();
     const deadline = new AttemptDeadline(timeoutMs);
     try {
@@ -218,11 +238,14 @@ export class PerformChatHttpClient implements BeforeApplicationShutdown, OnAppli
       // HttpService's Observable wrapper: that wrapper makes a CancelToken per call and cancels
       // it when the call is done, building a CanceledError with a stack trace every time
       // (bench B1: about 60 µs of CPU per call, a fifth of a token generation's client cost).
-      const response: AxiosResponse<string> = await this.httpService.axiosRef.post<string>(
-        `${this.options.baseUrl}${path}`,
-        body,
-        { ...this.requestConfig, signal: deadline },
-      );
+      // axios's Node adapter sends `data` whatever the method, so a GET carries its JSON body.
+      const response: AxiosResponse<string> = await this.httpService.axiosRef.request<string>({
+        ...this.requestConfig,
+        method,
+        url: `${this.options.baseUrl}${path}`,
+        data: body,
+        signal: deadline,
+      });
       return { status: response.status, headers: response.headers, body: response.data ?? '' };
     } catch (error) {
       if (deadline.aborted) {
@@ -260,7 +283,8 @@ export class PerformChatHttpClient implements BeforeApplicationShutdown, OnAppli
     if (failure.kind === 'response_too_large') {
       return new PerformChatError(PerformChatErrorCode.INVALID_RESPONSE, Messages.invalidResponse(failure.reason));
     }
-    return new PerformChatError(PerformChatErrorCode.UNREACHABLE, Messages.unreachable(this.origin, failure.reason));
+    const unreachable = new PerformChatError(PerformChatErrorCode.UNREACHABLE, Messages.unreachable(this.origin, failure.reason));
+    return NEVER_RECEIVED_KINDS.has(failure.kind) ? markNeverReceived(unreachable) : unreachable;
   }
 
   private logFailure(operation: string, error: PerformChatError, attempt: number, latencyMs: number, keyId: string): void {

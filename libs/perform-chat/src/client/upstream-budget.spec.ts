@@ -12,6 +12,10 @@ const unauthorized = () =>
   new PerformChatError(PerformChatErrorCode.INVALID_CREDENTIALS, 'PerformChat rejected API key', { status: 401 });
 const serverError = () => new PerformChatError(PerformChatErrorCode.UPSTREAM_ERROR, 'PerformChat failed', { status: 500 });
 const tick = () => new Promise((resolve) => setImmediate(resolve));
+/** What a token generation spends, and an attempt that spends no budget but the auth-failure check. */
+const GENERATION = ['token-generation', 'api-request'] as const;
+const NONE = [] as const;
+const API_REQUEST = ['api-request'] as const;
 /** A deadline far enough away not to matter. */
 const later = () => Date.now() + 60_000;
 
@@ -28,11 +32,11 @@ describe('PerformChatUpstreamBudget', () => {
 
   it('spends one token point per generation, none per invalidation, and refuses locally when spent', async () => {
     const { budget } = budgetFor({ upstreamBudget: { tokensPerMinute: 2, tokenWindowSeconds: 30 } });
-    await (await budget.beforeAttempt('token-generation', later())).settle();
-    await (await budget.beforeAttempt('token-generation', later())).settle();
-    for (let i = 0; i < 5; i++) await (await budget.beforeAttempt('none', later())).settle();
+    await (await budget.beforeAttempt(GENERATION, later())).settle();
+    await (await budget.beforeAttempt(GENERATION, later())).settle();
+    for (let i = 0; i < 5; i++) await (await budget.beforeAttempt(NONE, later())).settle();
 
-    const refusal = budget.beforeAttempt('token-generation', later());
+    const refusal = budget.beforeAttempt(GENERATION, later());
     await expect(refusal).rejects.toMatchObject({
       name: 'PerformChatError',
       code: PerformChatErrorCode.RATE_LIMITED,
@@ -43,8 +47,37 @@ describe('PerformChatUpstreamBudget', () => {
     expect(error.status).toBeUndefined();
     expect(error.retryAfterMs).toBeGreaterThan(29_000);
     expect(error.retryAfterMs).toBeLessThanOrEqual(30_000);
-    await expect(budget.beforeAttempt('token-generation', later())).rejects.toMatchObject({ code: PerformChatErrorCode.RATE_LIMITED });
+    await expect(budget.beforeAttempt(GENERATION, later())).rejects.toMatchObject({ code: PerformChatErrorCode.RATE_LIMITED });
     expect(logs.lines.filter((line) => line.includes('token generations per 30 s'))).toHaveLength(1);
+  });
+
+  it('spends one API-request point per attempt of every operation, generations included, and refuses when spent', async () => {
+    const { budget } = budgetFor({ upstreamBudget: { apiRequestsPerMinute: 3, apiRequestWindowSeconds: 20, tokensPerMinute: 10 } });
+    await (await budget.beforeAttempt(GENERATION, later())).settle();
+    await (await budget.beforeAttempt(API_REQUEST, later())).settle();
+    await (await budget.beforeAttempt(API_REQUEST, later())).settle();
+    for (const charges of [API_REQUEST, GENERATION]) {
+      await expect(budget.beforeAttempt(charges, later())).rejects.toMatchObject({
+        code: PerformChatErrorCode.RATE_LIMITED,
+        message:
+          'Refused locally without calling PerformChat: the upstream budget of 3 API requests per 20 s (upstreamBudget.apiRequestsPerMinute) is spent; retry after 20 s',
+      });
+    }
+    // No operation but the auth-failure check still goes through.
+    await expect(budget.beforeAttempt(NONE, later())).resolves.toEqual({ settle: expect.any(Function) });
+    expect(logs.lines.filter((line) => line.includes('3 API requests per 20 s'))).toHaveLength(1);
+  });
+
+  it('gives back the token point of a generation the API-request budget refused', async () => {
+    const { budget } = budgetFor({ upstreamBudget: { apiRequestsPerMinute: 1, tokensPerMinute: 2 } });
+    await (await budget.beforeAttempt(API_REQUEST, later())).settle();
+    // Refused by the API-request budget: its token point must not be spent (it was never sent).
+    await expect(budget.beforeAttempt(GENERATION, later())).rejects.toMatchObject({ code: PerformChatErrorCode.RATE_LIMITED });
+    await expect(budget.beforeAttempt(['token-generation'], later())).resolves.toEqual({ settle: expect.any(Function) });
+    await expect(budget.beforeAttempt(['token-generation'], later())).resolves.toEqual({ settle: expect.any(Function) });
+    await expect(budget.beforeAttempt(['token-generation'], later())).rejects.toMatchObject({
+      message: expect.stringContaining('2 token generations per 60 s'),
+    });
   });
 
   it('counts 401s and, once authFailuresPer5Minutes is reached, refuses every call until the window ends', async () => {
@@ -52,9 +85,9 @@ describe('PerformChatUpstreamBudget', () => {
     const clock = useDateClock();
     try {
       const { budget } = budgetFor({ upstreamBudget: { authFailuresPer5Minutes: 3, authFailureWindowSeconds: 0.2 } });
-      for (let i = 0; i < 3; i++) await (await budget.beforeAttempt('token-generation', later())).settle(unauthorized());
+      for (let i = 0; i < 3; i++) await (await budget.beforeAttempt(GENERATION, later())).settle(unauthorized());
 
-      for (const charge of ['token-generation', 'none'] as const) {
+      for (const charge of [GENERATION, NONE]) {
         await expect(budget.beforeAttempt(charge, later())).rejects.toMatchObject({
           code: PerformChatErrorCode.RATE_LIMITED,
           message:
@@ -64,9 +97,9 @@ describe('PerformChatUpstreamBudget', () => {
       expect(logs.lines.filter((line) => line.startsWith('warn') && line.includes('rejected the API key 3 times'))).toHaveLength(1);
 
       await clock.advance(199);
-      await expect(budget.beforeAttempt('none', later())).rejects.toMatchObject({ code: PerformChatErrorCode.RATE_LIMITED });
+      await expect(budget.beforeAttempt(NONE, later())).rejects.toMatchObject({ code: PerformChatErrorCode.RATE_LIMITED });
       await clock.advance(1);
-      await expect(budget.beforeAttempt('none', later())).resolves.toEqual({ settle: expect.any(Function) });
+      await expect(budget.beforeAttempt(NONE, later())).resolves.toEqual({ settle: expect.any(Function) });
     } finally {
       clock.restore();
     }
@@ -76,10 +109,10 @@ describe('PerformChatUpstreamBudget', () => {
     const { budget, store } = budgetFor({});
     const failures = store.limiter({ name: 'upstream-budget.auth-failures', keyWide: true, points: 10, duration: 300, blockDuration: 0 });
 
-    const probe = await budget.beforeAttempt('token-generation', later());
+    const probe = await budget.beforeAttempt(GENERATION, later());
     expect((await failures.get('pk_budget')).consumed).toBe(1); // reserved while in flight
     let secondStarted = false;
-    const second = budget.beforeAttempt('token-generation', later()).then((permit) => {
+    const second = budget.beforeAttempt(GENERATION, later()).then((permit) => {
       secondStarted = true;
       return permit;
     });
@@ -92,7 +125,7 @@ describe('PerformChatUpstreamBudget', () => {
     await secondPermit.settle(serverError()); // not a 401: the reservation comes back and the gate opens
     expect((await failures.get('pk_budget')).consumed).toBe(1);
 
-    const together = await Promise.all(Array.from({ length: 20 }, () => budget.beforeAttempt('token-generation', later())));
+    const together = await Promise.all(Array.from({ length: 20 }, () => budget.beforeAttempt(GENERATION, later())));
     expect(together).toHaveLength(20);
     expect((await failures.get('pk_budget')).consumed).toBe(1); // checked, not reserved
     await Promise.all(together.map((permit) => permit.settle()));
@@ -100,9 +133,9 @@ describe('PerformChatUpstreamBudget', () => {
 
   it('a call waiting for the probe gives up at its own deadline: TIMEOUT, with retryAfterMs until the probe has its answer', async () => {
     const { budget } = budgetFor({});
-    const probe = await budget.beforeAttempt('token-generation', Date.now() + 5_000);
+    const probe = await budget.beforeAttempt(GENERATION, Date.now() + 5_000);
     const started = Date.now();
-    const waiting = budget.beforeAttempt('token-generation', Date.now() + 40);
+    const waiting = budget.beforeAttempt(GENERATION, Date.now() + 40);
     await expect(waiting).rejects.toMatchObject({
       name: 'PerformChatError',
       code: PerformChatErrorCode.TIMEOUT,
@@ -116,24 +149,24 @@ describe('PerformChatUpstreamBudget', () => {
     expect(error.retryAfterMs).toBeGreaterThan(4_500);
     expect(error.retryAfterMs).toBeLessThanOrEqual(5_000);
     // A deadline already passed fails at once; the probe's outcome then opens the gate as before.
-    await expect(budget.beforeAttempt('token-generation', Date.now() - 1)).rejects.toMatchObject({ code: PerformChatErrorCode.TIMEOUT });
+    await expect(budget.beforeAttempt(GENERATION, Date.now() - 1)).rejects.toMatchObject({ code: PerformChatErrorCode.TIMEOUT });
     await probe.settle();
-    await expect(budget.beforeAttempt('token-generation', Date.now() - 1)).resolves.toEqual({ settle: expect.any(Function) });
+    await expect(budget.beforeAttempt(GENERATION, Date.now() - 1)).resolves.toEqual({ settle: expect.any(Function) });
   });
 
   it('frees the probe slot when the probe is refused locally', async () => {
     const { budget } = budgetFor({ upstreamBudget: { tokensPerMinute: 1 } });
-    await (await budget.beforeAttempt('token-generation', later())).settle(unauthorized());
-    await expect(budget.beforeAttempt('token-generation', later())).rejects.toMatchObject({ code: PerformChatErrorCode.RATE_LIMITED });
+    await (await budget.beforeAttempt(GENERATION, later())).settle(unauthorized());
+    await expect(budget.beforeAttempt(GENERATION, later())).rejects.toMatchObject({ code: PerformChatErrorCode.RATE_LIMITED });
     // An invalidation still gets through (the refused probe did not keep the gate closed).
-    await expect(budget.beforeAttempt('none', later())).resolves.toEqual({ settle: expect.any(Function) });
+    await expect(budget.beforeAttempt(NONE, later())).resolves.toEqual({ settle: expect.any(Function) });
   });
 
   it('does nothing with upstreamBudget: false', async () => {
     const { budget } = budgetFor({ upstreamBudget: false });
-    const permits = await Promise.all(Array.from({ length: 50 }, () => budget.beforeAttempt('token-generation', later())));
+    const permits = await Promise.all(Array.from({ length: 50 }, () => budget.beforeAttempt(GENERATION, later())));
     for (const permit of permits) await permit.settle(unauthorized());
-    await expect(budget.beforeAttempt('none', later())).resolves.toEqual({ settle: expect.any(Function) });
+    await expect(budget.beforeAttempt(NONE, later())).resolves.toEqual({ settle: expect.any(Function) });
     expect(logs.lines).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@ import { PerformChatErrorCode } from '../errors/perform-chat-error-code';
 import type { PerformChatBudgetCharge } from './perform-chat-resource.interfaces';
 import { PERFORM_CHAT_BUDGET_SLICE, PerformChatBudgetSlice } from '../options/perform-chat-options.slices';
 import { PerformChatTelemetry } from '../telemetry/perform-chat-telemetry';
+import type { PerformChatBudgetRefusedEvent } from '../telemetry/perform-chat-telemetry.events';
 import { Messages } from '../perform-chat.messages';
 import { ResolvedUpstreamBudget } from '../options/rate-limit.options';
 import { PerformChatRateLimitStore } from '../rate-limit/perform-chat-rate-limit.store';
@@ -21,6 +22,22 @@ export interface PerformChatUpstreamPermit {
 
 const UNLIMITED: PerformChatUpstreamPermit = { settle: async () => undefined };
 
+/** The budgets, as named in `budget.refused` events. */
+type BudgetKind = PerformChatBudgetRefusedEvent['budget'];
+
+function limitOf(kind: BudgetKind, budget: ResolvedUpstreamBudget): { limit: number; windowSeconds: number } {
+  if (kind === 'tokens') return { limit: budget.tokensPerWindow, windowSeconds: budget.tokenWindowSeconds };
+  if (kind === 'api-requests') return { limit: budget.apiRequestsPerWindow, windowSeconds: budget.apiRequestWindowSeconds };
+  return { limit: budget.authFailuresPerWindow, windowSeconds: budget.authFailureWindowSeconds };
+}
+
+/** The message of a refusal by one budget (the same text in the error and the log line). */
+export function budgetSpentMessage(kind: BudgetKind, limit: number, windowSeconds: number, retryAfterMs: number): string {
+  if (kind === 'tokens') return Messages.upstreamTokenBudgetSpent(limit, windowSeconds, retryAfterMs);
+  if (kind === 'api-requests') return Messages.upstreamApiBudgetSpent(limit, windowSeconds, retryAfterMs);
+  return Messages.upstreamAuthBudgetSpent(limit, windowSeconds, retryAfterMs);
+}
+
 /** True when `promise` settles within `ms`, false when the time runs out first. */
 async function settlesWithin(promise: Promise<void>, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
@@ -34,12 +51,15 @@ async function settlesWithin(promise: Promise<void>, ms: number): Promise<boolea
 
 /**
  * The module's own budget in front of PerformChat, key-wide and shared across instances through
- * `rateLimit.store` (counter names `upstream-budget.tokens` / `upstream-budget.auth-failures`,
- * keyed by `keyId`):
+ * `rateLimit.store` (counter names `upstream-budget.tokens`, `upstream-budget.api-requests` and
+ * `upstream-budget.auth-failures`, keyed by `keyId`):
  *
- * - every attempt of a token generation (retries included) spends one point of `tokensPerMinute`
- *   before it is sent, and only once the circuit breaker has let the call through: PerformChat
- *   counts every generation it receives, and a call that sends nothing costs nothing;
+ * - every attempt (retries included) spends one point of each budget its resource lists before
+ *   it is sent, and only once the circuit breaker has let the call through: PerformChat counts
+ *   every request it receives, and a call that sends nothing costs nothing. A token generation
+ *   spends a point of `tokensPerMinute` and one of `apiRequestsPerMinute`, every other operation
+ *   one of `apiRequestsPerMinute`; when one budget refuses, the points already taken for that
+ *   attempt are given back;
  * - every PerformChat 401 (`INVALID_CREDENTIALS`) spends one point of `authFailuresPer5Minutes`;
  *   once they are spent, every call (generation and invalidation) is refused until the window
  *   ends, so a wrong or revoked secret cannot get the key locked out by PerformChat.
@@ -61,6 +81,7 @@ async function settlesWithin(promise: Promise<void>, ms: number): Promise<boolea
 export class PerformChatUpstreamBudget {
   private readonly budget: ResolvedUpstreamBudget | false;
   private readonly tokens?: PerformChatLimiter;
+  private readonly apiRequests?: PerformChatLimiter;
   private readonly authFailures?: PerformChatLimiter;
   private readonly key: string;
   /** PerformChat answered something other than 401 since this instance's last 401 (or boot). */
@@ -72,7 +93,7 @@ export class PerformChatUpstreamBudget {
   /** The permit of every attempt of a key that is not a probe (one object per key, not one per attempt). */
   private readonly checkedPermits = new Map<string, PerformChatUpstreamPermit>();
   /** Until when the current refusal periods have been logged (one line per period). */
-  private readonly loggedUntil = { tokens: 0, auth: 0 };
+  private readonly loggedUntil: Record<BudgetKind, number> = { tokens: 0, 'api-requests': 0, auth: 0 };
 
   constructor(
     @Inject(PERFORM_CHAT_BUDGET_SLICE) options: PerformChatBudgetSlice,
@@ -90,6 +111,13 @@ export class PerformChatUpstreamBudget {
         duration: this.budget.tokenWindowSeconds,
         blockDuration: 0,
       });
+      this.apiRequests = store.limiter({
+        name: 'upstream-budget.api-requests',
+        keyWide: true,
+        points: this.budget.apiRequestsPerWindow,
+        duration: this.budget.apiRequestWindowSeconds,
+        blockDuration: 0,
+      });
       this.authFailures = store.limiter({
         name: 'upstream-budget.auth-failures',
         keyWide: true,
@@ -103,17 +131,21 @@ export class PerformChatUpstreamBudget {
   /**
    * Call before sending each attempt to PerformChat, once the circuit breaker has let the call
    * through.
-   * @param charge what the attempt spends: a `token-generation` point, or only the key-wide
-   * auth-failure check (`none`)
+   * @param charges what the attempt spends: a point of each budget listed (`token-generation`,
+   * `api-request`); the key-wide auth-failure check applies whatever is listed
    * @param deadlineAt the call's deadline (epoch ms): waiting for a probe ends by then.
    * @param keyId the key the attempt is sent with: the budget is the key's, shared by every
    * instance using it. @default the `keyId` option
    * @throws PerformChatError `RATE_LIMITED` (with `retryAfterMs`) when the budget refuses the
    * attempt, `TIMEOUT` when the deadline passes while it waits for a probe.
    */
-  async beforeAttempt(charge: PerformChatBudgetCharge, deadlineAt: number, keyId = this.key): Promise<PerformChatUpstreamPermit> {
-    const { budget, tokens, authFailures } = this;
-    if (!budget || !tokens || !authFailures) return UNLIMITED;
+  async beforeAttempt(
+    charges: readonly PerformChatBudgetCharge[],
+    deadlineAt: number,
+    keyId = this.key,
+  ): Promise<PerformChatUpstreamPermit> {
+    const { budget, authFailures } = this;
+    if (!budget || !authFailures) return UNLIMITED;
 
     while (!this.proven && this.probe) {
       const waitMs = deadlineAt - Date.now();
@@ -138,12 +170,10 @@ export class PerformChatUpstreamBudget {
       const reserved = endProbe !== undefined;
       const auth = reserved ? await authFailures.consume(keyId) : await authFailures.get(keyId);
       if (!auth.allowed) throw this.refuse('auth', auth, budget);
-      if (charge === 'token-generation') {
-        const spent = await tokens.consume(keyId);
-        if (!spent.allowed) {
-          if (reserved) await authFailures.reward(keyId);
-          throw this.refuse('tokens', spent, budget);
-        }
+      const refusal = await this.spend(charges, budget, keyId);
+      if (refusal) {
+        if (reserved) await authFailures.reward(keyId);
+        throw refusal;
       }
       if (!reserved) return this.checkedPermit(keyId);
       return {
@@ -167,6 +197,30 @@ export class PerformChatUpstreamBudget {
     return permit;
   }
 
+  /**
+   * Takes one point of each budget in `charges`, in order; on the first refusal gives back the
+   * points already taken (the attempt is not sent, so PerformChat counts none of them).
+   * @returns the refusal, or undefined when every point was taken
+   */
+  private async spend(
+    charges: readonly PerformChatBudgetCharge[],
+    budget: ResolvedUpstreamBudget,
+    keyId: string,
+  ): Promise<PerformChatError | undefined> {
+    const taken: PerformChatLimiter[] = [];
+    for (const charge of charges) {
+      const [kind, limiter] = charge === 'token-generation' ? (['tokens', this.tokens] as const) : (['api-requests', this.apiRequests] as const);
+      if (!limiter) continue;
+      const spent = await limiter.consume(keyId);
+      if (!spent.allowed) {
+        for (const earlier of taken) await earlier.reward(keyId);
+        return this.refuse(kind, spent, budget);
+      }
+      taken.push(limiter);
+    }
+    return undefined;
+  }
+
   /** Never throws: the budget never fails an attempt that already happened. */
   private async settle(reserved: boolean, error: unknown, keyId: string): Promise<void> {
     const { budget, authFailures } = this;
@@ -185,26 +239,24 @@ export class PerformChatUpstreamBudget {
     }
   }
 
-  private refuse(kind: 'tokens' | 'auth', verdict: RateLimitVerdict, budget: ResolvedUpstreamBudget): PerformChatError {
+  private refuse(kind: BudgetKind, verdict: RateLimitVerdict, budget: ResolvedUpstreamBudget): PerformChatError {
     this.logOnce(kind, verdict, budget);
     const retryAfterMs = Math.max(1, verdict.msBeforeReset);
-    const message =
-      kind === 'tokens'
-        ? Messages.upstreamTokenBudgetSpent(budget.tokensPerWindow, budget.tokenWindowSeconds, retryAfterMs)
-        : Messages.upstreamAuthBudgetSpent(budget.authFailuresPerWindow, budget.authFailureWindowSeconds, retryAfterMs);
-    return new PerformChatError(PerformChatErrorCode.RATE_LIMITED, message, { retryAfterMs });
+    const { limit, windowSeconds } = limitOf(kind, budget);
+    return new PerformChatError(PerformChatErrorCode.RATE_LIMITED, budgetSpentMessage(kind, limit, windowSeconds, retryAfterMs), {
+      retryAfterMs,
+    });
   }
 
   /** Reports a refusal; the first of each refusal period and kind says so (the log line is once per period). */
-  private logOnce(kind: 'tokens' | 'auth', verdict: RateLimitVerdict, budget: ResolvedUpstreamBudget): void {
+  private logOnce(kind: BudgetKind, verdict: RateLimitVerdict, budget: ResolvedUpstreamBudget): void {
     const now = Date.now();
     const firstInWindow = now >= this.loggedUntil[kind];
     if (firstInWindow) this.loggedUntil[kind] = now + verdict.msBeforeReset;
     this.telemetry.report({
       type: 'budget.refused',
       budget: kind,
-      limit: kind === 'tokens' ? budget.tokensPerWindow : budget.authFailuresPerWindow,
-      windowSeconds: kind === 'tokens' ? budget.tokenWindowSeconds : budget.authFailureWindowSeconds,
+      ...limitOf(kind, budget),
       retryAfterMs: verdict.msBeforeReset,
       firstInWindow,
     });

@@ -9,12 +9,21 @@ export const PerformChatErrorCode = {
   INVALID_EXPIRES_IN: 'INVALID_EXPIRES_IN',
   /** PerformChat answered 401 (or 403): the key id/secret is wrong, expired or lacks a permission. */
   INVALID_CREDENTIALS: 'INVALID_CREDENTIALS',
-  /** PerformChat answered 400 about the agent: unknown, inactive, or the company has no active agent. */
+  /**
+   * The agent is unknown to PerformChat: on token generation a 400 about the agent (unknown,
+   * inactive, or the company has no active agent); on `GET /agents/:id` a 404 (`status` says
+   * which). Also the agent check at boot (`verifyAgents`): not found or inactive.
+   */
   AGENT_NOT_FOUND: 'AGENT_NOT_FOUND',
   /** The agent is not in the `allowedAgentIds` option; refused before any network call. */
   AGENT_NOT_ALLOWED: 'AGENT_NOT_ALLOWED',
-  /** PerformChat answered 400 on invalidation: the customer user is unknown or of another company. */
+  /**
+   * The customer user is unknown or of another company: PerformChat's 400 on invalidation, its
+   * 404 on `PUT /customer-users/:id`.
+   */
   CUSTOMER_USER_NOT_FOUND: 'CUSTOMER_USER_NOT_FOUND',
+  /** PerformChat answered 404 on `GET /conversations/:id` (or its messages): unknown or of another company. */
+  CONVERSATION_NOT_FOUND: 'CONVERSATION_NOT_FOUND',
   /** Any other 4xx answer from PerformChat. */
   UPSTREAM_BAD_REQUEST: 'UPSTREAM_BAD_REQUEST',
   /** PerformChat answered 429, or the module's own upstream budget refused the call. */

@@ -70,6 +70,31 @@ const rows: Row[] = [
     error: 'Not Found',
     message: true,
   },
+  // A record asked for by id that PerformChat does not have (GET /agents/:id's 404, not token generation's 400).
+  {
+    name: 'AGENT_NOT_FOUND from GET /agents/:id (404)',
+    code: C.AGENT_NOT_FOUND,
+    details: { status: 404, field: 'agentId' },
+    status: 404,
+    error: 'Not Found',
+    message: true,
+  },
+  {
+    name: 'CUSTOMER_USER_NOT_FOUND from PUT /customer-users/:id (404)',
+    code: C.CUSTOMER_USER_NOT_FOUND,
+    details: { status: 404, field: 'customerUserId' },
+    status: 404,
+    error: 'Not Found',
+    message: true,
+  },
+  {
+    name: 'CONVERSATION_NOT_FOUND',
+    code: C.CONVERSATION_NOT_FOUND,
+    details: { status: 404, field: 'conversationId' },
+    status: 404,
+    error: 'Not Found',
+    message: true,
+  },
 
   // The server's configuration or PerformChat's answer: 502, a generic message.
   {

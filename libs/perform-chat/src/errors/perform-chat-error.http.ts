@@ -29,6 +29,9 @@ const GENERIC = Messages.browser;
 /**
  * Maps a {@link PerformChatError} to an HTTP answer that does not mislead the browser:
  * - input problems (the caller's own `agentId`/`expiresIn`) → 400 / 403 with the real message;
+ * - something the caller asked for by id that PerformChat does not have: an agent (`GET
+ *   /agents/:id`'s 404), a customer user, a conversation → 404; an agent unknown to token
+ *   generation (its 400) stays the caller's 400, or a 502 when `defaultAgentId` chose it;
  * - our key being refused (upstream 401) → 502, never 401, which would log the user out;
  * - PerformChat's 429 → 429, the module's own upstream budget → 503, both with `Retry-After`;
  * - timeouts, unreachability, 5xx, an open circuit → 503 + `Retry-After`;
@@ -51,10 +54,12 @@ export function toPerformChatHttpError(error: PerformChatError): PerformChatHttp
     case PerformChatErrorCode.AGENT_NOT_ALLOWED:
       return answer(HttpStatus.FORBIDDEN, error.message);
     case PerformChatErrorCode.AGENT_NOT_FOUND:
-      return error.field === 'defaultAgentId'
-        ? answer(HttpStatus.BAD_GATEWAY, GENERIC.agent)
+      if (error.field === 'defaultAgentId') return answer(HttpStatus.BAD_GATEWAY, GENERIC.agent);
+      return error.status === HttpStatus.NOT_FOUND
+        ? answer(HttpStatus.NOT_FOUND, error.message)
         : answer(HttpStatus.BAD_REQUEST, error.message);
     case PerformChatErrorCode.CUSTOMER_USER_NOT_FOUND:
+    case PerformChatErrorCode.CONVERSATION_NOT_FOUND:
       return answer(HttpStatus.NOT_FOUND, error.message);
     case PerformChatErrorCode.INVALID_CREDENTIALS:
       return answer(HttpStatus.BAD_GATEWAY, GENERIC.credentials);

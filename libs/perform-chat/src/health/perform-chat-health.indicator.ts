@@ -8,7 +8,8 @@ import { PerformChatHealthOptions } from '../options/health.options';
 import { PerformChatHealthDetailsProvider } from './perform-chat-health.interfaces';
 import { resolveHealthCheckOptions } from '../options/health.validation';
 import { PerformChatHealthProbe, PerformChatProbeOutcome } from './perform-chat-health.probe';
-import { judgeReadiness } from './perform-chat-health.readiness';
+import { judgeAgents, judgeReadiness } from './perform-chat-health.readiness';
+import { PerformChatAgentCheck } from '../rest/perform-chat-agent-check';
 import { PerformChatTerminus } from './perform-chat-terminus.provider';
 
 /**
@@ -16,7 +17,9 @@ import { PerformChatTerminus } from './perform-chat-terminus.provider';
  *
  * Up means an unauthenticated `HEAD` of `{baseUrl}/rest/v1/auth/token` gets an HTTP answer
  * below 500 other than 404 within `timeoutMs`, and the circuit breaker is not open (see
- * {@link judgeReadiness}; both rules can be turned off). The probe never sends the key id or
+ * {@link judgeReadiness}; both rules can be turned off); with `verifyAgents` in readiness, also
+ * that every configured agent exists and is active ({@link judgeAgents}: one call per agent per
+ * `health.cacheTtlMs`, the only part of the check that spends API budget). The probe never sends the key id or
  * secret (a failed authentication counts against PerformChat's 10-per-5-minutes lockout) and
  * never generates a token (that would spend the 100-per-minute budget). Probe results, up and
  * down, are cached for `cacheTtlMs`, and concurrent calls share one request; the breaker's
@@ -38,6 +41,7 @@ export class PerformChatHealthIndicator {
     private readonly probe: PerformChatHealthProbe,
     @Inject(PERFORM_CHAT_HEALTH_SLICE) private readonly options: PerformChatHealthSlice,
     @Optional() @Inject(PERFORM_CHAT_HEALTH_DETAILS) private readonly live?: PerformChatHealthDetailsProvider,
+    @Optional() private readonly agentCheck?: PerformChatAgentCheck,
   ) {}
 
   /**
@@ -54,9 +58,13 @@ export class PerformChatHealthIndicator {
   ): Promise<HealthIndicatorResult<Key>> {
     const session = this.terminus.healthIndicatorService.check(key);
     const { timeoutMs, cacheTtlMs, ...rules } = resolveHealthCheckOptions(options, this.options.health);
-    const probed = await this.cache.get(cacheTtlMs, () => this.probe.probe(timeoutMs));
+    // The agents (verifyAgents) are checked beside the probe, each cached on its own.
+    const [probed, agents] = await Promise.all([
+      this.cache.get(cacheTtlMs, () => this.probe.probe(timeoutMs)),
+      this.agentCheck?.inReadiness ? this.agentCheck.report() : undefined,
+    ]);
     const live = this.live?.healthDetails();
-    const outcome = judgeReadiness(probed, live?.circuitBreaker, rules);
+    const outcome = judgeAgents(judgeReadiness(probed, live?.circuitBreaker, rules), agents);
     return outcome.up ? session.up({ ...outcome.details, ...live }) : session.down({ ...outcome.details, ...live });
   }
 }

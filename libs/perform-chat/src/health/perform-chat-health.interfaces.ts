@@ -1,4 +1,5 @@
 import type { PerformChatCircuitBreakerState } from '../client/perform-chat-resilience.interfaces';
+import type { PerformChatAgentReport } from '../rest/perform-chat-agent-check';
 
 /** Options of `PerformChatRedisHealthIndicator.isHealthy(key, options)`. */
 export interface PerformChatRedisHealthCheckOptions {
@@ -18,7 +19,9 @@ export type PerformChatHealthDownReason =
   /** A 404 to the probe: the path of `baseUrl` is probably wrong (`health.notFoundIsDown`). */
   | 'not_found'
   /** The probe is fine but the circuit breaker is open: token calls fail fast (`health.breakerOpenIsDown`). */
-  | 'circuit_open';
+  | 'circuit_open'
+  /** The probe is fine but a configured agent does not exist or is inactive (`verifyAgents`). */
+  | 'agent_unavailable';
 
 /** Details of an up `performchat` result. */
 export interface PerformChatHealthUpDetails {
@@ -28,6 +31,8 @@ export interface PerformChatHealthUpDetails {
   statusCode: number;
   /** Time from sending the probe to the answer, in milliseconds. */
   latencyMs: number;
+  /** With `verifyAgents` in readiness: each configured agent's status (`active`, `inactive`, `not_found`, `unchecked`). */
+  agents?: PerformChatAgentReport;
 }
 
 /** Details of a down `performchat` result. */
@@ -40,6 +45,8 @@ export interface PerformChatHealthDownDetails {
   latencyMs: number;
   /** Present when PerformChat answered (5xx, 404, or any status with `circuit_open`). */
   statusCode?: number;
+  /** With `verifyAgents` in readiness: each configured agent's status. */
+  agents?: PerformChatAgentReport;
 }
 
 /**

@@ -2,6 +2,7 @@ import type { PerformChatCircuitBreakerState } from '../client/perform-chat-resi
 import { Messages } from '../perform-chat.messages';
 import { PerformChatHealthOptions } from '../options/health.options';
 import { PerformChatProbeOutcome } from './perform-chat-health.probe';
+import { PerformChatAgentCheck, type PerformChatAgentReport } from '../rest/perform-chat-agent-check';
 
 /** The readiness rules of one call (the probe result itself may be shared and cached). */
 export type PerformChatReadinessRules = Required<Pick<PerformChatHealthOptions, 'breakerOpenIsDown' | 'notFoundIsDown'>>;
@@ -33,4 +34,21 @@ export function judgeReadiness(
     return { up: false, details: { endpoint, reason: 'circuit_open', message, statusCode, latencyMs } };
   }
   return outcome;
+}
+
+/**
+ * With `verifyAgents` in readiness: the agents' statuses join the details, and an agent that does
+ * not exist or is inactive makes an up result down (`agent_unavailable`): every token for it would
+ * be refused. An agent that could not be checked (`unchecked`) decides nothing: the probe and the
+ * breaker already say whether PerformChat answers.
+ */
+export function judgeAgents(outcome: PerformChatProbeOutcome, agents: PerformChatAgentReport | undefined): PerformChatProbeOutcome {
+  if (agents === undefined) return outcome;
+  const unusable = PerformChatAgentCheck.unusable(agents);
+  if (!outcome.up || unusable.length === 0) return { ...outcome, details: { ...outcome.details, agents } } as PerformChatProbeOutcome;
+  const { endpoint, statusCode, latencyMs } = outcome.details;
+  return {
+    up: false,
+    details: { endpoint, reason: 'agent_unavailable', message: Messages.healthAgentsUnavailable(unusable), statusCode, latencyMs, agents },
+  };
 }

@@ -10,15 +10,18 @@ import { PERFORM_CHAT_OPTIONS } from '../perform-chat.constants';
 import { PerformChatRateLimitGuard } from '../rate-limit/perform-chat-rate-limit.guard';
 import { PerformChatRateLimitStore } from '../rate-limit/perform-chat-rate-limit.store';
 import { PerformChatTelemetry } from '../telemetry/perform-chat-telemetry';
+import { PERFORM_CHAT_REST_SERVICES } from '../rest/perform-chat-rest.providers';
 import {
   getPerformChatHealthIndicatorToken,
   getPerformChatRedisHealthIndicatorToken,
+  getPerformChatServiceToken,
   getPerformChatToken,
 } from './perform-chat-instance.tokens';
 
 /** What the default instance exports to the app's modules: its services by class, as always. */
 const DEFAULT_EXPORTS: InjectionToken[] = [
   PerformChatAuthService,
+  ...PERFORM_CHAT_REST_SERVICES,
   PerformChatCustomerUserStore,
   PerformChatExceptionFilter,
   PerformChatHealthIndicator,
@@ -37,6 +40,10 @@ function namedTokens(name: string): [InjectionToken, InjectionToken][] {
     [getPerformChatToken(name), PerformChatAuthService],
     [getPerformChatHealthIndicatorToken(name), PerformChatHealthIndicator],
     [getPerformChatRedisHealthIndicatorToken(name), PerformChatRedisHealthIndicator],
+    ...PERFORM_CHAT_REST_SERVICES.map((service): [InjectionToken, InjectionToken] => [
+      getPerformChatServiceToken<object>(service, name),
+      service,
+    ]),
   ];
 }
 

@@ -14,6 +14,17 @@ function tokenOf<T>(service: abstract new (...args: never[]) => T, name: string)
 }
 
 /**
+ * The injection token of another service of an instance, e.g. the REST API's:
+ * `@Inject(getPerformChatServiceToken(PerformChatAgentsService, 'eu'))`.
+ */
+export function getPerformChatServiceToken<T>(
+  service: abstract new (...args: never[]) => T,
+  name: string = DEFAULT_INSTANCE_NAME,
+): InjectionToken<T> {
+  return tokenOf(service, name);
+}
+
+/**
  * The injection token of the `PerformChatAuthService` of an instance (the `name` of its
  * `forRoot`/`forRootAsync`; `default` for the unnamed one, which also exports the class itself).
  */

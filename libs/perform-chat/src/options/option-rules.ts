@@ -1,6 +1,7 @@
 import { Messages, OptionWords } from '../perform-chat.messages';
 import { didYouMean } from './did-you-mean';
 import { DurationOption, durationBoundProblem } from './perform-chat-options.bounds';
+import { parseDurationText } from './duration';
 
 /**
  * The one way options are validated: each option slice is a table of rules (rows), built from
@@ -121,6 +122,40 @@ export function fractionalNumber({
     bound,
   );
 }
+
+/**
+ * A duration in seconds: a finite number above or from `min` (fractions allowed), or a string
+ * with its unit, `<n>s|m|h|d` (PerformChatDuration), judged against the bound in seconds.
+ */
+export function duration({
+  min,
+  bound,
+  aboveMin = false,
+}: {
+  min: number;
+  bound: DurationOption;
+  aboveMin?: boolean;
+}): OptionRule {
+  const expected = Messages.optionDuration(min, aboveMin);
+  return custom(expected, (value, path) => {
+    const seconds =
+      typeof value === 'string'
+        ? parseDurationText(value)
+        : typeof value === 'number' && Number.isFinite(value) && (aboveMin ? value > min : value >= min)
+          ? value
+          : undefined;
+    if (seconds === undefined) return [Messages.optionMustBe(path, expected)];
+    const tooLong = durationBoundProblem(bound, seconds, path);
+    return tooLong === undefined ? [] : [tooLong];
+  });
+}
+
+/** The rule's value, or a function that returns it per request (checked when it answers). */
+export const resolvable = (rule: OptionRule): OptionRule =>
+  union([
+    [(value) => typeof value === 'function', fn()],
+    [() => true, rule],
+  ]);
 
 /** An array of items each checked by `item` (paths `field[0]`, `field[1]`...), never empty. */
 export function nonEmptyArrayOf(item: OptionRule, expected: string): OptionRule {

@@ -37,6 +37,7 @@ export const DURATION_BOUNDS = {
   'rateLimit.blockDuration': seconds(604_800, '7 days'),
   'upstreamBudget.tokenWindowSeconds': seconds(86_400, '1 day'),
   'upstreamBudget.authFailureWindowSeconds': seconds(86_400, '1 day'),
+  'upstreamBudget.apiRequestWindowSeconds': seconds(86_400, '1 day'),
   // A Redis TTL, not a timer. No token outlives 365 days (EXPIRES_IN_CEILING_SECONDS), so a
   // record kept longer revokes nothing (and Redis refuses an EXPIRE like 1e30).
   'customerUserStore.ttlSeconds': seconds(31_622_400, '366 days', false),

@@ -39,8 +39,16 @@ export const DEFAULT_UPSTREAM_TOKENS_PER_MINUTE = 100;
 export const DEFAULT_UPSTREAM_AUTH_FAILURES_PER_5_MINUTES = 10;
 /** Window of the token budget, in seconds. */
 export const DEFAULT_UPSTREAM_TOKEN_WINDOW_SECONDS = 60;
+/** PerformChat's documented limit: 1,000 API requests per minute per key. */
+export const DEFAULT_UPSTREAM_API_REQUESTS_PER_MINUTE = 1_000;
+/** Window of the API-request budget, in seconds. */
+export const DEFAULT_UPSTREAM_API_REQUEST_WINDOW_SECONDS = 60;
 /** Window of the auth-failure budget, in seconds. */
 export const DEFAULT_UPSTREAM_AUTH_FAILURE_WINDOW_SECONDS = 300;
+/** Default prefix length by which IPv6 callers without a user share a counter (a host's /64). */
+export const DEFAULT_RATE_LIMIT_IPV6_SUBNET = 64;
+/** What the name of one of a route's limits may contain: it becomes a header suffix and a key segment. */
+export const ROUTE_LIMIT_NAME_PATTERN = /^[A-Za-z0-9_-]{1,40}$/;
 // Customer users in Redis (issue 20).
 /** Prefix of the customer-user keys: `performchat:cu:{<user id>}`. */
 export const DEFAULT_REDIS_CUSTOMER_USER_PREFIX = 'performchat:cu';

@@ -18,6 +18,7 @@ import type {
 } from './rate-limit.options';
 import type { PerformChatHealthOptions } from './health.options';
 import type { PerformChatCustomerUserStoreOption } from './customer-user-store.options';
+import type { PerformChatVerifyAgentsOptions, ResolvedVerifyAgents } from './verify-agents.options';
 
 /**
  * Options of `PerformChatModule.forRoot()` / `forRootAsync()`.
@@ -165,6 +166,16 @@ export interface PerformChatModuleOptions {
   onTokenIssued?: (event: PerformChatTokenIssuedEvent) => void | Promise<void>;
   /** Audit hook called (and awaited) after every successful invalidation. Errors are logged, never thrown. */
   onTokensInvalidated?: (event: PerformChatTokensInvalidatedEvent) => void | Promise<void>;
+  /**
+   * Check that `defaultAgentId` and every `allowedAgentIds` entry exists at PerformChat and is
+   * active: at boot (an unknown or inactive agent fails it, naming the agent) and in the
+   * readiness indicator's details. Costs one `GET /rest/v1/agents/:id` per agent, from the
+   * API-request budget: once at boot, then at most once per `health.cacheTtlMs` while readiness
+   * is probed. `true` = `{ atBoot: true, inReadiness: true }`. Needs `defaultAgentId` or
+   * `allowedAgentIds`. Env: `PERFORMCHAT_VERIFY_AGENTS` (`true`/`false`).
+   * @default false
+   */
+  verifyAgents?: boolean | PerformChatVerifyAgentsOptions;
 }
 
 /** Options after validation, with every default applied. Internal. */
@@ -189,6 +200,7 @@ export interface ResolvedPerformChatOptions
       | 'deadlineMs'
       | 'circuitBreaker'
       | 'shutdownGraceMs'
+      | 'verifyAgents'
     >
   > {
   /** The instance's name (the `name` extra; `default` without one). */
@@ -206,4 +218,5 @@ export interface ResolvedPerformChatOptions
   health: Required<PerformChatHealthOptions>;
   rateLimit: ResolvedPerformChatRateLimit;
   upstreamBudget: ResolvedUpstreamBudget | false;
+  verifyAgents: ResolvedVerifyAgents;
 }

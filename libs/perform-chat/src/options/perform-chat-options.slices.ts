@@ -38,6 +38,10 @@ export const PERFORM_CHAT_REQUEST_SLICE = Symbol('PerformChat options: request')
 export type PerformChatHealthSlice = Slice<'name' | 'baseUrl' | 'health'>;
 export const PERFORM_CHAT_HEALTH_SLICE = Symbol('PerformChat options: health');
 
+/** The agent check (`verifyAgents`): which agents, when, and how long a readiness result is reused. */
+export type PerformChatAgentCheckSlice = Slice<'defaultAgentId' | 'allowedAgentIds' | 'verifyAgents' | 'health'>;
+export const PERFORM_CHAT_AGENT_CHECK_SLICE = Symbol('PerformChat options: agent check');
+
 /** The stores that may use Redis: the rate-limit store and the Redis connections. */
 export type PerformChatStoresSlice = Slice<'rateLimit' | 'customerUserStore'>;
 export const PERFORM_CHAT_STORES_SLICE = Symbol('PerformChat options: stores');
@@ -51,6 +55,7 @@ const SLICES: ReadonlyArray<readonly [symbol, readonly (keyof ResolvedPerformCha
   [PERFORM_CHAT_REQUEST_SLICE, ['resolveUserId', 'rateLimit']],
   [PERFORM_CHAT_HEALTH_SLICE, ['name', 'baseUrl', 'health']],
   [PERFORM_CHAT_STORES_SLICE, ['rateLimit', 'customerUserStore']],
+  [PERFORM_CHAT_AGENT_CHECK_SLICE, ['defaultAgentId', 'allowedAgentIds', 'verifyAgents', 'health']],
 ];
 
 /** Every slice token with the keys it takes from the resolved options. */

@@ -46,8 +46,10 @@ const at = (path: string, value: unknown): Partial<Record<keyof PerformChatModul
       : head === 'nextKey'
         ? { keyId: 'pk_next', keySecret: 'sk_next' }
         : {};
-  if (rest.length === 0) return { [head]: value };
-  if (rest.length === 1) return { [head]: { ...holder(rest[0]), [rest[0]]: value } };
+  // verifyAgents needs an agent to verify.
+  const agent = head === 'verifyAgents' ? { defaultAgentId: 'agent_table' } : {};
+  if (rest.length === 0) return { ...agent, [head]: value };
+  if (rest.length === 1) return { ...agent, [head]: { ...holder(rest[0]), [rest[0]]: value } };
   return { [head]: { [rest[0]]: { ...holder(rest[1]), [rest[1]]: value } } };
 };
 
@@ -204,26 +206,66 @@ const ROWS: [string, unknown[], [unknown, string], [unknown, string] | undefined
   [
     'rateLimit',
     [false, {}],
-    [true, 'rateLimit must be false or an object { points?, duration?, blockDuration?, store? }'],
+    [
+      true,
+      'rateLimit must be false or an object { points?, duration?, blockDuration?, limits?, skipIf?, tracker?, headers?, subscriptions?, ipv6Subnet?, store? }',
+    ],
     undefined,
   ],
   [
     'rateLimit.points',
-    [1, 1000],
+    [1, 1000, () => 5],
     ['10', 'rateLimit.points must be a positive integer'],
     [0, 'rateLimit.points must be a positive integer'],
   ],
   [
     'rateLimit.duration',
-    [0.25, 604_800],
-    ['60', 'rateLimit.duration must be a positive number of seconds'],
-    [604_801, 'rateLimit.duration must be at most 604800 seconds (7 days)'],
+    [0.25, 604_800, '15m', '7d', () => '1m'],
+    [
+      '60',
+      'rateLimit.duration must be a positive number of seconds or a duration with its unit such as "90s", "15m", "1h", "7d"',
+    ],
+    ['8d', 'rateLimit.duration must be at most 604800 seconds (7 days)'],
   ],
   [
     'rateLimit.blockDuration',
-    [0, 604_800],
-    [Infinity, 'rateLimit.blockDuration must be a number of seconds >= 0'],
+    [0, 604_800, '1h'],
+    [
+      Infinity,
+      'rateLimit.blockDuration must be a number of seconds >= 0 or a duration with its unit such as "90s", "15m", "1h", "7d"',
+    ],
     [604_801, 'rateLimit.blockDuration must be at most 604800 seconds (7 days)'],
+  ],
+  [
+    'rateLimit.limits',
+    [
+      [{ points: 1, duration: 1 }],
+      [
+        { name: 'burst', points: 3, duration: '1s' },
+        { name: 'sustained', points: 30, duration: '1h' },
+      ],
+    ],
+    [
+      { points: 1, duration: 1 },
+      'rateLimit.limits must be a non-empty array of limits { name?, points, duration, ... }',
+    ],
+    [
+      [
+        { points: 1, duration: 1 },
+        { points: 2, duration: 1 },
+      ],
+      'rateLimit.limits[1].name "default" is used twice: each limit of a list needs a name of its own (an unnamed one is "default")',
+    ],
+  ],
+  ['rateLimit.skipIf', [hook], [true, 'rateLimit.skipIf must be a function'], undefined],
+  ['rateLimit.tracker', [hook], ['ip', 'rateLimit.tracker must be a function'], undefined],
+  ['rateLimit.headers', [true, false], ['off', 'rateLimit.headers must be true or false'], undefined],
+  ['rateLimit.subscriptions', [true], [1, 'rateLimit.subscriptions must be true or false'], undefined],
+  [
+    'rateLimit.ipv6Subnet',
+    [1, 48, 128],
+    ['64', 'rateLimit.ipv6Subnet must be an integer from 1 to 128'],
+    [129, 'rateLimit.ipv6Subnet must be an integer from 1 to 128'],
   ],
   [
     'rateLimit.store',
@@ -251,7 +293,7 @@ const ROWS: [string, unknown[], [unknown, string], [unknown, string] | undefined
     [false, {}],
     [
       'yes',
-      'upstreamBudget must be false or an object { tokensPerMinute?, authFailuresPer5Minutes?, tokenWindowSeconds?, authFailureWindowSeconds? }',
+      'upstreamBudget must be false or an object { tokensPerMinute?, authFailuresPer5Minutes?, tokenWindowSeconds?, authFailureWindowSeconds?, apiRequestsPerMinute?, apiRequestWindowSeconds? }',
     ],
     undefined,
   ],
@@ -278,6 +320,18 @@ const ROWS: [string, unknown[], [unknown, string], [unknown, string] | undefined
     [300],
     [null, 'upstreamBudget.authFailureWindowSeconds must be a positive number of seconds'],
     [86_401, 'upstreamBudget.authFailureWindowSeconds must be at most 86400 seconds (1 day)'],
+  ],
+  [
+    'upstreamBudget.apiRequestsPerMinute',
+    [1000],
+    [true, 'upstreamBudget.apiRequestsPerMinute must be a positive integer'],
+    [0.5, 'upstreamBudget.apiRequestsPerMinute must be a positive integer'],
+  ],
+  [
+    'upstreamBudget.apiRequestWindowSeconds',
+    [0.2, 60],
+    ['60', 'upstreamBudget.apiRequestWindowSeconds must be a positive number of seconds'],
+    [86_401, 'upstreamBudget.apiRequestWindowSeconds must be at most 86400 seconds (1 day)'],
   ],
   [
     'health',
@@ -337,6 +391,14 @@ const ROWS: [string, unknown[], [unknown, string], [unknown, string] | undefined
   ],
   ['onTokenIssued', [hook, async () => undefined], [{}, 'onTokenIssued must be a function'], undefined],
   ['onTokensInvalidated', [hook], ['log', 'onTokensInvalidated must be a function'], undefined],
+  [
+    'verifyAgents',
+    [true, false, {}, { atBoot: false, inReadiness: true }],
+    ['yes', 'verifyAgents must be true, false or an object { atBoot?, inReadiness? }'],
+    undefined,
+  ],
+  ['verifyAgents.atBoot', [true, false], ['true', 'verifyAgents.atBoot must be true or false'], undefined],
+  ['verifyAgents.inReadiness', [false], [1, 'verifyAgents.inReadiness must be true or false'], undefined],
 ];
 
 /** Every option path of a table: its keys, and those of each object in it (of any form of a union). */
@@ -417,7 +479,7 @@ describe('unknown keys, at every depth, with the closest known name', () => {
     [
       'a name close to none',
       { rateLimit: { window: 60 } },
-      'rateLimit.window: unknown option; known here: points, duration, blockDuration, store',
+      'rateLimit.window: unknown option; known here: points, duration, blockDuration, limits, skipIf, tracker, headers, subscriptions, ipv6Subnet, store',
     ],
   ])('%s', (_name, options, problem) => {
     expect(problemsOf(options)).toEqual([problem]);

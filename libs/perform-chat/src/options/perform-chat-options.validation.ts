@@ -11,6 +11,7 @@ import { HEALTH_OPTIONS, resolveHealthOption } from './health.validation';
 import { RESILIENCE_OPTIONS, resolveResilienceOptions } from './resilience.validation';
 import {
   RATE_LIMIT_MODULE_OPTIONS,
+  checkRateLimitList,
   checkRedisWholeSeconds,
   resolveRateLimitOption,
   resolveUpstreamBudgetOption,
@@ -26,6 +27,7 @@ import { PerformChatModuleOptions, ResolvedPerformChatOptions } from './perform-
 import { checkBaseUrl, checkRedisUrls } from './perform-chat-url.validation';
 import { CREDENTIALS_OPTIONS, checkCredentialSource, resolveCredentialsOptions } from './credentials.validation';
 import { DEFAULT_INSTANCE_NAME, INSTANCE_NAME } from './instance-name';
+import { VERIFY_AGENTS_OPTION, checkVerifyAgentsHasAgents, resolveVerifyAgentsOption } from './verify-agents.validation';
 import {
   OptionRule,
   accepts,
@@ -95,6 +97,7 @@ export const MODULE_OPTIONS = object(
     customerUserStore: CUSTOMER_USER_STORE_OPTION,
     onTokenIssued: fn(),
     onTokensInvalidated: fn(),
+    verifyAgents: VERIFY_AGENTS_OPTION,
   } satisfies Record<keyof PerformChatModuleOptions, OptionRule>,
   OptionWords.moduleOptions,
 );
@@ -142,7 +145,9 @@ const BETWEEN_OPTIONS: ((raw: PerformChatModuleOptions) => string[])[] = [
   // problems naming both, as performChatConfig puts PERFORMCHAT_REDIS_URL in both.
   checkRedisUrls,
   checkRedisWholeSeconds,
+  checkRateLimitList,
   checkRedisKeyPrefixes,
+  checkVerifyAgentsHasAgents,
 ];
 
 /** Every problem of the module options, each naming its field; `[]` when valid. */
@@ -190,6 +195,7 @@ export function resolvePerformChatOptions(
     rateLimit: resolveRateLimitOption(raw.rateLimit, name),
     upstreamBudget: resolveUpstreamBudgetOption(raw.upstreamBudget),
     resilience,
+    verifyAgents: resolveVerifyAgentsOption(raw.verifyAgents),
   };
 }
 

@@ -56,7 +56,31 @@ describe('performChatConfig', () => {
     }
   });
 
+  it('reads PERFORMCHAT_VERIFY_AGENTS as a flag; anything else is refused at boot naming the option', () => {
+    const base = { PERFORMCHAT_KEY_ID: 'pk', PERFORMCHAT_KEY_SECRET: 'sk', PERFORMCHAT_DEFAULT_AGENT_ID: 'agent_a' };
+    expect(performChatConfig({ ...base, PERFORMCHAT_VERIFY_AGENTS: 'true' })).toMatchObject({ verifyAgents: true });
+    expect(resolvePerformChatOptions(performChatConfig({ ...base, PERFORMCHAT_VERIFY_AGENTS: '1' })).verifyAgents).toEqual({
+      atBoot: true,
+      inReadiness: true,
+    });
+    expect(resolvePerformChatOptions(performChatConfig(base)).verifyAgents).toBe(false);
+    expect(() => resolvePerformChatOptions(performChatConfig({ ...base, PERFORMCHAT_VERIFY_AGENTS: 'sometimes' }))).toThrow(
+      /verifyAgents must be true, false or an object \{ atBoot\?, inReadiness\? \}/,
+    );
+  });
+
   it('names the environment variable of a missing credential', () => {
     expect(() => resolvePerformChatOptions(performChatConfig({}))).toThrow(/keyId is required .*PERFORMCHAT_KEY_ID/);
+  });
+
+  it('reads PERFORMCHAT_RATE_LIMIT_DURATION as seconds, or with its unit (1m), and the validator takes both', () => {
+    const base = { PERFORMCHAT_KEY_ID: 'pk', PERFORMCHAT_KEY_SECRET: 'sk', PERFORMCHAT_RATE_LIMIT_POINTS: '5' };
+    expect(performChatConfig({ ...base, PERFORMCHAT_RATE_LIMIT_DURATION: '90' }).rateLimit).toEqual({ points: 5, duration: 90 });
+    const withUnit = performChatConfig({ ...base, PERFORMCHAT_RATE_LIMIT_DURATION: '15m' });
+    expect(withUnit.rateLimit).toEqual({ points: 5, duration: '15m' });
+    expect(resolvePerformChatOptions(withUnit).rateLimit.defaultLimits).toMatchObject([{ points: 5, duration: 900 }]);
+    expect(() => resolvePerformChatOptions(performChatConfig({ ...base, PERFORMCHAT_RATE_LIMIT_DURATION: '15 m' }))).toThrow(
+      'rateLimit.duration must be a positive number of seconds or a duration with its unit',
+    );
   });
 });

@@ -1,3 +1,4 @@
+import type { PerformChatDuration } from './duration';
 import { PerformChatModuleOptions } from './perform-chat-options.interface';
 
 /** Anything that reads configuration values by name: `process.env`, or `@nestjs/config`'s `ConfigService`. */
@@ -35,8 +36,10 @@ export const PERFORMCHAT_ENV = {
   shutdownGraceMs: 'PERFORMCHAT_SHUTDOWN_GRACE_MS',
   /** Per-user limit of the token routes; `0` disables it. */
   'rateLimit.points': 'PERFORMCHAT_RATE_LIMIT_POINTS',
-  /** Its window in seconds. */
+  /** Its window: seconds, or `<n>s|m|h|d` (`1m`). */
   'rateLimit.duration': 'PERFORMCHAT_RATE_LIMIT_DURATION',
+  /** `true`/`false` (or `1`/`0`): check the configured agents at boot and in readiness. */
+  verifyAgents: 'PERFORMCHAT_VERIFY_AGENTS',
   /**
    * A `redis://` URL (`redis+cluster://host:port,host:port` for a Redis Cluster): rate limits, the
    * upstream budget and customer users are then kept in Redis.
@@ -129,7 +132,9 @@ function rateLimitConfig(
 ): PerformChatModuleOptions['rateLimit'] {
   const points = toNumber(read(PERFORMCHAT_ENV['rateLimit.points']));
   const durationText = read(PERFORMCHAT_ENV['rateLimit.duration']);
-  const duration = durationText === undefined ? undefined : Number(durationText);
+  // A unit (`1m`) is kept as text for the duration row; a bare number is seconds, as before.
+  const duration =
+    durationText === undefined ? undefined : /[smhd]$/.test(durationText) ? (durationText as PerformChatDuration) : Number(durationText);
   if (points === 0) return false;
   const limit = {
     ...(points === undefined ? {} : { points }),
@@ -182,6 +187,7 @@ export function performChatConfig(source: PerformChatConfigSource = process.env)
     shutdownGraceMs: toNumber(read(PERFORMCHAT_ENV.shutdownGraceMs)),
     rateLimit: rateLimitConfig(read, redisUrl),
     customerUserStore: customerUserStoreConfig(read, redisUrl),
+    verifyAgents: toBoolean(read(PERFORMCHAT_ENV.verifyAgents)),
   };
   return Object.fromEntries(
     Object.entries(options).filter(([, value]) => value !== undefined),

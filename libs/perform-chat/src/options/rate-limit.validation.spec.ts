@@ -14,16 +14,32 @@ function problemsOf(options: Partial<PerformChatModuleOptions>): string[] {
   throw new Error('expected the options to be refused');
 }
 
+/** A resolved limit: every field present, the unset ones undefined. */
+const limit = (values: object) => ({
+  name: undefined,
+  keyPrefix: undefined,
+  skipIf: undefined,
+  tracker: undefined,
+  headers: undefined,
+  subscriptions: undefined,
+  ...values,
+});
+
 describe('rateLimit and upstreamBudget options', () => {
   it('default to 10 per 60 s in memory and the documented PerformChat budget', () => {
     const resolved = resolvePerformChatOptions(base);
     expect(resolved.rateLimit).toEqual({
-      defaultLimit: { points: 10, duration: 60, blockDuration: 0 },
+      defaultLimits: [limit({ points: 10, duration: 60, blockDuration: 0 })],
+      headers: true,
+      subscriptions: false,
+      ipv6Subnet: 64,
       store: { kind: 'memory', keyPrefix: 'performchat:rl', keyWidePrefix: 'performchat:rl' },
     });
     expect(resolved.upstreamBudget).toEqual({
       tokensPerWindow: 100,
       tokenWindowSeconds: 60,
+      apiRequestsPerWindow: 1000,
+      apiRequestWindowSeconds: 60,
       authFailuresPerWindow: 10,
       authFailureWindowSeconds: 300,
     });
@@ -35,7 +51,7 @@ describe('rateLimit and upstreamBudget options', () => {
       rateLimit: { points: 3, duration: 0.5 },
       upstreamBudget: { tokensPerMinute: 5, tokenWindowSeconds: 0.2 },
     });
-    expect(resolved.rateLimit.defaultLimit).toEqual({ points: 3, duration: 0.5, blockDuration: 0 });
+    expect(resolved.rateLimit.defaultLimits).toEqual([limit({ points: 3, duration: 0.5, blockDuration: 0 })]);
     expect(resolved.upstreamBudget).toMatchObject({
       tokensPerWindow: 5,
       tokenWindowSeconds: 0.2,
@@ -44,7 +60,10 @@ describe('rateLimit and upstreamBudget options', () => {
 
     const off = resolvePerformChatOptions({ ...base, rateLimit: false, upstreamBudget: false });
     expect(off.rateLimit).toEqual({
-      defaultLimit: false,
+      defaultLimits: false,
+      headers: true,
+      subscriptions: false,
+      ipv6Subnet: 64,
       store: { kind: 'memory', keyPrefix: 'performchat:rl', keyWidePrefix: 'performchat:rl' },
     });
     expect(off.upstreamBudget).toBe(false);
@@ -92,8 +111,8 @@ describe('rateLimit and upstreamBudget options', () => {
       }),
     ).toEqual([
       'rateLimit.points must be a positive integer',
-      'rateLimit.duration must be a positive number of seconds',
-      'rateLimit.blockDuration must be a number of seconds >= 0',
+      'rateLimit.duration must be a positive number of seconds or a duration with its unit such as "90s", "15m", "1h", "7d"',
+      'rateLimit.blockDuration must be a number of seconds >= 0 or a duration with its unit such as "90s", "15m", "1h", "7d"',
       'upstreamBudget.tokensPerMinute must be a positive integer',
       'upstreamBudget.authFailuresPer5Minutes must be a positive integer',
       'upstreamBudget.tokenWindowSeconds must be a positive number of seconds',
@@ -103,8 +122,8 @@ describe('rateLimit and upstreamBudget options', () => {
 
   it('refuse shapes that are neither false nor an object, and unknown stores', () => {
     expect(problemsOf({ rateLimit: true as never, upstreamBudget: 'yes' as never })).toEqual([
-      'rateLimit must be false or an object { points?, duration?, blockDuration?, store? }',
-      'upstreamBudget must be false or an object { tokensPerMinute?, authFailuresPer5Minutes?, tokenWindowSeconds?, authFailureWindowSeconds? }',
+      'rateLimit must be false or an object { points?, duration?, blockDuration?, limits?, skipIf?, tracker?, headers?, subscriptions?, ipv6Subnet?, store? }',
+      'upstreamBudget must be false or an object { tokensPerMinute?, authFailuresPer5Minutes?, tokenWindowSeconds?, authFailureWindowSeconds?, apiRequestsPerMinute?, apiRequestWindowSeconds? }',
     ]);
     expect(problemsOf({ rateLimit: { store: 'redis' as never } })).toEqual([
       "rateLimit.store must be 'memory' or an object { redis, keyPrefix? }",
@@ -129,6 +148,89 @@ describe('rateLimit and upstreamBudget options', () => {
       'rateLimit.duration must be whole seconds (>= 1) with a Redis store, which counts in whole seconds',
       'rateLimit.blockDuration must be whole seconds (>= 0) with a Redis store, which counts in whole seconds',
       'upstreamBudget.tokenWindowSeconds must be whole seconds (>= 1) with a Redis store, which counts in whole seconds',
+    ]);
+  });
+
+  it('take durations with their unit (<n>s|m|h|d, as expiresIn) beside numeric seconds', () => {
+    const resolved = resolvePerformChatOptions({
+      ...base,
+      rateLimit: { points: 5, duration: '15m', blockDuration: '1h' },
+    });
+    expect(resolved.rateLimit.defaultLimits).toEqual([limit({ points: 5, duration: 900, blockDuration: 3600 })]);
+    expect(problemsOf({ rateLimit: { duration: '1.5h' as never, blockDuration: '8d' } })).toEqual([
+      'rateLimit.duration must be a positive number of seconds or a duration with its unit such as "90s", "15m", "1h", "7d"',
+      'rateLimit.blockDuration must be at most 604800 seconds (7 days)',
+    ]);
+    // With a unit a duration is whole seconds, so Redis takes it.
+    expect(() =>
+      resolvePerformChatOptions({ ...base, rateLimit: { duration: '1m', store: { redis: 'redis://127.0.0.1:6379' } } }),
+    ).not.toThrow();
+  });
+
+  it('keep functions of the context for points and durations, and the behaviour options', () => {
+    const points = () => 5;
+    const skipIf = () => false;
+    const tracker = () => 'org:1';
+    const resolved = resolvePerformChatOptions({
+      ...base,
+      rateLimit: { points, duration: '1m', skipIf, tracker, headers: false, subscriptions: true, ipv6Subnet: 56 },
+    });
+    expect(resolved.rateLimit).toMatchObject({
+      defaultLimits: [limit({ points, duration: 60, blockDuration: 0 })],
+      skipIf,
+      tracker,
+      headers: false,
+      subscriptions: true,
+      ipv6Subnet: 56,
+    });
+    expect(problemsOf({ rateLimit: { skipIf: true as never, headers: 'no' as never, ipv6Subnet: 129 } })).toEqual([
+      'rateLimit.skipIf must be a function',
+      'rateLimit.headers must be true or false',
+      'rateLimit.ipv6Subnet must be an integer from 1 to 128',
+    ]);
+  });
+
+  it('take a list of named limits instead of one, each checked with the same rows', () => {
+    const resolved = resolvePerformChatOptions({
+      ...base,
+      rateLimit: {
+        limits: [
+          { name: 'burst', points: 3, duration: '1s' },
+          { name: 'sustained', points: 30, duration: '1h', headers: false },
+        ],
+      },
+    });
+    expect(resolved.rateLimit.defaultLimits).toEqual([
+      limit({ name: 'burst', points: 3, duration: 1, blockDuration: 0 }),
+      limit({ name: 'sustained', points: 30, duration: 3600, blockDuration: 0, headers: false }),
+    ]);
+    expect(
+      problemsOf({
+        rateLimit: {
+          points: 5,
+          limits: [
+            { name: 'burst', points: 0, duration: 1 },
+            { name: 'burst', points: 1, duration: 1, every: 1 } as never,
+            { points: 1, duration: 1 },
+          ],
+        },
+      }),
+    ).toEqual([
+      'rateLimit.limits[0].points must be a positive integer',
+      'rateLimit.limits[1].every: unknown option; known here: name, points, duration, blockDuration, keyPrefix, skipIf, tracker, headers, subscriptions',
+      'rateLimit.limits[1].name "burst" is used twice: each limit of a list needs a name of its own (an unnamed one is "default")',
+      'rateLimit.limits replaces rateLimit.points: give either the list or one limit, not both',
+    ]);
+    expect(problemsOf({ rateLimit: { limits: [] } })).toEqual([
+      'rateLimit.limits must be a non-empty array of limits { name?, points, duration, ... }',
+    ]);
+    expect(problemsOf({ rateLimit: { limits: [{ name: 'a b', points: 1, duration: 1 }] } })).toEqual([
+      'rateLimit.limits[0].name may only contain letters, digits, "_" and "-" (1 to 40 characters)',
+    ]);
+    expect(
+      problemsOf({ rateLimit: { limits: [{ points: 1, duration: 0.5 }], store: { redis: 'redis://127.0.0.1:6379' } } }),
+    ).toEqual([
+      'rateLimit.limits[0].duration must be whole seconds (>= 1) with a Redis store, which counts in whole seconds',
     ]);
   });
 });

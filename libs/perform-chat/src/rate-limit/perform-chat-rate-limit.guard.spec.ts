@@ -32,7 +32,7 @@ describe('PerformChatRateLimitGuard', () => {
         throw new Error('no session store');
       },
     });
-    expect(guard.callerKey({ ip: '2001:db8::1' } as never)).toBe('ip:2001:db8::1');
+    expect(guard.callerKey({ ip: '2001:db8::1' } as never)).toBe('ip:2001:db8::/64');
     expect(guard.callerKey({ socket: { remoteAddress: '10.0.0.3' } } as never)).toBe('ip:10.0.0.3');
     expect(guard.callerKey({ raw: { socket: { remoteAddress: '10.0.0.4' } } } as never)).toBe('ip:10.0.0.4');
     expect(guard.callerKey({} as never)).toBe('ip:unknown');

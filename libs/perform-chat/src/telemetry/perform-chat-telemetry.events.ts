@@ -44,8 +44,11 @@ export interface PerformChatCallSucceededEvent {
 /** The module's own upstream budget refused an attempt before anything was sent. */
 export interface PerformChatBudgetRefusedEvent {
   type: 'budget.refused';
-  /** `tokens`: the token generations per window; `auth`: the failed authentications per window. */
-  budget: 'tokens' | 'auth';
+  /**
+   * `tokens`: the token generations per window; `api-requests`: the API requests per window;
+   * `auth`: the failed authentications per window.
+   */
+  budget: 'tokens' | 'api-requests' | 'auth';
   limit: number;
   windowSeconds: number;
   retryAfterMs: number;

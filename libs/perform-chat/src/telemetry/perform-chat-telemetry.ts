@@ -58,7 +58,9 @@ export function performChatLogListener(logger: Pick<Logger, 'log' | 'warn'>): Pe
         logger.warn(
           event.budget === 'tokens'
             ? Messages.upstreamTokenBudgetSpent(event.limit, event.windowSeconds, event.retryAfterMs)
-            : Messages.upstreamAuthBudgetSpent(event.limit, event.windowSeconds, event.retryAfterMs),
+            : event.budget === 'api-requests'
+              ? Messages.upstreamApiBudgetSpent(event.limit, event.windowSeconds, event.retryAfterMs)
+              : Messages.upstreamAuthBudgetSpent(event.limit, event.windowSeconds, event.retryAfterMs),
         );
         return;
       case 'breaker.opened':

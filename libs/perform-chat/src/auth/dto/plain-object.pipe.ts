@@ -1,5 +1,6 @@
-import { BadRequestException, Injectable, PipeTransform } from '@nestjs/common';
+import { Injectable, PipeTransform } from '@nestjs/common';
 import { Messages } from '../../perform-chat.messages';
+import { invalidInput } from '../token-route.errors';
 
 /**
  * Deepest nesting of objects and arrays let through (the input object itself is level 1).
@@ -36,12 +37,12 @@ function assertSmall(root: object): void {
   let level: object[] = [root];
   let count = 0;
   for (let depth = 1; level.length > 0; depth++) {
-    if (depth > MAX_TOKEN_INPUT_DEPTH) throw new BadRequestException(Messages.tokenInputTooDeep(MAX_TOKEN_INPUT_DEPTH));
+    if (depth > MAX_TOKEN_INPUT_DEPTH) throw invalidInput(Messages.tokenInputTooDeep(MAX_TOKEN_INPUT_DEPTH));
     const next: object[] = [];
     for (const container of level) {
       const size = Array.isArray(container) ? container.length : Object.keys(container).length;
       count += size;
-      if (count > MAX_TOKEN_INPUT_VALUES) throw new BadRequestException(Messages.tokenInputTooLarge(MAX_TOKEN_INPUT_VALUES));
+      if (count > MAX_TOKEN_INPUT_VALUES) throw invalidInput(Messages.tokenInputTooLarge(MAX_TOKEN_INPUT_VALUES));
       for (const value of Array.isArray(container) ? container : Object.values(container)) {
         if (typeof value === 'object' && value !== null) next.push(value);
       }
@@ -62,12 +63,12 @@ export class PlainObjectPipe implements PipeTransform {
     // No body at all (Fastify gives undefined, Express {}): the defaults apply. A JSON `null` is a wrong type.
     if (value === undefined) return {};
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-      throw new BadRequestException(Messages.tokenInputNotObject());
+      throw invalidInput(Messages.tokenInputNotObject());
     }
     // Own keys only, and `__proto__` too: Express's JSON.parse makes it an own key, and Node's
     // querystring (Fastify) builds a null-prototype object.
     const forbidden = Object.keys(value).find((key) => FORBIDDEN_KEYS.has(key));
-    if (forbidden !== undefined) throw new BadRequestException(Messages.tokenInputUnknownField(forbidden));
+    if (forbidden !== undefined) throw invalidInput(Messages.tokenInputUnknownField(forbidden));
     assertSmall(value);
     return value as Record<string, unknown>;
   }

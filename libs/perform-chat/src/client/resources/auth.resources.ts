@@ -27,7 +27,11 @@ export interface GenerateTokenParams {
  */
 export const generateTokenResource: PerformChatResource<GenerateTokenParams, PerformChatToken> = {
   operation: 'generateToken',
-  budget: 'token-generation',
+  method: 'POST',
+  // A generation counts against both documented limits: 100 generations and 1,000 API requests per minute.
+  budget: ['token-generation', 'api-request'],
+  // Repeating it gives the same customer user and a fresh token: safe.
+  retry: 'safe',
   path: () => TOKEN_PATH,
   body: ({ userId, agentId, expiresIn }) => ({ userId, agentId, expiresIn }),
   read: (json, { userId, agentId, expiresInSeconds, requestedAt }) =>
@@ -54,7 +58,10 @@ export interface InvalidateTokensParams {
  */
 export const invalidateTokensResource: PerformChatResource<InvalidateTokensParams, PerformChatInvalidation> = {
   operation: 'invalidateTokens',
-  budget: 'none',
+  method: 'POST',
+  budget: ['api-request'],
+  // Repeating it only bumps the token version once more: every older token is refused either way.
+  retry: 'safe',
   path: () => INVALIDATE_TOKEN_PATH,
   body: ({ customerUserId }) => ({ customerUserId }),
   read: (json, { customerUserId }) => parseInvalidationResponse(json, customerUserId),
