@@ -135,7 +135,8 @@ export class PerformChatHttpClient implements BeforeApplicationShutdown, OnAppli
   /**
    * One attempt with the keyring's key; when PerformChat refuses that key (401), at most one more
    * with the key the keyring turns to (a new one from the provider, or the next key), within
-   * the same deadline. That second attempt is never followed by a third.
+   * the same deadline. That second attempt is never followed by a third. It is safe for every
+   * resource, `retry: 'never'` ones included: PerformChat refused the first before acting on it.
    */
   private async keyedAttempt<Params, Result>(request: PreparedRequest<Params, Result>, info: PerformChatAttempt): Promise<Result> {
     const key = this.keyring.current;
