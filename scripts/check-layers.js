@@ -27,6 +27,7 @@ const LAYERS = [
   ['client'],
   ['rest', 'token-reuse'],
   ['health', 'auth'],
+  ['instances'],
   ['perform-chat.module-definition.ts'],
   ['perform-chat.providers.ts'],
   ['perform-chat.module.ts'],

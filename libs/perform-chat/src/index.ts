@@ -37,13 +37,31 @@ export type {
   RedisCustomerUserStoreOption,
 } from './options/customer-user-store.options';
 export type {
+  PerformChatKeyRotatedEvent,
+  PerformChatTokenIssuedEvent,
+  PerformChatTokensInvalidatedEvent,
+} from './telemetry/perform-chat-events.interfaces';
+export type { PerformChatCredentials, PerformChatCredentialsProvider } from './options/credentials.options';
+export type {
   PerformChatTokenReuseOptions,
   PerformChatTokenStoreOption,
   MemoryTokenStoreOption,
   RedisTokenStoreOption,
   PerformChatSessionIdResolver,
 } from './options/token-reuse.options';
-export type { PerformChatTokenIssuedEvent, PerformChatTokensInvalidatedEvent } from './telemetry/perform-chat-events.interfaces';
+
+// Several instances: the service and health indicators of a named instance
+export {
+  getPerformChatHealthIndicatorToken,
+  getPerformChatRedisHealthIndicatorToken,
+  getPerformChatServiceToken,
+  getPerformChatToken,
+} from './instances/perform-chat-instance.tokens';
+export {
+  InjectPerformChat,
+  InjectPerformChatHealthIndicator,
+  InjectPerformChatRedisHealthIndicator,
+} from './instances/perform-chat-instance.decorators';
 
 // The service
 export { PerformChatAuthService } from './auth/perform-chat-auth.service';

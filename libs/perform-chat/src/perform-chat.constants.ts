@@ -1,6 +1,18 @@
 /** Injection token of the validated options with defaults applied (internal). */
 export const PERFORM_CHAT_OPTIONS = Symbol('PERFORM_CHAT_OPTIONS');
 
+/** The name of the instance registered without a `name` (and what `@InjectPerformChat()` injects). */
+export const DEFAULT_INSTANCE_NAME = 'default';
+
+/**
+ * Injection token of what the sync extras say about an instance (internal):
+ * `{ name, routePath? }`, the `name` extra (`default` without one) and `controller.path`.
+ */
+export const PERFORM_CHAT_INSTANCE = Symbol('PERFORM_CHAT_INSTANCE');
+
+/** Injection token of the instance's registration in its application (internal; see PerformChatInstances). */
+export const PERFORM_CHAT_INSTANCE_REGISTRATION = Symbol('PERFORM_CHAT_INSTANCE_REGISTRATION');
+
 /** The documented REST paths. */
 export const TOKEN_PATH = '/rest/v1/auth/token';
 export const INVALIDATE_TOKEN_PATH = '/rest/v1/auth/invalidate-token';

@@ -232,8 +232,10 @@ export const Messages = {
       ? `${path}: unknown option; known here: ${known.join(', ')}`
       : `${path}: unknown option, did you mean ${suggestion}?`,
   optionsNotObject: (expected: string) => `the options must be ${expected}`,
-  credentialRequired: (path: string, env: string) =>
-    `${path} is required (a non-empty string; env ${env} with performChatConfig)`,
+  credentialRequired: (path: string, env?: string) =>
+    env === undefined
+      ? `${path} is required (a non-empty string)`
+      : `${path} is required (a non-empty string; env ${env} with performChatConfig)`,
   agentIdSurroundingWhitespace: (path: string) => `${path} must not start or end with whitespace`,
   defaultExpiresInAboveMax: (value: string, max: string) =>
     `defaultExpiresIn ("${value}") must not be longer than maxExpiresIn ("${max}")`,
@@ -322,6 +324,33 @@ export const Messages = {
   healthAgentsUnavailable: (agents: string[]) =>
     `configured agent(s) cannot be used for tokens: ${agents.join(', ')} (verifyAgents)`,
 
+  // Several instances and key rotation (instances/, client/perform-chat-keyring.ts; issue 18).
+  // A key id may be shown; a secret, or the text of a provider's error unredacted, never.
+  credentialsTwice: () =>
+    'keyId and keySecret must not be set beside credentials: give the key either as keyId + keySecret or through the credentials provider',
+  credentialsRefreshWithoutProvider: () =>
+    'credentialsRefreshMs needs credentials (a provider to read the key again); with keyId + keySecret nothing is refreshed',
+  instanceNameInvalid: (path: string) =>
+    `${path} may only contain letters, digits, ".", "_" and "-" (1 to 100 characters)`,
+  instanceOptionsInvalid: (name: string, problems: string[]) =>
+    `Invalid PerformChatModule options of the instance "${name}": ${problems.join('; ')}`,
+  instanceNameTaken: (name: string) =>
+    `Two PerformChatModule instances are named "${name}": give each forRoot/forRootAsync its own name (the one without a name is "default")`,
+  instanceRouteTaken: (path: string, first: string, second: string) =>
+    `The PerformChatModule instances "${first}" and "${second}" both serve the token routes under /${path}: give one another controller.path, or controller: false`,
+  instanceStoreShared: (first: string, second: string, prefix: string) =>
+    `The PerformChatModule instances "${first}" and "${second}" keep customer users in one Redis under one key prefix ("${prefix}"): one would list and revoke the other's users; give each its own customerUserStore.keyPrefix`,
+  credentialsProviderBootFailed: (reason: string) =>
+    `The credentials provider failed at boot (${reason}); PerformChat cannot be called without a key`,
+  credentialsProviderFailed: (trigger: string, reason: string) =>
+    `The credentials provider failed (${trigger}: ${reason}); the module keeps the last good key`,
+  credentialsProviderTimedOut: (ms: number) => `no answer within ${ms} ms (deadlineMs)`,
+  credentialsProviderAnswer: (problems: string[]) => `its answer is not a key: ${problems.join('; ')}`,
+  keyRotated: (from: string, to: string, source: string, trigger: string) =>
+    `PerformChat API key switched from "${from}" to "${to}" (${source}, after ${trigger})`,
+  keyRotationFailed: (from: string, candidate: string, reason: string) =>
+    `PerformChat API key "${from}" was refused and the next key "${candidate}" did not work either (${reason}); the module keeps "${from}"`,
+
   // Login storms (issue 15): token reuse, the token store, the per-user share and the bounded wait.
   minRemainingNotShorter: (minRemaining: string, lifetime: string) =>
     `tokenReuse.minRemaining ("${minRemaining}") must be shorter than defaultExpiresIn ("${lifetime}"): a token is handed out again only while it has at least minRemaining left`,
@@ -359,5 +388,8 @@ export const OptionWords = {
   limitName: 'a string of letters, digits, "_" and "-"',
   limitList: 'a non-empty array of limits { name?, points, duration, ... }',
   customStore: 'a PerformChatCustomerUserStore',
-  moduleOptions: 'an object with at least keyId and keySecret',
+  moduleOptions: 'an object with keyId and keySecret, or credentials',
+  apiKey: 'an object { keyId, keySecret }',
+  apiKeys: 'a non-empty array of objects { keyId, keySecret }',
+  instanceName: 'a name of letters, digits, ".", "_" and "-"',
 } as const;

@@ -1,4 +1,5 @@
 import { Provider } from '@nestjs/common';
+import { ModulesContainer } from '@nestjs/core';
 import { PerformChatAuthService } from './auth/perform-chat-auth.service';
 import { PerformChatHttpClient } from './client/perform-chat.client';
 import { PerformChatResilience } from './client/perform-chat-resilience';
@@ -8,22 +9,29 @@ import { createCustomerUserStore } from './customer-users/customer-user-store.fa
 import { PerformChatCustomerUserStore } from './customer-users/perform-chat-customer-user.store';
 import { PerformChatExceptionFilter } from './errors/perform-chat-exception.filter';
 import { PERFORM_CHAT_HEALTH_DETAILS } from './health/perform-chat-health.constants';
-import { PerformChatHealthIndicator } from './health/perform-chat-health.indicator';
 import { PERFORM_CHAT_HEALTH_PROVIDERS } from './health/perform-chat-health.providers';
-import { PerformChatRedisHealthIndicator } from './health/perform-chat-redis-health.indicator';
 import { PerformChatModuleOptions, ResolvedPerformChatOptions } from './options/perform-chat-options.interface';
-import { PERFORM_CHAT_REQUEST_SLICE, performChatSlices, sliceOf } from './options/perform-chat-options.slices';
+import {
+  PERFORM_CHAT_CREDENTIALS_SLICE,
+  PerformChatCredentialsSlice,
+  performChatSlices,
+  sliceOf,
+} from './options/perform-chat-options.slices';
 import { resolvePerformChatOptions } from './options/perform-chat-options.validation';
-import { PERFORM_CHAT_OPTIONS } from './perform-chat.constants';
-import { PERFORM_CHAT_MODULE_OPTIONS } from './perform-chat.module-definition';
+import { PERFORM_CHAT_INSTANCE, PERFORM_CHAT_INSTANCE_REGISTRATION, PERFORM_CHAT_OPTIONS } from './perform-chat.constants';
+import { PERFORM_CHAT_MODULE_OPTIONS, PerformChatInstanceDefinition } from './perform-chat.module-definition';
+import { PerformChatKeyring } from './client/perform-chat-keyring';
+import { PerformChatKeyWideLimiters } from './rate-limit/key-wide-limiters';
+import { PerformChatInstanceClaim, PerformChatInstances } from './instances/perform-chat-instances.registry';
+import { isCustomStore } from './options/customer-user-store.validation';
+import { DEFAULT_REDIS_CUSTOMER_USER_PREFIX } from './options/perform-chat-options.defaults';
 import { PerformChatRateLimitGuard } from './rate-limit/perform-chat-rate-limit.guard';
 import { PerformChatRateLimitStore } from './rate-limit/perform-chat-rate-limit.store';
 import { PerformChatRedisConnections } from './redis/perform-chat-redis.connections';
-import { PERFORM_CHAT_REST_PROVIDERS, PERFORM_CHAT_REST_SERVICES } from './rest/perform-chat-rest.providers';
+import { PERFORM_CHAT_REST_PROVIDERS } from './rest/perform-chat-rest.providers';
 import { PerformChatTelemetry } from './telemetry/perform-chat-telemetry';
 import { PerformChatUserShare } from './rate-limit/perform-chat-user-share';
 import { PerformChatTokenReuse } from './token-reuse/perform-chat-token-reuse';
-import { PerformChatTokenSealer } from './token-reuse/token-sealer';
 
 /**
  * The object graph of one PerformChat module instance: its options, validated once, the slice
@@ -31,15 +39,29 @@ import { PerformChatTokenSealer } from './token-reuse/token-sealer';
  * other services of the same instance only, so a second instance is a second call of this
  * function with other tokens.
  *
- *   options → slices → telemetry (the log is its first listener) → shutdown, resilience (breaker), rate-limit store → budget → client
- *           → user share, token sealer → token reuse → customer-user store → auth service; health probe and indicators; the guard
+ *   options (+ the instance's name) → registration in the app → slices → telemetry (the log is
+ *           its first listener) → keyring (the key; a provider's first read) → shutdown,
+ *           resilience (breaker), rate-limit store (+ the app's key-wide limiters) → budget → client
+ *           → user share, token reuse (its sealer per key of the keyring) → customer-user store
+ *           → auth service; health probe and indicators; the guard
+ *
+ * What it exports, and the name-based aliases of a named instance, are the sync extras' business
+ * (perform-chat.module-definition.ts, instances/perform-chat-instance.exports.ts).
  */
 export function performChatInstanceProviders(): Provider[] {
   return [
     {
       provide: PERFORM_CHAT_OPTIONS,
-      useFactory: (options: PerformChatModuleOptions) => resolvePerformChatOptions(options),
-      inject: [PERFORM_CHAT_MODULE_OPTIONS],
+      useFactory: (options: PerformChatModuleOptions, instance: PerformChatInstanceDefinition) =>
+        resolvePerformChatOptions(options, instance.name),
+      inject: [PERFORM_CHAT_MODULE_OPTIONS, PERFORM_CHAT_INSTANCE],
+    },
+    // Before anything connects: a second instance under a taken name (or route, or store prefix) stops the boot.
+    {
+      provide: PERFORM_CHAT_INSTANCE_REGISTRATION,
+      useFactory: (modules: ModulesContainer, instance: PerformChatInstanceDefinition, options: ResolvedPerformChatOptions) =>
+        PerformChatInstances.of(modules).register({ ...instance, customerUsers: redisCustomerUsersOf(options) }),
+      inject: [ModulesContainer, PERFORM_CHAT_INSTANCE, PERFORM_CHAT_OPTIONS],
     },
     ...performChatSlices().map(([token, keys]) => ({
       provide: token,
@@ -47,6 +69,17 @@ export function performChatInstanceProviders(): Provider[] {
       inject: [PERFORM_CHAT_OPTIONS],
     })),
     PerformChatTelemetry,
+    {
+      provide: PerformChatKeyring,
+      useFactory: (options: PerformChatCredentialsSlice, telemetry: PerformChatTelemetry) => PerformChatKeyring.load(options, telemetry),
+      inject: [PERFORM_CHAT_CREDENTIALS_SLICE, PerformChatTelemetry],
+    },
+    // The upstream budget's memory limiters belong to the key: one set for every instance of the app.
+    {
+      provide: PerformChatKeyWideLimiters,
+      useFactory: (modules: ModulesContainer) => PerformChatKeyWideLimiters.of(modules),
+      inject: [ModulesContainer],
+    },
     PerformChatShutdown,
     PerformChatResilience,
     // The health indicator shows the circuit breaker's state.
@@ -56,12 +89,6 @@ export function performChatInstanceProviders(): Provider[] {
     PerformChatUpstreamBudget,
     PerformChatHttpClient,
     PerformChatUserShare,
-    // The token store's keys are derived from the secret here: no slice but the client's holds it.
-    {
-      provide: PerformChatTokenSealer,
-      useFactory: (options: ResolvedPerformChatOptions) => new PerformChatTokenSealer(options.keyId, options.keySecret),
-      inject: [PERFORM_CHAT_OPTIONS],
-    },
     PerformChatTokenReuse,
     {
       provide: PerformChatCustomerUserStore,
@@ -77,18 +104,9 @@ export function performChatInstanceProviders(): Provider[] {
   ];
 }
 
-/** What an instance exports to the app's modules. */
-export const PERFORM_CHAT_EXPORTS = [
-  PerformChatAuthService,
-  ...PERFORM_CHAT_REST_SERVICES,
-  PerformChatCustomerUserStore,
-  PerformChatExceptionFilter,
-  PerformChatHealthIndicator,
-  PerformChatRedisHealthIndicator,
-  // PerformChatRateLimitGuard and what it injects, so `@UseGuards(PerformChatRateLimitGuard)` works in your modules.
-  PerformChatRateLimitGuard,
-  PerformChatRateLimitStore,
-  PERFORM_CHAT_REQUEST_SLICE,
-  PerformChatTelemetry,
-  PERFORM_CHAT_OPTIONS,
-];
+/** Where an instance keeps customer users in Redis, for the check that no two instances share it. */
+function redisCustomerUsersOf(options: ResolvedPerformChatOptions): PerformChatInstanceClaim['customerUsers'] {
+  const store = options.customerUserStore;
+  if (typeof store !== 'object' || isCustomStore(store) || !('redis' in store)) return undefined;
+  return { redis: store.redis, keyPrefix: store.keyPrefix ?? DEFAULT_REDIS_CUSTOMER_USER_PREFIX };
+}

@@ -130,8 +130,8 @@ describe('fairness: each user spends at most its share of the key-wide budget, i
     await expect(auth.generateToken({ userId: 'fay' })).rejects.toMatchObject({ code: 'RATE_LIMITED' });
     // fay spent 1 of 2: one more is left, not zero.
     const share = ref.get(PerformChatUserShare);
-    await expect(share.spend('fay', 0)).resolves.toBeDefined();
-    await expect(share.spend('fay', 0)).rejects.toMatchObject({ code: 'USER_RATE_LIMITED' });
+    await expect(share.spend(EMULATOR_DEMO_KEY.keyId, 'fay', 0)).resolves.toBeDefined();
+    await expect(share.spend(EMULATOR_DEMO_KEY.keyId, 'fay', 0)).rejects.toMatchObject({ code: 'USER_RATE_LIMITED' });
   });
 
   it('does not spend the share on a reused or shared token', async () => {

@@ -1,5 +1,6 @@
 import {
   Body,
+  CanActivate,
   Controller,
   Get,
   Header,
@@ -66,10 +67,6 @@ type RequestLike = { headers: Record<string, string | string[] | undefined> };
  * Your authentication guard runs first; the user id comes only from `resolveUserId(req)`.
  */
 @UseFilters(PerformChatExceptionFilter)
-// HEAD and non-JSON POSTs (what a cross-site form can send) are refused first, so they spend no
-// limit; then the per-user limit (the `rateLimit` option; after your authentication guard, which
-// is global or earlier). Class-level guards run before method-level ones, hence all three here.
-@UseGuards(NoHeadGuard, JsonBodyGuard, PerformChatRateLimitGuard)
 export class PerformChatTokenController {
   constructor(
     private readonly auth: PerformChatAuthService,
@@ -149,11 +146,23 @@ export class PerformChatTokenController {
 }
 
 /**
- * The token controller served under `path` (the `controller.path` extra), under the OpenAPI
- * tag `openApiTag` when the app has @nestjs/swagger.
+/**
+ * The token controller served under `path` behind `guards` (the `controller` extra), under the
+ * OpenAPI tag `openApiTag` when the app has @nestjs/swagger. A class of its own per instance, so
+ * each instance's routes resolve that instance's service.
+ *
+ * Guard order: HEAD and non-JSON POSTs (what a cross-site form can send) are refused first, so
+ * they spend nothing; then your `guards` (authentication, after the app's global guards); then
+ * the per-user limit, keyed by the user they authenticated. Class-level guards run before
+ * method-level ones, hence all of them here.
  */
-export function createPerformChatTokenController(path: string, openApiTag = DEFAULT_OPENAPI_TAG): Type<PerformChatTokenController> {
+export function createPerformChatTokenController(
+  path: string,
+  openApiTag = DEFAULT_OPENAPI_TAG,
+  guards: (Type<CanActivate> | CanActivate)[] = [],
+): Type<PerformChatTokenController> {
   @Controller(path)
+  @UseGuards(NoHeadGuard, JsonBodyGuard, ...guards, PerformChatRateLimitGuard)
   class PerformChatTokenRoutes extends PerformChatTokenController {}
   tagTokenController(PerformChatTokenRoutes, openApiTag);
   return PerformChatTokenRoutes;

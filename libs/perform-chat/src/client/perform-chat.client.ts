@@ -22,7 +22,8 @@ import type {
   PerformChatUpstreamRefusal,
 } from './perform-chat-resource.interfaces';
 import { PerformChatHttpAnswer } from './perform-chat-upstream.interfaces';
-import { scrubUnexpectedError, secretForms } from '../errors/redact';
+import { scrubUnexpectedError } from '../errors/redact';
+import { PerformChatActiveKey, PerformChatKeyring, isKeyRefused } from './perform-chat-keyring';
 import { classifyTransportError } from './transport-error';
 import { PerformChatTelemetry } from '../telemetry/perform-chat-telemetry';
 
@@ -32,7 +33,9 @@ interface PreparedRequest<Params, Result> {
   params: Params;
   /** The path with its query string, if any. */
   path: string;
-  /** The JSON body, credentials included (serialised once per call). */
+  /** The key of the last body built; a rotation mid-call builds the body again. */
+  key?: PerformChatActiveKey;
+  /** The JSON body, credentials included (serialised once per call and key). */
   body: string;
 }
 
@@ -64,7 +67,6 @@ export function queryString(query: PerformChatQuery | undefined): string {
 export class PerformChatHttpClient implements BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly httpAgent = new http.Agent({ keepAlive: true, timeout: 30_000 });
   private readonly httpsAgent = new https.Agent({ keepAlive: true, timeout: 30_000 });
-  private readonly secrets: readonly string[];
   private readonly origin: string;
   private readonly host: string;
   /** Everything of a request's config but its abort signal (built once). */
@@ -77,8 +79,8 @@ export class PerformChatHttpClient implements BeforeApplicationShutdown, OnAppli
     private readonly resilience: PerformChatResilience,
     private readonly shutdown: PerformChatShutdown,
     private readonly telemetry: PerformChatTelemetry,
+    private readonly keyring: PerformChatKeyring,
   ) {
-    this.secrets = secretForms(options.keySecret);
     const url = new URL(options.baseUrl);
     this.origin = url.origin;
     this.host = url.host;
@@ -95,11 +97,17 @@ export class PerformChatHttpClient implements BeforeApplicationShutdown, OnAppli
     };
   }
 
+  /** Every form of every secret the keyring knows (the current key's, old ones', next ones'). */
+  private get secrets(): readonly string[] {
+    return this.keyring.secretForms;
+  }
+
   /**
    * Performs one operation (a {@link PerformChatResource}): its body with the credentials
    * added here, and only here, sent as JSON with the resource's method to its path and query;
    * returns what the resource reads from the JSON of a 2xx answer. Failed attempts are retried
-   * as the resource's `retry` allows.
+   * as the resource's `retry` allows. The key is the keyring's at each attempt; a 401 for it may
+   * cost one more attempt with the key the keyring turns to ({@link PerformChatKeyring.recover}).
    * @throws PerformChatError for every non-2xx answer, transport failure, timeout or invalid body.
    */
   async call<Params, Result>(resource: PerformChatResource<Params, Result>, params: Params): Promise<Result> {
@@ -109,13 +117,13 @@ export class PerformChatHttpClient implements BeforeApplicationShutdown, OnAppli
         resource,
         params,
         path: resource.path(params) + queryString(resource.query?.(params)),
-        body: JSON.stringify({ keyId: this.options.keyId, keySecret: this.options.keySecret, ...resource.body(params) }),
+        body: '',
       };
       const startedAt = Date.now();
       let attempts = 0;
       const result = await this.resilience.run((info) => {
         attempts = info.attempt;
-        return this.budgetedAttempt(request, info);
+        return this.keyedAttempt(request, info);
       }, resource.retry);
       this.telemetry.report({ type: 'call.succeeded', operation: resource.operation, attempts, latencyMs: Date.now() - startedAt });
       return result;
@@ -124,14 +132,31 @@ export class PerformChatHttpClient implements BeforeApplicationShutdown, OnAppli
     }
   }
 
-  /** One attempt paid for by the upstream budget, which may refuse it: then nothing is sent. */
+  /**
+   * One attempt with the keyring's key; when PerformChat refuses that key (401), at most one more
+   * with the key the keyring turns to (a new one from the provider, or the next key), within
+   * the same deadline. That second attempt is never followed by a third. It is safe for every
+   * resource, `retry: 'never'` ones included: PerformChat refused the first before acting on it.
+   */
+  private async keyedAttempt<Params, Result>(request: PreparedRequest<Params, Result>, info: PerformChatAttempt): Promise<Result> {
+    const key = this.keyring.current;
+    try {
+      return await this.budgetedAttempt(request, info, key);
+    } catch (error) {
+      if (!isKeyRefused(error)) throw error;
+      return this.keyring.recover(key, error, info.deadlineAt, (next) => this.budgetedAttempt(request, info, next));
+    }
+  }
+
+  /** One attempt paid for by the upstream budget of `key`, which may refuse it: then nothing is sent. */
   private async budgetedAttempt<Params, Result>(
     request: PreparedRequest<Params, Result>,
     info: PerformChatAttempt,
+    key: PerformChatActiveKey,
   ): Promise<Result> {
     let permit: PerformChatUpstreamPermit;
     try {
-      permit = await this.budget.beforeAttempt(request.resource.budget, info.deadlineAt, request.resource.share?.(request.params));
+      permit = await this.budget.beforeAttempt(request.resource.budget, info.deadlineAt, key.keyId, request.resource.share?.(request.params));
     } catch (refusal) {
       throw markNotSent(refusal);
     }
@@ -139,7 +164,7 @@ export class PerformChatHttpClient implements BeforeApplicationShutdown, OnAppli
     const timeoutMs = Math.max(1, Math.min(info.timeoutMs, info.deadlineAt - Date.now()));
     let value: Result;
     try {
-      value = await this.attempt(request, info.attempt, timeoutMs);
+      value = await this.attempt(request, info.attempt, timeoutMs, key);
     } catch (error) {
       await permit.settle(error); // upstream budget: counts a 401, returns a probe's reservation otherwise
       throw error;
@@ -153,26 +178,37 @@ export class PerformChatHttpClient implements BeforeApplicationShutdown, OnAppli
     return this.resilience.state();
   }
 
-  /** One HTTP attempt; a failure is logged (one line) and thrown as a PerformChatError. */
+  /** One HTTP attempt with `key`; a failure is logged (one line) and thrown as a PerformChatError. */
   private async attempt<Params, Result>(
-    { resource, params, path, body }: PreparedRequest<Params, Result>,
+    request: PreparedRequest<Params, Result>,
     attempt: number,
     timeoutMs: number,
+    key: PerformChatActiveKey,
   ): Promise<Result> {
+    const { resource, params, path } = request;
     const startedAt = Date.now();
     try {
-      const answer = await this.send(resource.method, path, body, timeoutMs);
+      const answer = await this.send(resource.method, path, this.bodyOf(request, key), timeoutMs);
       if (answer.status < 200 || answer.status >= 300) {
         const classify = resource.classifyRefusal && ((refusal: PerformChatUpstreamRefusal) => resource.classifyRefusal?.(refusal, params));
-        throw mapUpstreamAnswer(answer, this.options.keyId, this.secrets, classify);
+        throw mapUpstreamAnswer(answer, key.keyId, this.secrets, classify);
       }
       return resource.read(this.parseJson(answer), params);
     } catch (error) {
       // `send` turns everything the transport throws into a PerformChatError or a scrubbed
       // Error; anything else here is a bug in `read`, rethrown as is.
-      if (error instanceof PerformChatError) this.logFailure(resource.operation, error, attempt, Date.now() - startedAt);
+      if (error instanceof PerformChatError) this.logFailure(resource.operation, error, attempt, Date.now() - startedAt, key.keyId);
       throw error;
     }
+  }
+
+  /** The request's JSON body with `key`'s credentials: serialised once, again only if the key changed. */
+  private bodyOf<Params, Result>(request: PreparedRequest<Params, Result>, key: PerformChatActiveKey): string {
+    if (request.key !== key) {
+      request.body = JSON.stringify({ keyId: key.keyId, keySecret: key.keySecret, ...request.resource.body(request.params) });
+      request.key = key;
+    }
+    return request.body;
   }
 
   /**
@@ -252,8 +288,8 @@ export class PerformChatHttpClient implements BeforeApplicationShutdown, OnAppli
     return NEVER_RECEIVED_KINDS.has(failure.kind) ? markNeverReceived(unreachable) : unreachable;
   }
 
-  private logFailure(operation: string, error: PerformChatError, attempt: number, latencyMs: number): void {
+  private logFailure(operation: string, error: PerformChatError, attempt: number, latencyMs: number, keyId: string): void {
     const { code, status, message } = error;
-    this.telemetry.report({ type: 'attempt.failed', operation, code, status, attempt, latencyMs, keyId: this.options.keyId, message });
+    this.telemetry.report({ type: 'attempt.failed', operation, code, status, attempt, latencyMs, keyId, message });
   }
 }

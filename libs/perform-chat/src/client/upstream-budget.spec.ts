@@ -171,7 +171,7 @@ describe('PerformChatUpstreamBudget', () => {
 
   it('sends one probe at a time until PerformChat answers something other than 401, then lets calls run together', async () => {
     const { budget, store } = budgetFor({});
-    const failures = store.limiter({ name: 'upstream-budget.auth-failures', points: 10, duration: 300, blockDuration: 0 });
+    const failures = store.limiter({ name: 'upstream-budget.auth-failures', keyWide: true, points: 10, duration: 300, blockDuration: 0 });
 
     const probe = await budget.beforeAttempt(GENERATION, later());
     expect((await failures.get('pk_budget')).consumed).toBe(1); // reserved while in flight

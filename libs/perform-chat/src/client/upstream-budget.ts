@@ -73,12 +73,12 @@ async function settlesWithin(promise: Promise<void>, ms: number): Promise<boolea
  * - every attempt (retries included) spends one point of each budget its resource lists before
  *   it is sent, and only once the circuit breaker has let the call through: PerformChat counts
  *   every request it receives, and a call that sends nothing costs nothing. A token generation
- *   spends a slot of `tokensPerMinute` and a point of `apiRequestsPerMinute`, every other
- *   operation a point of `apiRequestsPerMinute`; when one budget refuses, what was already taken
- *   for that attempt is given back;
- * - the token slots are a sliding-window log (`upstream-budget.token-log`): never more than
- *   `tokensPerMinute` attempts in any window of `tokenWindowSeconds`, each counted from its slot
- *   until the window after its answer (while it is in flight, until the window after its
+ *   spends a point of `tokensPerMinute` and one of `apiRequestsPerMinute`, every other operation
+ *   one of `apiRequestsPerMinute`; when one budget refuses, what was already taken for that
+ *   attempt is given back;
+ * - the token points are slots of a sliding-window log (`upstream-budget.token-log`): never more
+ *   than `tokensPerMinute` attempts in any window of `tokenWindowSeconds`, each counted from its
+ *   slot until the window after its answer (while it is in flight, until the window after its
  *   timeout), so PerformChat never sees more than the limit in any window, however it aligns its
  *   own. When the budget is spent, an attempt waits for the next free slot, in arrival order
  *   across instances, if that is within `maxWaitMs` and leaves time before its deadline;
@@ -117,8 +117,8 @@ export class PerformChatUpstreamBudget {
   private probe?: Promise<void>;
   /** When the probe in flight reaches its deadline (epoch ms): it has its answer by then. */
   private probeEndsBy = 0;
-  /** The permit of every attempt that is not a probe (one object, not one per attempt). */
-  private readonly checkedPermit: PerformChatUpstreamPermit = { settle: (error) => this.settle(false, error) };
+  /** The permit of every attempt of a key that is not a probe (one object per key, not one per attempt). */
+  private readonly checkedPermits = new Map<string, PerformChatUpstreamPermit>();
   /** Until when the current refusal periods have been logged (one line per period). */
   private readonly loggedUntil: Record<BudgetKind, number> = { tokens: 0, 'api-requests': 0, auth: 0 };
 
@@ -129,22 +129,26 @@ export class PerformChatUpstreamBudget {
     private readonly userShare: PerformChatUserShare,
   ) {
     this.budget = options.upstreamBudget;
-    this.key = options.keyId;
+    // The configured key; the client names the key of each attempt (the keyring's, which may rotate).
+    this.key = options.keyId ?? '';
     this.timeoutMs = options.timeoutMs;
     if (this.budget) {
       this.tokens = store.slidingWindow({
         name: 'upstream-budget.token-log',
+        keyWide: true,
         limit: this.budget.tokensPerWindow,
         windowMs: Math.round(this.budget.tokenWindowSeconds * 1000),
       });
       this.apiRequests = store.limiter({
         name: 'upstream-budget.api-requests',
+        keyWide: true,
         points: this.budget.apiRequestsPerWindow,
         duration: this.budget.apiRequestWindowSeconds,
         blockDuration: 0,
       });
       this.authFailures = store.limiter({
         name: 'upstream-budget.auth-failures',
+        keyWide: true,
         points: this.budget.authFailuresPerWindow,
         duration: this.budget.authFailureWindowSeconds,
         blockDuration: 0,
@@ -158,6 +162,8 @@ export class PerformChatUpstreamBudget {
    * @param charges what the attempt spends: a point of each budget listed (`token-generation`,
    * `api-request`); the key-wide auth-failure check applies whatever is listed
    * @param deadlineAt the call's deadline (epoch ms): waiting for a probe or a slot ends by then.
+   * @param keyId the key the attempt is sent with: the budget is the key's, shared by every
+   * instance using it. @default the `keyId` option
    * @param shareKey whose share of the token budget the attempt spends too (a token generation's user)
    * @throws PerformChatError `RATE_LIMITED` (with `retryAfterMs`) when the budget refuses the
    * attempt (for tokens: the next slot is further than the attempt may wait), `USER_RATE_LIMITED`
@@ -166,6 +172,7 @@ export class PerformChatUpstreamBudget {
   async beforeAttempt(
     charges: readonly PerformChatBudgetCharge[],
     deadlineAt: number,
+    keyId = this.key,
     shareKey?: string,
   ): Promise<PerformChatUpstreamPermit> {
     const { budget, authFailures } = this;
@@ -192,22 +199,22 @@ export class PerformChatUpstreamBudget {
 
     try {
       const reserved = endProbe !== undefined;
-      const auth = reserved ? await authFailures.consume(this.key) : await authFailures.get(this.key);
+      const auth = reserved ? await authFailures.consume(keyId) : await authFailures.get(keyId);
       if (!auth.allowed) throw this.refuse('auth', auth.msBeforeReset, budget);
       let hold: TokenHold;
       try {
-        hold = await this.spend(charges, budget, deadlineAt, shareKey);
+        hold = await this.spend(charges, budget, keyId, deadlineAt, shareKey);
       } catch (refusal) {
-        if (reserved) await authFailures.reward(this.key);
+        if (reserved) await authFailures.reward(keyId);
         throw refusal;
       }
       if (hold.slot && hold.slot.waitMs > 0) await this.wait(hold.slot, budget);
-      if (!reserved && !hold.slot && !hold.share) return this.checkedPermit;
+      if (!reserved && !hold.slot && !hold.share) return this.checkedPermit(keyId);
       return {
         settle: async (error?: unknown) => {
           await hold.slot?.settle();
           await hold.share?.settle();
-          await this.settle(reserved, error);
+          await this.settle(reserved, error, keyId);
           if (reserved) finish();
         },
       };
@@ -215,6 +222,15 @@ export class PerformChatUpstreamBudget {
       finish();
       throw refusal;
     }
+  }
+
+  private checkedPermit(keyId: string): PerformChatUpstreamPermit {
+    let permit = this.checkedPermits.get(keyId);
+    if (!permit) {
+      permit = { settle: (error) => this.settle(false, error, keyId) };
+      this.checkedPermits.set(keyId, permit);
+    }
+    return permit;
   }
 
   /**
@@ -226,6 +242,7 @@ export class PerformChatUpstreamBudget {
   private async spend(
     charges: readonly PerformChatBudgetCharge[],
     budget: ResolvedUpstreamBudget,
+    keyId: string,
     deadlineAt: number,
     shareKey: string | undefined,
   ): Promise<TokenHold> {
@@ -234,13 +251,13 @@ export class PerformChatUpstreamBudget {
       if (charges.includes('token-generation') && this.tokens) {
         const maxWaitMs = this.waitAllowed(budget, deadlineAt);
         // Held like the slot (until a window after the answer), so the share holds at PerformChat too.
-        if (shareKey !== undefined) hold.share = await this.userShare.spend(shareKey, maxWaitMs + this.timeoutMs);
-        const verdict = await this.tokens.acquire(this.key, { maxWaitMs, holdMs: this.timeoutMs });
+        if (shareKey !== undefined) hold.share = await this.userShare.spend(keyId, shareKey, maxWaitMs + this.timeoutMs);
+        const verdict = await this.tokens.acquire(keyId, { maxWaitMs, holdMs: this.timeoutMs });
         if (!verdict.granted) throw this.refuse('tokens', verdict.retryAfterMs, budget, maxWaitMs);
         hold.slot = verdict;
       }
       if (charges.includes('api-request') && this.apiRequests) {
-        const spent = await this.apiRequests.consume(this.key);
+        const spent = await this.apiRequests.consume(keyId);
         if (!spent.allowed) throw this.refuse('api-requests', spent.msBeforeReset, budget);
       }
       return hold;
@@ -273,18 +290,18 @@ export class PerformChatUpstreamBudget {
   }
 
   /** Never throws: the budget never fails an attempt that already happened. */
-  private async settle(reserved: boolean, error: unknown): Promise<void> {
+  private async settle(reserved: boolean, error: unknown, keyId: string): Promise<void> {
     const { budget, authFailures } = this;
     if (!budget || !authFailures) return;
     try {
       if (isPerformChatError(error, PerformChatErrorCode.INVALID_CREDENTIALS)) {
         this.proven = false;
-        const count = reserved ? await authFailures.get(this.key) : await authFailures.consume(this.key);
+        const count = reserved ? await authFailures.get(keyId) : await authFailures.consume(keyId);
         if (count.consumed >= budget.authFailuresPerWindow) this.logOnce('auth', count.msBeforeReset, budget);
         return;
       }
       this.proven = true;
-      if (reserved) await authFailures.reward(this.key);
+      if (reserved) await authFailures.reward(keyId);
     } catch {
       // A store failure here must not turn an answered attempt into a failure.
     }

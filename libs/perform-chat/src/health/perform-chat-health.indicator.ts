@@ -3,7 +3,7 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { HealthIndicatorResult } from '@nestjs/terminus';
 import { PERFORM_CHAT_HEALTH_SLICE, PerformChatHealthSlice } from '../options/perform-chat-options.slices';
 import { PerformChatHealthCache } from './perform-chat-health.cache';
-import { PERFORM_CHAT_HEALTH_DETAILS, PERFORM_CHAT_HEALTH_KEY, PERFORM_CHAT_TERMINUS } from './perform-chat-health.constants';
+import { PERFORM_CHAT_HEALTH_DETAILS, PERFORM_CHAT_HEALTH_KEY, PERFORM_CHAT_TERMINUS, instanceHealthKey } from './perform-chat-health.constants';
 import { PerformChatHealthOptions } from '../options/health.options';
 import { PerformChatHealthDetailsProvider } from './perform-chat-health.interfaces';
 import { resolveHealthCheckOptions } from '../options/health.validation';
@@ -48,12 +48,12 @@ export class PerformChatHealthIndicator {
    * Up with `{ endpoint, statusCode, latencyMs, circuitBreaker }`, or down with `{ endpoint,
    * reason, message, latencyMs, statusCode?, circuitBreaker }`. Never throws for an unreachable
    * PerformChat.
-   * @param key the key of this check in terminus's output
+   * @param key the key of this check in terminus's output. @default 'performchat' (`performchat:<name>` for a named instance)
    * @param options per-call overrides of the module's `health` option
    * @throws Error when @nestjs/terminus is not installed, or an option is not a valid number
    */
-  async isHealthy<const Key extends string = typeof PERFORM_CHAT_HEALTH_KEY>(
-    key: Key = PERFORM_CHAT_HEALTH_KEY as Key,
+  async isHealthy<const Key extends string = string>(
+    key: Key = instanceHealthKey(PERFORM_CHAT_HEALTH_KEY, this.options.name) as Key,
     options: PerformChatHealthOptions = {},
   ): Promise<HealthIndicatorResult<Key>> {
     const session = this.terminus.healthIndicatorService.check(key);

@@ -8,7 +8,7 @@ import { Messages } from '../perform-chat.messages';
 import { PerformChatRedisConnections } from '../redis/perform-chat-redis.connections';
 import { PerformChatRedisClient, currentClusterSlotOwners, isRedisCluster, redisSecretsOf, refreshClusterSlots } from '../redis/redis-client';
 import { describeRedisClient, describeRedisNode } from '../redis/redis-client-name';
-import { PERFORM_CHAT_REDIS_HEALTH_KEY, PERFORM_CHAT_TERMINUS } from './perform-chat-health.constants';
+import { PERFORM_CHAT_REDIS_HEALTH_KEY, PERFORM_CHAT_TERMINUS, instanceHealthKey } from './perform-chat-health.constants';
 import { PerformChatRedisHealthCheckOptions } from './perform-chat-health.interfaces';
 import { resolveRedisHealthCheckTimeout } from '../options/health.validation';
 import { PerformChatTerminus } from './perform-chat-terminus.provider';
@@ -48,8 +48,8 @@ export class PerformChatRedisHealthIndicator {
    * throws for a Redis outage.
    * @throws Error when @nestjs/terminus is not installed, or timeoutMs is not a positive whole number
    */
-  async isHealthy<const Key extends string = typeof PERFORM_CHAT_REDIS_HEALTH_KEY>(
-    key: Key = PERFORM_CHAT_REDIS_HEALTH_KEY as Key,
+  async isHealthy<const Key extends string = string>(
+    key: Key = instanceHealthKey(PERFORM_CHAT_REDIS_HEALTH_KEY, this.options.name) as Key,
     options: PerformChatRedisHealthCheckOptions = {},
   ): Promise<HealthIndicatorResult<Key>> {
     const session = this.terminus.healthIndicatorService.check(key);

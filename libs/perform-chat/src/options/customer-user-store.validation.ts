@@ -5,7 +5,8 @@ import type {
   PerformChatCustomerUserStoreOption,
   RedisCustomerUserStoreOption,
 } from './customer-user-store.options';
-import { DEFAULT_REDIS_CUSTOMER_USER_PREFIX } from './perform-chat-options.defaults';
+import { DEFAULT_REDIS_CUSTOMER_USER_PREFIX, namedCustomerUserPrefix } from './perform-chat-options.defaults';
+import { DEFAULT_INSTANCE_NAME, isDefaultInstance } from './instance-name';
 import { REDIS_KEY_PREFIX, REDIS_KEY_SEPARATOR } from './redis-key-prefix';
 import { OptionRule, custom, literal, object, required, union, wholeNumber, withKey } from './option-rules';
 import { REDIS_SOURCE, isRedisClient } from './redis-source.validation';
@@ -66,14 +67,23 @@ export function checkCustomerUserKeyPrefixOverlap(option: unknown, rateLimitKeyP
 }
 
 /**
- * The option with its defaults: a Redis store without `ttlSeconds` keeps a user's records as long
- * as the longest token the module may issue (`longestTokenSeconds`: `maxExpiresIn`, else 365 days).
+ * The option with its defaults for the instance `name`: a Redis store without `ttlSeconds` keeps
+ * a user's records as long as the longest token the module may issue (`longestTokenSeconds`:
+ * `maxExpiresIn`, else 365 days); a named instance's Redis store without a `keyPrefix` gets
+ * `performchat:<name>:cu`, beside the default instance's `performchat:cu`, so one instance never
+ * lists (and revokes) another's users. A `keyPrefix` you give is used as given.
  */
 export function resolveCustomerUserStoreOption(
   option: PerformChatCustomerUserStoreOption | undefined,
   longestTokenSeconds: number,
+  name: string = DEFAULT_INSTANCE_NAME,
 ): PerformChatCustomerUserStoreOption {
   if (option === undefined) return 'memory';
-  if (!isRedisOption(option) || option.ttlSeconds !== undefined) return option;
-  return { ...option, ttlSeconds: longestTokenSeconds };
+  if (!isRedisOption(option)) return option;
+  const keyPrefix = option.keyPrefix ?? (isDefaultInstance(name) ? undefined : namedCustomerUserPrefix(name));
+  return {
+    ...option,
+    ...(keyPrefix === undefined ? {} : { keyPrefix }),
+    ttlSeconds: option.ttlSeconds ?? longestTokenSeconds,
+  };
 }

@@ -31,6 +31,7 @@ export const DURATION_BOUNDS = {
   'retry.maxDelayMs': ms(60_000, '1 minute'),
   'circuitBreaker.cooldownMs': ms(3_600_000, '1 hour'),
   'health.timeoutMs': ms(60_000, '1 minute'),
+  credentialsRefreshMs: ms(86_400_000, '1 day'),
   'health.cacheTtlMs': ms(3_600_000, '1 hour'),
   'rateLimit.duration': seconds(604_800, '7 days'),
   'rateLimit.blockDuration': seconds(604_800, '7 days'),

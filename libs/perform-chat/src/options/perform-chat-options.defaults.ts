@@ -20,6 +20,8 @@ export const DEFAULT_BREAKER_COOLDOWN_MS = 10_000;
 export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
 /** Upper bound of `shutdownGraceMs`: an orchestrator kills a pod long before (Kubernetes: 30 s by default). */
 export const MAX_SHUTDOWN_GRACE_MS = 600_000;
+/** `credentialsRefreshMs`: how often a credentials provider is read again (10 minutes). */
+export const DEFAULT_CREDENTIALS_REFRESH_MS = 600_000;
 
 // Per-user rate limits and the upstream budget.
 /** Default requests per user per window on guarded routes without a decorator (the token routes). */
@@ -64,3 +66,6 @@ export const DEFAULT_REDIS_CUSTOMER_USER_TTL_SECONDS = 365 * 86_400;
 
 /** What a route-level `keyPrefix` may contain: it becomes one segment of the store key. */
 export const ROUTE_KEY_PREFIX_PATTERN = /^[A-Za-z0-9._-]{1,100}$/;
+
+/** The Redis customer-user key prefix of a named instance without a `keyPrefix` of its own. */
+export const namedCustomerUserPrefix = (name: string): string => `performchat:${name}:cu`;

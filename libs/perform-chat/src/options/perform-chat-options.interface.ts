@@ -1,4 +1,9 @@
-import type { PerformChatTokenIssuedEvent, PerformChatTokensInvalidatedEvent } from '../telemetry/perform-chat-events.interfaces';
+import type {
+  PerformChatKeyRotatedEvent,
+  PerformChatTokenIssuedEvent,
+  PerformChatTokensInvalidatedEvent,
+} from '../telemetry/perform-chat-events.interfaces';
+import type { PerformChatCredentials, PerformChatCredentialsProvider, ResolvedCredentials } from './credentials.options';
 import type { PerformChatUserIdResolver } from './resolve-user-id';
 import type {
   PerformChatCircuitBreakerOptions,
@@ -22,10 +27,42 @@ import type { PerformChatTokenReuseOptions, ResolvedTokenReuse } from './token-r
  * every bad field (never echoing the secret).
  */
 export interface PerformChatModuleOptions {
-  /** API key id from the PerformChat dashboard (public; safe to log). Required. Env: `PERFORMCHAT_KEY_ID`. */
-  keyId: string;
-  /** API key secret (private: never logged, never sent to a browser). Required. Env: `PERFORMCHAT_KEY_SECRET`. */
-  keySecret: string;
+  /**
+   * API key id from the PerformChat dashboard (public; safe to log). Required unless
+   * `credentials` gives the key. Env: `PERFORMCHAT_KEY_ID`.
+   */
+  keyId?: string;
+  /**
+   * API key secret (private: never logged, never sent to a browser). Required unless
+   * `credentials` gives the key. Env: `PERFORMCHAT_KEY_SECRET`.
+   */
+  keySecret?: string;
+  /**
+   * The key from your secrets manager instead of `keyId`/`keySecret`: a function answering
+   * `{ keyId, keySecret }` (it may be async). Called at boot (the app does not start without an
+   * answer, bounded by `deadlineMs`), every `credentialsRefreshMs`, and after PerformChat
+   * answers 401 (then the failed call is sent again once with the new key, if it is new).
+   * Concurrent calls share one read; when it throws, the last good key stays and the failure
+   * is logged without the secret.
+   */
+  credentials?: PerformChatCredentialsProvider;
+  /**
+   * How often `credentials` is read again, in milliseconds, from 1000 to 86400000 (1 day);
+   * `false`: only at boot and after a 401. Only with `credentials`.
+   * @default 600000 (10 minutes)
+   */
+  credentialsRefreshMs?: number | false;
+  /**
+   * The key (or keys, tried in order) to switch to without a restart: when PerformChat answers
+   * 401 "Expired API key" or "Invalid API credentials" for the current key, the failed call is
+   * sent once with the next key; if that works the module keeps using it (logged, reported to
+   * `onKeyRotated` and as a `key.rotated` event). Never more than one extra authentication per
+   * failure, and concurrent failures share one trial. Env: `PERFORMCHAT_NEXT_KEY_ID`,
+   * `PERFORMCHAT_NEXT_KEY_SECRET`.
+   */
+  nextKey?: PerformChatCredentials | PerformChatCredentials[];
+  /** Audit hook called after the module switched keys (`nextKey` or a new key from `credentials`); not awaited, errors logged. */
+  onKeyRotated?: (event: PerformChatKeyRotatedEvent) => void | Promise<void>;
   /**
    * Base URL of the PerformChat API, http(s): the host, optionally with a path prefix, without
    * the `/rest/v1` the module adds, a query, a `#fragment` or credentials (refused at boot).
@@ -164,6 +201,12 @@ export interface ResolvedPerformChatOptions
   extends Required<
     Omit<
       PerformChatModuleOptions,
+      | 'keyId'
+      | 'keySecret'
+      | 'credentials'
+      | 'credentialsRefreshMs'
+      | 'nextKey'
+      | 'onKeyRotated'
       | 'defaultAgentId'
       | 'allowedAgentIds'
       | 'maxExpiresIn'
@@ -180,6 +223,12 @@ export interface ResolvedPerformChatOptions
       | 'shareConcurrentGenerations'
     >
   > {
+  /** The instance's name (the `name` extra; `default` without one). */
+  name: string;
+  /** The `keyId` option (public); unset with `credentials`. The key in use is the keyring's. */
+  keyId?: string;
+  /** Where the key comes from: `keyId`/`keySecret` or a provider, and the keys to rotate to. */
+  credentials: ResolvedCredentials;
   resilience: ResolvedPerformChatResilience;
   onTokenIssued?: PerformChatModuleOptions['onTokenIssued'];
   onTokensInvalidated?: PerformChatModuleOptions['onTokensInvalidated'];

@@ -8,9 +8,13 @@ import type { ResolvedPerformChatOptions } from './perform-chat-options.interfac
  */
 type Slice<K extends keyof ResolvedPerformChatOptions> = Readonly<Pick<ResolvedPerformChatOptions, K>>;
 
-/** The HTTP client: where and as whom to call, and how much to read. */
-export type PerformChatClientSlice = Slice<'keyId' | 'keySecret' | 'baseUrl' | 'maxResponseBytes'>;
+/** The HTTP client: where to call, and how much to read (as whom: the keyring's key). */
+export type PerformChatClientSlice = Slice<'baseUrl' | 'maxResponseBytes'>;
 export const PERFORM_CHAT_CLIENT_SLICE = Symbol('PerformChat options: client');
+
+/** The keyring: the key, where it comes from, the keys to rotate to. The only slice with a secret. */
+export type PerformChatCredentialsSlice = Slice<'name' | 'credentials'>;
+export const PERFORM_CHAT_CREDENTIALS_SLICE = Symbol('PerformChat options: credentials');
 
 /** Retries, deadline, breaker and shutdown grace. */
 export type PerformChatResilienceSlice = Slice<'timeoutMs' | 'resilience'>;
@@ -37,7 +41,7 @@ export type PerformChatRequestSlice = Slice<'resolveUserId' | 'rateLimit' | 'tok
 export const PERFORM_CHAT_REQUEST_SLICE = Symbol('PerformChat options: request');
 
 /** Where the auth endpoint is and how it is probed: the health indicators. */
-export type PerformChatHealthSlice = Slice<'baseUrl' | 'health'>;
+export type PerformChatHealthSlice = Slice<'name' | 'baseUrl' | 'health'>;
 export const PERFORM_CHAT_HEALTH_SLICE = Symbol('PerformChat options: health');
 
 /** The agent check (`verifyAgents`): which agents, when, and how long a readiness result is reused. */
@@ -50,11 +54,12 @@ export type PerformChatStoresSlice = Slice<'rateLimit' | 'customerUserStore' | '
 export const PERFORM_CHAT_STORES_SLICE = Symbol('PerformChat options: stores');
 
 /** Token reuse and the versions revocations record: the token store. */
-export type PerformChatTokenStoreSlice = Slice<'keyId' | 'tokenReuse'>;
+export type PerformChatTokenStoreSlice = Slice<'tokenReuse'>;
 export const PERFORM_CHAT_TOKEN_STORE_SLICE = Symbol('PerformChat options: token store');
 
 const SLICES: ReadonlyArray<readonly [symbol, readonly (keyof ResolvedPerformChatOptions)[]]> = [
-  [PERFORM_CHAT_CLIENT_SLICE, ['keyId', 'keySecret', 'baseUrl', 'maxResponseBytes']],
+  [PERFORM_CHAT_CLIENT_SLICE, ['baseUrl', 'maxResponseBytes']],
+  [PERFORM_CHAT_CREDENTIALS_SLICE, ['name', 'credentials']],
   [PERFORM_CHAT_RESILIENCE_SLICE, ['timeoutMs', 'resilience']],
   [PERFORM_CHAT_BUDGET_SLICE, ['keyId', 'upstreamBudget', 'timeoutMs']],
   [
@@ -62,9 +67,9 @@ const SLICES: ReadonlyArray<readonly [symbol, readonly (keyof ResolvedPerformCha
     ['defaultAgentId', 'allowedAgentIds', 'defaultExpiresIn', 'maxExpiresIn', 'onTokenIssued', 'onTokensInvalidated', 'tokenReuse'],
   ],
   [PERFORM_CHAT_REQUEST_SLICE, ['resolveUserId', 'rateLimit', 'tokenReuse']],
-  [PERFORM_CHAT_HEALTH_SLICE, ['baseUrl', 'health']],
+  [PERFORM_CHAT_HEALTH_SLICE, ['name', 'baseUrl', 'health']],
   [PERFORM_CHAT_STORES_SLICE, ['rateLimit', 'customerUserStore', 'tokenReuse']],
-  [PERFORM_CHAT_TOKEN_STORE_SLICE, ['keyId', 'tokenReuse']],
+  [PERFORM_CHAT_TOKEN_STORE_SLICE, ['tokenReuse']],
   [PERFORM_CHAT_AGENT_CHECK_SLICE, ['defaultAgentId', 'allowedAgentIds', 'verifyAgents', 'health']],
 ];
 

@@ -19,9 +19,16 @@ import {
 const base: PerformChatModuleOptions = { keyId: 'pk_table', keySecret: 'sk_table' };
 const REDIS_URL = 'redis://127.0.0.1:6379';
 
+/** A credentials provider (for the rows of `credentials` and `credentialsRefreshMs`, without keyId/keySecret). */
+const provider = () => ({ keyId: 'pk_provided', keySecret: 'sk_provided' });
+
 function problemsOf(options: unknown): string[] {
+  // The key comes from keyId + keySecret or from credentials, never both.
+  const keyFrom = typeof options === 'object' && options !== null && ('credentials' in options || 'credentialsRefreshMs' in options)
+    ? { credentials: provider }
+    : base;
   try {
-    resolvePerformChatOptions({ ...base, ...(options as object) } as PerformChatModuleOptions);
+    resolvePerformChatOptions({ ...keyFrom, ...(options as object) } as PerformChatModuleOptions);
     return [];
   } catch (error) {
     if (error instanceof PerformChatOptionsError) return error.problems;
@@ -36,7 +43,9 @@ const at = (path: string, value: unknown): Partial<Record<keyof PerformChatModul
     (head === 'customerUserStore' && key !== 'maxRecords' && key !== 'redis') ||
     ((path.startsWith('rateLimit.store.') || path === 'tokenReuse.store.keyPrefix') && key !== 'redis')
       ? { redis: REDIS_URL }
-      : {};
+      : head === 'nextKey'
+        ? { keyId: 'pk_next', keySecret: 'sk_next' }
+        : {};
   // verifyAgents needs an agent to verify.
   const agent = head === 'verifyAgents' ? { defaultAgentId: 'agent_table' } : {};
   if (rest.length === 0) return { ...agent, [head]: value };
@@ -63,6 +72,38 @@ const ROWS: [string, unknown[], [unknown, string], [unknown, string] | undefined
     [{}, 'keySecret is required (a non-empty string; env PERFORMCHAT_KEY_SECRET with performChatConfig)'],
     [' sk_1', 'keySecret must not start or end with whitespace (a trailing newline from a secrets file?)'],
   ],
+  ['credentials', [provider, async () => provider()], ['vault', 'credentials must be a function'], undefined],
+  [
+    'credentialsRefreshMs',
+    [false, 1000, 86_400_000],
+    ['10m', 'credentialsRefreshMs must be a whole number of milliseconds, at least 1000'],
+    [86_400_001, 'credentialsRefreshMs must be at most 86400000 milliseconds (1 day)'],
+  ],
+  [
+    'nextKey',
+    [
+      { keyId: 'pk_2', keySecret: 'sk_2' },
+      [
+        { keyId: 'pk_2', keySecret: 'sk_2' },
+        { keyId: 'pk_3', keySecret: 'sk_3' },
+      ],
+    ],
+    ['pk_2', "nextKey must be a non-empty array of objects { keyId, keySecret } or an object { keyId, keySecret }"],
+    [[], 'nextKey must be a non-empty array of objects { keyId, keySecret }'],
+  ],
+  [
+    'nextKey.keyId',
+    ['pk_2'],
+    [7, 'nextKey.keyId is required (a non-empty string; env PERFORMCHAT_NEXT_KEY_ID with performChatConfig)'],
+    ['pk_2 ', 'nextKey.keyId must not start or end with whitespace (a trailing newline from a secrets file?)'],
+  ],
+  [
+    'nextKey.keySecret',
+    ['sk_2'],
+    ['', 'nextKey.keySecret is required (a non-empty string; env PERFORMCHAT_NEXT_KEY_SECRET with performChatConfig)'],
+    ['\tsk_2', 'nextKey.keySecret must not start or end with whitespace (a trailing newline from a secrets file?)'],
+  ],
+  ['onKeyRotated', [hook], [true, 'onKeyRotated must be a function'], undefined],
   [
     'baseUrl',
     ['https://api.perform.chat'],

@@ -28,7 +28,8 @@ import {
 import { PerformChatOptionsError } from './perform-chat-options.error';
 import { PerformChatModuleOptions, ResolvedPerformChatOptions } from './perform-chat-options.interface';
 import { checkBaseUrl, checkRedisUrls } from './perform-chat-url.validation';
-import { PERFORMCHAT_ENV } from './perform-chat.config';
+import { CREDENTIALS_OPTIONS, checkCredentialSource, resolveCredentialsOptions } from './credentials.validation';
+import { DEFAULT_INSTANCE_NAME, INSTANCE_NAME } from './instance-name';
 import { VERIFY_AGENTS_OPTION, checkVerifyAgentsHasAgents, resolveVerifyAgentsOption } from './verify-agents.validation';
 import {
   OptionRule,
@@ -38,7 +39,6 @@ import {
   fn,
   nonEmptyArrayOf,
   object,
-  required,
   wholeNumber,
 } from './option-rules';
 
@@ -46,16 +46,6 @@ export { PerformChatOptionsError };
 
 /** No leading/trailing whitespace: a secret read from a file with a trailing newline fails here, not at PerformChat. */
 const NO_SURROUNDING_WHITESPACE = /^\S(.*\S)?$/s;
-
-/** A required key id or secret: a non-empty string without surrounding whitespace. Never shown. */
-function credential(env: string): OptionRule {
-  return required(
-    custom(OptionWords.credential, (value, path) => {
-      if (typeof value !== 'string' || value === '') return [Messages.credentialRequired(path, env)];
-      return NO_SURROUNDING_WHITESPACE.test(value) ? [] : [Messages.urlSurroundingWhitespace(path)];
-    }),
-  );
-}
 
 /**
  * An agent id the module will send: the service's own rule for `agentId` (so a configured id
@@ -81,8 +71,7 @@ const BASE_URL = custom(OptionWords.baseUrl, (value) => checkBaseUrl(value));
  */
 export const MODULE_OPTIONS = object(
   {
-    keyId: credential(PERFORMCHAT_ENV.keyId),
-    keySecret: credential(PERFORMCHAT_ENV.keySecret),
+    ...CREDENTIALS_OPTIONS,
     baseUrl: BASE_URL,
     defaultAgentId: AGENT_ID,
     allowedAgentIds: nonEmptyArrayOf(AGENT_ID, OptionWords.agentIds),
@@ -139,6 +128,7 @@ function checkRedisKeyPrefixes(raw: PerformChatModuleOptions): string[] {
 
 /** Rules between options, after the table; each judges only values their rows accepted. */
 const BETWEEN_OPTIONS: ((raw: PerformChatModuleOptions) => string[])[] = [
+  checkCredentialSource,
   checkExpiresInWithinMax,
   checkDefaultAgentAllowed,
   // The text of every Redis URL (the rows took any string): one URL in both stores is one set of
@@ -160,18 +150,24 @@ function problemsOf(raw: unknown): string[] {
 }
 
 /**
- * Validates the module options and applies the defaults.
- * @throws PerformChatOptionsError naming every bad field; it never includes a secret.
+ * Validates the module options of the instance `name` and applies the defaults.
+ * @throws PerformChatOptionsError naming every bad field (and the instance, when it has a
+ * name); it never includes a secret.
  */
-export function resolvePerformChatOptions(raw: PerformChatModuleOptions): ResolvedPerformChatOptions {
-  const problems = problemsOf(raw);
-  if (problems.length > 0) throw new PerformChatOptionsError(problems);
+export function resolvePerformChatOptions(
+  raw: PerformChatModuleOptions,
+  name: string = DEFAULT_INSTANCE_NAME,
+): ResolvedPerformChatOptions {
+  // The name is a sync extra, checked here so that its problem comes with the options' own.
+  const problems = [...INSTANCE_NAME.check(name, 'name'), ...problemsOf(raw)];
+  if (problems.length > 0) throw new PerformChatOptionsError(problems, name);
 
-  const rateLimit = resolveRateLimitOption(raw.rateLimit);
+  const rateLimit = resolveRateLimitOption(raw.rateLimit, name);
   const resilience = resolveResilienceOptions(raw);
   return {
+    name,
     keyId: raw.keyId,
-    keySecret: raw.keySecret,
+    credentials: resolveCredentialsOptions(raw, resilience.deadlineMs),
     baseUrl: (raw.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, ''),
     defaultAgentId: raw.defaultAgentId,
     allowedAgentIds: raw.allowedAgentIds ? new Set(raw.allowedAgentIds) : undefined,
@@ -185,6 +181,7 @@ export function resolvePerformChatOptions(raw: PerformChatModuleOptions): Resolv
     customerUserStore: resolveCustomerUserStoreOption(
       raw.customerUserStore,
       raw.maxExpiresIn === undefined ? EXPIRES_IN_CEILING_SECONDS : parseExpiresIn(raw.maxExpiresIn),
+      name,
     ),
     onTokenIssued: raw.onTokenIssued,
     onTokensInvalidated: raw.onTokensInvalidated,

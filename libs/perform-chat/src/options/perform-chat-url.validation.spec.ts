@@ -169,5 +169,5 @@ describe('Redis URLs', () => {
 });
 
 function envOf(options: PerformChatModuleOptions): Record<string, string> {
-  return { PERFORMCHAT_KEY_ID: options.keyId, PERFORMCHAT_KEY_SECRET: options.keySecret };
+  return { PERFORMCHAT_KEY_ID: options.keyId as string, PERFORMCHAT_KEY_SECRET: options.keySecret as string };
 }

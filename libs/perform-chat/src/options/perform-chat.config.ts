@@ -10,6 +10,9 @@ export type PerformChatConfigSource =
 export const PERFORMCHAT_ENV = {
   keyId: 'PERFORMCHAT_KEY_ID',
   keySecret: 'PERFORMCHAT_KEY_SECRET',
+  /** The key to switch to when PerformChat says the current one expired or is invalid (both or neither). */
+  nextKeyId: 'PERFORMCHAT_NEXT_KEY_ID',
+  nextKeySecret: 'PERFORMCHAT_NEXT_KEY_SECRET',
   baseUrl: 'PERFORMCHAT_BASE_URL',
   defaultAgentId: 'PERFORMCHAT_DEFAULT_AGENT_ID',
   allowedAgentIds: 'PERFORMCHAT_ALLOWED_AGENT_IDS',
@@ -145,6 +148,14 @@ function rateLimitConfig(
   return Object.keys(limit).length ? limit : undefined;
 }
 
+/** `nextKey` from its two variables; one without the other is passed on so validation names the missing one. */
+function nextKeyConfig(read: (name: string) => string | undefined): PerformChatModuleOptions['nextKey'] {
+  const keyId = read(PERFORMCHAT_ENV.nextKeyId);
+  const keySecret = read(PERFORMCHAT_ENV.nextKeySecret);
+  if (keyId === undefined && keySecret === undefined) return undefined;
+  return { keyId, keySecret } as PerformChatModuleOptions['nextKey'];
+}
+
 /** `tokenReuse` from its variables: `false`, `{ minRemaining? }`, or undefined when unset. */
 function tokenReuseConfig(read: (name: string) => string | undefined): PerformChatModuleOptions['tokenReuse'] {
   const enabled = toBoolean(read(PERFORMCHAT_ENV.tokenReuse));
@@ -175,6 +186,7 @@ export function performChatConfig(source: PerformChatConfigSource = process.env)
   const options: PerformChatModuleOptions = {
     keyId: read(PERFORMCHAT_ENV.keyId) as string,
     keySecret: read(PERFORMCHAT_ENV.keySecret) as string,
+    nextKey: nextKeyConfig(read),
     baseUrl: read(PERFORMCHAT_ENV.baseUrl),
     defaultAgentId: read(PERFORMCHAT_ENV.defaultAgentId),
     allowedAgentIds: allowed?.split(',').map((id) => id.trim()).filter(Boolean),

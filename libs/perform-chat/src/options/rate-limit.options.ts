@@ -179,9 +179,14 @@ export interface ResolvedRateLimitRule {
   subscriptions?: boolean;
 }
 
-/** The store after validation. Internal. */
+/**
+ * The store after validation. Internal. `keyPrefix` is the instance's own namespace (the
+ * configured prefix, plus `:<name>` for a named instance); `keyWidePrefix` the configured
+ * prefix itself, where the key-wide upstream budget counts for every instance using the key.
+ */
 export type ResolvedRateLimitStore =
-  { kind: 'memory'; keyPrefix: string } | { kind: 'redis'; redis: PerformChatRedisSource; keyPrefix: string };
+  | { kind: 'memory'; keyPrefix: string; keyWidePrefix: string }
+  | { kind: 'redis'; redis: PerformChatRedisSource; keyPrefix: string; keyWidePrefix: string };
 
 /** The `rateLimit` option after validation. Internal. */
 export interface ResolvedPerformChatRateLimit {

@@ -33,7 +33,7 @@ describe('rateLimit and upstreamBudget options', () => {
       headers: true,
       subscriptions: false,
       ipv6Subnet: 64,
-      store: { kind: 'memory', keyPrefix: 'performchat:rl' },
+      store: { kind: 'memory', keyPrefix: 'performchat:rl', keyWidePrefix: 'performchat:rl' },
     });
     expect(resolved.upstreamBudget).toEqual({
       tokensPerWindow: 100,
@@ -82,7 +82,7 @@ describe('rateLimit and upstreamBudget options', () => {
       headers: true,
       subscriptions: false,
       ipv6Subnet: 64,
-      store: { kind: 'memory', keyPrefix: 'performchat:rl' },
+      store: { kind: 'memory', keyPrefix: 'performchat:rl', keyWidePrefix: 'performchat:rl' },
     });
     expect(off.upstreamBudget).toBe(false);
   });
@@ -93,14 +93,27 @@ describe('rateLimit and upstreamBudget options', () => {
         ...base,
         rateLimit: { store: { redis: 'redis://cache:6379/2', keyPrefix: 'app:rl' } },
       }).rateLimit.store,
-    ).toEqual({ kind: 'redis', redis: 'redis://cache:6379/2', keyPrefix: 'app:rl' });
+    ).toEqual({ kind: 'redis', redis: 'redis://cache:6379/2', keyPrefix: 'app:rl', keyWidePrefix: 'app:rl' });
     const client = new Redis({ lazyConnect: true });
     expect(resolvePerformChatOptions({ ...base, rateLimit: { store: { redis: client } } }).rateLimit.store).toEqual({
       kind: 'redis',
       redis: client,
       keyPrefix: 'performchat:rl',
+      keyWidePrefix: 'performchat:rl',
     });
     client.disconnect();
+  });
+
+  it('give a named instance its own namespace for per-user counts, and the key-wide prefix for the budget', () => {
+    expect(resolvePerformChatOptions(base, 'eu').rateLimit.store).toEqual({
+      kind: 'memory',
+      keyPrefix: 'performchat:rl:eu',
+      keyWidePrefix: 'performchat:rl',
+    });
+    expect(
+      resolvePerformChatOptions({ ...base, rateLimit: { store: { redis: 'redis://cache:6379', keyPrefix: 'app:rl' } } }, 'eu')
+        .rateLimit.store,
+    ).toEqual({ kind: 'redis', redis: 'redis://cache:6379', keyPrefix: 'app:rl:eu', keyWidePrefix: 'app:rl' });
   });
 
   it('name every bad field', () => {

@@ -41,6 +41,7 @@ import {
 import { PerformChatDuration, durationSeconds } from './duration';
 import { REDIS_KEY_PREFIX } from './redis-key-prefix';
 import { REDIS_SOURCE } from './redis-source.validation';
+import { DEFAULT_INSTANCE_NAME, instancePrefix } from './instance-name';
 import {
   PerformChatRateLimitModuleOptions,
   PerformChatRateLimitOptions,
@@ -275,10 +276,12 @@ export function resolveAnsweredLimit(
   };
 }
 
-function resolveStore(raw: PerformChatRateLimitModuleOptions | false | undefined): ResolvedRateLimitStore {
+function resolveStore(raw: PerformChatRateLimitModuleOptions | false | undefined, name: string): ResolvedRateLimitStore {
   const store = raw ? raw.store : undefined;
-  if (store === undefined || store === 'memory') return { kind: 'memory', keyPrefix: DEFAULT_RATE_LIMIT_KEY_PREFIX };
-  return { kind: 'redis', redis: store.redis, keyPrefix: store.keyPrefix ?? DEFAULT_RATE_LIMIT_KEY_PREFIX };
+  const prefix = (typeof store === 'object' ? store.keyPrefix : undefined) ?? DEFAULT_RATE_LIMIT_KEY_PREFIX;
+  const prefixes = { keyPrefix: instancePrefix(prefix, name), keyWidePrefix: prefix };
+  if (store === undefined || store === 'memory') return { kind: 'memory', ...prefixes };
+  return { kind: 'redis', redis: store.redis, ...prefixes };
 }
 
 /** The module's own limits (the token routes', and guarded routes' without a decorator). */
@@ -293,9 +296,10 @@ function defaultLimits(raw: PerformChatRateLimitModuleOptions | undefined): Reso
   ];
 }
 
-/** Applies the defaults to a valid `rateLimit` option. With `false` the store is memory. */
+/** Applies the defaults to a valid `rateLimit` option of the instance `name`. With `false` the store is memory. */
 export function resolveRateLimitOption(
   raw: PerformChatRateLimitModuleOptions | false | undefined,
+  name: string = DEFAULT_INSTANCE_NAME,
 ): ResolvedPerformChatRateLimit {
   const settings = raw === false ? undefined : raw;
   return {
@@ -305,7 +309,7 @@ export function resolveRateLimitOption(
     headers: settings?.headers ?? true,
     subscriptions: settings?.subscriptions ?? false,
     ipv6Subnet: settings?.ipv6Subnet ?? DEFAULT_RATE_LIMIT_IPV6_SUBNET,
-    store: resolveStore(raw),
+    store: resolveStore(raw, name),
   };
 }
 

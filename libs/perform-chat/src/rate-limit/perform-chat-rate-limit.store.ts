@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
 import { PERFORM_CHAT_STORES_SLICE, PerformChatStoresSlice } from '../options/perform-chat-options.slices';
 import { LOGGER_CONTEXT } from '../perform-chat.constants';
@@ -11,12 +11,20 @@ import { ResolvedRateLimit, ResolvedRateLimitStore } from '../options/rate-limit
 import { PerformChatLimiter } from './perform-chat-limiter';
 import { PerformChatMemoryLimiter } from './perform-chat-memory-limiter';
 import { InsuranceLimiter, RedisOutageMonitor } from './redis-outage.monitor';
+import { PerformChatKeyWideLimiters } from './key-wide-limiters';
 import { RedisSlidingWindowLog } from './redis-sliding-window-log';
 import { MemorySlidingWindowLog, SlidingWindowLog, SlidingWindowSpec } from './sliding-window-log';
 
 /** What a limiter counts: a name (one key segment) and its limit. */
 export interface PerformChatLimiterSpec extends ResolvedRateLimit {
   name: string;
+  /**
+   * Counts for the API key rather than for this instance (the upstream budget): under the
+   * configured key prefix without the instance's name, and in memory one limiter for every
+   * instance of the app ({@link PerformChatKeyWideLimiters}), so two instances using one key
+   * spend one budget.
+   */
+  keyWide?: boolean;
 }
 
 /**
@@ -30,6 +38,8 @@ export interface PerformChatLimiterSpec extends ResolvedRateLimit {
  * (in Redis, the caller a hash tag so one user's counters share a Redis Cluster slot; in memory
  * each counter has a storage of its own, keyed by `<caller>`). Every Redis call touches one key
  * (rate-limiter-flexible's one-key Lua script, or a MULTI on one key), so nothing crosses slots.
+ * A named instance counts under `<store keyPrefix>:<instance name>:...`; the upstream budget, which
+ * belongs to the API key, under `<store keyPrefix>:upstream-budget.*:{<keyId>}` for every instance.
  */
 @Injectable()
 export class PerformChatRateLimitStore implements OnModuleInit {
@@ -43,6 +53,8 @@ export class PerformChatRateLimitStore implements OnModuleInit {
   constructor(
     @Inject(PERFORM_CHAT_STORES_SLICE) options: PerformChatStoresSlice,
     private readonly connections: PerformChatRedisConnections,
+    /** The app's key-wide memory limiters; without it (a store built by hand) they are this store's own. */
+    @Optional() private readonly keyWide: PerformChatKeyWideLimiters = new PerformChatKeyWideLimiters(),
   ) {
     this.store = options.rateLimit.store;
   }
@@ -62,14 +74,40 @@ export class PerformChatRateLimitStore implements OnModuleInit {
     return this.store.kind;
   }
 
-  /** The store key prefix of a counter (`<store keyPrefix>:<name>`). */
-  keyPrefixOf(name: string): string {
-    return redisKey(this.store.keyPrefix, name);
+  /**
+   * The store key prefix of a counter: `<store keyPrefix>:<name>` (with `:<instance name>` after
+   * the store's prefix for a named instance), or without the instance for a key-wide counter.
+   */
+  keyPrefixOf(name: string, keyWide = false): string {
+    return redisKey(keyWide ? this.store.keyWidePrefix : this.store.keyPrefix, name);
+  }
+
+  /**
+   * The sliding-window log of a counter (the upstream token budget, the per-user share), made on
+   * first use and then reused: in memory, or in Redis (milliseconds, Redis' clock) with a memory
+   * fallback during an outage. Keys `<prefix>:<name>:{<key>}`; a key-wide one (`keyWide`) under
+   * the prefix without the instance's name, and in memory one log for every instance of the app.
+   */
+  slidingWindow(spec: SlidingWindowSpec & { keyWide?: boolean }): SlidingWindowLog {
+    const keyPrefix = this.keyPrefixOf(spec.name, spec.keyWide);
+    const id = `log|${keyPrefix}|${spec.limit}|${spec.windowMs}`;
+    const create = (): SlidingWindowLog =>
+      this.store.kind === 'memory'
+        ? new MemorySlidingWindowLog(spec)
+        : new RedisSlidingWindowLog(spec, this.redis(), keyPrefix, this.monitor);
+    if (spec.keyWide && this.store.kind === 'memory') return this.keyWide.get(id, create);
+    let log = this.logs.get(id);
+    if (!log) {
+      log = create();
+      this.logs.set(id, log);
+    }
+    return log;
   }
 
   /** The limiter of a counter, made on first use and then reused. */
   limiter(spec: PerformChatLimiterSpec): PerformChatLimiter {
-    const id = `${spec.name}|${spec.points}|${spec.duration}|${spec.blockDuration}`;
+    const id = `${this.keyPrefixOf(spec.name, spec.keyWide)}|${spec.points}|${spec.duration}|${spec.blockDuration}`;
+    if (spec.keyWide && this.store.kind === 'memory') return this.keyWide.get(id, () => this.create(spec));
     let limiter = this.limiters.get(id);
     if (!limiter) {
       limiter = this.create(spec);
@@ -78,26 +116,8 @@ export class PerformChatRateLimitStore implements OnModuleInit {
     return limiter;
   }
 
-  /**
-   * The sliding-window log of a counter (the upstream token budget, the per-user share), made on
-   * first use and then reused: in memory, or in Redis (milliseconds, Redis' clock) with a memory
-   * fallback during an outage. Keys `<store keyPrefix>:<name>:{<key>}`.
-   */
-  slidingWindow(spec: SlidingWindowSpec): SlidingWindowLog {
-    const id = `${spec.name}|${spec.limit}|${spec.windowMs}`;
-    let log = this.logs.get(id);
-    if (!log) {
-      log =
-        this.store.kind === 'memory'
-          ? new MemorySlidingWindowLog(spec)
-          : new RedisSlidingWindowLog(spec, this.redis(), this.keyPrefixOf(spec.name), this.monitor);
-      this.logs.set(id, log);
-    }
-    return log;
-  }
-
   private create(spec: PerformChatLimiterSpec): PerformChatLimiter {
-    const keyPrefix = this.keyPrefixOf(spec.name);
+    const keyPrefix = this.keyPrefixOf(spec.name, spec.keyWide);
     if (this.store.kind === 'memory') {
       const limiter = new PerformChatMemoryLimiter({ ...this.limits(spec), keyPrefix });
       return new PerformChatLimiter(spec.name, limiter);

@@ -35,7 +35,7 @@ export class PerformChatUserShare {
   private readonly windowSeconds: number;
 
   constructor(
-    @Inject(PERFORM_CHAT_BUDGET_SLICE) private readonly options: PerformChatBudgetSlice,
+    @Inject(PERFORM_CHAT_BUDGET_SLICE) options: PerformChatBudgetSlice,
     store: PerformChatRateLimitStore,
     private readonly telemetry: PerformChatTelemetry,
   ) {
@@ -45,6 +45,8 @@ export class PerformChatUserShare {
     if (budget && budget.tokensPerUser !== false) {
       this.log = store.slidingWindow({
         name: 'upstream-budget.user-share',
+        // The key's, like the budget it is a share of: every instance using the key counts it.
+        keyWide: true,
         limit: budget.tokensPerUser,
         windowMs: Math.round(budget.tokenWindowSeconds * 1000),
       });
@@ -52,14 +54,14 @@ export class PerformChatUserShare {
   }
 
   /**
-   * Spends one attempt of `userId`'s share.
+   * Spends one attempt of `userId`'s share of `keyId`'s budget.
    * @param holdMs how long after now the attempt may still reach PerformChat (its wait for a slot and its timeout)
    * @throws PerformChatError `USER_RATE_LIMITED` (with `retryAfterMs`) when it is spent.
    */
-  async spend(userId: string, holdMs: number): Promise<UserShareSpent> {
+  async spend(keyId: string, userId: string, holdMs: number): Promise<UserShareSpent> {
     if (!this.log) return NOTHING;
     // One log per key and user (its Redis hash tag: README "Redis keys").
-    const verdict = await this.log.acquire(`${this.options.keyId}:u:${userId}`, { maxWaitMs: 0, holdMs });
+    const verdict = await this.log.acquire(`${keyId}:u:${userId}`, { maxWaitMs: 0, holdMs });
     if (!verdict.granted) {
       const { retryAfterMs } = verdict;
       this.telemetry.report({

@@ -1,4 +1,5 @@
 import type { PerformChatErrorCode } from '../errors/perform-chat-error-code';
+import type { PerformChatKeyRotatedEvent } from './perform-chat-events.interfaces';
 
 /**
  * What the module reports about itself, through {@link PerformChatTelemetry}. Every field is
@@ -12,6 +13,9 @@ export type PerformChatTelemetryEvent =
   | PerformChatBreakerEvent
   | PerformChatRateLimitedEvent
   | PerformChatProbeEvent
+  | PerformChatKeyRotatedTelemetryEvent
+  | PerformChatKeyRotationFailedEvent
+  | PerformChatCredentialsRefreshFailedEvent
   | PerformChatBudgetWaitedEvent
   | PerformChatTokenServedEvent
   | PerformChatTokenStaleEvent
@@ -81,6 +85,32 @@ export interface PerformChatProbeEvent {
   reason?: string;
   statusCode?: number;
   latencyMs: number;
+}
+
+/** The module switched API keys (the `onKeyRotated` hook gets the same facts). */
+export interface PerformChatKeyRotatedTelemetryEvent extends PerformChatKeyRotatedEvent {
+  type: 'key.rotated';
+}
+
+/** PerformChat refused the current key, and the one extra attempt with the next key failed too. */
+export interface PerformChatKeyRotationFailedEvent {
+  type: 'key.rotation-failed';
+  fromKeyId: string;
+  /** The key that was tried. */
+  candidateKeyId: string;
+  /** How the trial ended (`INVALID_CREDENTIALS`: that key is refused too). */
+  code: PerformChatErrorCode;
+  /** The trial's error message (secret-free). */
+  message: string;
+}
+
+/** The credentials provider threw, timed out or answered something that is not a key. */
+export interface PerformChatCredentialsRefreshFailedEvent {
+  type: 'credentials.refresh-failed';
+  /** `boot`, `refresh` (the schedule) or `unauthorized` (after a 401). */
+  trigger: 'boot' | 'refresh' | 'unauthorized';
+  /** What went wrong, redacted of every secret the module knows. */
+  reason: string;
 }
 
 /** A token generation waited for a slot of the spent upstream budget (reported when the wait ends, before it is sent). */

@@ -11,7 +11,7 @@ import { PerformChatHealthProbe } from '../health/perform-chat-health.probe';
 import { PerformChatModuleOptions, ResolvedPerformChatOptions } from '../options/perform-chat-options.interface';
 import {
   PERFORM_CHAT_AUTH_SLICE,
-  PERFORM_CHAT_CLIENT_SLICE,
+  PERFORM_CHAT_CREDENTIALS_SLICE,
   performChatSlices,
 } from '../options/perform-chat-options.slices';
 import { PERFORM_CHAT_OPTIONS } from '../perform-chat.constants';
@@ -140,7 +140,7 @@ describe('the telemetry seam: what the pipeline, budget, breaker and probe repor
 });
 
 describe('option slices: each service gets only what it reads', () => {
-  it('builds every slice from the one resolved options object, and only the client slice holds the secret', async () => {
+  it('builds every slice from the one resolved options object, and only the credentials slice holds the secret', async () => {
     const moduleRef = await Test.createTestingModule({
       imports: [PerformChatModule.forRoot({ keyId: 'pk_slices', keySecret: 'sk_slices_S3CR3T', defaultAgentId: 'agent_a' })],
     }).compile();
@@ -151,7 +151,7 @@ describe('option slices: each service gets only what it reads', () => {
         expect(Object.keys(slice).sort()).toEqual([...keys].sort());
         for (const key of keys) expect((slice as Record<string, unknown>)[key]).toBe(options[key]);
         expect(Object.isFrozen(slice)).toBe(true);
-        if (token !== PERFORM_CHAT_CLIENT_SLICE) expect(JSON.stringify(slice)).not.toContain('sk_slices_S3CR3T');
+        if (token !== PERFORM_CHAT_CREDENTIALS_SLICE) expect(JSON.stringify(slice)).not.toContain('sk_slices_S3CR3T');
       }
       expect(moduleRef.get(PERFORM_CHAT_AUTH_SLICE, { strict: false })).toMatchObject({ defaultAgentId: 'agent_a' });
     } finally {

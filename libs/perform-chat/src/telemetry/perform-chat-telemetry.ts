@@ -1,5 +1,5 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { LOGGER_CONTEXT } from '../perform-chat.constants';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { DEFAULT_INSTANCE_NAME, LOGGER_CONTEXT, PERFORM_CHAT_INSTANCE } from '../perform-chat.constants';
 import { Messages } from '../perform-chat.messages';
 import type { PerformChatTelemetryEvent } from './perform-chat-telemetry.events';
 
@@ -15,9 +15,14 @@ export type PerformChatTelemetryListener = (event: PerformChatTelemetryEvent) =>
 @Injectable()
 export class PerformChatTelemetry {
   private listeners: PerformChatTelemetryListener[] = [];
+  /** The module instance reporting (`default`, or its `name`): a low-cardinality attribute for metrics and traces. */
+  readonly instance: string;
 
-  constructor() {
-    this.subscribe(performChatLogListener(new Logger(LOGGER_CONTEXT)));
+  constructor(@Optional() @Inject(PERFORM_CHAT_INSTANCE) definition?: { name: string }) {
+    this.instance = definition?.name ?? DEFAULT_INSTANCE_NAME;
+    // A named instance's lines say which one they are about: `[PerformChat(eu)]`.
+    const context = this.instance === DEFAULT_INSTANCE_NAME ? LOGGER_CONTEXT : `${LOGGER_CONTEXT}(${this.instance})`;
+    this.subscribe(performChatLogListener(new Logger(context)));
   }
 
   /** Adds a listener; returns the function that removes it. */
@@ -70,6 +75,22 @@ export function performChatLogListener(logger: Pick<Logger, 'log' | 'warn'>): Pe
         return;
       case 'token-store.up':
         logger.log(Messages.tokenStoreBack(event.where));
+        return;
+      case 'key.rotated':
+        logger.warn(
+          Messages.keyRotated(
+            event.fromKeyId,
+            event.toKeyId,
+            event.source,
+            event.trigger === 'refresh' ? 'a scheduled read of credentials' : 'a 401',
+          ),
+        );
+        return;
+      case 'key.rotation-failed':
+        logger.warn(Messages.keyRotationFailed(event.fromKeyId, event.candidateKeyId, event.message));
+        return;
+      case 'credentials.refresh-failed':
+        logger.warn(Messages.credentialsProviderFailed(event.trigger, event.reason));
         return;
       default:
         return;

@@ -2,6 +2,7 @@ import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { decodeJwt } from 'jose';
 import { randomBytes } from 'node:crypto';
 import type { PerformChatToken } from '../client/resources/auth.interfaces';
+import { PerformChatActiveKey, PerformChatKeyring } from '../client/perform-chat-keyring';
 import { PERFORM_CHAT_TOKEN_STORE_SLICE, PerformChatTokenStoreSlice } from '../options/perform-chat-options.slices';
 import { PerformChatRedisConnections } from '../redis/perform-chat-redis.connections';
 import type { PerformChatRedisClient } from '../redis/redis-client';
@@ -64,10 +65,12 @@ export class PerformChatTokenReuse implements OnModuleInit {
   private readonly redisClient?: PerformChatRedisClient;
   private readonly owner = randomBytes(9).toString('base64url');
   private down = false;
+  /** The sealer of each key the keyring has used (a rotated key is a new object: its own keys). */
+  private readonly sealers = new WeakMap<PerformChatActiveKey, PerformChatTokenSealer>();
 
   constructor(
     @Inject(PERFORM_CHAT_TOKEN_STORE_SLICE) private readonly options: PerformChatTokenStoreSlice,
-    private readonly sealer: PerformChatTokenSealer,
+    private readonly keyring: PerformChatKeyring,
     connections: PerformChatRedisConnections,
     private readonly telemetry: PerformChatTelemetry,
   ) {
@@ -101,10 +104,15 @@ export class PerformChatTokenReuse implements OnModuleInit {
     return this.enabled && this.store.shared;
   }
 
-  /** The entry name of a scope: an HMAC of its parts (the store never sees a user or session id). */
+  /**
+   * The entry name of a scope: an HMAC of its parts and the key in use (the store never sees a
+   * user or session id). A rotated key names and seals with keys of its own, so what was kept
+   * under the previous key is neither found nor readable: the cache drops itself.
+   */
   nameOf(scope: TokenScope): string {
-    return this.sealer.name([
-      this.options.keyId,
+    const key = this.keyring.current;
+    return this.sealerOf(key).name([
+      key.keyId,
       scope.userId,
       scope.agentId,
       scope.expiresInSeconds,
@@ -149,7 +157,7 @@ export class PerformChatTokenReuse implements OnModuleInit {
       a: token.agent,
       ...(token.apiKey ? { k: token.apiKey } : {}),
     };
-    const sealed = this.sealer.seal(name, JSON.stringify(stored));
+    const sealed = this.sealerOf(this.keyring.current).seal(name, JSON.stringify(stored));
     await this.attempt(() => this.store.put(name, sealed, ttlMs, token.customerUser.id), undefined);
   }
 
@@ -209,6 +217,16 @@ export class PerformChatTokenReuse implements OnModuleInit {
     return undefined;
   }
 
+  /** The sealer of a key, its keys derived once (HKDF). */
+  private sealerOf(key: PerformChatActiveKey): PerformChatTokenSealer {
+    let sealer = this.sealers.get(key);
+    if (!sealer) {
+      sealer = new PerformChatTokenSealer(key.keyId, key.keySecret);
+      this.sealers.set(key, sealer);
+    }
+    return sealer;
+  }
+
   private versionOf(token: PerformChatToken): number | undefined {
     try {
       const { tokenVersion } = decodeJwt(token.token);
@@ -219,7 +237,7 @@ export class PerformChatTokenReuse implements OnModuleInit {
   }
 
   private unseal(name: string, sealed: string): StoredToken | undefined {
-    const plain = this.sealer.open(name, sealed);
+    const plain = this.sealerOf(this.keyring.current).open(name, sealed);
     if (plain === undefined) return undefined;
     try {
       const stored = JSON.parse(plain) as StoredToken;
