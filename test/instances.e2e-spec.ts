@@ -245,8 +245,11 @@ describe('several PerformChat instances in one app', () => {
           code: PerformChatErrorCode.RATE_LIMITED,
         });
         expect(us.state.counter(EMULATOR_COUNTER_KEYS.token).attempts).toBe(3);
-        expect(await redis.keys(`${keyPrefix}:upstream-budget.tokens:*`)).toEqual([
-          `${keyPrefix}:upstream-budget.tokens:{${US.keyId}}`,
+        // The sliding token log of issue 15: one log (and its last-slot and ticket keys) for the key.
+        expect((await redis.keys(`${keyPrefix}:upstream-budget.token-log:*`)).sort()).toEqual([
+          `${keyPrefix}:upstream-budget.token-log:last:{${US.keyId}}`,
+          `${keyPrefix}:upstream-budget.token-log:ticket:{${US.keyId}}`,
+          `${keyPrefix}:upstream-budget.token-log:{${US.keyId}}`,
         ]);
       } finally {
         await ref.close();
