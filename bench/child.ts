@@ -42,14 +42,20 @@ async function main(): Promise<void> {
   /** Every role also answers `cpu-usage`: this process's CPU time so far (µs), to divide by the requests it served. */
   const builtIn: Record<string, (args: unknown) => Promise<unknown>> = { 'cpu-usage': async () => process.cpuUsage() };
   process.on('message', (message: { id: number; command: string; args: unknown }) => {
-    const command = (handle.commands?.[message.command] ?? builtIn[message.command]) as ((args: unknown) => Promise<unknown>) | undefined;
+    const command = (handle.commands?.[message.command] ?? builtIn[message.command]) as
+      ((args: unknown) => Promise<unknown>) | undefined;
     if (!command) {
       send({ type: 'failure', id: message.id, error: `unknown command "${message.command}"` });
       return;
     }
     command(message.args).then(
       (value) => send({ type: 'result', id: message.id, value }),
-      (error: unknown) => send({ type: 'failure', id: message.id, error: error instanceof Error ? error.stack ?? error.message : String(error) }),
+      (error: unknown) =>
+        send({
+          type: 'failure',
+          id: message.id,
+          error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+        }),
     );
   });
   send({ type: 'ready', ...(handle.port !== undefined ? { port: handle.port } : {}) });

@@ -25,7 +25,12 @@ function packageOf(url: string, functionName: string): string {
   if (inModules) return inModules[1];
   if (url.startsWith('node:')) return url.split('/')[0];
   if (!url) return functionName;
-  return url.replace(/^file:\/\//, '').replace(`${process.cwd()}/`, '').split('/').slice(0, 3).join('/');
+  return url
+    .replace(/^file:\/\//, '')
+    .replace(`${process.cwd()}/`, '')
+    .split('/')
+    .slice(0, 3)
+    .join('/');
 }
 
 function main(): void {
@@ -52,7 +57,9 @@ function main(): void {
       .map(([key, samples]) => `${((100 * samples) / total).toFixed(1).padStart(5)}%  ${key}`)
       .join('\n');
   const seconds = (profile.endTime - profile.startTime) / 1e6;
-  console.log(`${total} samples over ${seconds.toFixed(1)} s\n\nby package:\n${show(packages, 15)}\n\nself time:\n${show(frames, count)}`);
+  console.log(
+    `${total} samples over ${seconds.toFixed(1)} s\n\nby package:\n${show(packages, 15)}\n\nself time:\n${show(frames, count)}`,
+  );
 }
 
 main();

@@ -53,7 +53,11 @@ const withTimer = (records: Records) => {
 };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export async function measureRateLimitMemory(users: number, windowSeconds: number, graceMs = 1_000): Promise<RateLimitMemoryResult> {
+export async function measureRateLimitMemory(
+  users: number,
+  windowSeconds: number,
+  graceMs = 1_000,
+): Promise<RateLimitMemoryResult> {
   const gc = gcOrThrow();
   const heapMb = () => {
     gc();
@@ -62,7 +66,12 @@ export async function measureRateLimitMemory(users: number, windowSeconds: numbe
   };
   const options = resolvePerformChatOptions({ keyId: 'pk_bench', keySecret: 'sk_bench' });
   const store = new PerformChatRateLimitStore(options, new PerformChatRedisConnections());
-  const limiter = store.limiter({ name: 'BenchController.route', points: 10, duration: windowSeconds, blockDuration: 0 });
+  const limiter = store.limiter({
+    name: 'BenchController.route',
+    points: 10,
+    duration: windowSeconds,
+    blockDuration: 0,
+  });
   await limiter.consume('u:warm-up');
 
   const baseline = heapMb();
@@ -73,7 +82,8 @@ export async function measureRateLimitMemory(users: number, windowSeconds: numbe
   const tracked = recordsOf(limiter).size;
   const keysWithTimer = withTimer(recordsOf(limiter));
   const perUserBytes = ((full - baseline) * 1024 * 1024) / users;
-  if (Date.now() - started > windowSeconds * 1000) console.warn('warning: the first windows expired before the measurement; raise --window');
+  if (Date.now() - started > windowSeconds * 1000)
+    console.warn('warning: the first windows expired before the measurement; raise --window');
 
   // The last key was counted at started + insertMs; its window ends windowSeconds later.
   await sleep(Math.max(0, started + insertMs + windowSeconds * 1000 - Date.now()) + graceMs);
@@ -105,7 +115,16 @@ function argument(name: string, fallback: number): number {
 if (require.main === module) {
   measureRateLimitMemory(argument('users', 1_000_000), argument('window', 15), argument('grace', 1_000)).then(
     (result) => {
-      console.log(JSON.stringify({ ...result, target: `<= ${TARGET_BYTES_PER_USER} B/user; after expiry within ${TARGET_AFTER_EXPIRY_MB} MB of baseline` }, null, 2));
+      console.log(
+        JSON.stringify(
+          {
+            ...result,
+            target: `<= ${TARGET_BYTES_PER_USER} B/user; after expiry within ${TARGET_AFTER_EXPIRY_MB} MB of baseline`,
+          },
+          null,
+          2,
+        ),
+      );
       process.exit(result.pass ? 0 : 1);
     },
     (error: unknown) => {

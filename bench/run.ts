@@ -60,7 +60,13 @@ export const B7_DESCRIPTION = `- **B7** (login storm, issue 15): three children 
   the apps' telemetry (\`budget.waited\`).
 `;
 
-function report(rows: RowResult[], settings: BenchSettings, started: Date, seconds: number, loads: { start: string; end: string }): string {
+function report(
+  rows: RowResult[],
+  settings: BenchSettings,
+  started: Date,
+  seconds: number,
+  loads: { start: string; end: string },
+): string {
   const machine = machineInfo();
   const notes = rows.flatMap((row) => (row.notes ?? []).map((note) => `- ${row.id}: ${note}`));
   return `# Benchmarks
@@ -162,7 +168,9 @@ the noise between A and B, not its effect on absolute numbers.
 
 async function main(): Promise<void> {
   const settings = settingsFromArgs();
-  const only = flag('only')?.split(',').map((id) => id.trim().toUpperCase());
+  const only = flag('only')
+    ?.split(',')
+    .map((id) => id.trim().toUpperCase());
   const rows = only ? ROWS.filter((row) => row.ids.some((id) => only.includes(id.toUpperCase()))) : ROWS;
   if (rows.length === 0) throw new Error(`--only matched no row (ids: ${ROWS.flatMap((row) => row.ids).join(', ')})`);
 
@@ -189,7 +197,9 @@ async function main(): Promise<void> {
   }
   const seconds = (Date.now() - started.getTime()) / 1000;
   const loads = { start: loadAtStart, end: loadAverage() };
-  console.log(`\n${consoleTable(results)}\n\n${Math.round(seconds)} s; load average at start ${loads.start}, at end ${loads.end}`);
+  console.log(
+    `\n${consoleTable(results)}\n\n${Math.round(seconds)} s; load average at start ${loads.start}, at end ${loads.end}`,
+  );
 
   const out = flag('out') ?? (settings.quick || only ? undefined : join(__dirname, '..', 'BENCHMARKS.md'));
   if (out) {

@@ -69,7 +69,9 @@ function check(srcDir) {
     const from = unitOf(srcDir, file);
     const fromLayer = layerOf(from);
     if (fromLayer === -1) {
-      problems.push(`${path.relative(srcDir, file)}: '${from}' is in no layer (add it to LAYERS in scripts/check-layers.js and to ARCHITECTURE.md)`);
+      problems.push(
+        `${path.relative(srcDir, file)}: '${from}' is in no layer (add it to LAYERS in scripts/check-layers.js and to ARCHITECTURE.md)`,
+      );
       continue;
     }
     const text = fs.readFileSync(file, 'utf8');

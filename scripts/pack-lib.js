@@ -48,7 +48,10 @@ if (readmeProblems.length > 0) {
   fail(readmeProblems.map((p) => `package README (generated from README.md; mark monorepo-only lines): ${p}`));
 }
 fs.writeFileSync(path.join(libDir, 'README.md'), readme);
-fs.copyFileSync(path.join(root, 'libs', 'perform-chat-emulator', 'README.md'), path.join(libDir, 'dist', 'emulator', 'README.md'));
+fs.copyFileSync(
+  path.join(root, 'libs', 'perform-chat-emulator', 'README.md'),
+  path.join(libDir, 'dist', 'emulator', 'README.md'),
+);
 
 // 2. The tarball.
 fs.mkdirSync(outDir, { recursive: true });
@@ -115,19 +118,29 @@ for (const [name, target] of Object.entries(pkg.bin || {})) {
     problems.push(`bin ${name}: ${target} does not start with #!/usr/bin/env node`);
   }
 }
-for (const required of ['package.json', 'README.md', 'LICENSE', 'dist/emulator/index.js', 'dist/emulator/index.d.ts', 'dist/emulator/README.md']) {
+for (const required of [
+  'package.json',
+  'README.md',
+  'LICENSE',
+  'dist/emulator/index.js',
+  'dist/emulator/index.d.ts',
+  'dist/emulator/README.md',
+]) {
   if (!fileSet.has(required)) problems.push(`${required} is missing`);
 }
 for (const file of files) {
   if (file.endsWith('.js') && !fileSet.has(file.replace(/\.js$/, '.d.ts'))) problems.push(`${file} has no .d.ts`);
 }
-if (!/MIT License/.test(fs.readFileSync(path.join(packageDir, 'LICENSE'), 'utf8'))) problems.push('LICENSE is not the MIT license');
+if (!/MIT License/.test(fs.readFileSync(path.join(packageDir, 'LICENSE'), 'utf8')))
+  problems.push('LICENSE is not the MIT license');
 
 const packedPkg = JSON.parse(fs.readFileSync(path.join(packageDir, 'package.json'), 'utf8'));
 // The User-Agent of the built code names this package's version (scripts/write-version.js).
 const builtUserAgent = require(path.join(packageDir, 'dist', 'perform-chat.constants.js')).LIBRARY_USER_AGENT;
 if (builtUserAgent !== `${packedPkg.name}/${packedPkg.version}`) {
-  problems.push(`dist/perform-chat.constants.js sends User-Agent ${builtUserAgent}, not ${packedPkg.name}/${packedPkg.version}`);
+  problems.push(
+    `dist/perform-chat.constants.js sends User-Agent ${builtUserAgent}, not ${packedPkg.name}/${packedPkg.version}`,
+  );
 }
 for (const field of ['devDependencies', 'scripts', 'private']) {
   if (packedPkg[field] !== undefined) problems.push(`package.json has "${field}"`);
@@ -149,7 +162,8 @@ for (const file of files.filter((f) => f.endsWith('.js'))) {
     if (specifier.startsWith('.')) {
       const resolved = path.posix.join(path.posix.dirname(file), specifier);
       const candidates = [resolved, `${resolved}.js`, `${resolved}/index.js`];
-      if (!candidates.some((c) => fileSet.has(c))) problems.push(`${file}:${line}: require('${specifier}') is not in the tarball`);
+      if (!candidates.some((c) => fileSet.has(c)))
+        problems.push(`${file}:${line}: require('${specifier}') is not in the tarball`);
       continue;
     }
     const name = specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0];
@@ -161,7 +175,9 @@ for (const file of files.filter((f) => f.endsWith('.js'))) {
     if (!peers.has(name)) {
       problems.push(`${file}:${line}: require('${specifier}') is neither a dependency nor a peer dependency`);
     } else if (optionalPeers.has(name) && indent.length === 0) {
-      problems.push(`${file}:${line}: optional peer '${name}' is required at load time (require it lazily, in a function)`);
+      problems.push(
+        `${file}:${line}: optional peer '${name}' is required at load time (require it lazily, in a function)`,
+      );
     }
   }
 }

@@ -9,7 +9,10 @@ import { HealthModule } from './health/health.module';
 import { DemoWebModule } from './web/demo-web.module';
 
 function definedOnly(values: Record<string, string | undefined>): Record<string, string> {
-  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Record<string, string>;
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Record<
+    string,
+    string
+  >;
 }
 
 @Module({})

@@ -1,6 +1,11 @@
 import { Logger } from '@nestjs/common';
 import { existsSync } from 'node:fs';
-import { EMULATOR_DEMO_AGENT_ID, EMULATOR_DEMO_KEY, PerformChatEmulator, startPerformChatEmulator } from 'nestjs-performchat/emulator';
+import {
+  EMULATOR_DEMO_AGENT_ID,
+  EMULATOR_DEMO_KEY,
+  PerformChatEmulator,
+  startPerformChatEmulator,
+} from 'nestjs-performchat/emulator';
 import { DEMO_USER_HEADER } from './auth/demo-auth.guard';
 import { readDemoPort } from './config/demo-env.validation';
 import { createDemoApp } from './demo-app';

@@ -61,7 +61,11 @@ class AppCatchAllFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const status = exception instanceof HttpException ? exception.getStatus() : 500;
     const cause = exception instanceof HttpException ? (exception.cause as { code?: string } | undefined) : undefined;
-    this.adapterHost.httpAdapter.reply(host.switchToHttp().getResponse(), { appFilter: true, status, performChatCode: cause?.code }, status);
+    this.adapterHost.httpAdapter.reply(
+      host.switchToHttp().getResponse(),
+      { appFilter: true, status, performChatCode: cause?.code },
+      status,
+    );
   }
 }
 
@@ -115,10 +119,21 @@ const ROWS: Row[] = [
   { name: 'dropped connection', fault: { kind: 'drop' }, status: 503, code: 'UNREACHABLE', retryAfter: '5' },
   { name: 'latency past the deadline', fault: { delayMs: 1500 }, status: 503, code: 'TIMEOUT', retryAfter: '5' },
   { name: 'HTTP 500', fault: { status: 500 }, status: 503, code: 'UPSTREAM_ERROR', retryAfter: '5' },
-  { name: 'HTTP 429 with Retry-After', fault: { status: 429, retryAfter: 7 }, status: 429, code: 'RATE_LIMITED', retryAfter: '7' },
+  {
+    name: 'HTTP 429 with Retry-After',
+    fault: { status: 429, retryAfter: 7 },
+    status: 429,
+    code: 'RATE_LIMITED',
+    retryAfter: '7',
+  },
   { name: 'HTTP 401 (our key refused)', fault: { status: 401 }, status: 502, code: 'INVALID_CREDENTIALS' },
   { name: 'an HTML page', fault: { kind: 'html', status: 200 }, status: 502, code: 'INVALID_RESPONSE' },
-  { name: 'an agent the caller chose that does not exist', path: '/own/chat-token-for-agent', status: 400, code: 'AGENT_NOT_FOUND' },
+  {
+    name: 'an agent the caller chose that does not exist',
+    path: '/own/chat-token-for-agent',
+    status: 400,
+    code: 'AGENT_NOT_FOUND',
+  },
 ];
 
 describe.each<Platform>(['express', 'fastify'])("a PerformChatError in the app's own route (%s)", (platform) => {
@@ -140,20 +155,23 @@ describe.each<Platform>(['express', 'fastify'])("a PerformChatError in the app's
   });
   afterEach(() => logs.restore());
 
-  it.each(ROWS.map((row) => [row.name, row] as const))('%s → the same honest status as the token route', async (_name, row) => {
-    if (row.fault) emulator.addFault({ path: TOKEN_PATH, times: -1, ...row.fault });
-    const response = await request(app.getHttpServer()).get(row.path ?? '/own/chat-token');
+  it.each(ROWS.map((row) => [row.name, row] as const))(
+    '%s → the same honest status as the token route',
+    async (_name, row) => {
+      if (row.fault) emulator.addFault({ path: TOKEN_PATH, times: -1, ...row.fault });
+      const response = await request(app.getHttpServer()).get(row.path ?? '/own/chat-token');
 
-    expect({ status: response.status, body: response.body, retryAfter: response.headers['retry-after'] }).toEqual({
-      status: row.status,
-      body: { statusCode: row.status, message: expect.any(String), error: expect.any(String), code: row.code },
-      retryAfter: row.retryAfter,
-    });
-    expect(response.headers['cache-control']).toBe('no-store');
-    const seen = JSON.stringify(response.body) + JSON.stringify(response.headers) + logs.text();
-    expect(seen).not.toContain(EMULATOR_DEMO_KEY.keySecret);
-    expect(seen).not.toMatch(JWT);
-  });
+      expect({ status: response.status, body: response.body, retryAfter: response.headers['retry-after'] }).toEqual({
+        status: row.status,
+        body: { statusCode: row.status, message: expect.any(String), error: expect.any(String), code: row.code },
+        retryAfter: row.retryAfter,
+      });
+      expect(response.headers['cache-control']).toBe('no-store');
+      const seen = JSON.stringify(response.body) + JSON.stringify(response.headers) + logs.text();
+      expect(seen).not.toContain(EMULATOR_DEMO_KEY.keySecret);
+      expect(seen).not.toMatch(JWT);
+    },
+  );
 
   it("leaves the app's own errors alone", async () => {
     await request(app.getHttpServer())

@@ -26,7 +26,13 @@ interface Row {
   message: RegExp;
 }
 
-const post = (name: string, body: string | object, status: number, message: RegExp, contentType = 'application/json'): Row => ({
+const post = (
+  name: string,
+  body: string | object,
+  status: number,
+  message: RegExp,
+  contentType = 'application/json',
+): Row => ({
   name,
   method: 'post',
   body,
@@ -34,7 +40,14 @@ const post = (name: string, body: string | object, status: number, message: RegE
   status,
   message,
 });
-const postTo = (path: string, name: string, body: string | object | undefined, status: number, message: RegExp, contentType = 'application/json'): Row => ({
+const postTo = (
+  path: string,
+  name: string,
+  body: string | object | undefined,
+  status: number,
+  message: RegExp,
+  contentType = 'application/json',
+): Row => ({
   ...post(name, body as string, status, message, contentType),
   path,
   ...(body === undefined ? { body: undefined, contentType: undefined } : {}),
@@ -53,13 +66,26 @@ const TOO_DEEP = /more than \d+ levels deep/;
 /** Our 415 says what to send; Fastify refuses a media type it has no parser for itself, before any route code. */
 const NOT_JSON = /content-type: application\/json|Unsupported Media Type/;
 /** Names of Object.prototype members: class-transformer used to drop them silently instead of a 400. */
-const PROTOTYPE_NAMES = ['toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf', 'propertyIsEnumerable', 'toLocaleString', '__defineGetter__', '__lookupSetter__'];
+const PROTOTYPE_NAMES = [
+  'toString',
+  'valueOf',
+  'hasOwnProperty',
+  'isPrototypeOf',
+  'propertyIsEnumerable',
+  'toLocaleString',
+  '__defineGetter__',
+  '__lookupSetter__',
+];
 /** What a cross-site form (or a no-cors fetch) can POST without a preflight. */
 const CROSS_SITE: [string, string | undefined, string | undefined][] = [
   ['an empty form', 'application/x-www-form-urlencoded', ''],
   ['a form', 'application/x-www-form-urlencoded', 'agentId=agent_support'],
   ['an empty multipart form', 'multipart/form-data; boundary=x', ''],
-  ['a multipart form', 'multipart/form-data; boundary=x', '--x\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--x--\r\n'],
+  [
+    'a multipart form',
+    'multipart/form-data; boundary=x',
+    '--x\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--x--\r\n',
+  ],
   ['an empty text/plain body', 'text/plain', ''],
   ['a text/plain JSON body', 'text/plain', '{"expiresIn":"15m"}'],
   ['no content type and no body', undefined, undefined],
@@ -140,21 +166,48 @@ const ROWS: Row[] = [
   post('agentId nested 2000 levels deep', `{"agentId":${'['.repeat(2000)}${']'.repeat(2000)}}`, 400, TOO_DEEP),
   postTo(REVOKE, 'deeply nested arrays to revoke', deepArrays, 400, TOO_DEEP),
   // ...and so is a wide one (class-transformer would copy all of it before the unknown field is refused).
-  post('an array of 20,000 empty arrays (80 KB)', `{"a":[${Array(20_000).fill('[]').join(',')}]}`, 400, /more than 100 values/),
-  post('an object of 10,000 fields', JSON.stringify(Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`f${i}`, 1]))), 400, /more than 100 values/),
+  post(
+    'an array of 20,000 empty arrays (80 KB)',
+    `{"a":[${Array(20_000).fill('[]').join(',')}]}`,
+    400,
+    /more than 100 values/,
+  ),
+  post(
+    'an object of 10,000 fields',
+    JSON.stringify(Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`f${i}`, 1]))),
+    400,
+    /more than 100 values/,
+  ),
   post('agentId as an array of 101 items', { agentId: Array(101).fill('a') }, 400, /more than 100 values/),
   postTo(REVOKE, 'deeply nested objects to revoke', deepObjects, 400, TOO_DEEP),
   // Item 7: a +json body is never silently dropped; Express used to answer 200 with the defaults.
   post('an application/vnd.api+json body', { expiresIn: '15m' }, 415, NOT_JSON, 'application/vnd.api+json'),
   post('an application/merge-patch+json body', { expiresIn: '15m' }, 415, NOT_JSON, 'application/merge-patch+json'),
   post('an application/problem+json body', { expiresIn: '15m' }, 415, NOT_JSON, 'application/problem+json'),
-  postTo(REVOKE, 'an application/vnd.api+json body to revoke', { userId: 'victim' }, 415, NOT_JSON, 'application/vnd.api+json'),
+  postTo(
+    REVOKE,
+    'an application/vnd.api+json body to revoke',
+    { userId: 'victim' },
+    415,
+    NOT_JSON,
+    'application/vnd.api+json',
+  ),
   // Item 8: names of Object.prototype members are unknown fields like any other.
-  ...PROTOTYPE_NAMES.map((key) => post(`a ${key} field`, `{"${key}":"x"}`, 400, new RegExp(`property ${key} should not exist`))),
+  ...PROTOTYPE_NAMES.map((key) =>
+    post(`a ${key} field`, `{"${key}":"x"}`, 400, new RegExp(`property ${key} should not exist`)),
+  ),
   post('a valueOf field with a number', '{"valueOf":1}', 400, /property valueOf should not exist/),
   postTo(REVOKE, 'a toString field to revoke', '{"toString":"x"}', 400, /property toString should not exist/),
-  postTo(REVOKE, 'a hasOwnProperty field to revoke', '{"hasOwnProperty":"x"}', 400, /property hasOwnProperty should not exist/),
-  ...PROTOTYPE_NAMES.map((key) => get(`${key} in the query`, `${key}=x`, 400, new RegExp(`property ${key} should not exist`))),
+  postTo(
+    REVOKE,
+    'a hasOwnProperty field to revoke',
+    '{"hasOwnProperty":"x"}',
+    400,
+    /property hasOwnProperty should not exist/,
+  ),
+  ...PROTOTYPE_NAMES.map((key) =>
+    get(`${key} in the query`, `${key}=x`, 400, new RegExp(`property ${key} should not exist`)),
+  ),
   // Item 9: what a cross-site form can send never issues or revokes a token.
   ...CROSS_SITE.flatMap(([name, type, body]) => [
     postTo(TOKEN, `cross-site: ${name}`, body, 415, NOT_JSON, type),
@@ -168,7 +221,10 @@ describe.each(PLATFORMS)('bad input to the token route on %s', (platform) => {
 
   beforeAll(async () => {
     emulator = await startPerformChatEmulator();
-    app = await startDemoApp(platform, emulatorConfig(emulator, { PERFORMCHAT_MAX_EXPIRES_IN: '24h', PERFORMCHAT_RATE_LIMIT_POINTS: '0' }));
+    app = await startDemoApp(
+      platform,
+      emulatorConfig(emulator, { PERFORMCHAT_MAX_EXPIRES_IN: '24h', PERFORMCHAT_RATE_LIMIT_POINTS: '0' }),
+    );
   });
   afterAll(async () => {
     await app.close();
@@ -178,12 +234,15 @@ describe.each(PLATFORMS)('bad input to the token route on %s', (platform) => {
   it('has at least 50 rows', () => expect(ROWS.length).toBeGreaterThanOrEqual(50));
 
   it.each(ROWS)('$name → $status', async (row) => {
-    let call = (row.method === 'get' ? request(app.getHttpServer()).get(row.path!) : request(app.getHttpServer()).post(row.path ?? TOKEN)).set(
-      USER,
-      'mallory',
-    );
+    let call = (
+      row.method === 'get'
+        ? request(app.getHttpServer()).get(row.path!)
+        : request(app.getHttpServer()).post(row.path ?? TOKEN)
+    ).set(USER, 'mallory');
     if (row.body !== undefined) {
-      call = call.set('content-type', row.contentType ?? 'application/json').send(typeof row.body === 'string' ? row.body : JSON.stringify(row.body));
+      call = call
+        .set('content-type', row.contentType ?? 'application/json')
+        .send(typeof row.body === 'string' ? row.body : JSON.stringify(row.body));
     }
     const response = await call;
 
@@ -197,7 +256,11 @@ describe.each(PLATFORMS)('bad input to the token route on %s', (platform) => {
   });
 
   it('still serves a normal request afterwards', async () => {
-    await request(app.getHttpServer()).post('/api/chat/token').set(USER, 'mallory').send({ agentId: 'agent_support' }).expect(200);
+    await request(app.getHttpServer())
+      .post('/api/chat/token')
+      .set(USER, 'mallory')
+      .send({ agentId: 'agent_support' })
+      .expect(200);
   });
 
   it('refuses input on the revoke route too', async () => {
@@ -245,7 +308,12 @@ describe.each(PLATFORMS)('bad input to the token route on %s', (platform) => {
       const logs = captureLogs();
       try {
         for (let i = 0; i < 3; i++) {
-          await request(app.getHttpServer()).post(path).set(USER, 'mallory').set('content-type', 'application/json').send(body).expect(status);
+          await request(app.getHttpServer())
+            .post(path)
+            .set(USER, 'mallory')
+            .set('content-type', 'application/json')
+            .send(body)
+            .expect(status);
         }
       } finally {
         logs.restore();

@@ -3,7 +3,12 @@ import { NestFactory } from '@nestjs/core';
 import { inspect } from 'node:util';
 import request from 'supertest';
 import { PerformChatModule, PerformChatModuleOptions } from 'nestjs-performchat';
-import { EMULATOR_DEMO_AGENT_ID, EMULATOR_DEMO_KEY, PerformChatEmulator, startPerformChatEmulator } from 'nestjs-performchat/emulator';
+import {
+  EMULATOR_DEMO_AGENT_ID,
+  EMULATOR_DEMO_KEY,
+  PerformChatEmulator,
+  startPerformChatEmulator,
+} from 'nestjs-performchat/emulator';
 import { DEMO_USER_HEADER } from '../src/auth/demo-auth.guard';
 import { createDemoApp } from '../src/demo-app';
 import { CapturedLogs, captureLogs } from './utils';
@@ -19,7 +24,12 @@ const SECRET = 'SECRET_cfg_boot_7c21';
 
 function exposed(error: unknown): string {
   const own = error instanceof Error ? JSON.stringify(Object.getOwnPropertyDescriptors(error)) : '';
-  return [String((error as Error)?.message), String((error as Error)?.stack), own, inspect(error, { depth: 10, showHidden: true })].join('\n');
+  return [
+    String((error as Error)?.message),
+    String((error as Error)?.stack),
+    own,
+    inspect(error, { depth: 10, showHidden: true }),
+  ].join('\n');
 }
 
 /** Boots the demo app as `npm start` does (env path: ConfigModule + performChatConfig), then initialises it. */
@@ -61,9 +71,21 @@ describe('configuration at boot', () => {
 
   describe('URL options never print a password (item 10)', () => {
     it.each([
-      ['PERFORMCHAT_REDIS_URL with port 99999 (the report)', { PERFORMCHAT_REDIS_URL: `redis://:${SECRET}@127.0.0.1:99999` }, /rateLimit\.store\.redis and customerUserStore\.redis \(env PERFORMCHAT_REDIS_URL\) is not a valid URL/],
-      ['PERFORMCHAT_REDIS_URL with another scheme', { PERFORMCHAT_REDIS_URL: `http://:${SECRET}@127.0.0.1:6379` }, /\(env PERFORMCHAT_REDIS_URL\) must use redis:\/\/ or rediss:\/\/ \(redis\+cluster:\/\/ or rediss\+cluster:\/\/ for a Redis Cluster\); got http:\/\/:\*\*\*\*@127\.0\.0\.1:6379\//],
-      ['PERFORMCHAT_BASE_URL with credentials', { PERFORMCHAT_BASE_URL: `https://ops:${SECRET}@api.performchat.com` }, /baseUrl \(env PERFORMCHAT_BASE_URL\) must not contain a user or password.*got https:\/\/ops:\*\*\*\*@api\.performchat\.com\//],
+      [
+        'PERFORMCHAT_REDIS_URL with port 99999 (the report)',
+        { PERFORMCHAT_REDIS_URL: `redis://:${SECRET}@127.0.0.1:99999` },
+        /rateLimit\.store\.redis and customerUserStore\.redis \(env PERFORMCHAT_REDIS_URL\) is not a valid URL/,
+      ],
+      [
+        'PERFORMCHAT_REDIS_URL with another scheme',
+        { PERFORMCHAT_REDIS_URL: `http://:${SECRET}@127.0.0.1:6379` },
+        /\(env PERFORMCHAT_REDIS_URL\) must use redis:\/\/ or rediss:\/\/ \(redis\+cluster:\/\/ or rediss\+cluster:\/\/ for a Redis Cluster\); got http:\/\/:\*\*\*\*@127\.0\.0\.1:6379\//,
+      ],
+      [
+        'PERFORMCHAT_BASE_URL with credentials',
+        { PERFORMCHAT_BASE_URL: `https://ops:${SECRET}@api.performchat.com` },
+        /baseUrl \(env PERFORMCHAT_BASE_URL\) must not contain a user or password.*got https:\/\/ops:\*\*\*\*@api\.performchat\.com\//,
+      ],
     ])('demo boot, %s: refused naming the variable', async (_name, extra, expected) => {
       const { app, error } = await bootDemo(demoEnv(extra));
       if (app) opened.push(app);
@@ -74,9 +96,21 @@ describe('configuration at boot', () => {
     });
 
     it.each<[string, Partial<PerformChatModuleOptions>, RegExp]>([
-      ['rateLimit.store.redis', { rateLimit: { store: { redis: `redis://:${SECRET}@127.0.0.1:99999` } } }, /rateLimit\.store\.redis \(env PERFORMCHAT_REDIS_URL\) is not a valid URL/],
-      ['customerUserStore.redis', { customerUserStore: { redis: `redis://:${SECRET}@127.0.0.1:99999` } }, /customerUserStore\.redis \(env PERFORMCHAT_REDIS_URL\) is not a valid URL/],
-      ['baseUrl', { baseUrl: `https://:${SECRET}@api.performchat.com/rest/v1` }, /baseUrl \(env PERFORMCHAT_BASE_URL\) must not contain a user or password/],
+      [
+        'rateLimit.store.redis',
+        { rateLimit: { store: { redis: `redis://:${SECRET}@127.0.0.1:99999` } } },
+        /rateLimit\.store\.redis \(env PERFORMCHAT_REDIS_URL\) is not a valid URL/,
+      ],
+      [
+        'customerUserStore.redis',
+        { customerUserStore: { redis: `redis://:${SECRET}@127.0.0.1:99999` } },
+        /customerUserStore\.redis \(env PERFORMCHAT_REDIS_URL\) is not a valid URL/,
+      ],
+      [
+        'baseUrl',
+        { baseUrl: `https://:${SECRET}@api.performchat.com/rest/v1` },
+        /baseUrl \(env PERFORMCHAT_BASE_URL\) must not contain a user or password/,
+      ],
     ])('forRoot, %s: refused naming the option', async (_name, override, expected) => {
       @Module({ imports: [PerformChatModule.forRoot({ keyId: 'pk_cfg', keySecret: 'sk_cfg', ...override })] })
       class AppModule {}
@@ -138,7 +172,8 @@ describe('configuration at boot', () => {
         await redis.kill();
         await redis.start(['--requirepass', SECRET, '--databases', '2']);
         const deadline = Date.now() + 10_000;
-        while (!/database 3 does not exist/.test(logs.text()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+        while (!/database 3 does not exist/.test(logs.text()) && Date.now() < deadline)
+          await new Promise((r) => setTimeout(r, 25));
         expect(logs.lines.filter((line) => /database 3 does not exist/.test(line))).toEqual([
           expect.stringMatching(
             /^error .*\(env PERFORMCHAT_REDIS_URL\): database 3 does not exist on the server at 127\.0\.0\.1:\d+ \(it has 2: 0 to 1\); this connection is closed/,

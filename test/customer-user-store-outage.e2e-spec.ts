@@ -103,7 +103,9 @@ describe.each(PLATFORMS)('the customer-user store through a Redis outage on %s',
     const storeLines = linesAbout('customer users of user "alice"');
     expect(storeLines).toHaveLength(16);
     expect(storeLines[0]).toMatch(
-      new RegExp(`^warn Could not read the customer users of user "alice" from the store: Redis at 127\\.0\\.0\\.1:${redis.port} `),
+      new RegExp(
+        `^warn Could not read the customer users of user "alice" from the store: Redis at 127\\.0\\.0\\.1:${redis.port} `,
+      ),
     );
     expect(storeLines[0]).toContain('nothing was revoked');
     // One line per failed call, and no stack trace anywhere (the bare 500 logged one per call).

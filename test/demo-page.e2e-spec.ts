@@ -163,7 +163,9 @@ describe.each(PLATFORMS)('demo page and login on %s', (platform) => {
 
   it('never hands the API secret to the browser (page, script, session)', async () => {
     const cookie = await login('frank');
-    const answers = await Promise.all(['/', '/assets/app.js', '/api/demo/session'].map((path) => http().get(path).set('cookie', cookie)));
+    const answers = await Promise.all(
+      ['/', '/assets/app.js', '/api/demo/session'].map((path) => http().get(path).set('cookie', cookie)),
+    );
     for (const answer of answers) expect(answer.text).not.toContain(EMULATOR_DEMO_KEY.keySecret);
   });
 

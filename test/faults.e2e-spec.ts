@@ -33,21 +33,94 @@ const httpDate = (msFromNow: number) => new Date(Date.now() + msFromNow).toUTCSt
  * 2 retries, breaker off so rows are independent).
  */
 const ROWS: (() => FaultRow)[] = [
-  () => ({ name: 'latency beyond the timeout', fault: { delayMs: 2000 }, status: 503, code: 'TIMEOUT', retryAfter: '5', attempts: 3 }),
-  () => ({ name: 'connection dropped before answering', fault: { kind: 'drop' }, status: 503, code: 'UNREACHABLE', retryAfter: '5', attempts: 3 }),
-  () => ({ name: 'connection dropped mid-response', fault: { kind: 'drop-mid-response' }, status: 503, code: 'UNREACHABLE', retryAfter: '5', attempts: 3 }),
+  () => ({
+    name: 'latency beyond the timeout',
+    fault: { delayMs: 2000 },
+    status: 503,
+    code: 'TIMEOUT',
+    retryAfter: '5',
+    attempts: 3,
+  }),
+  () => ({
+    name: 'connection dropped before answering',
+    fault: { kind: 'drop' },
+    status: 503,
+    code: 'UNREACHABLE',
+    retryAfter: '5',
+    attempts: 3,
+  }),
+  () => ({
+    name: 'connection dropped mid-response',
+    fault: { kind: 'drop-mid-response' },
+    status: 503,
+    code: 'UNREACHABLE',
+    retryAfter: '5',
+    attempts: 3,
+  }),
   () => ({ name: '500', fault: { status: 500 }, status: 503, code: 'UPSTREAM_ERROR', retryAfter: '5', attempts: 3 }),
   () => ({ name: '502', fault: { status: 502 }, status: 503, code: 'UPSTREAM_ERROR', retryAfter: '5', attempts: 3 }),
   // Waits 1 s once; the second Retry-After no longer fits the 1.5 s deadline: fail at once with it.
-  () => ({ name: '503 with Retry-After: 1', fault: { status: 503, retryAfter: 1 }, status: 503, code: 'UPSTREAM_ERROR', retryAfter: '1', attempts: 2 }),
+  () => ({
+    name: '503 with Retry-After: 1',
+    fault: { status: 503, retryAfter: 1 },
+    status: 503,
+    code: 'UPSTREAM_ERROR',
+    retryAfter: '1',
+    attempts: 2,
+  }),
   // A date at most 1 s ahead: the first wait ends at it, then the date is past (no wait) and retries run out.
-  () => ({ name: '503 with an HTTP-date Retry-After', fault: { status: 503, retryAfter: httpDate(800) }, status: 503, code: 'UPSTREAM_ERROR', retryAfter: '1', attempts: 3 }),
-  () => ({ name: '429 with Retry-After', fault: { status: 429, retryAfter: 1 }, status: 429, code: 'RATE_LIMITED', retryAfter: '1', attempts: 2 }),
-  () => ({ name: 'a body that is not JSON', fault: { kind: 'not-json' }, status: 502, code: 'INVALID_RESPONSE', attempts: 1 }),
-  () => ({ name: 'an HTML error page with 200', fault: { kind: 'html', status: 200 }, status: 502, code: 'INVALID_RESPONSE', attempts: 1 }),
-  () => ({ name: 'a 200 without token', fault: { kind: 'no-token' }, status: 502, code: 'INVALID_RESPONSE', attempts: 1 }),
-  () => ({ name: 'a body over the size limit', fault: { kind: 'oversized', sizeBytes: 256 * 1024 }, status: 502, code: 'INVALID_RESPONSE', attempts: 1 }),
-  () => ({ name: 'a response trickling one byte per 100 ms', fault: { kind: 'trickle', intervalMs: 100 }, status: 503, code: 'TIMEOUT', retryAfter: '5', attempts: 3 }),
+  () => ({
+    name: '503 with an HTTP-date Retry-After',
+    fault: { status: 503, retryAfter: httpDate(800) },
+    status: 503,
+    code: 'UPSTREAM_ERROR',
+    retryAfter: '1',
+    attempts: 3,
+  }),
+  () => ({
+    name: '429 with Retry-After',
+    fault: { status: 429, retryAfter: 1 },
+    status: 429,
+    code: 'RATE_LIMITED',
+    retryAfter: '1',
+    attempts: 2,
+  }),
+  () => ({
+    name: 'a body that is not JSON',
+    fault: { kind: 'not-json' },
+    status: 502,
+    code: 'INVALID_RESPONSE',
+    attempts: 1,
+  }),
+  () => ({
+    name: 'an HTML error page with 200',
+    fault: { kind: 'html', status: 200 },
+    status: 502,
+    code: 'INVALID_RESPONSE',
+    attempts: 1,
+  }),
+  () => ({
+    name: 'a 200 without token',
+    fault: { kind: 'no-token' },
+    status: 502,
+    code: 'INVALID_RESPONSE',
+    attempts: 1,
+  }),
+  () => ({
+    name: 'a body over the size limit',
+    fault: { kind: 'oversized', sizeBytes: 256 * 1024 },
+    status: 502,
+    code: 'INVALID_RESPONSE',
+    attempts: 1,
+  }),
+  () => ({
+    name: 'a response trickling one byte per 100 ms',
+    fault: { kind: 'trickle', intervalMs: 100 },
+    status: 503,
+    code: 'TIMEOUT',
+    retryAfter: '5',
+    attempts: 3,
+  }),
 ];
 
 describe('when PerformChat misbehaves, through the demo app', () => {
@@ -83,34 +156,37 @@ describe('when PerformChat misbehaves, through the demo app', () => {
   afterEach(() => logs.restore());
 
   // One user per row: each user's share of the budget (10 generations a minute) is the fairness spec's.
-  it.each(ROWS.map((row, index) => [row().name, row, `alice-${index}`] as const))('%s', async (_name, makeRow, user) => {
-    const row = makeRow();
-    emulator.addFault({ path: TOKEN_PATH, times: -1, ...row.fault });
+  it.each(ROWS.map((row, index) => [row().name, row, `alice-${index}`] as const))(
+    '%s',
+    async (_name, makeRow, user) => {
+      const row = makeRow();
+      emulator.addFault({ path: TOKEN_PATH, times: -1, ...row.fault });
 
-    const started = Date.now();
-    const response = await request(app.getHttpServer()).get('/api/chat/token').set(USER, user);
-    const elapsed = Date.now() - started;
+      const started = Date.now();
+      const response = await request(app.getHttpServer()).get('/api/chat/token').set(USER, user);
+      const elapsed = Date.now() - started;
 
-    expect({ status: response.status, body: response.body, retryAfter: response.headers['retry-after'] }).toEqual({
-      status: row.status,
-      body: { statusCode: row.status, message: expect.any(String), error: expect.any(String), code: row.code },
-      retryAfter: row.retryAfter,
-    });
-    expect(tokenAttempts()).toBe(row.attempts);
-    expect(elapsed).toBeLessThan(DEADLINE_MS + 300);
+      expect({ status: response.status, body: response.body, retryAfter: response.headers['retry-after'] }).toEqual({
+        status: row.status,
+        body: { statusCode: row.status, message: expect.any(String), error: expect.any(String), code: row.code },
+        retryAfter: row.retryAfter,
+      });
+      expect(tokenAttempts()).toBe(row.attempts);
+      expect(elapsed).toBeLessThan(DEADLINE_MS + 300);
 
-    // Nothing secret reached the browser or the log; every failed attempt was logged once.
-    const seen = JSON.stringify(response.body) + logs.text();
-    expect(seen).not.toContain(EMULATOR_DEMO_KEY.keySecret);
-    expect(seen).not.toMatch(JWT);
-    expect(logs.lines.filter((line) => line.includes('PerformChat call failed'))).toHaveLength(row.attempts);
+      // Nothing secret reached the browser or the log; every failed attempt was logged once.
+      const seen = JSON.stringify(response.body) + logs.text();
+      expect(seen).not.toContain(EMULATOR_DEMO_KEY.keySecret);
+      expect(seen).not.toMatch(JWT);
+      expect(logs.lines.filter((line) => line.includes('PerformChat call failed'))).toHaveLength(row.attempts);
 
-    // The process is still healthy: the next request works.
-    emulator.clearFaults();
-    const next = await request(app.getHttpServer()).get('/api/chat/token').set(USER, user).expect(200);
-    expect(emulator.verify(next.body.token)).toMatchObject({ valid: true });
-    expect(unhandled).toEqual([]);
-  });
+      // The process is still healthy: the next request works.
+      emulator.clearFaults();
+      const next = await request(app.getHttpServer()).get('/api/chat/token').set(USER, user).expect(200);
+      expect(emulator.verify(next.body.token)).toMatchObject({ valid: true });
+      expect(unhandled).toEqual([]);
+    },
+  );
 
   it('connection refused → 503 UNREACHABLE with Retry-After, within the deadline', async () => {
     const port = await closedPort();
@@ -118,7 +194,12 @@ describe('when PerformChat misbehaves, through the demo app', () => {
     try {
       const started = Date.now();
       const response = await request(lost.getHttpServer()).get('/api/chat/token').set(USER, 'alice').expect(503);
-      expect(response.body).toEqual({ statusCode: 503, message: expect.any(String), error: 'Service Unavailable', code: 'UNREACHABLE' });
+      expect(response.body).toEqual({
+        statusCode: 503,
+        message: expect.any(String),
+        error: 'Service Unavailable',
+        code: 'UNREACHABLE',
+      });
       expect(response.headers['retry-after']).toBe('5');
       expect(Date.now() - started).toBeLessThan(DEADLINE_MS);
       expect(logs.lines.filter((line) => line.includes('"code":"UNREACHABLE"'))).toHaveLength(3);
@@ -137,7 +218,8 @@ describe('when PerformChat misbehaves, through the demo app', () => {
     });
     try {
       emulator.addFault({ path: TOKEN_PATH, status: 500, times: -1 });
-      for (let i = 0; i < 3; i++) await request(guarded.getHttpServer()).get('/api/chat/token').set(USER, 'alice').expect(503);
+      for (let i = 0; i < 3; i++)
+        await request(guarded.getHttpServer()).get('/api/chat/token').set(USER, 'alice').expect(503);
       expect(tokenAttempts()).toBe(3);
 
       const fast = await request(guarded.getHttpServer()).get('/api/chat/token').set(USER, 'alice').expect(503);

@@ -45,7 +45,10 @@ describe.each(PLATFORMS)('health routes of the demo app on %s', (platform) => {
     emulator = await startPerformChatEmulator();
     port = emulator.port;
     // No result reuse, so every /health/ready call shows the emulator's current state.
-    app = await startDemoApp(platform, emulatorConfig(emulator, { PERFORMCHAT_HEALTH_CACHE_TTL_MS: '0', PERFORMCHAT_HEALTH_TIMEOUT_MS: '500' }));
+    app = await startDemoApp(
+      platform,
+      emulatorConfig(emulator, { PERFORMCHAT_HEALTH_CACHE_TTL_MS: '0', PERFORMCHAT_HEALTH_TIMEOUT_MS: '500' }),
+    );
   });
   afterAll(async () => {
     await app.close();
@@ -63,7 +66,12 @@ describe.each(PLATFORMS)('health routes of the demo app on %s', (platform) => {
       circuitBreaker: { state: 'closed', failureThreshold: 5 },
     };
 
-    await expect(get('/health/ready', 200)).resolves.toEqual({ status: 'ok', info: { performchat: up }, error: {}, details: { performchat: up } });
+    await expect(get('/health/ready', 200)).resolves.toEqual({
+      status: 'ok',
+      info: { performchat: up },
+      error: {},
+      details: { performchat: up },
+    });
     await expect(get('/health/live', 200)).resolves.toEqual(LIVE);
     expect(emulator.state.counter(HEAD_PROBE).attempts).toBe(1);
     expect(emulator.state.counter(EMULATOR_COUNTER_KEYS.token).attempts).toBe(0);
@@ -80,14 +88,22 @@ describe.each(PLATFORMS)('health routes of the demo app on %s', (platform) => {
       circuitBreaker: { state: 'closed', failureThreshold: 5 },
     };
 
-    await expect(get('/health/ready', 503)).resolves.toEqual({ status: 'error', info: {}, error: { performchat: down }, details: { performchat: down } });
+    await expect(get('/health/ready', 503)).resolves.toEqual({
+      status: 'error',
+      info: {},
+      error: { performchat: down },
+      details: { performchat: down },
+    });
     await expect(get('/health/live', 200)).resolves.toEqual(LIVE);
   });
 
   it('/health/ready is 200 again when the emulator returns on the same port', async () => {
     emulator = await startPerformChatEmulator({ port });
 
-    await expect(get('/health/ready', 200)).resolves.toMatchObject({ status: 'ok', info: { performchat: { status: 'up', statusCode: 405 } } });
+    await expect(get('/health/ready', 200)).resolves.toMatchObject({
+      status: 'ok',
+      info: { performchat: { status: 'up', statusCode: 405 } },
+    });
     await expect(get('/health/live', 200)).resolves.toEqual(LIVE);
     expect(emulator.state.counter(HEAD_PROBE).attempts).toBe(1);
   });
@@ -137,20 +153,28 @@ describe.each(PLATFORMS)('readiness beyond reachability on %s (issue 13)', (plat
     });
     await ready(app).expect(200);
     emulator.addFault({ path: PERFORMCHAT_TOKEN_PATH, method: 'POST', status: 503, times: -1 });
-    for (let i = 0; i < 2; i++) await request(app.getHttpServer()).get('/api/chat/token').set('x-demo-user', 'alice').expect(503);
+    for (let i = 0; i < 2; i++)
+      await request(app.getHttpServer()).get('/api/chat/token').set('x-demo-user', 'alice').expect(503);
 
     const response = await ready(app).expect(503);
 
     const down = {
       status: 'down',
       reason: 'circuit_open',
-      message: expect.stringMatching(/^the circuit breaker is open after 2 failed calls in a row: token calls fail fast for \d+ s more, then one trial call decides$/),
+      message: expect.stringMatching(
+        /^the circuit breaker is open after 2 failed calls in a row: token calls fail fast for \d+ s more, then one trial call decides$/,
+      ),
       statusCode: 405,
       latencyMs: expect.any(Number),
       endpoint: `${emulator.url}${PERFORMCHAT_TOKEN_PATH}`,
       circuitBreaker: { state: 'open', failureThreshold: 2, retryAfterMs: expect.any(Number) },
     };
-    expect(response.body).toEqual({ status: 'error', info: {}, error: { performchat: down }, details: { performchat: down } });
+    expect(response.body).toEqual({
+      status: 'error',
+      info: {},
+      error: { performchat: down },
+      details: { performchat: down },
+    });
     await request(app.getHttpServer()).get('/health/live').expect(200);
   });
 
@@ -164,7 +188,11 @@ describe.each(PLATFORMS)('readiness beyond reachability on %s (issue 13)', (plat
     await request(app.getHttpServer()).get('/api/chat/token').set('x-demo-user', 'alice').expect(503);
 
     const response = await ready(app).expect(200);
-    expect(response.body.info.performchat).toMatchObject({ status: 'up', statusCode: 405, circuitBreaker: { state: 'open' } });
+    expect(response.body.info.performchat).toMatchObject({
+      status: 'up',
+      statusCode: 405,
+      circuitBreaker: { state: 'open' },
+    });
   });
 
   it('a base URL with a wrong path makes /health/ready 503 with reason not_found, as every token call fails', async () => {

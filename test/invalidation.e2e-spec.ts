@@ -85,7 +85,13 @@ describe('customer-user storage and invalidation flows against the emulator', ()
 
   it('drops a stored customer user PerformChat no longer knows, without counting it', async () => {
     const { auth, store } = await serviceWith();
-    await store.save({ externalId: 'ghost', agentId: 'a', customerUserId: 'cu_gone', companyId: 'c', updatedAt: new Date() });
+    await store.save({
+      externalId: 'ghost',
+      agentId: 'a',
+      customerUserId: 'cu_gone',
+      companyId: 'c',
+      updatedAt: new Date(),
+    });
     expect(await auth.invalidateUserTokens('ghost')).toEqual([]);
     expect(await store.listByExternalId('ghost')).toEqual([]);
   });
@@ -118,10 +124,19 @@ describe('customer-user storage and invalidation flows against the emulator', ()
   it('revokes every known user for an incident, reporting progress and failures', async () => {
     const { auth, store } = await serviceWith();
     for (const userId of ['a', 'b', 'c', 'd']) await auth.generateToken({ userId });
-    await store.save({ externalId: 'ghost', agentId: 'x', customerUserId: 'cu_gone', companyId: 'c', updatedAt: new Date() });
+    await store.save({
+      externalId: 'ghost',
+      agentId: 'x',
+      customerUserId: 'cu_gone',
+      companyId: 'c',
+      updatedAt: new Date(),
+    });
     const progress: number[] = [];
 
-    const summary = await auth.invalidateAllKnownUsers({ concurrency: 2, onProgress: ({ done }) => progress.push(done) });
+    const summary = await auth.invalidateAllKnownUsers({
+      concurrency: 2,
+      onProgress: ({ done }) => progress.push(done),
+    });
 
     expect(summary).toEqual({ total: 5, invalidated: 4, gone: 1, failed: [] });
     expect(progress).toEqual([1, 2, 3, 4, 5]);
@@ -152,7 +167,9 @@ describe('customer-user storage and invalidation flows against the emulator', ()
     const { auth } = await serviceWith({ customerUserStore: failing });
     const token = await auth.generateToken({ userId: 'alice' });
     expect(emulator.verify(token.token)).toMatchObject({ valid: true });
-    expect(logs.text()).toMatch(/Could not save the customer user of user "alice" \(Error: database is down\); the token was issued and is valid/);
+    expect(logs.text()).toMatch(
+      /Could not save the customer user of user "alice" \(Error: database is down\); the token was issued and is valid/,
+    );
     expect(logs.text()).not.toContain(token.token);
   });
 
@@ -172,7 +189,8 @@ describe('customer-user storage and invalidation flows against the emulator', ()
         },
       };
     };
-    const storeLines = () => logs.lines.filter((line) => line.includes('from the store') || line.includes('in the store'));
+    const storeLines = () =>
+      logs.lines.filter((line) => line.includes('from the store') || line.includes('in the store'));
     const invalidations = () => emulator.state.counter(EMULATOR_COUNTER_KEYS.invalidateToken).attempts;
 
     it('invalidateUserTokens fails with STORE_UNAVAILABLE, never [] as if nothing were stored, and logs one line', async () => {
@@ -201,7 +219,10 @@ describe('customer-user storage and invalidation flows against the emulator', ()
         ['a', 'b', 'c'].map((userId) => ({
           userId,
           invalidations: [],
-          error: expect.objectContaining({ code: 'STORE_UNAVAILABLE', message: expect.stringContaining(`user "${userId}"`) }),
+          error: expect.objectContaining({
+            code: 'STORE_UNAVAILABLE',
+            message: expect.stringContaining(`user "${userId}"`),
+          }),
         })),
       );
       expect(storeLines()).toEqual([
@@ -215,7 +236,8 @@ describe('customer-user storage and invalidation flows against the emulator', ()
 
       await expect(auth.invalidateAllKnownUsers()).rejects.toMatchObject({
         code: 'STORE_UNAVAILABLE',
-        message: 'Could not list the customer users in the store: Error: database is down; nothing was revoked, retry when the store answers',
+        message:
+          'Could not list the customer users in the store: Error: database is down; nothing was revoked, retry when the store answers',
       });
       expect(invalidations()).toBe(0);
       expect(storeLines()).toHaveLength(1);
@@ -240,9 +262,9 @@ describe('customer-user storage and invalidation flows against the emulator', ()
   });
 
   it('refuses an incomplete app-provided store at boot', async () => {
-    await expect(
-      serviceWith({ customerUserStore: { save: async () => undefined } as never }),
-    ).rejects.toThrow(/customerUserStore is missing the method\(s\) listByExternalId, remove, iterate/);
+    await expect(serviceWith({ customerUserStore: { save: async () => undefined } as never })).rejects.toThrow(
+      /customerUserStore is missing the method\(s\) listByExternalId, remove, iterate/,
+    );
   });
 
   describe('with the Redis store from a URL', () => {
@@ -320,7 +342,9 @@ describe('customer-user storage and invalidation flows against the emulator', ()
 
     async function appWith(controller: object | false | undefined): Promise<INestApplication> {
       @Module({
-        imports: [PerformChatModule.forRoot({ ...baseOptions(), ...(controller === undefined ? {} : { controller }) } as never)],
+        imports: [
+          PerformChatModule.forRoot({ ...baseOptions(), ...(controller === undefined ? {} : { controller }) } as never),
+        ],
         controllers: [ProbeController],
       })
       class HostModule {}

@@ -68,7 +68,8 @@ describe('PerformChatRateLimitGuard with the Redis store', () => {
     });
 
     it('keeps users and routes independent', async () => {
-      for (let i = 0; i < 3; i++) expect((await request(server.url).get('/rl/a').set(USER_HEADER, 'u1')).status).toBe(200);
+      for (let i = 0; i < 3; i++)
+        expect((await request(server.url).get('/rl/a').set(USER_HEADER, 'u1')).status).toBe(200);
       expect((await request(server.url).get('/rl/a').set(USER_HEADER, 'u1')).status).toBe(429);
       expect((await request(server.url).get('/rl/a').set(USER_HEADER, 'u2')).status).toBe(200);
       expect((await request(server.url).get('/rl/b').set(USER_HEADER, 'u1')).status).toBe(200);
@@ -87,7 +88,9 @@ describe('PerformChatRateLimitGuard with the Redis store', () => {
     try {
       const answers = await Promise.all(
         Array.from({ length: 300 }, (_, i) =>
-          request(i % 2 === 0 ? one.url : two.url).get('/rl/exact').set(USER_HEADER, 'shared-user'),
+          request(i % 2 === 0 ? one.url : two.url)
+            .get('/rl/exact')
+            .set(USER_HEADER, 'shared-user'),
         ),
       );
       const passed = answers.filter((a) => a.status === 200);

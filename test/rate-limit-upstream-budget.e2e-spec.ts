@@ -95,7 +95,9 @@ describe('upstream budget (key-wide, in front of PerformChat)', () => {
     expect(error.retryAfterMs).toBeLessThanOrEqual(400);
     expect(tokenCalls().attempts).toBe(5);
 
-    await expect(auth.generateToken({ userId: 'budget-8' })).rejects.toMatchObject({ code: PerformChatErrorCode.RATE_LIMITED });
+    await expect(auth.generateToken({ userId: 'budget-8' })).rejects.toMatchObject({
+      code: PerformChatErrorCode.RATE_LIMITED,
+    });
     expect(tokenCalls().attempts).toBe(5);
 
     // Invalidation does not need token-generation points.
@@ -104,10 +106,14 @@ describe('upstream budget (key-wide, in front of PerformChat)', () => {
     expect(invalidateCalls().attempts).toBe(1);
 
     // One warning for the refusal period, not one per refused call.
-    expect(logs.lines.filter((line) => line.startsWith('warn') && line.includes('token generations per'))).toHaveLength(1);
+    expect(logs.lines.filter((line) => line.startsWith('warn') && line.includes('token generations per'))).toHaveLength(
+      1,
+    );
 
     await clock.advance(399);
-    await expect(auth.generateToken({ userId: 'budget-7' })).rejects.toMatchObject({ code: PerformChatErrorCode.RATE_LIMITED });
+    await expect(auth.generateToken({ userId: 'budget-7' })).rejects.toMatchObject({
+      code: PerformChatErrorCode.RATE_LIMITED,
+    });
     await clock.advance(1);
     await expect(auth.generateToken({ userId: 'budget-7' })).resolves.toMatchObject({ token: expect.any(String) });
     expect(tokenCalls().attempts).toBe(6);
@@ -142,11 +148,15 @@ describe('upstream budget (key-wide, in front of PerformChat)', () => {
     expect(error.message).toContain("PerformChat's lockout after 10 failed authentications per 5 minutes");
     expect(error.retryAfterMs).toBeGreaterThan(0);
     expect(error.retryAfterMs).toBeLessThanOrEqual(500);
-    await expect(auth.invalidateTokens('cm_someone')).rejects.toMatchObject({ code: PerformChatErrorCode.RATE_LIMITED });
+    await expect(auth.invalidateTokens('cm_someone')).rejects.toMatchObject({
+      code: PerformChatErrorCode.RATE_LIMITED,
+    });
     expect(tokenCalls().attempts).toBe(10);
     expect(invalidateCalls().attempts).toBe(0);
     expect(tokenCalls().failures['429']).toBeUndefined(); // the emulator never had to refuse the key
-    expect(logs.lines.filter((line) => line.startsWith('warn') && line.includes('rejected the API key 10 times'))).toHaveLength(1);
+    expect(
+      logs.lines.filter((line) => line.startsWith('warn') && line.includes('rejected the API key 10 times')),
+    ).toHaveLength(1);
 
     await clock.advance(500);
     await expect(auth.generateToken({ userId: 'bad-12' })).rejects.toMatchObject({
@@ -172,7 +182,10 @@ describe('upstream budget (key-wide, in front of PerformChat)', () => {
   });
 
   it('upstreamBudget: false lets every call through to PerformChat (which then answers 429 itself)', async () => {
-    const auth = await start({ rateLimits: { tokenGenerations: { points: 3, windowMs: 60_000 } } }, { upstreamBudget: false });
+    const auth = await start(
+      { rateLimits: { tokenGenerations: { points: 3, windowMs: 60_000 } } },
+      { upstreamBudget: false },
+    );
     const counts = await outcomes(Array.from({ length: 5 }, (_, i) => auth.generateToken({ userId: `free-${i}` })));
     expect(counts).toEqual({ ok: 3, RATE_LIMITED: 2 });
     expect(tokenCalls()).toMatchObject({ attempts: 5, failures: { '429': 2 } });
@@ -183,7 +196,11 @@ describe('upstream budget (key-wide, in front of PerformChat)', () => {
       clock = useDateClock();
       const auth = await start(
         {},
-        { retry: false, circuitBreaker: { failureThreshold: 2, cooldownMs: 150 }, upstreamBudget: { tokensPerMinute: 4 } },
+        {
+          retry: false,
+          circuitBreaker: { failureThreshold: 2, cooldownMs: 150 },
+          upstreamBudget: { tokensPerMinute: 4 },
+        },
       );
       emulator.addFault({ path: TOKEN_PATH, status: 500, times: -1 });
       expect(await outcomes([auth.generateToken({ userId: 'storm-0' })])).toEqual({ UPSTREAM_ERROR: 1 });
@@ -198,7 +215,10 @@ describe('upstream budget (key-wide, in front of PerformChat)', () => {
       await expect(auth.generateToken({ userId: 'trial' })).resolves.toMatchObject({ token: expect.any(String) });
       expect(auth.circuitBreakerState().state).toBe('closed');
       // 2 points for the 500s, 1 for the trial: one generation left in the window.
-      expect(await outcomes([0, 1].map((i) => auth.generateToken({ userId: `after-${i}` })))).toEqual({ ok: 1, RATE_LIMITED: 1 });
+      expect(await outcomes([0, 1].map((i) => auth.generateToken({ userId: `after-${i}` })))).toEqual({
+        ok: 1,
+        RATE_LIMITED: 1,
+      });
       expect(tokenCalls().attempts).toBe(4);
     });
 
@@ -206,7 +226,10 @@ describe('upstream budget (key-wide, in front of PerformChat)', () => {
       // tokensPerUser false: every attempt would spend the user's share too (1 of 3 by default).
       const auth = await start(
         {},
-        { retry: { retries: 2, baseDelayMs: 1, maxDelayMs: 1 }, upstreamBudget: { tokensPerMinute: 3, tokensPerUser: false } },
+        {
+          retry: { retries: 2, baseDelayMs: 1, maxDelayMs: 1 },
+          upstreamBudget: { tokensPerMinute: 3, tokensPerUser: false },
+        },
       );
       emulator.addFault({ path: TOKEN_PATH, kind: 'drop-mid-response', times: 1 });
       await expect(auth.generateToken({ userId: 'retried' })).resolves.toMatchObject({ token: expect.any(String) });
@@ -217,21 +240,29 @@ describe('upstream budget (key-wide, in front of PerformChat)', () => {
       expect(tokenCalls().attempts).toBe(3);
     });
 
-    it('a retry the budget cannot pay for is not sent: the call fails with the last attempt\'s error', async () => {
+    it("a retry the budget cannot pay for is not sent: the call fails with the last attempt's error", async () => {
       const auth = await start(
         {},
-        { retry: { retries: 2, baseDelayMs: 1, maxDelayMs: 1 }, upstreamBudget: { tokensPerMinute: 1, tokensPerUser: false } },
+        {
+          retry: { retries: 2, baseDelayMs: 1, maxDelayMs: 1 },
+          upstreamBudget: { tokensPerMinute: 1, tokensPerUser: false },
+        },
       );
       emulator.addFault({ path: TOKEN_PATH, kind: 'drop-mid-response', times: -1 });
       const error = await auth.generateToken({ userId: 'dropped' }).catch((e: unknown) => e as PerformChatError);
       expect(error).toMatchObject({ name: 'PerformChatError', code: PerformChatErrorCode.UNREACHABLE });
       expect(tokenCalls().attempts).toBe(1);
       // The refusal is logged (once per period), so the missing retries are explained.
-      expect(logs.lines.filter((line) => line.startsWith('warn') && line.includes('1 token generations per 60 s'))).toHaveLength(1);
+      expect(
+        logs.lines.filter((line) => line.startsWith('warn') && line.includes('1 token generations per 60 s')),
+      ).toHaveLength(1);
     });
 
     it('N calls whose connections drop never send more attempts than the budget', async () => {
-      const auth = await start({}, { retry: { retries: 2, baseDelayMs: 1, maxDelayMs: 5 }, upstreamBudget: { tokensPerMinute: 10 } });
+      const auth = await start(
+        {},
+        { retry: { retries: 2, baseDelayMs: 1, maxDelayMs: 5 }, upstreamBudget: { tokensPerMinute: 10 } },
+      );
       emulator.addFault({ path: TOKEN_PATH, kind: 'drop-mid-response', times: -1 });
       const counts = await outcomes(Array.from({ length: 20 }, (_, i) => auth.generateToken({ userId: `drop-${i}` })));
       // Each call ends with its own last sent attempt (UNREACHABLE) or, if none was, the refusal.

@@ -15,7 +15,11 @@ const refusal = (retryAfter: number) => ({
 describe.each(PLATFORMS)('PerformChatRateLimitGuard, memory store, on %s', (platform) => {
   let server: RunningRateLimitApp;
   beforeAll(async () => {
-    server = await startRateLimitApp({ platform, trustProxy: true, module: { rateLimit: { points: 4, duration: 60 } } });
+    server = await startRateLimitApp({
+      platform,
+      trustProxy: true,
+      module: { rateLimit: { points: 4, duration: 60 } },
+    });
   });
   afterAll(() => server.close());
 
@@ -205,7 +209,9 @@ describe.each(PLATFORMS)('rateLimit: false, on %s', (platform) => {
   afterAll(() => server.close());
 
   it('leaves guarded routes without a decorator unlimited and without headers', async () => {
-    const answers = await Promise.all(Array.from({ length: 30 }, () => request(server.url).get('/rl/default').set(USER_HEADER, 'u')));
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, () => request(server.url).get('/rl/default').set(USER_HEADER, 'u')),
+    );
     expect(answers.map((a) => a.status)).toEqual(Array(30).fill(200));
     expect(answers[0].headers['x-ratelimit-limit']).toBeUndefined();
   });
@@ -217,16 +223,19 @@ describe.each(PLATFORMS)('rateLimit: false, on %s', (platform) => {
 });
 
 describe('trust proxy off', () => {
-  it.each(PLATFORMS)('ignores X-Forwarded-For on %s: every forged address shares the socket address counter', async (platform) => {
-    const server = await startRateLimitApp({ platform, trustProxy: false });
-    try {
-      const statuses: number[] = [];
-      for (let i = 0; i < 4; i++) {
-        statuses.push((await request(server.url).get('/rl/a').set('x-forwarded-for', `192.0.2.${i}`)).status);
+  it.each(PLATFORMS)(
+    'ignores X-Forwarded-For on %s: every forged address shares the socket address counter',
+    async (platform) => {
+      const server = await startRateLimitApp({ platform, trustProxy: false });
+      try {
+        const statuses: number[] = [];
+        for (let i = 0; i < 4; i++) {
+          statuses.push((await request(server.url).get('/rl/a').set('x-forwarded-for', `192.0.2.${i}`)).status);
+        }
+        expect(statuses).toEqual([200, 200, 200, 429]);
+      } finally {
+        await server.close();
       }
-      expect(statuses).toEqual([200, 200, 200, 429]);
-    } finally {
-      await server.close();
-    }
-  });
+    },
+  );
 });

@@ -50,13 +50,17 @@ function typeCheck(dir: string, blocks: ReadmeBlock[]): string[] {
   // Only the blocks and the stubs: the library source compiles under `npm run typecheck` (users
   // only ever compile against its .d.ts, which the compatibility run checks).
   const inDir = (d: ts.Diagnostic) => !d.file || d.file.fileName.startsWith(`${dir}/`);
-  return ts.getPreEmitDiagnostics(program).filter(inDir).map((diagnostic) => {
-    const message = ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n');
-    if (!diagnostic.file || diagnostic.start === undefined) return `TS${diagnostic.code}: ${message}`;
-    const { line, character } = diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start);
-    const where = readmeLocation(blocks, diagnostic.file.fileName, line + 1) ?? `${diagnostic.file.fileName}:${line + 1}`;
-    return `${where}:${character + 1} TS${diagnostic.code}: ${message}`;
-  });
+  return ts
+    .getPreEmitDiagnostics(program)
+    .filter(inDir)
+    .map((diagnostic) => {
+      const message = ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n');
+      if (!diagnostic.file || diagnostic.start === undefined) return `TS${diagnostic.code}: ${message}`;
+      const { line, character } = diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start);
+      const where =
+        readmeLocation(blocks, diagnostic.file.fileName, line + 1) ?? `${diagnostic.file.fileName}:${line + 1}`;
+      return `${where}:${character + 1} TS${diagnostic.code}: ${message}`;
+    });
 }
 
 describe('README.md TypeScript blocks', () => {

@@ -23,7 +23,11 @@ function fiveTokenRequests(url: string) {
     request(url)
       .get('/api/chat/token')
       .set(USER, `user-${i}`)
-      .then((response) => ({ status: response.status, code: response.body.code, retryAfter: response.headers['retry-after'] })),
+      .then((response) => ({
+        status: response.status,
+        code: response.body.code,
+        retryAfter: response.headers['retry-after'],
+      })),
   );
 }
 
@@ -117,7 +121,13 @@ describe('SIGTERM to the demo app (main.ts, enableShutdownHooks)', () => {
       ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'src/main.ts'],
       {
         cwd: process.cwd(),
-        env: { ...process.env, ...emulatorConfig(emulator), PORT: '0', PERFORMCHAT_RATE_LIMIT_POINTS: '0', NO_COLOR: '1' },
+        env: {
+          ...process.env,
+          ...emulatorConfig(emulator),
+          PORT: '0',
+          PERFORMCHAT_RATE_LIMIT_POINTS: '0',
+          NO_COLOR: '1',
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );

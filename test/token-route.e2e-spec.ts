@@ -45,32 +45,40 @@ describe.each(PLATFORMS)('token route through the demo app on %s', (platform) =>
   });
   afterEach(() => logs.restore());
 
-  it.each(['get', 'post'] as const)('%s /api/chat/token issues a valid token for the logged-in user', async (method) => {
-    const call = method === 'get' ? http().get('/api/chat/token') : http().post('/api/chat/token').send({});
-    const response = await call.set(USER, 'alice').expect(200);
+  it.each(['get', 'post'] as const)(
+    '%s /api/chat/token issues a valid token for the logged-in user',
+    async (method) => {
+      const call = method === 'get' ? http().get('/api/chat/token') : http().post('/api/chat/token').send({});
+      const response = await call.set(USER, 'alice').expect(200);
 
-    expect(response.body).toEqual({
-      token: expect.stringMatching(/^ey[\w-]+\.[\w-]+\.[\w-]+$/),
-      expiresAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
-      expiresIn: expect.any(Number),
-      agent: { id: 'agent_support', name: 'Customer Support Agent' },
-    });
-    expect(response.body.expiresIn).toBeGreaterThan(3590);
-    expect(response.body.expiresIn).toBeLessThanOrEqual(3600);
-    expect(response.headers['cache-control']).toBe('no-store');
-    expect(response.headers.pragma).toBe('no-cache');
-    expect(response.headers['content-type']).toMatch(/^application\/json/);
-    expect(response.headers['x-ratelimit-limit']).toBe('1000');
+      expect(response.body).toEqual({
+        token: expect.stringMatching(/^ey[\w-]+\.[\w-]+\.[\w-]+$/),
+        expiresAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+        expiresIn: expect.any(Number),
+        agent: { id: 'agent_support', name: 'Customer Support Agent' },
+      });
+      expect(response.body.expiresIn).toBeGreaterThan(3590);
+      expect(response.body.expiresIn).toBeLessThanOrEqual(3600);
+      expect(response.headers['cache-control']).toBe('no-store');
+      expect(response.headers.pragma).toBe('no-cache');
+      expect(response.headers['content-type']).toMatch(/^application\/json/);
+      expect(response.headers['x-ratelimit-limit']).toBe('1000');
 
-    const verdict = emulator.verify(response.body.token);
-    expect(verdict).toMatchObject({ valid: true, payload: { agentId: 'agent_support' } });
-    const customerUser = emulator.state.findCustomerUser(EMULATOR_DEMO_KEY.companyId, 'alice');
-    expect(customerUser).toBeDefined();
-    // Nothing internal reaches the browser.
-    for (const secretish of [customerUser!.id, EMULATOR_DEMO_KEY.companyId, EMULATOR_DEMO_KEY.keyId, EMULATOR_DEMO_KEY.keySecret]) {
-      expect(JSON.stringify(response.body).replace(response.body.token, '')).not.toContain(secretish);
-    }
-  });
+      const verdict = emulator.verify(response.body.token);
+      expect(verdict).toMatchObject({ valid: true, payload: { agentId: 'agent_support' } });
+      const customerUser = emulator.state.findCustomerUser(EMULATOR_DEMO_KEY.companyId, 'alice');
+      expect(customerUser).toBeDefined();
+      // Nothing internal reaches the browser.
+      for (const secretish of [
+        customerUser!.id,
+        EMULATOR_DEMO_KEY.companyId,
+        EMULATOR_DEMO_KEY.keyId,
+        EMULATOR_DEMO_KEY.keySecret,
+      ]) {
+        expect(JSON.stringify(response.body).replace(response.body.token, '')).not.toContain(secretish);
+      }
+    },
+  );
 
   it('takes agentId and expiresIn from the query of a GET and the body of a POST', async () => {
     const get = await http().get('/api/chat/token?expiresIn=15m').set(USER, 'bob').expect(200);
@@ -81,21 +89,80 @@ describe.each(PLATFORMS)('token route through the demo app on %s', (platform) =>
   });
 
   it.each([
-    ['anonymous GET', () => http().get('/api/chat/token'), 401, /authentication guard must run before .* resolveUserId/, 'UNAUTHENTICATED'],
+    [
+      'anonymous GET',
+      () => http().get('/api/chat/token'),
+      401,
+      /authentication guard must run before .* resolveUserId/,
+      'UNAUTHENTICATED',
+    ],
     ['anonymous POST', () => http().post('/api/chat/token').send({}), 401, /resolveUserId/, 'UNAUTHENTICATED'],
     ['anonymous revoke', () => http().post('/api/chat/token/revoke').send({}), 401, /resolveUserId/, 'UNAUTHENTICATED'],
-    ['userId in the body', () => http().post('/api/chat/token').set(USER, 'eve').send({ userId: 'alice' }), 400, /userId must not be sent/, 'INVALID_ARGUMENT'],
-    ['userId in the query', () => http().get('/api/chat/token?userId=alice').set(USER, 'eve'), 400, /userId must not be sent/, 'INVALID_ARGUMENT'],
-    ['an unknown field', () => http().post('/api/chat/token').set(USER, 'eve').send({ agent: 'x' }), 400, /property agent should not exist/, 'INVALID_ARGUMENT'],
-    ['a JSON array', () => http().post('/api/chat/token').set(USER, 'eve').send([]), 400, /must be a JSON object/, 'INVALID_ARGUMENT'],
-    ['a disallowed agent', () => http().get('/api/chat/token?agentId=agent_sales').set(USER, 'eve'), 403, /not in the allowedAgentIds/, 'AGENT_NOT_ALLOWED'],
-    ['expiresIn over the cap', () => http().get('/api/chat/token?expiresIn=3h').set(USER, 'eve'), 400, /maximum of "2h" \(maxExpiresIn\)/, 'INVALID_EXPIRES_IN'],
-    ['a malformed expiresIn', () => http().get('/api/chat/token?expiresIn=1.5h').set(USER, 'eve'), 400, /expiresIn must be a positive whole number/, 'INVALID_EXPIRES_IN'],
-    ['a text/plain POST', () => http().post('/api/chat/token').set(USER, 'eve').set('content-type', 'text/plain').send(''), 415, /application\/json/, 'UNSUPPORTED_MEDIA_TYPE'],
+    [
+      'userId in the body',
+      () => http().post('/api/chat/token').set(USER, 'eve').send({ userId: 'alice' }),
+      400,
+      /userId must not be sent/,
+      'INVALID_ARGUMENT',
+    ],
+    [
+      'userId in the query',
+      () => http().get('/api/chat/token?userId=alice').set(USER, 'eve'),
+      400,
+      /userId must not be sent/,
+      'INVALID_ARGUMENT',
+    ],
+    [
+      'an unknown field',
+      () => http().post('/api/chat/token').set(USER, 'eve').send({ agent: 'x' }),
+      400,
+      /property agent should not exist/,
+      'INVALID_ARGUMENT',
+    ],
+    [
+      'a JSON array',
+      () => http().post('/api/chat/token').set(USER, 'eve').send([]),
+      400,
+      /must be a JSON object/,
+      'INVALID_ARGUMENT',
+    ],
+    [
+      'a disallowed agent',
+      () => http().get('/api/chat/token?agentId=agent_sales').set(USER, 'eve'),
+      403,
+      /not in the allowedAgentIds/,
+      'AGENT_NOT_ALLOWED',
+    ],
+    [
+      'expiresIn over the cap',
+      () => http().get('/api/chat/token?expiresIn=3h').set(USER, 'eve'),
+      400,
+      /maximum of "2h" \(maxExpiresIn\)/,
+      'INVALID_EXPIRES_IN',
+    ],
+    [
+      'a malformed expiresIn',
+      () => http().get('/api/chat/token?expiresIn=1.5h').set(USER, 'eve'),
+      400,
+      /expiresIn must be a positive whole number/,
+      'INVALID_EXPIRES_IN',
+    ],
+    [
+      'a text/plain POST',
+      () => http().post('/api/chat/token').set(USER, 'eve').set('content-type', 'text/plain').send(''),
+      415,
+      /application\/json/,
+      'UNSUPPORTED_MEDIA_TYPE',
+    ],
   ])('refuses %s before calling PerformChat, with a code in the body', async (_name, call, status, message, code) => {
     const response = await call().expect(status);
     expect([response.body.message].flat().join(' ')).toMatch(message);
-    expect(response.body).toEqual({ statusCode: status, message: response.body.message, error: expect.any(String), code });
+    expect(response.body).toEqual({
+      statusCode: status,
+      message: response.body.message,
+      error: expect.any(String),
+      code,
+    });
     expect(tokenCalls()).toBe(0);
   });
 
@@ -129,7 +196,13 @@ describe.each(PLATFORMS)('token route through the demo app on %s', (platform) =>
 
   describe('when PerformChat fails, the browser gets a status that does not lie', () => {
     it.each([
-      ['401 (our key is wrong)', { status: 401, body: { statusCode: 401, message: 'Invalid API credentials', error: 'Unauthorized' } }, 502, 'INVALID_CREDENTIALS', undefined],
+      [
+        '401 (our key is wrong)',
+        { status: 401, body: { statusCode: 401, message: 'Invalid API credentials', error: 'Unauthorized' } },
+        502,
+        'INVALID_CREDENTIALS',
+        undefined,
+      ],
       ['429 with Retry-After', { status: 429, retryAfter: 7 }, 429, 'RATE_LIMITED', '7'],
       ['503 with Retry-After', { status: 503, retryAfter: 3 }, 503, 'UPSTREAM_ERROR', '3'],
       ['500', { status: 500 }, 503, 'UPSTREAM_ERROR', '5'],
@@ -140,14 +213,23 @@ describe.each(PLATFORMS)('token route through the demo app on %s', (platform) =>
       emulator.addFault({ path: EMULATOR_COUNTER_KEYS.token.split(' ')[1], times: -1, ...fault });
       // A user per case: retried attempts spend the user's share of the budget (10 per minute).
       const response = await http().get('/api/chat/token').set(USER, `dave ${name}`).expect(status);
-      expect(response.body).toEqual({ statusCode: status, message: expect.any(String), error: expect.any(String), code });
+      expect(response.body).toEqual({
+        statusCode: status,
+        message: expect.any(String),
+        error: expect.any(String),
+        code,
+      });
       expect(response.headers['retry-after']).toBe(retryAfter);
       expect(response.headers['cache-control']).toBe('no-store');
       expect(JSON.stringify(response.body) + logs.text()).not.toContain(EMULATOR_DEMO_KEY.keySecret);
     });
 
     it('does not leak why our key was refused to the browser, but logs it', async () => {
-      emulator.addFault({ path: '/rest/v1/auth/token', status: 401, body: { statusCode: 401, message: 'Expired API key' } });
+      emulator.addFault({
+        path: '/rest/v1/auth/token',
+        status: 401,
+        body: { statusCode: 401, message: 'Expired API key' },
+      });
       const response = await http().get('/api/chat/token').set(USER, 'dave-refused-key').expect(502);
       expect(response.body.message).not.toMatch(/Expired|pk_demo/);
       expect(logs.text()).toMatch(/INVALID_CREDENTIALS.*pk_demo_performchat.*Expired API key/);
@@ -194,7 +276,12 @@ describe.each(PLATFORMS)('the default per-user limit of the token routes on %s',
       const head = await http().head('/api/chat/token').set(USER, 'prefetched').expect(405);
       expect(head.headers.allow).toBe('GET, POST');
       expect(head.headers['x-ratelimit-remaining']).toBeUndefined();
-      await http().post('/api/chat/token').set(USER, 'prefetched').set('content-type', 'text/plain').send('').expect(415);
+      await http()
+        .post('/api/chat/token')
+        .set(USER, 'prefetched')
+        .set('content-type', 'text/plain')
+        .send('')
+        .expect(415);
       await http().post('/api/chat/token/revoke').set(USER, 'prefetched').expect(415);
     }
     expect(emulator.state.counter(EMULATOR_COUNTER_KEYS.token).attempts).toBe(before);

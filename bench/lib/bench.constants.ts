@@ -16,5 +16,11 @@ export function benchUsers(count: number): string[] {
 
 /** The upstream body every side of B1/B2/B5 sends for one user. */
 export function tokenRequestBody(userId: string): Record<string, string> {
-  return { keyId: BENCH_KEY_ID, keySecret: BENCH_KEY_SECRET, userId, agentId: BENCH_AGENT_ID, expiresIn: BENCH_EXPIRES_IN };
+  return {
+    keyId: BENCH_KEY_ID,
+    keySecret: BENCH_KEY_SECRET,
+    userId,
+    agentId: BENCH_AGENT_ID,
+    expiresIn: BENCH_EXPIRES_IN,
+  };
 }

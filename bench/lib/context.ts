@@ -28,7 +28,10 @@ export class BenchContext {
     let child = this.children.get(id);
     if (!child) {
       const profiling = this.settings.cpuProfRoles.includes(role) || this.settings.cpuProfRoles.includes('all');
-      const nodeFlags = [...(options.nodeFlags ?? []), ...(profiling ? ['--cpu-prof', '--cpu-prof-dir=bench/profiles'] : [])];
+      const nodeFlags = [
+        ...(options.nodeFlags ?? []),
+        ...(profiling ? ['--cpu-prof', '--cpu-prof-dir=bench/profiles'] : []),
+      ];
       child = BenchChild.start(role, config, { ...options, nodeFlags });
       this.children.set(id, child);
     }

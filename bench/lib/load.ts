@@ -19,7 +19,10 @@ interface AutocannonResult {
   latency: { p50: number; p99: number };
 }
 interface AutocannonInstance {
-  on(event: 'response', listener: (client: unknown, statusCode: number, bytes: number, responseTime: number) => void): void;
+  on(
+    event: 'response',
+    listener: (client: unknown, statusCode: number, bytes: number, responseTime: number) => void,
+  ): void;
 }
 type Autocannon = (
   options: Record<string, unknown>,
@@ -93,7 +96,9 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
         );
         if (failed > 0) {
           return reject(
-            new Error(`${options.method ?? 'GET'} ${options.path}: ${failed} failed requests (statuses ${JSON.stringify(statusCodes)}, errors ${result.errors}, timeouts ${result.timeouts})`),
+            new Error(
+              `${options.method ?? 'GET'} ${options.path}: ${failed} failed requests (statuses ${JSON.stringify(statusCodes)}, errors ${result.errors}, timeouts ${result.timeouts})`,
+            ),
           );
         }
         const sorted = Float64Array.from(latencies).sort();

@@ -28,5 +28,8 @@ export function machineInfo(): MachineInfo {
 
 /** 1/5/15-minute load averages, e.g. `0.52 0.61 0.70`. */
 export function loadAverage(): string {
-  return os.loadavg().map((load) => load.toFixed(2)).join(' ');
+  return os
+    .loadavg()
+    .map((load) => load.toFixed(2))
+    .join(' ');
 }

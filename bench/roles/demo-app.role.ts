@@ -57,10 +57,16 @@ export const demoAppRole: Role<{ emulatorUrl: string }> = async ({ emulatorUrl }
     PERFORMCHAT_DEFAULT_AGENT_ID: BENCH_AGENT_ID,
     PERFORMCHAT_RATE_LIMIT_POINTS: '1000000000',
   };
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)], controllers: [RawTokenController] })
+  const moduleRef = await Test.createTestingModule({
+    imports: [AppModule.forRoot(config)],
+    controllers: [RawTokenController],
+  })
     .overrideProvider(PERFORM_CHAT_MODULE_OPTIONS)
     .useFactory({
-      factory: (configService: ConfigService) => ({ ...performChatConfig(configService), upstreamBudget: { tokensPerMinute: 1_000_000_000 } }),
+      factory: (configService: ConfigService) => ({
+        ...performChatConfig(configService),
+        upstreamBudget: { tokensPerMinute: 1_000_000_000 },
+      }),
       inject: [ConfigService],
     })
     .compile();

@@ -77,12 +77,15 @@ export const guardAppRole: Role<GuardAppConfig> = async (config) => {
         ? [
             ThrottlerModule.forRoot({
               throttlers: [{ ttl: OUT_OF_REACH.duration * 1000, limit: OUT_OF_REACH.points }],
-              getTracker: (req: { user?: { id?: string }; ip?: string }) => (req.user?.id ? `u:${req.user.id}` : `ip:${req.ip}`),
+              getTracker: (req: { user?: { id?: string }; ip?: string }) =>
+                req.user?.id ? `u:${req.user.id}` : `ip:${req.ip}`,
             }),
           ]
         : []),
     ],
-    controllers: throttling ? [PlainController, GuardedController, ThrottledController] : [PlainController, GuardedController],
+    controllers: throttling
+      ? [PlainController, GuardedController, ThrottledController]
+      : [PlainController, GuardedController],
     providers: [{ provide: APP_GUARD, useClass: DemoAuthGuard }],
   })
   class GuardAppModule {}

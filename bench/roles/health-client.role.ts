@@ -22,7 +22,12 @@ export type HealthSide = 'cached' | 'ping';
 export const healthClientRole: Role<{ emulatorUrl: string }> = async ({ emulatorUrl }) => {
   @Module({
     imports: [
-      PerformChatModule.forRoot({ keyId: BENCH_KEY_ID, keySecret: BENCH_KEY_SECRET, baseUrl: emulatorUrl, controller: false }),
+      PerformChatModule.forRoot({
+        keyId: BENCH_KEY_ID,
+        keySecret: BENCH_KEY_SECRET,
+        baseUrl: emulatorUrl,
+        controller: false,
+      }),
       TerminusModule,
       HttpModule,
     ],
@@ -40,7 +45,13 @@ export const healthClientRole: Role<{ emulatorUrl: string }> = async ({ emulator
   const operations: Record<HealthSide, () => Promise<unknown>> = {
     cached: async () => up(await ours.isHealthy('performchat')),
     ping: async () =>
-      up(await terminus.pingCheck('performchat', url, { method: 'HEAD', timeout: 1000, validateStatus: (status: number) => status < 500 })),
+      up(
+        await terminus.pingCheck('performchat', url, {
+          method: 'HEAD',
+          timeout: 1000,
+          validateStatus: (status: number) => status < 500,
+        }),
+      ),
   };
 
   return {

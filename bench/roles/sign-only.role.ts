@@ -16,7 +16,9 @@ export const signOnlyRole: Role = async () => {
       const iat = Math.floor(Date.now() / 1000);
       const payload = Buffer.from(JSON.stringify({ sub: 'user_bench', iat, exp: iat + 3600 })).toString('base64url');
       const input = header + '.' + payload;
-      const body = JSON.stringify({ token: input + '.' + createHmac('sha256', BENCH_SIGNING_SECRET).update(input).digest('base64url') });
+      const body = JSON.stringify({
+        token: input + '.' + createHmac('sha256', BENCH_SIGNING_SECRET).update(input).digest('base64url'),
+      });
       res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
       res.end(body);
     });

@@ -59,7 +59,9 @@ export const tokenClientRole: Role<{ emulatorUrl: string }> = async ({ emulatorU
   const operations: Record<TokenClientSide, (i: number) => Promise<unknown>> = {
     service: (i) => service.generateToken({ userId: users[i % users.length] }),
     axios: async (i) => {
-      const response = await axios.post<{ token: string }>(url, tokenRequestBody(users[i % users.length]), { httpAgent: agent });
+      const response = await axios.post<{ token: string }>(url, tokenRequestBody(users[i % users.length]), {
+        httpAgent: agent,
+      });
       return response.data.token;
     },
     fetch: async (i) => {

@@ -38,32 +38,39 @@ export const demoRouteRow: BenchRow = {
     const emulator = await context.emulator();
     const app = await context.child('demo-app', { emulatorUrl: emulator.url });
     const load = (side: Side, seconds: number, connections: number) =>
-      withServerCpu(app, () => runLoad({
-        url: app.url,
-        path: PATHS[side],
-        method: 'POST',
-        body: '{"expiresIn":"1h"}',
-        rotate: { header: 'x-demo-user', values: USERS },
-        connections,
-        seconds,
-      }));
+      withServerCpu(app, () =>
+        runLoad({
+          url: app.url,
+          path: PATHS[side],
+          method: 'POST',
+          body: '{"expiresIn":"1h"}',
+          rotate: { header: 'x-demo-user', values: USERS },
+          connections,
+          seconds,
+        }),
+      );
 
     context.log('  throughput (32 connections)');
     const throughput = await interleave<Side, LoadWithCpu>(
       ['demo', 'raw'],
       { rounds: settings.rounds, log: context.log },
       (side, { warmup }) => load(side, warmup ? settings.warmupSeconds : settings.seconds, CONNECTIONS),
-      (r) => `${formatNumber(r.rps)} req/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  app CPU ${Math.round(r.cpuMicrosPerRequest)} µs/req`,
+      (r) =>
+        `${formatNumber(r.rps)} req/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  app CPU ${Math.round(r.cpuMicrosPerRequest)} µs/req`,
     );
     context.log(`  latency, one request at a time (${LATENCY_CONNECTIONS} connection)`);
     const latency = await interleave<Side, LoadWithCpu>(
       ['demo', 'raw'],
       { rounds: settings.rounds, log: context.log },
       (side, { warmup }) => load(side, warmup ? settings.warmupSeconds : settings.seconds, LATENCY_CONNECTIONS),
-      (r) => `${formatNumber(r.rps)} req/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  app CPU ${Math.round(r.cpuMicrosPerRequest)} µs/req`,
+      (r) =>
+        `${formatNumber(r.rps)} req/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  app CPU ${Math.round(r.cpuMicrosPerRequest)} µs/req`,
     );
 
-    const rps = compare(throughput.demo.map((r) => r.rps), throughput.raw.map((r) => r.rps));
+    const rps = compare(
+      throughput.demo.map((r) => r.rps),
+      throughput.raw.map((r) => r.rps),
+    );
     // p99 of all rounds' latencies pooled per side (thousands of samples, not one round's tail).
     const pooled = (side: Side) => Float64Array.from(latency[side].flatMap((r) => Array.from(r.latencies))).sort();
     const aP99 = percentile(pooled('demo'), 0.99);

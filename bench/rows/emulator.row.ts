@@ -43,7 +43,10 @@ export const emulatorRow: BenchRow = {
         ),
       (r) => `${formatNumber(r.rps)} req/s  server CPU ${Math.round(r.cpuMicrosPerRequest)} µs/req`,
     );
-    const b5 = compare(samples.emulator.map((r) => r.rps), samples['sign-only'].map((r) => r.rps));
+    const b5 = compare(
+      samples.emulator.map((r) => r.rps),
+      samples['sign-only'].map((r) => r.rps),
+    );
     return [
       {
         id: 'B5',

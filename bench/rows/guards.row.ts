@@ -16,7 +16,11 @@ const CONNECTIONS = 32;
  */
 const USERS = benchUsers(200);
 
-async function measure<Side extends 'plain' | 'guarded' | 'throttled'>(context: BenchContext, config: GuardAppConfig, sides: Side[]) {
+async function measure<Side extends 'plain' | 'guarded' | 'throttled'>(
+  context: BenchContext,
+  config: GuardAppConfig,
+  sides: Side[],
+) {
   const app = await context.child('guard-app', { ...config });
   const samples = await interleave<Side, LoadWithCpu>(
     sides,
@@ -84,7 +88,11 @@ export const memoryGuardRow: BenchRow = {
 export function redisGuardRow(): BenchRow {
   let config: GuardAppConfig | undefined;
   const configOf = (context: BenchContext): GuardAppConfig =>
-    (config ??= { store: 'redis', redisUrl: context.settings.redisUrl, keyPrefix: `bench:rl:${randomBytes(4).toString('hex')}` });
+    (config ??= {
+      store: 'redis',
+      redisUrl: context.settings.redisUrl,
+      keyPrefix: `bench:rl:${randomBytes(4).toString('hex')}`,
+    });
   return {
     ids: ['B3r'],
     title: 'PerformChatRateLimitGuard (Redis) vs no guard',

@@ -16,8 +16,14 @@ export const healthRow: BenchRow = {
     await context.child('health-client', { emulatorUrl: emulator.url });
   },
   async run(context) {
-    const samples = await interleaveLoops<HealthSide>(context, 'health-client', ['cached', 'ping'], { id: 'B6', unit: 'checks/s' });
-    const b6 = compare(samples.cached.map((r) => r.opsPerSecond), samples.ping.map((r) => r.opsPerSecond));
+    const samples = await interleaveLoops<HealthSide>(context, 'health-client', ['cached', 'ping'], {
+      id: 'B6',
+      unit: 'checks/s',
+    });
+    const b6 = compare(
+      samples.cached.map((r) => r.opsPerSecond),
+      samples.ping.map((r) => r.opsPerSecond),
+    );
     return [
       {
         id: 'B6',

@@ -33,7 +33,13 @@ export const tokenClientRow: BenchRow = {
         ...b1,
         target: 'A/B ≥ 0.90',
         pass: b1.ratio >= 0.9,
-        notes: [cpuNote('the client process (the emulator runs elsewhere)', { A: cpu('service'), B: cpu('axios'), "B1b's B": cpu('fetch') })],
+        notes: [
+          cpuNote('the client process (the emulator runs elsewhere)', {
+            A: cpu('service'),
+            B: cpu('axios'),
+            "B1b's B": cpu('fetch'),
+          }),
+        ],
       },
       {
         id: 'B1b',

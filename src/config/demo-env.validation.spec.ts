@@ -20,8 +20,8 @@ describe('demo env', () => {
   });
 
   it("checks the demo page's DEMO_* variables, naming the variable", () => {
-    expect(() => assertDemoEnv({ PERFORMCHAT_KEY_ID: 'pk', PERFORMCHAT_KEY_SECRET: 'sk', DEMO_RETRY_BASE_MS: 'soon' })).toThrow(
-      'DEMO_RETRY_BASE_MS must be a whole number >= 1',
-    );
+    expect(() =>
+      assertDemoEnv({ PERFORMCHAT_KEY_ID: 'pk', PERFORMCHAT_KEY_SECRET: 'sk', DEMO_RETRY_BASE_MS: 'soon' }),
+    ).toThrow('DEMO_RETRY_BASE_MS must be a whole number >= 1');
   });
 });

@@ -15,7 +15,9 @@ function asFrameworkClientError(exception: unknown): FrameworkClientError | unde
   if (typeof exception !== 'object' || exception === null) return undefined;
   const { statusCode, message, getStatus } = exception as Partial<FrameworkClientError> & { getStatus?: unknown };
   if (typeof getStatus === 'function' || typeof message !== 'string') return undefined;
-  return Number.isInteger(statusCode) && statusCode! >= 400 && statusCode! <= 499 ? (exception as FrameworkClientError) : undefined;
+  return Number.isInteger(statusCode) && statusCode! >= 400 && statusCode! <= 499
+    ? (exception as FrameworkClientError)
+    : undefined;
 }
 
 /**

@@ -20,7 +20,14 @@ describe('Nest 11 without the optional peers (@nestjs/terminus, ioredis)', () =>
   });
 
   it('has none of the optional peers installed (@nestjs/terminus, ioredis, @nestjs/swagger, graphql, @nestjs/websockets)', async () => {
-    for (const peer of ['@nestjs/terminus', 'ioredis', '@nestjs/swagger', 'graphql', '@nestjs/websockets', '@nestjs/graphql']) {
+    for (const peer of [
+      '@nestjs/terminus',
+      'ioredis',
+      '@nestjs/swagger',
+      'graphql',
+      '@nestjs/websockets',
+      '@nestjs/graphql',
+    ]) {
       expect([peer, app.isInstalled(peer)]).toEqual([peer, false]);
     }
     await run('npm', ['ls', '--all'], { cwd: app.dir });

@@ -6,7 +6,10 @@ import { createDemoApp, DemoPlatform } from '../../src/demo-app';
 export const PLATFORMS: DemoPlatform[] = ['express', 'fastify'];
 
 /** Configuration pointing the demo app at an emulator with its demo key. */
-export function emulatorConfig(emulator: PerformChatEmulator, extra: Record<string, string> = {}): Record<string, string> {
+export function emulatorConfig(
+  emulator: PerformChatEmulator,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   return {
     PERFORMCHAT_BASE_URL: emulator.url,
     PERFORMCHAT_KEY_ID: EMULATOR_DEMO_KEY.keyId,
@@ -17,10 +20,7 @@ export function emulatorConfig(emulator: PerformChatEmulator, extra: Record<stri
 }
 
 /** The demo app as `npm start` builds it, initialised (not listening) on the given platform. */
-export async function startDemoApp(
-  platform: DemoPlatform,
-  config: Record<string, string>,
-): Promise<INestApplication> {
+export async function startDemoApp(platform: DemoPlatform, config: Record<string, string>): Promise<INestApplication> {
   const app = await createDemoApp({ platform, config, logger: false });
   await app.init();
   if (platform === 'fastify') await (app as NestFastifyApplication).getHttpAdapter().getInstance().ready();

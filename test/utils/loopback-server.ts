@@ -8,11 +8,7 @@ export interface RecordedRequest {
   body: string;
 }
 
-export type LoopbackHandler = (
-  req: http.IncomingMessage,
-  res: http.ServerResponse,
-  body: string,
-) => unknown;
+export type LoopbackHandler = (req: http.IncomingMessage, res: http.ServerResponse, body: string) => unknown;
 
 export interface LoopbackServer {
   url: string;
@@ -24,14 +20,21 @@ export interface LoopbackServer {
 }
 
 /** Answers a JSON body with a status and optional headers. */
-export function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: http.OutgoingHttpHeaders = {}) {
+export function sendJson(
+  res: http.ServerResponse,
+  status: number,
+  body: unknown,
+  headers: http.OutgoingHttpHeaders = {},
+) {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
   res.end(text);
 }
 
 /** A real HTTP server on 127.0.0.1:0 standing in for a remote API (STYLE point 11). */
-export async function startLoopbackServer(initial: LoopbackHandler = (_req, res) => sendJson(res, 404, {})): Promise<LoopbackServer> {
+export async function startLoopbackServer(
+  initial: LoopbackHandler = (_req, res) => sendJson(res, 404, {}),
+): Promise<LoopbackServer> {
   let handler = initial;
   const requests: RecordedRequest[] = [];
   const server = http.createServer((req, res) => {

@@ -140,7 +140,12 @@ class RateLimitTestModule {
           ...options.module,
         }),
       ],
-      controllers: [RateLimitedController, ClassLimitedController, GuardOrderController, ...(options.controllers ?? [])],
+      controllers: [
+        RateLimitedController,
+        ClassLimitedController,
+        GuardOrderController,
+        ...(options.controllers ?? []),
+      ],
       providers: options.globalAuth === false ? [] : [{ provide: APP_GUARD, useClass: DemoAuthGuard }],
     };
   }
@@ -158,7 +163,9 @@ export async function startRateLimitApp(options: RateLimitAppOptions): Promise<R
   let app: INestApplication;
   if (options.platform === 'fastify') {
     const { FastifyAdapter } = await import('@nestjs/platform-fastify');
-    app = await NestFactory.create(module, new FastifyAdapter({ trustProxy: options.trustProxy ?? false }), { logger: false });
+    app = await NestFactory.create(module, new FastifyAdapter({ trustProxy: options.trustProxy ?? false }), {
+      logger: false,
+    });
   } else {
     const express = await NestFactory.create<NestExpressApplication>(module, { logger: false });
     express.set('trust proxy', options.trustProxy ?? false);

@@ -19,9 +19,13 @@ const START_TIMEOUT_MS = 5_000;
 
 function launch(port: number, args: string[]): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(REDIS_SERVER_BIN, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      REDIS_SERVER_BIN,
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...args],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let output = '';
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
@@ -40,7 +44,9 @@ function launch(port: number, args: string[]): Promise<ChildProcess> {
     child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.once('error', (error) => {
       clearTimeout(timer);
-      reject(new Error(`cannot run ${REDIS_SERVER_BIN} (${error.message}): install redis-server or set REDIS_SERVER_BIN`));
+      reject(
+        new Error(`cannot run ${REDIS_SERVER_BIN} (${error.message}): install redis-server or set REDIS_SERVER_BIN`),
+      );
     });
     child.once('exit', (code) => {
       clearTimeout(timer);

@@ -19,7 +19,13 @@ export function tokenBody(options: TokenBodyOptions = {}): Record<string, unknow
   const userId = options.userId ?? 'user-1';
   const agentId = options.agentId ?? 'agent_abc';
   const now = Math.floor(Date.now() / 1000);
-  const claims: Record<string, unknown> = { sub: 'cm4abc123xyz', tokenVersion: 0, companyId: 'company_xyz', agentId, iat: now };
+  const claims: Record<string, unknown> = {
+    sub: 'cm4abc123xyz',
+    tokenVersion: 0,
+    companyId: 'company_xyz',
+    agentId,
+    iat: now,
+  };
   if (options.exp !== undefined) claims.exp = options.exp;
   return {
     token: fakeJwt(claims),

@@ -9,14 +9,29 @@ describe('emulator: /__emulator/ routes', () => {
   afterEach(() => emulator.close());
 
   it('POST /__emulator/faults registers a fault (201), GET lists, DELETE clears; curl -d bodies work without a content type', async () => {
-    const created = await request(emulator.url, 'POST', '/__emulator/faults', JSON.stringify({ path: '/rest/v1/auth/token', status: 503, times: 3 }), {
-      'content-type': 'application/x-www-form-urlencoded',
-    });
+    const created = await request(
+      emulator.url,
+      'POST',
+      '/__emulator/faults',
+      JSON.stringify({ path: '/rest/v1/auth/token', status: 503, times: 3 }),
+      {
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+    );
     expect(created.status).toBe(201);
-    expect(created.json).toEqual({ id: 1, path: '/rest/v1/auth/token', status: 503, times: 3, remaining: 3, matched: 0 });
+    expect(created.json).toEqual({
+      id: 1,
+      path: '/rest/v1/auth/token',
+      status: 503,
+      times: 3,
+      remaining: 3,
+      matched: 0,
+    });
     expect((await request(emulator.url, 'POST', '/rest/v1/auth/token', tokenBody())).status).toBe(503);
     const listed = await request(emulator.url, 'GET', '/__emulator/faults');
-    expect(listed.json).toEqual({ faults: [{ id: 1, path: '/rest/v1/auth/token', status: 503, times: 3, remaining: 2, matched: 1 }] });
+    expect(listed.json).toEqual({
+      faults: [{ id: 1, path: '/rest/v1/auth/token', status: 503, times: 3, remaining: 2, matched: 1 }],
+    });
     expect((await request(emulator.url, 'DELETE', '/__emulator/faults')).json).toEqual({ cleared: 1 });
     expect((await request(emulator.url, 'GET', '/__emulator/faults')).json).toEqual({ faults: [] });
   });
@@ -29,7 +44,10 @@ describe('emulator: /__emulator/ routes', () => {
       message: 'kind must be one of drop, drop-mid-response, not-json, html, no-token, oversized, trickle',
       error: 'Bad Request',
     });
-    expect((await request(emulator.url, 'POST', '/__emulator/faults', 'nope', { 'content-type': 'application/json' })).status).toBe(400);
+    expect(
+      (await request(emulator.url, 'POST', '/__emulator/faults', 'nope', { 'content-type': 'application/json' }))
+        .status,
+    ).toBe(400);
     expect(emulator.listFaults()).toEqual([]);
   });
 
@@ -57,8 +75,18 @@ describe('emulator: /__emulator/ routes', () => {
         { id: 'agent_sales', name: 'Sales Agent', active: true, companyId: 'company_demo' },
         { id: 'agent_retired', name: 'Retired Agent', active: false, companyId: 'company_demo' },
       ],
-      keys: [{ keyId: 'pk_demo_performchat', companyId: 'company_demo', name: 'Emulator Demo Key', environment: 'development', expiresAt: null }],
-      counters: { 'POST /rest/v1/auth/token': { attempts: 2, successes: 1, failures: { 401: 1 }, faulted: 0, dropped: 0 } },
+      keys: [
+        {
+          keyId: 'pk_demo_performchat',
+          companyId: 'company_demo',
+          name: 'Emulator Demo Key',
+          environment: 'development',
+          expiresAt: null,
+        },
+      ],
+      counters: {
+        'POST /rest/v1/auth/token': { attempts: 2, successes: 1, failures: { 401: 1 }, faulted: 0, dropped: 0 },
+      },
       faults: [{ id: 1, status: 500, times: null, path: '/never', remaining: null, matched: 0 }],
     });
     expect(emulator.snapshot()).toEqual(res.json);
@@ -86,6 +114,12 @@ describe('emulator: /__emulator/ routes', () => {
   it('counts unknown paths under "unmatched"', async () => {
     await request(emulator.url, 'GET', '/a');
     await request(emulator.url, 'POST', '/b', {});
-    expect(emulator.state.counter('unmatched')).toEqual({ attempts: 2, successes: 0, failures: { 404: 2 }, faulted: 0, dropped: 0 });
+    expect(emulator.state.counter('unmatched')).toEqual({
+      attempts: 2,
+      successes: 0,
+      failures: { 404: 2 },
+      faulted: 0,
+      dropped: 0,
+    });
   });
 });

@@ -56,7 +56,8 @@ function badRequestOn(fn: () => EmulatorResponse): EmulatorResponse {
   try {
     return fn();
   } catch (error) {
-    if (error instanceof EmulatorFaultSpecError || error instanceof EmulatorStateImportError) return nestError(400, error.message);
+    if (error instanceof EmulatorFaultSpecError || error instanceof EmulatorStateImportError)
+      return nestError(400, error.message);
     throw error;
   }
 }
@@ -65,7 +66,13 @@ function badRequestOn(fn: () => EmulatorResponse): EmulatorResponse {
  * The emulator-only routes under `/__emulator/`. They are never faulted, rate-limited or
  * counted, and accept a JSON body whatever its Content-Type (so `curl -d` works).
  */
-export function handleAdminRoute(target: AdminTarget, method: string, pathname: string, rawUrl: string, raw: string): EmulatorResponse {
+export function handleAdminRoute(
+  target: AdminTarget,
+  method: string,
+  pathname: string,
+  rawUrl: string,
+  raw: string,
+): EmulatorResponse {
   const route = method + ' ' + pathname;
   switch (route) {
     case 'GET /__emulator/state':

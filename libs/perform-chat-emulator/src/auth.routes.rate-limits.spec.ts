@@ -71,7 +71,10 @@ describe('emulator: documented rate limits', () => {
 
   it('counts every 401 (expired key included) and buckets unknown key ids per client address', async () => {
     await start({
-      keys: [{ keyId: 'pk_expired', keySecret: 'sk', companyId: 'company_demo', expiresAt: 0 }, { keyId: 'pk_demo_performchat', keySecret: 'sk_demo_performchat_emulator_secret', companyId: 'company_demo' }],
+      keys: [
+        { keyId: 'pk_expired', keySecret: 'sk', companyId: 'company_demo', expiresAt: 0 },
+        { keyId: 'pk_demo_performchat', keySecret: 'sk_demo_performchat_emulator_secret', companyId: 'company_demo' },
+      ],
       rateLimits: { failedAuth: { points: 2, windowMs: 10_000 } },
     });
     const expired = tokenBody({ keyId: 'pk_expired', keySecret: 'sk' });
@@ -115,7 +118,9 @@ describe('emulator: documented rate limits', () => {
 
   it('can disable a limit with false or Infinity', async () => {
     await start({ rateLimits: { tokenGenerations: false, apiRequests: { points: Infinity }, failedAuth: false } });
-    const statuses = await Promise.all(Array.from({ length: 120 }, (_, i) => post(TOKEN, tokenBody({ userId: `u${i}` })).then((r) => r.status)));
+    const statuses = await Promise.all(
+      Array.from({ length: 120 }, (_, i) => post(TOKEN, tokenBody({ userId: `u${i}` })).then((r) => r.status)),
+    );
     expect(new Set(statuses)).toEqual(new Set([200]));
     for (let i = 0; i < 12; i++) expect((await post(TOKEN, tokenBody({ keySecret: 'no' }))).status).toBe(401);
   });

@@ -19,7 +19,8 @@ describe('emulator: documented auth endpoints', () => {
     now = NOW;
     emulator = await startPerformChatEmulator({ clock: () => now, signingSecret: 'test-secret', ...options });
   };
-  const post = (path: string, body: unknown, headers?: Record<string, string>) => request(emulator.url, 'POST', path, body, headers);
+  const post = (path: string, body: unknown, headers?: Record<string, string>) =>
+    request(emulator.url, 'POST', path, body, headers);
 
   beforeEach(() => start());
   afterAll(() => emulator.close());
@@ -44,9 +45,18 @@ describe('emulator: documented auth endpoints', () => {
     it('signs an HS256 JWT whose claims are sub, tokenVersion, companyId, agentId, iat, exp (seconds)', async () => {
       const res = await post(TOKEN, tokenBody({ expiresIn: '1h' }));
       const iat = Math.floor(NOW / 1000);
-      const expected = { sub: res.json.customerUser.id, tokenVersion: 0, companyId: 'company_demo', agentId: 'agent_support', iat, exp: iat + 3600 };
+      const expected = {
+        sub: res.json.customerUser.id,
+        tokenVersion: 0,
+        companyId: 'company_demo',
+        agentId: 'agent_support',
+        iat,
+        exp: iat + 3600,
+      };
       expect(decodePayload(res.json.token)).toEqual(expected);
-      const verified = await jwtVerify(res.json.token, new TextEncoder().encode('test-secret'), { currentDate: new Date(NOW) });
+      const verified = await jwtVerify(res.json.token, new TextEncoder().encode('test-secret'), {
+        currentDate: new Date(NOW),
+      });
       expect(verified.payload).toEqual(expected);
       expect(verified.protectedHeader).toEqual({ alg: 'HS256', typ: 'JWT' });
       expect(emulator.verify(res.json.token)).toEqual({ valid: true, payload: expected });
@@ -78,7 +88,12 @@ describe('emulator: documented auth endpoints', () => {
       });
       now += 5000;
       const second = await post(TOKEN, tokenBody({ agentId: 'agent_sales' }));
-      expect(second.json.customerUser).toEqual({ id: first.json.customerUser.id, externalId: 'user_123', companyId: 'company_demo', agentId: 'agent_sales' });
+      expect(second.json.customerUser).toEqual({
+        id: first.json.customerUser.id,
+        externalId: 'user_123',
+        companyId: 'company_demo',
+        agentId: 'agent_sales',
+      });
       expect(emulator.state.customerUsers.size).toBe(1);
       expect(created.lastSeenAt).toEqual(new Date(NOW + 5000));
       expect(created.createdAt).toEqual(new Date(NOW));
@@ -99,7 +114,12 @@ describe('emulator: documented auth endpoints', () => {
       const a = await post(TOKEN, tokenBody());
       const b = await post(TOKEN, tokenBody({ keyId: 'pk_other', keySecret: 'sk_other', agentId: 'agent_other' }));
       expect(b.status).toBe(200);
-      expect(b.json.customerUser).toEqual({ id: expect.any(String), externalId: 'user_123', companyId: 'company_other', agentId: 'agent_other' });
+      expect(b.json.customerUser).toEqual({
+        id: expect.any(String),
+        externalId: 'user_123',
+        companyId: 'company_other',
+        agentId: 'agent_other',
+      });
       expect(b.json.customerUser.id).not.toBe(a.json.customerUser.id);
       expect(b.json.apiKey).toEqual({ id: 'pk_other', name: 'Emulator API Key', environment: 'development' });
     });
@@ -109,17 +129,32 @@ describe('emulator: documented auth endpoints', () => {
       await start({ agents: [{ id: 'agent_"q"', name: 'Name with "quotes" and \\ backslash' }] });
       const res = await post(TOKEN, tokenBody({ userId, agentId: 'agent_"q"' }));
       expect(res.status).toBe(200);
-      expect(res.json.customerUser).toEqual({ id: expect.any(String), externalId: userId, companyId: 'company_demo', agentId: 'agent_"q"' });
+      expect(res.json.customerUser).toEqual({
+        id: expect.any(String),
+        externalId: userId,
+        companyId: 'company_demo',
+        agentId: 'agent_"q"',
+      });
       expect(res.json.agent).toEqual({ id: 'agent_"q"', name: 'Name with "quotes" and \\ backslash', active: true });
       expect(decodePayload(res.json.token).agentId).toBe('agent_"q"');
     });
 
     it('creates exactly one customer user for 50 concurrent first requests of the same new user', async () => {
-      const responses = await Promise.all(Array.from({ length: 50 }, () => post(TOKEN, tokenBody({ userId: 'user_concurrent' }))));
+      const responses = await Promise.all(
+        Array.from({ length: 50 }, () => post(TOKEN, tokenBody({ userId: 'user_concurrent' }))),
+      );
       expect(responses.map((r) => r.status)).toEqual(Array(50).fill(200));
       expect(new Set(responses.map((r) => r.json.customerUser.id)).size).toBe(1);
-      expect([...emulator.state.customerUsers.values()].filter((u) => u.externalId === 'user_concurrent')).toHaveLength(1);
-      expect(emulator.state.counter('POST /rest/v1/auth/token')).toEqual({ attempts: 50, successes: 50, failures: {}, faulted: 0, dropped: 0 });
+      expect([...emulator.state.customerUsers.values()].filter((u) => u.externalId === 'user_concurrent')).toHaveLength(
+        1,
+      );
+      expect(emulator.state.counter('POST /rest/v1/auth/token')).toEqual({
+        attempts: 50,
+        successes: 50,
+        failures: {},
+        faulted: 0,
+        dropped: 0,
+      });
     });
 
     it.each([
@@ -134,8 +169,14 @@ describe('emulator: documented auth endpoints', () => {
       [{ userId: '' }, 'userId must not be empty'],
       [{ agentId: null }, 'agentId is required'],
       [{ expiresIn: 3600 }, 'expiresIn must be a string'],
-      [{ expiresIn: '1w' }, 'expiresIn must be a positive integer followed by s, m, h or d (e.g. "15m", "1h", "24h", "7d")'],
-      [{ expiresIn: '0h' }, 'expiresIn must be a positive integer followed by s, m, h or d (e.g. "15m", "1h", "24h", "7d")'],
+      [
+        { expiresIn: '1w' },
+        'expiresIn must be a positive integer followed by s, m, h or d (e.g. "15m", "1h", "24h", "7d")',
+      ],
+      [
+        { expiresIn: '0h' },
+        'expiresIn must be a positive integer followed by s, m, h or d (e.g. "15m", "1h", "24h", "7d")',
+      ],
     ])('answers 400 naming the field for %p', async (overrides, message) => {
       const res = await post(TOKEN, tokenBody(overrides));
       expect(res.status).toBe(400);
@@ -155,7 +196,11 @@ describe('emulator: documented auth endpoints', () => {
       });
       const form = await post(TOKEN, 'keyId=a&keySecret=b', { 'content-type': 'application/x-www-form-urlencoded' });
       expect(form.status).toBe(400);
-      expect(form.json).toEqual({ statusCode: 400, message: 'Content-Type must be application/json', error: 'Bad Request' });
+      expect(form.json).toEqual({
+        statusCode: 400,
+        message: 'Content-Type must be application/json',
+        error: 'Bad Request',
+      });
       const big = await post(TOKEN, tokenBody({ userId: 'x'.repeat(200_000) }));
       expect(big.status).toBe(413);
       expect(big.json).toEqual({ statusCode: 413, message: 'request entity too large', error: 'Payload Too Large' });
@@ -202,10 +247,16 @@ describe('emulator: documented auth endpoints', () => {
           { id: 'agent_idle', name: 'Idle', active: false, companyId: 'company_empty' },
         ],
       });
-      const foreign = await post(TOKEN, tokenBody({ keyId: 'pk_empty', keySecret: 'sk_empty', agentId: 'agent_support' }));
+      const foreign = await post(
+        TOKEN,
+        tokenBody({ keyId: 'pk_empty', keySecret: 'sk_empty', agentId: 'agent_support' }),
+      );
       expect(foreign.json).toEqual({ statusCode: 400, message: 'No active agents', error: 'Bad Request' });
       emulator.state.agents.get('agent_idle')!.active = true;
-      const other = await post(TOKEN, tokenBody({ keyId: 'pk_empty', keySecret: 'sk_empty', agentId: 'agent_support' }));
+      const other = await post(
+        TOKEN,
+        tokenBody({ keyId: 'pk_empty', keySecret: 'sk_empty', agentId: 'agent_support' }),
+      );
       expect(other.json).toEqual({ statusCode: 400, message: 'Agent not found', error: 'Bad Request' });
     });
   });
@@ -240,7 +291,11 @@ describe('emulator: documented auth endpoints', () => {
       const id = first.json.customerUser.id;
       const res = await post(INVALIDATE, invalidateBody(id));
       expect(res.status).toBe(200);
-      expect(res.json).toEqual({ message: 'All tokens invalidated successfully', customerUserId: id, newTokenVersion: 1 });
+      expect(res.json).toEqual({
+        message: 'All tokens invalidated successfully',
+        customerUserId: id,
+        newTokenVersion: 1,
+      });
       expect(emulator.verify(first.json.token)).toEqual({ valid: false, reason: 'token_version' });
       const second = await post(TOKEN, tokenBody());
       expect(decodePayload(second.json.token).tokenVersion).toBe(1);
@@ -311,7 +366,13 @@ describe('emulator: documented auth endpoints', () => {
         expect((await request(emulator.url, 'GET', INVALIDATE)).status).toBe(405);
       }
       expect((await post(TOKEN, tokenBody())).status).toBe(200);
-      expect(emulator.state.counter('HEAD /rest/v1/auth/token')).toEqual({ attempts: 5, successes: 0, failures: { 405: 5 }, faulted: 0, dropped: 0 });
+      expect(emulator.state.counter('HEAD /rest/v1/auth/token')).toEqual({
+        attempts: 5,
+        successes: 0,
+        failures: { 405: 5 },
+        faulted: 0,
+        dropped: 0,
+      });
     });
   });
 

@@ -29,7 +29,9 @@ const TOO_MANY = MSG.tooManyRequests;
 const q = JSON.stringify;
 
 function limiter(limit: EmulatorRateLimit | false): FixedWindowRateLimiter | undefined {
-  return limit === false || limit.points === Infinity ? undefined : new FixedWindowRateLimiter(limit.points, limit.windowMs);
+  return limit === false || limit.points === Infinity
+    ? undefined
+    : new FixedWindowRateLimiter(limit.points, limit.windowMs);
 }
 
 /** 429 with `Retry-After` in whole seconds and Nest's default body. */
@@ -120,12 +122,16 @@ export class AuthRoutes {
       iat,
       exp: iat + lifetime,
     });
-    return { status: 200, body: new JsonText(this.tokenResponseJson(token, user.id, user.externalId, user.companyId, agent, key)) };
+    return {
+      status: 200,
+      body: new JsonText(this.tokenResponseJson(token, user.id, user.externalId, user.companyId, agent, key)),
+    };
   }
 
   /** `POST /rest/v1/auth/invalidate-token`. 401/400 bodies as the invalidation page shows them (no `error`). */
   invalidateTokens(body: Body, clientAddress: string): EmulatorResponse {
-    const invalid = requireString(body, 'keyId') ?? requireString(body, 'keySecret') ?? requireString(body, 'customerUserId');
+    const invalid =
+      requireString(body, 'keyId') ?? requireString(body, 'keySecret') ?? requireString(body, 'customerUserId');
     if (invalid !== undefined) return invalid;
     const now = this.deps.clock();
     const auth = this.authenticate(body.keyId as string, body.keySecret as string, clientAddress, now, false, false);
@@ -136,7 +142,10 @@ export class AuthRoutes {
     }
     user.tokenVersion++;
     this.deps.onInvalidated?.(user.id);
-    return { status: 200, body: { message: MSG.tokensInvalidated, customerUserId: user.id, newTokenVersion: user.tokenVersion } };
+    return {
+      status: 200,
+      body: { message: MSG.tokensInvalidated, customerUserId: user.id, newTokenVersion: user.tokenVersion },
+    };
   }
 
   /**
@@ -187,14 +196,34 @@ export class AuthRoutes {
    * hot path; about twice as fast). String values still go through JSON.stringify for escaping;
    * the token is base64url and needs none.
    */
-  private tokenResponseJson(token: string, id: string, externalId: string, companyId: string, agent: EmulatorAgent, key: EmulatorApiKey): string {
+  private tokenResponseJson(
+    token: string,
+    id: string,
+    externalId: string,
+    companyId: string,
+    agent: EmulatorAgent,
+    key: EmulatorApiKey,
+  ): string {
     const customerUser =
-      '{"id":' + q(id) + ',"externalId":' + q(externalId) + ',"companyId":' + q(companyId) + ',"agentId":' + q(agent.id) + '}';
-    const agentJson = '"agent":{"id":' + q(agent.id) + ',"name":' + q(agent.name) + ',"active":' + (agent.active === true) + '}';
+      '{"id":' +
+      q(id) +
+      ',"externalId":' +
+      q(externalId) +
+      ',"companyId":' +
+      q(companyId) +
+      ',"agentId":' +
+      q(agent.id) +
+      '}';
+    const agentJson =
+      '"agent":{"id":' + q(agent.id) + ',"name":' + q(agent.name) + ',"active":' + (agent.active === true) + '}';
     const shape = this.deps.responseShape;
     if (shape === 'user') return '{"token":"' + token + '","user":' + customerUser + ',' + agentJson + '}';
-    const apiKey = '"apiKey":{"id":' + q(key.keyId) + ',"name":' + q(key.name) + ',"environment":' + q(key.environment) + '}';
-    const users = shape === 'both' ? '"customerUser":' + customerUser + ',"user":' + customerUser : '"customerUser":' + customerUser;
+    const apiKey =
+      '"apiKey":{"id":' + q(key.keyId) + ',"name":' + q(key.name) + ',"environment":' + q(key.environment) + '}';
+    const users =
+      shape === 'both'
+        ? '"customerUser":' + customerUser + ',"user":' + customerUser
+        : '"customerUser":' + customerUser;
     return '{"token":"' + token + '",' + users + ',' + agentJson + ',' + apiKey + '}';
   }
 

@@ -59,12 +59,13 @@ export const EMULATOR_DEMO_AGENTS: ReadonlyArray<Readonly<Required<EmulatorAgent
 ]);
 
 /** The documented rate limits (PerformChat errors page). */
-export const EMULATOR_DEFAULT_RATE_LIMITS: Readonly<Record<'tokenGenerations' | 'failedAuth' | 'apiRequests', Readonly<EmulatorRateLimit>>> =
-  Object.freeze({
-    tokenGenerations: Object.freeze({ points: 100, windowMs: 60_000 }),
-    failedAuth: Object.freeze({ points: 10, windowMs: 300_000 }),
-    apiRequests: Object.freeze({ points: 1000, windowMs: 60_000 }),
-  });
+export const EMULATOR_DEFAULT_RATE_LIMITS: Readonly<
+  Record<'tokenGenerations' | 'failedAuth' | 'apiRequests', Readonly<EmulatorRateLimit>>
+> = Object.freeze({
+  tokenGenerations: Object.freeze({ points: 100, windowMs: 60_000 }),
+  failedAuth: Object.freeze({ points: 10, windowMs: 300_000 }),
+  apiRequests: Object.freeze({ points: 1000, windowMs: 60_000 }),
+});
 
 /** Default `expiresIn` of token generation (documented). */
 export const EMULATOR_DEFAULT_EXPIRES_IN = '24h';

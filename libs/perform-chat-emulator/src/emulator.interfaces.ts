@@ -271,18 +271,11 @@ export type EmulatorTokenInvalidReason =
 
 /** Result of `verify`. */
 export type EmulatorVerifyResult =
-  | { valid: true; payload: PerformChatTokenClaims }
-  | { valid: false; reason: EmulatorTokenInvalidReason };
+  { valid: true; payload: PerformChatTokenClaims } | { valid: false; reason: EmulatorTokenInvalidReason };
 
 /** Fault behaviours other than a plain status. See the README for each. */
 export type EmulatorFaultKind =
-  | 'drop'
-  | 'drop-mid-response'
-  | 'not-json'
-  | 'html'
-  | 'no-token'
-  | 'oversized'
-  | 'trickle';
+  'drop' | 'drop-mid-response' | 'not-json' | 'html' | 'no-token' | 'oversized' | 'trickle';
 
 /** A fault to inject into the next matching call(s) of the PerformChat API routes. */
 export interface EmulatorFaultSpec {
@@ -323,7 +316,11 @@ export interface EmulatorFault extends EmulatorFaultSpec {
 /** JSON-safe view of the state (`GET /__emulator/state`). Never contains key secrets. */
 export interface EmulatorStateSnapshot {
   customerUsers: Array<
-    Omit<EmulatorCustomerUser, 'createdAt' | 'lastSeenAt' | 'updatedAt'> & { createdAt: string; lastSeenAt: string; updatedAt?: string }
+    Omit<EmulatorCustomerUser, 'createdAt' | 'lastSeenAt' | 'updatedAt'> & {
+      createdAt: string;
+      lastSeenAt: string;
+      updatedAt?: string;
+    }
   >;
   agents: EmulatorAgent[];
   keys: Array<Omit<EmulatorApiKey, 'keySecret' | 'expiresAt'> & { expiresAt: string | null }>;

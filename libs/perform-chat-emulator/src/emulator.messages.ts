@@ -40,7 +40,7 @@ export const EMULATOR_MESSAGES = Object.freeze({
     agent_inactive: 'Agent is not active',
     unavailable: 'Chat is temporarily unavailable',
     agent_mismatch: 'agentId is not the agent of the token',
-    user_mismatch: 'The token is another customer user\'s',
+    user_mismatch: "The token is another customer user's",
     conversation_not_found: 'Conversation not found',
     not_joined: 'Join a conversation first (chat:join)',
     invalid_message: 'message must be a non-empty string',

@@ -24,21 +24,44 @@ describe('resolveEmulatorOptions', () => {
 
   it('fills key and agent defaults: name, environment, agent company = first key company, active', () => {
     const resolved = resolveEmulatorOptions({
-      keys: [{ keyId: 'k', keySecret: 's', companyId: 'acme', expiresAt: '2030-01-01T00:00:00Z', permissions: ['chat:send'] }],
+      keys: [
+        {
+          keyId: 'k',
+          keySecret: 's',
+          companyId: 'acme',
+          expiresAt: '2030-01-01T00:00:00Z',
+          permissions: ['chat:send'],
+        },
+      ],
       agents: [{ id: 'a', name: 'A' }],
       rateLimits: { tokenGenerations: { windowMs: 200 }, failedAuth: false },
     });
     expect(resolved.keys).toEqual([
-      { keyId: 'k', keySecret: 's', companyId: 'acme', name: 'Emulator API Key', environment: 'development', expiresAt: new Date('2030-01-01T00:00:00Z'), permissions: ['chat:send'] },
+      {
+        keyId: 'k',
+        keySecret: 's',
+        companyId: 'acme',
+        name: 'Emulator API Key',
+        environment: 'development',
+        expiresAt: new Date('2030-01-01T00:00:00Z'),
+        permissions: ['chat:send'],
+      },
     ]);
     expect(resolved.agents).toEqual([{ id: 'a', name: 'A', active: true, companyId: 'acme' }]);
-    expect(resolved.rateLimits).toEqual({ tokenGenerations: { points: 100, windowMs: 200 }, failedAuth: false, apiRequests: { points: 1000, windowMs: 60_000 } });
+    expect(resolved.rateLimits).toEqual({
+      tokenGenerations: { points: 100, windowMs: 200 },
+      failedAuth: false,
+      apiRequests: { points: 1000, windowMs: 60_000 },
+    });
   });
 
   it.each<[PerformChatEmulatorOptions, string]>([
     [{ port: 70_000 }, 'port must be an integer from 0 to 65535'],
     [{ chat: 'yes' as never }, 'chat must be a boolean or an object'],
-    [{ chat: { agent: { replies: [] } } }, 'chat.agent.replies must be a non-empty array of non-empty strings, or a function'],
+    [
+      { chat: { agent: { replies: [] } } },
+      'chat.agent.replies must be a non-empty array of non-empty strings, or a function',
+    ],
     [{ chat: { agent: { chunkSize: 0 } } }, 'chat.agent.chunkSize must be an integer >= 1'],
     [{ chat: { agent: { delayMs: -1 } } }, 'chat.agent.delayMs must be an integer >= 0'],
     [{ chat: { disconnectOnInvalidate: 'no' as never } }, 'chat.disconnectOnInvalidate must be a boolean'],
@@ -49,7 +72,10 @@ describe('resolveEmulatorOptions', () => {
     [{ keys: [EMULATOR_DEMO_KEY, EMULATOR_DEMO_KEY] }, 'keys must have distinct keyId values'],
     [{ agents: [{ id: 'a', name: '' }] }, 'agents[0].name must be a non-empty string'],
     [{ responseShape: 'users' as never }, 'responseShape must be one of customerUser, user, both'],
-    [{ rateLimits: { failedAuth: { points: -1 } } }, 'rateLimits.failedAuth.points must be a non-negative integer or Infinity'],
+    [
+      { rateLimits: { failedAuth: { points: -1 } } },
+      'rateLimits.failedAuth.points must be a non-negative integer or Infinity',
+    ],
     [{ rateLimits: { apiRequests: { windowMs: 0 } } }, 'rateLimits.apiRequests.windowMs must be a positive number'],
   ])('refuses %p naming the field', (options, message) => {
     expect(() => resolveEmulatorOptions(options)).toThrow(new EmulatorOptionsError(`PerformChat emulator: ${message}`));

@@ -74,7 +74,11 @@ function rateLimit(value: Partial<EmulatorRateLimit> | false | undefined, defaul
 
 function resolveRateLimits(options: EmulatorRateLimitsOptions = {}): ResolvedEmulatorOptions['rateLimits'] {
   return {
-    tokenGenerations: rateLimit(options.tokenGenerations, EMULATOR_DEFAULT_RATE_LIMITS.tokenGenerations, 'tokenGenerations'),
+    tokenGenerations: rateLimit(
+      options.tokenGenerations,
+      EMULATOR_DEFAULT_RATE_LIMITS.tokenGenerations,
+      'tokenGenerations',
+    ),
     failedAuth: rateLimit(options.failedAuth, EMULATOR_DEFAULT_RATE_LIMITS.failedAuth, 'failedAuth'),
     apiRequests: rateLimit(options.apiRequests, EMULATOR_DEFAULT_RATE_LIMITS.apiRequests, 'apiRequests'),
   };
@@ -97,7 +101,10 @@ export function resolveEmulatorOptions(options: PerformChatEmulatorOptions = {})
       expiresAt = new Date(key.expiresAt);
       if (Number.isNaN(expiresAt.getTime())) fail(`${at}.expiresAt must be a valid date`);
     }
-    if (key.permissions !== undefined && (!Array.isArray(key.permissions) || key.permissions.some((p: EmulatorPermission) => !PERMISSIONS.includes(p)))) {
+    if (
+      key.permissions !== undefined &&
+      (!Array.isArray(key.permissions) || key.permissions.some((p: EmulatorPermission) => !PERMISSIONS.includes(p)))
+    ) {
       fail(`${at}.permissions must be an array of ${PERMISSIONS.join(', ')}`);
     }
     return {
@@ -117,7 +124,8 @@ export function resolveEmulatorOptions(options: PerformChatEmulatorOptions = {})
   const agents = agentOptions.map((agent, i): EmulatorAgent => {
     const at = `agents[${i}]`;
     if (agent.active !== undefined && typeof agent.active !== 'boolean') fail(`${at}.active must be a boolean`);
-    if (agent.promptTemplate !== undefined && typeof agent.promptTemplate !== 'string') fail(`${at}.promptTemplate must be a string`);
+    if (agent.promptTemplate !== undefined && typeof agent.promptTemplate !== 'string')
+      fail(`${at}.promptTemplate must be a string`);
     return {
       id: nonEmptyString(agent.id, `${at}.id`),
       name: nonEmptyString(agent.name, `${at}.name`),
@@ -131,8 +139,11 @@ export function resolveEmulatorOptions(options: PerformChatEmulatorOptions = {})
   const responseShape = options.responseShape ?? 'both';
   if (!SHAPES.includes(responseShape)) fail(`responseShape must be one of ${SHAPES.join(', ')}`);
   const signingSecret =
-    options.signingSecret === undefined ? randomBytes(32).toString('base64url') : nonEmptyString(options.signingSecret, 'signingSecret');
-  if (options.clock !== undefined && typeof options.clock !== 'function') fail('clock must be a function returning epoch milliseconds');
+    options.signingSecret === undefined
+      ? randomBytes(32).toString('base64url')
+      : nonEmptyString(options.signingSecret, 'signingSecret');
+  if (options.clock !== undefined && typeof options.clock !== 'function')
+    fail('clock must be a function returning epoch milliseconds');
   const maxBodyBytes = options.maxBodyBytes ?? EMULATOR_DEFAULT_MAX_BODY_BYTES;
   if (!Number.isInteger(maxBodyBytes) || maxBodyBytes <= 0) fail('maxBodyBytes must be a positive integer');
 
@@ -145,7 +156,8 @@ export function resolveEmulatorOptions(options: PerformChatEmulatorOptions = {})
     if (!Number.isInteger(max) || max < 1) fail('requestLog.maxEntries must be a positive integer');
     requestLogEntries = max;
   }
-  if (options.logRequests !== undefined && typeof options.logRequests !== 'boolean') fail('logRequests must be a boolean');
+  if (options.logRequests !== undefined && typeof options.logRequests !== 'boolean')
+    fail('logRequests must be a boolean');
 
   return {
     port,

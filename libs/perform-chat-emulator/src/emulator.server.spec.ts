@@ -51,7 +51,9 @@ describe('startPerformChatEmulator', () => {
 
   it('logs lifecycle messages to the logger, never a secret', async () => {
     const lines: string[] = [];
-    const emulator = await startPerformChatEmulator({ logger: { log: (m) => lines.push(m), warn: (m) => lines.push(m) } });
+    const emulator = await startPerformChatEmulator({
+      logger: { log: (m) => lines.push(m), warn: (m) => lines.push(m) },
+    });
     await request(emulator.url, 'POST', '/rest/v1/auth/token', tokenBody({ keySecret: 'sk_logged_nowhere' }));
     emulator.addFault({ status: 503, path: '/rest/v1/auth/token', times: 2, delayMs: 10 });
     emulator.reset();

@@ -3,12 +3,22 @@ import type { AddressInfo } from 'node:net';
 import { handleAdminRoute } from './admin.routes';
 import { AuthRoutes } from './auth.routes';
 import { EMULATOR_CHAT_PATH } from './chat/chat.constants';
-import type { EmulatorChat, EmulatorChatRefusalReason, EmulatorSocketFault, EmulatorSocketFaultSpec } from './chat/chat.interfaces';
+import type {
+  EmulatorChat,
+  EmulatorChatRefusalReason,
+  EmulatorSocketFault,
+  EmulatorSocketFaultSpec,
+} from './chat/chat.interfaces';
 import { ChatSocketServer } from './chat/chat.socket';
 import { ConversationStore } from './chat/conversation.store';
 import { SocketFaultRegistry } from './chat/socket-faults';
 import { EMULATOR_CHAT_DEFAULTS } from './chat/chat.constants';
-import { EMULATOR_ADMIN_PREFIX, EMULATOR_CONVERSATIONS_PATH, PERFORMCHAT_INVALIDATE_TOKEN_PATH, PERFORMCHAT_TOKEN_PATH } from './emulator.constants';
+import {
+  EMULATOR_ADMIN_PREFIX,
+  EMULATOR_CONVERSATIONS_PATH,
+  PERFORMCHAT_INVALIDATE_TOKEN_PATH,
+  PERFORMCHAT_TOKEN_PATH,
+} from './emulator.constants';
 import { ChatConversations, type EmulatorConversationSeed } from './rest/rest.conversations';
 import { RestRoutes } from './rest/rest.routes';
 import type {
@@ -29,10 +39,23 @@ import { resolveEmulatorOptions, type ResolvedEmulatorOptions } from './emulator
 import { EmulatorState } from './emulator.state';
 import { answerWithFault, recordStatus } from './fault-responder';
 import { FaultRegistry } from './faults';
-import { isJsonContentType, nestError, parseJsonObject, readBody, writeResponse, type BodyError, type EmulatorResponse } from './http-utils';
+import {
+  isJsonContentType,
+  nestError,
+  parseJsonObject,
+  readBody,
+  writeResponse,
+  type BodyError,
+  type EmulatorResponse,
+} from './http-utils';
 import { Hs256Jwt } from './jwt';
 import { RequestLog, bounded } from './request-log';
-import { EMULATOR_STATE_FORMAT, EMULATOR_STATE_VERSION, EmulatorStateImportError, parseStateExport } from './state-transfer';
+import {
+  EMULATOR_STATE_FORMAT,
+  EMULATOR_STATE_VERSION,
+  EmulatorStateImportError,
+  parseStateExport,
+} from './state-transfer';
 import { TimerRegistry } from './timers';
 import { verifyEmulatorToken } from './token-verifier';
 
@@ -70,7 +93,9 @@ class PerformChatEmulatorServer implements PerformChatEmulator {
       clock: options.clock,
       responseShape: options.responseShape,
       rateLimits: options.rateLimits,
-      ...(chat !== false && chat.disconnectOnInvalidate ? { onInvalidated: (id: string) => this.chatSocket?.disconnectCustomerUser(id) } : {}),
+      ...(chat !== false && chat.disconnectOnInvalidate
+        ? { onInvalidated: (id: string) => this.chatSocket?.disconnectCustomerUser(id) }
+        : {}),
     });
     this.log =
       options.requestLogEntries > 0
@@ -241,7 +266,8 @@ class PerformChatEmulatorServer implements PerformChatEmulator {
     const entry = this.startLogEntry(method, pathname, res, fault?.id);
     readBody(req, this.options.maxBodyBytes, (error, raw) => {
       if (error === 'aborted') return;
-      if (fault === undefined) return this.respond(res, counter, this.routeSafely(req, method, pathname, rawUrl, raw, error, entry), entry);
+      if (fault === undefined)
+        return this.respond(res, counter, this.routeSafely(req, method, pathname, rawUrl, raw, error, entry), entry);
       answerWithFault(fault, {
         req,
         res,
@@ -255,9 +281,18 @@ class PerformChatEmulatorServer implements PerformChatEmulator {
   };
 
   /** A request-log entry for an API request; a connection closed without an answer logs `status: null`. */
-  private startLogEntry(method: string, pathname: string, res: ServerResponse, faultId: number | undefined): LoggedRequest | undefined {
+  private startLogEntry(
+    method: string,
+    pathname: string,
+    res: ServerResponse,
+    faultId: number | undefined,
+  ): LoggedRequest | undefined {
     if (this.log === undefined) return undefined;
-    const logged: LoggedRequest = { entry: this.log.startHttp(method, pathname), startedAt: performance.now(), done: false };
+    const logged: LoggedRequest = {
+      entry: this.log.startHttp(method, pathname),
+      startedAt: performance.now(),
+      done: false,
+    };
     if (faultId !== undefined) logged.entry.faultId = faultId;
     res.once('close', () => this.finishLogEntry(logged, null));
     return logged;
@@ -298,7 +333,8 @@ class PerformChatEmulatorServer implements PerformChatEmulator {
     if (logged !== undefined) {
       // Who the request was about (never the key or its secret): what tests assert on.
       if (isToken && typeof body.userId === 'string') logged.entry.userId = bounded(body.userId);
-      if (!isToken && typeof body.customerUserId === 'string') logged.entry.customerUserId = bounded(body.customerUserId);
+      if (!isToken && typeof body.customerUserId === 'string')
+        logged.entry.customerUserId = bounded(body.customerUserId);
     }
     const client = req.socket.remoteAddress ?? 'unknown';
     return isToken ? this.auth.generateToken(body, client) : this.auth.invalidateTokens(body, client);
@@ -322,11 +358,18 @@ class PerformChatEmulatorServer implements PerformChatEmulator {
   }
 
   private internalError(thrown: unknown): EmulatorResponse {
-    this.options.logger?.warn?.(`PerformChat emulator: internal error: ${thrown instanceof Error ? thrown.message : String(thrown)}`);
+    this.options.logger?.warn?.(
+      `PerformChat emulator: internal error: ${thrown instanceof Error ? thrown.message : String(thrown)}`,
+    );
     return INTERNAL_ERROR;
   }
 
-  private respond(res: ServerResponse, counter: EmulatorRouteCounter, response: EmulatorResponse, logged: LoggedRequest | undefined): void {
+  private respond(
+    res: ServerResponse,
+    counter: EmulatorRouteCounter,
+    response: EmulatorResponse,
+    logged: LoggedRequest | undefined,
+  ): void {
     recordStatus(counter, response.status);
     writeResponse(res, response);
     if (logged !== undefined) this.finishLogEntry(logged, response.status);
@@ -341,10 +384,13 @@ class PerformChatEmulatorServer implements PerformChatEmulator {
       path: EMULATOR_CHAT_PATH,
       conversations: (customerUserId?: string) => conversations.list(customerUserId),
       sockets: () => socket?.sockets() ?? [],
-      disconnectCustomerUser: (id: string, reason?: EmulatorChatRefusalReason) => socket?.disconnectCustomerUser(id, reason) ?? 0,
+      disconnectCustomerUser: (id: string, reason?: EmulatorChatRefusalReason) =>
+        socket?.disconnectCustomerUser(id, reason) ?? 0,
       addFault: (spec: EmulatorSocketFaultSpec): EmulatorSocketFault => {
         const fault = faults.add(spec);
-        this.options.logger?.log(`PerformChat emulator: socket fault #${fault.id} added (${fault.kind} on ${fault.on})`);
+        this.options.logger?.log(
+          `PerformChat emulator: socket fault #${fault.id} added (${fault.kind} on ${fault.on})`,
+        );
         return fault;
       },
       listFaults: () => faults.list(),

@@ -57,7 +57,16 @@ export class EmulatorState {
     let user = users.get(externalId);
     if (user === undefined) {
       const at = new Date(now);
-      user = { id: createCustomerUserId(), externalId, companyId, agentId, tokenVersion: 0, active: true, createdAt: at, lastSeenAt: at };
+      user = {
+        id: createCustomerUserId(),
+        externalId,
+        companyId,
+        agentId,
+        tokenVersion: 0,
+        active: true,
+        createdAt: at,
+        lastSeenAt: at,
+      };
       users.set(externalId, user);
       this.customerUsers.set(user.id, user);
     } else {
@@ -95,7 +104,8 @@ export class EmulatorState {
     this.counters.clear();
     this.keys.clear();
     this.agents.clear();
-    for (const key of this.initialKeys) this.keys.set(key.keyId, { ...key, ...(key.permissions ? { permissions: [...key.permissions] } : {}) });
+    for (const key of this.initialKeys)
+      this.keys.set(key.keyId, { ...key, ...(key.permissions ? { permissions: [...key.permissions] } : {}) });
     for (const agent of this.initialAgents) this.agents.set(agent.id, { ...agent });
   }
 
@@ -138,7 +148,12 @@ export class EmulatorState {
         ...(u.metadata != null ? { metadata: u.metadata } : {}),
         ...(u.updatedAt !== undefined ? { updatedAt: u.updatedAt.toISOString() } : {}),
       })),
-      agents: [...this.agents.values()].map((a) => ({ id: a.id, name: a.name, active: a.active, companyId: a.companyId })),
+      agents: [...this.agents.values()].map((a) => ({
+        id: a.id,
+        name: a.name,
+        active: a.active,
+        companyId: a.companyId,
+      })),
       keys: [...this.keys.values()].map((k) => ({
         keyId: k.keyId,
         companyId: k.companyId,
@@ -147,7 +162,9 @@ export class EmulatorState {
         expiresAt: k.expiresAt ? k.expiresAt.toISOString() : null,
         ...(k.permissions ? { permissions: [...k.permissions] } : {}),
       })),
-      counters: Object.fromEntries([...this.counters].map(([route, c]) => [route, { ...c, failures: { ...c.failures } }])),
+      counters: Object.fromEntries(
+        [...this.counters].map(([route, c]) => [route, { ...c, failures: { ...c.failures } }]),
+      ),
     };
   }
 }

@@ -13,10 +13,22 @@ describe('parseEmulatorExpiresIn', () => {
     expect(parseEmulatorExpiresIn(value)).toBe(seconds);
   });
 
-  it.each(['', '0s', '01h', '-1h', '1.5h', '1H', ' 1h', '1h ', '3600', '1w', '1ms', 'h', '1 h', '99999999999999999999d'])(
-    'refuses %p',
-    (value) => {
-      expect(parseEmulatorExpiresIn(value)).toBeUndefined();
-    },
-  );
+  it.each([
+    '',
+    '0s',
+    '01h',
+    '-1h',
+    '1.5h',
+    '1H',
+    ' 1h',
+    '1h ',
+    '3600',
+    '1w',
+    '1ms',
+    'h',
+    '1 h',
+    '99999999999999999999d',
+  ])('refuses %p', (value) => {
+    expect(parseEmulatorExpiresIn(value)).toBeUndefined();
+  });
 });

@@ -86,7 +86,12 @@ describe('emulator: fault kinds', () => {
 
   it('not-json: 200 with a text body; a status and a content type may be forced', async () => {
     emulator.addFault({ kind: 'not-json' });
-    emulator.addFault({ kind: 'not-json', status: 502, body: 'upstream error', headers: { 'content-type': 'application/json' } });
+    emulator.addFault({
+      kind: 'not-json',
+      status: 502,
+      body: 'upstream error',
+      headers: { 'content-type': 'application/json' },
+    });
     const plain = await postToken();
     expect(plain.status).toBe(200);
     expect(plain.headers.get('content-type')).toBe('text/plain; charset=utf-8');
@@ -191,7 +196,9 @@ describe('emulator: fault matching', () => {
     expect((await request(emulator.url, 'HEAD', TOKEN)).status).toBe(503);
     expect((await request(emulator.url, 'POST', TOKEN, tokenBody())).status).toBe(504);
     expect((await request(emulator.url, 'POST', TOKEN, tokenBody())).status).toBe(200);
-    expect(emulator.listFaults()).toEqual([expect.objectContaining({ path: '/rest/v1/auth/invalidate-token', status: 502 })]);
+    expect(emulator.listFaults()).toEqual([
+      expect.objectContaining({ path: '/rest/v1/auth/invalidate-token', status: 502 }),
+    ]);
   });
 
   it('never applies to the /__emulator/ routes', async () => {

@@ -49,7 +49,8 @@ function withFaultHeaders(response: EmulatorResponse, fault: EmulatorFault): Emu
 
 function writeHead(res: ServerResponse, response: EmulatorResponse, length: number, contentType: string): void {
   const head: string[] = ['Content-Type', contentType, 'Content-Length', String(length)];
-  for (const name in response.headers) if (name.toLowerCase() !== 'content-type') head.push(name, response.headers[name]);
+  for (const name in response.headers)
+    if (name.toLowerCase() !== 'content-type') head.push(name, response.headers[name]);
   res.writeHead(response.status, head);
 }
 
@@ -113,23 +114,44 @@ function answer(fault: EmulatorFault, call: FaultCall): void {
       return dropMidResponse(call, withFaultHeaders(call.produce(), fault));
     case 'not-json':
       return call.respond(
-        withFaultHeaders({ status, body: typeof fault.body === 'string' ? fault.body : NOT_JSON_BODY, headers: { 'content-type': 'text/plain; charset=utf-8' } }, fault),
+        withFaultHeaders(
+          {
+            status,
+            body: typeof fault.body === 'string' ? fault.body : NOT_JSON_BODY,
+            headers: { 'content-type': 'text/plain; charset=utf-8' },
+          },
+          fault,
+        ),
       );
     case 'html':
       return call.respond(
-        withFaultHeaders({ status, body: typeof fault.body === 'string' ? fault.body : HTML_BODY, headers: { 'content-type': 'text/html; charset=utf-8' } }, fault),
+        withFaultHeaders(
+          {
+            status,
+            body: typeof fault.body === 'string' ? fault.body : HTML_BODY,
+            headers: { 'content-type': 'text/html; charset=utf-8' },
+          },
+          fault,
+        ),
       );
     case 'no-token':
       return call.respond(withFaultHeaders(withoutToken(call.produce()), fault));
     case 'oversized':
-      return call.respond(withFaultHeaders(padded(call.produce(), fault.sizeBytes ?? EMULATOR_DEFAULT_OVERSIZED_BYTES), fault));
+      return call.respond(
+        withFaultHeaders(padded(call.produce(), fault.sizeBytes ?? EMULATOR_DEFAULT_OVERSIZED_BYTES), fault),
+      );
     case 'trickle': {
       const response = fault.body !== undefined ? { status: 200, body: fault.body } : call.produce();
       return trickle(call, withFaultHeaders(response, fault), fault.intervalMs ?? EMULATOR_DEFAULT_TRICKLE_INTERVAL_MS);
     }
     default:
       if (fault.status !== undefined) {
-        return call.respond(withFaultHeaders({ status: fault.status, body: fault.body !== undefined ? fault.body : statusBody(fault.status) }, fault));
+        return call.respond(
+          withFaultHeaders(
+            { status: fault.status, body: fault.body !== undefined ? fault.body : statusBody(fault.status) },
+            fault,
+          ),
+        );
       }
       return call.respond(withFaultHeaders(call.produce(), fault));
   }

@@ -2,7 +2,18 @@ import { EmulatorFaultSpecError, FaultRegistry, validateFaultSpec } from './faul
 
 describe('validateFaultSpec', () => {
   it('keeps a valid spec, upper-cases the method and maps times -1 to null', () => {
-    expect(validateFaultSpec({ path: '/x', method: 'post', times: -1, delayMs: 5, status: 503, retryAfter: 3, headers: { a: 'b' }, body: { c: 1 } })).toEqual({
+    expect(
+      validateFaultSpec({
+        path: '/x',
+        method: 'post',
+        times: -1,
+        delayMs: 5,
+        status: 503,
+        retryAfter: 3,
+        headers: { a: 'b' },
+        body: { c: 1 },
+      }),
+    ).toEqual({
       path: '/x',
       method: 'POST',
       times: null,

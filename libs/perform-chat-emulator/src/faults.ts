@@ -24,7 +24,12 @@ function fail(message: string): never {
   throw new EmulatorFaultSpecError(message);
 }
 
-function optionalNumber(spec: Record<string, unknown>, field: string, min: number, integer: boolean): number | undefined {
+function optionalNumber(
+  spec: Record<string, unknown>,
+  field: string,
+  min: number,
+  integer: boolean,
+): number | undefined {
   const value = spec[field];
   if (value === undefined) return undefined;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || (integer && !Number.isInteger(value))) {
@@ -37,7 +42,19 @@ function optionalNumber(spec: Record<string, unknown>, field: string, min: numbe
 export function validateFaultSpec(input: unknown): EmulatorFaultSpec {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) fail('fault must be a JSON object');
   const spec = input as Record<string, unknown>;
-  const known = new Set(['path', 'method', 'times', 'delayMs', 'status', 'retryAfter', 'body', 'headers', 'kind', 'sizeBytes', 'intervalMs']);
+  const known = new Set([
+    'path',
+    'method',
+    'times',
+    'delayMs',
+    'status',
+    'retryAfter',
+    'body',
+    'headers',
+    'kind',
+    'sizeBytes',
+    'intervalMs',
+  ]);
   for (const field of Object.keys(spec)) if (!known.has(field)) fail(`unknown fault field: ${field}`);
   const out: EmulatorFaultSpec = {};
   if (spec.path !== undefined) {
@@ -59,22 +76,31 @@ export function validateFaultSpec(input: unknown): EmulatorFaultSpec {
   }
   if (spec.retryAfter !== undefined) {
     const retryAfter = spec.retryAfter;
-    const ok = (typeof retryAfter === 'number' && Number.isInteger(retryAfter) && retryAfter >= 0) || (typeof retryAfter === 'string' && retryAfter.length > 0);
+    const ok =
+      (typeof retryAfter === 'number' && Number.isInteger(retryAfter) && retryAfter >= 0) ||
+      (typeof retryAfter === 'string' && retryAfter.length > 0);
     if (!ok) fail('retryAfter must be whole seconds (a non-negative integer) or an HTTP-date string');
     out.retryAfter = retryAfter as number | string;
   }
   if (spec.body !== undefined) out.body = spec.body;
   if (spec.headers !== undefined) {
     const headers = spec.headers;
-    if (typeof headers !== 'object' || headers === null || Array.isArray(headers) || Object.values(headers).some((v) => typeof v !== 'string')) {
+    if (
+      typeof headers !== 'object' ||
+      headers === null ||
+      Array.isArray(headers) ||
+      Object.values(headers).some((v) => typeof v !== 'string')
+    ) {
       fail('headers must be an object of string values');
     }
     out.headers = { ...(headers as Record<string, string>) };
   }
   if (spec.kind !== undefined) {
-    if (!EMULATOR_FAULT_KINDS.includes(spec.kind as EmulatorFaultKind)) fail(`kind must be one of ${EMULATOR_FAULT_KINDS.join(', ')}`);
+    if (!EMULATOR_FAULT_KINDS.includes(spec.kind as EmulatorFaultKind))
+      fail(`kind must be one of ${EMULATOR_FAULT_KINDS.join(', ')}`);
     out.kind = spec.kind as EmulatorFaultKind;
-    if (out.status !== undefined && !STATUS_OVERRIDABLE.has(out.kind)) fail(`status cannot be combined with kind ${out.kind}`);
+    if (out.status !== undefined && !STATUS_OVERRIDABLE.has(out.kind))
+      fail(`status cannot be combined with kind ${out.kind}`);
   }
   const sizeBytes = optionalNumber(spec, 'sizeBytes', 1, true);
   if (sizeBytes !== undefined) {

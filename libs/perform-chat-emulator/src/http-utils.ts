@@ -22,7 +22,9 @@ export function nestErrorBody(status: number, message: string): { statusCode: nu
 
 /** A response with Nest's default error body. */
 export function nestError(status: number, message: string, headers?: Record<string, string>): EmulatorResponse {
-  return headers === undefined ? { status, body: nestErrorBody(status, message) } : { status, body: nestErrorBody(status, message), headers };
+  return headers === undefined
+    ? { status, body: nestErrorBody(status, message) }
+    : { status, body: nestErrorBody(status, message), headers };
 }
 
 /** The `Content-Type` among `headers`, whatever its case. */
@@ -37,7 +39,10 @@ function contentTypeOf(headers: Record<string, string> | undefined): string | un
  * Serialises a response body (a string as-is, anything else as JSON) and picks its content
  * type: a `Content-Type` in `headers` wins, else text/plain for strings, JSON otherwise.
  */
-export function serializeBody(body: unknown, headers?: Record<string, string>): { payload: string; contentType: string } {
+export function serializeBody(
+  body: unknown,
+  headers?: Record<string, string>,
+): { payload: string; contentType: string } {
   const override = contentTypeOf(headers);
   if (typeof body === 'string') return { payload: body, contentType: override ?? 'text/plain; charset=utf-8' };
   if (body instanceof JsonText) return { payload: body.text, contentType: override ?? JSON_CONTENT_TYPE };
@@ -60,7 +65,9 @@ export function writeResponse(res: ServerResponse, response: EmulatorResponse): 
 /** A JSON-object body as an object (parsing a {@link JsonText}), or `undefined` for anything else. */
 export function bodyAsObject(body: unknown): Record<string, unknown> | undefined {
   const value: unknown = body instanceof JsonText ? JSON.parse(body.text) : body;
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
 }
 
 /** Why a body could not be read. */
@@ -70,7 +77,11 @@ export type BodyError = 'too-large' | 'aborted';
  * Reads the request body as UTF-8 (callback style: cheaper than promises on the hot path).
  * Stops reading and reports `too-large` past `limit` bytes.
  */
-export function readBody(req: IncomingMessage, limit: number, done: (error: BodyError | undefined, body: string) => void): void {
+export function readBody(
+  req: IncomingMessage,
+  limit: number,
+  done: (error: BodyError | undefined, body: string) => void,
+): void {
   let first: Buffer | undefined;
   let rest: Buffer[] | undefined;
   let size = 0;
@@ -91,7 +102,10 @@ export function readBody(req: IncomingMessage, limit: number, done: (error: Body
   req.on('end', () => {
     if (finished) return;
     finished = true;
-    done(undefined, rest !== undefined ? Buffer.concat(rest).toString('utf8') : first !== undefined ? first.toString('utf8') : '');
+    done(
+      undefined,
+      rest !== undefined ? Buffer.concat(rest).toString('utf8') : first !== undefined ? first.toString('utf8') : '',
+    );
   });
   req.on('error', () => {
     if (finished) return;
@@ -114,5 +128,7 @@ export function parseJsonObject(raw: string): Record<string, unknown> | null | u
   } catch {
     return undefined;
   }
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : null;
 }

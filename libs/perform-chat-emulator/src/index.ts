@@ -8,7 +8,12 @@ export { EmulatorState } from './emulator.state';
 export { EmulatorOptionsError } from './emulator.options';
 export { EMULATOR_DEFAULT_REQUEST_LOG_ENTRIES } from './emulator.options';
 export { EmulatorStateImportError, EMULATOR_STATE_FORMAT, EMULATOR_STATE_VERSION } from './state-transfer';
-export { EMULATOR_CHAT_PATH, EMULATOR_CHAT_EVENTS, EMULATOR_CHAT_DEFAULTS, EMULATOR_CHAT_ECHO_PREFIX } from './chat/chat.constants';
+export {
+  EMULATOR_CHAT_PATH,
+  EMULATOR_CHAT_EVENTS,
+  EMULATOR_CHAT_DEFAULTS,
+  EMULATOR_CHAT_ECHO_PREFIX,
+} from './chat/chat.constants';
 export type {
   EmulatorChat,
   EmulatorChatAgentScript,

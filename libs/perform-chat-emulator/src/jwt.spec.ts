@@ -2,7 +2,14 @@ import { createHmac } from 'node:crypto';
 import { jwtVerify } from 'jose';
 import { HS256_HEADER_SEGMENT, Hs256Jwt } from './jwt';
 
-const claims = { sub: 'cuser_1', tokenVersion: 2, companyId: 'co', agentId: 'agent', iat: 1_700_000_000, exp: 1_700_003_600 };
+const claims = {
+  sub: 'cuser_1',
+  tokenVersion: 2,
+  companyId: 'co',
+  agentId: 'agent',
+  iat: 1_700_000_000,
+  exp: 1_700_003_600,
+};
 
 describe('Hs256Jwt', () => {
   const jwt = new Hs256Jwt('secret-1');
@@ -13,7 +20,9 @@ describe('Hs256Jwt', () => {
     expect(header).toBe(HS256_HEADER_SEGMENT);
     expect(JSON.parse(Buffer.from(header, 'base64url').toString())).toEqual({ alg: 'HS256', typ: 'JWT' });
     expect(Buffer.from(payload, 'base64url').toString()).toBe(JSON.stringify(claims));
-    const verified = await jwtVerify(token, new TextEncoder().encode('secret-1'), { currentDate: new Date(1_700_000_001_000) });
+    const verified = await jwtVerify(token, new TextEncoder().encode('secret-1'), {
+      currentDate: new Date(1_700_000_001_000),
+    });
     expect(verified.payload).toEqual(claims);
     expect(verified.protectedHeader).toEqual({ alg: 'HS256', typ: 'JWT' });
   });
@@ -34,10 +43,16 @@ describe('Hs256Jwt', () => {
     expect(jwt.decode(`${noneHeader}.${body}.${sig}`)).toEqual({ ok: false, reason: 'signature' });
   });
 
-  it.each(['', 'abc', 'a.b', 'a.b.c.d', 'a..c', '!!.??.**', `${HS256_HEADER_SEGMENT}.bm90LWpzb24.c2ln`, `${HS256_HEADER_SEGMENT}.WzFd.c2ln`])(
-    'says malformed for %p',
-    (token) => {
-      expect(jwt.decode(token)).toEqual({ ok: false, reason: 'malformed' });
-    },
-  );
+  it.each([
+    '',
+    'abc',
+    'a.b',
+    'a.b.c.d',
+    'a..c',
+    '!!.??.**',
+    `${HS256_HEADER_SEGMENT}.bm90LWpzb24.c2ln`,
+    `${HS256_HEADER_SEGMENT}.WzFd.c2ln`,
+  ])('says malformed for %p', (token) => {
+    expect(jwt.decode(token)).toEqual({ ok: false, reason: 'malformed' });
+  });
 });

@@ -8,8 +8,7 @@ const q = JSON.stringify;
 
 /** Outcome of {@link Hs256Jwt.decode}. */
 export type DecodedJwt =
-  | { ok: true; payload: Record<string, unknown> }
-  | { ok: false; reason: 'malformed' | 'signature' };
+  { ok: true; payload: Record<string, unknown> } | { ok: false; reason: 'malformed' | 'signature' };
 
 /** HS256 JWT signing and checking with node:crypto only. */
 export class Hs256Jwt {
@@ -25,8 +24,19 @@ export class Hs256Jwt {
    */
   sign(claims: PerformChatTokenClaims): string {
     const json =
-      '{"sub":' + q(claims.sub) + ',"tokenVersion":' + q(claims.tokenVersion) + ',"companyId":' + q(claims.companyId) +
-      ',"agentId":' + q(claims.agentId) + ',"iat":' + q(claims.iat) + ',"exp":' + q(claims.exp) + '}';
+      '{"sub":' +
+      q(claims.sub) +
+      ',"tokenVersion":' +
+      q(claims.tokenVersion) +
+      ',"companyId":' +
+      q(claims.companyId) +
+      ',"agentId":' +
+      q(claims.agentId) +
+      ',"iat":' +
+      q(claims.iat) +
+      ',"exp":' +
+      q(claims.exp) +
+      '}';
     const signingInput = HS256_HEADER_SEGMENT + '.' + Buffer.from(json).toString('base64url');
     return signingInput + '.' + createHmac('sha256', this.key).update(signingInput).digest('base64url');
   }

@@ -5,7 +5,13 @@ import { join, resolve } from 'node:path';
 import { request, tokenBody } from '../test/http';
 
 const ROOT = resolve(__dirname, '../../..');
-const NODE_ARGS = ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'libs/perform-chat-emulator/src/main.ts'];
+const NODE_ARGS = [
+  '-r',
+  'ts-node/register/transpile-only',
+  '-r',
+  'tsconfig-paths/register',
+  'libs/perform-chat-emulator/src/main.ts',
+];
 
 describe('standalone emulator (npm run emulator)', () => {
   it('--help prints every option with its environment variable; a bad flag exits 2 naming it', () => {
@@ -53,7 +59,11 @@ describe('standalone emulator (npm run emulator)', () => {
     }
     expect(await exited).toBe(0);
     const saved = JSON.parse(readFileSync(stateFile, 'utf8'));
-    expect(saved).toMatchObject({ format: 'performchat-emulator-state', customerUsers: [{ externalId: 'user_123' }], signingSecret: expect.any(String) });
+    expect(saved).toMatchObject({
+      format: 'performchat-emulator-state',
+      customerUsers: [{ externalId: 'user_123' }],
+      signingSecret: expect.any(String),
+    });
     expect(statSync(stateFile).mode & 0o777).toBe(0o600);
     rmSync(dir, { recursive: true, force: true });
   });

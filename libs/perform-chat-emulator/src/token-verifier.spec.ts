@@ -28,7 +28,17 @@ describe('emulator: token verification (documented order)', () => {
 
   it('says valid with the payload, over HTTP and in-process', async () => {
     const iat = Math.floor(NOW / 1000);
-    const expected = { valid: true, payload: { sub: userId, tokenVersion: 0, companyId: 'company_demo', agentId: 'agent_support', iat, exp: iat + 900 } };
+    const expected = {
+      valid: true,
+      payload: {
+        sub: userId,
+        tokenVersion: 0,
+        companyId: 'company_demo',
+        agentId: 'agent_support',
+        iat,
+        exp: iat + 900,
+      },
+    };
     const res = await verifyOverHttp(token);
     expect(res.status).toBe(200);
     expect(res.json).toEqual(expected);
@@ -89,8 +99,14 @@ describe('emulator: token verification (documented order)', () => {
     const missing = await request(emulator.url, 'POST', '/__emulator/verify', {});
     expect(missing.status).toBe(400);
     expect(missing.json).toEqual({ statusCode: 400, message: 'token is required', error: 'Bad Request' });
-    expect((await verifyOverHttp(42)).json).toEqual({ statusCode: 400, message: 'token must be a string', error: 'Bad Request' });
-    expect((await request(emulator.url, 'POST', '/__emulator/verify', '{oops', { 'content-type': 'application/json' })).json).toEqual({
+    expect((await verifyOverHttp(42)).json).toEqual({
+      statusCode: 400,
+      message: 'token must be a string',
+      error: 'Bad Request',
+    });
+    expect(
+      (await request(emulator.url, 'POST', '/__emulator/verify', '{oops', { 'content-type': 'application/json' })).json,
+    ).toEqual({
       statusCode: 400,
       message: 'Request body must be valid JSON',
       error: 'Bad Request',

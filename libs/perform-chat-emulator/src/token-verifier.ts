@@ -19,7 +19,12 @@ function isClaims(payload: Record<string, unknown>): payload is Record<string, u
  * stored version → company matches → agent active. A token that does not parse, or whose
  * signed payload lacks a claim, is `malformed`.
  */
-export function verifyEmulatorToken(token: string, jwt: Hs256Jwt, state: EmulatorState, nowMs: number): EmulatorVerifyResult {
+export function verifyEmulatorToken(
+  token: string,
+  jwt: Hs256Jwt,
+  state: EmulatorState,
+  nowMs: number,
+): EmulatorVerifyResult {
   const decoded = jwt.decode(token);
   if (!decoded.ok) return { valid: false, reason: decoded.reason };
   const claims = decoded.payload;

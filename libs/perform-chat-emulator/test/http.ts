@@ -45,7 +45,10 @@ export function tokenBody(overrides: Record<string, unknown> = {}): Record<strin
 }
 
 /** A valid invalidation body for the demo key. */
-export function invalidateBody(customerUserId: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+export function invalidateBody(
+  customerUserId: string,
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
   return { keyId: EMULATOR_DEMO_KEY.keyId, keySecret: EMULATOR_DEMO_KEY.keySecret, customerUserId, ...overrides };
 }
 

@@ -34,7 +34,8 @@ export function findPackageInstanceof(fileName: string, source: string): Finding
     if (clause.name) imported.set(clause.name.text, from);
     const bindings = clause.namedBindings;
     if (bindings && ts.isNamespaceImport(bindings)) imported.set(bindings.name.text, from);
-    if (bindings && ts.isNamedImports(bindings)) for (const element of bindings.elements) imported.set(element.name.text, from);
+    if (bindings && ts.isNamedImports(bindings))
+      for (const element of bindings.elements) imported.set(element.name.text, from);
   }
   // `const { AxiosError } = require('axios')` and `const axios = require('axios')` count too.
   const visitRequires = (node: ts.Node): void => {
@@ -51,7 +52,8 @@ export function findPackageInstanceof(fileName: string, source: string): Finding
       if (!from.startsWith('.') && !from.startsWith('node:')) {
         if (ts.isIdentifier(node.name)) imported.set(node.name.text, from);
         if (ts.isObjectBindingPattern(node.name)) {
-          for (const element of node.name.elements) if (ts.isIdentifier(element.name)) imported.set(element.name.text, from);
+          for (const element of node.name.elements)
+            if (ts.isIdentifier(element.name)) imported.set(element.name.text, from);
         }
       }
     }
@@ -89,7 +91,10 @@ describe('no instanceof on a class from a package (the dual-package hazard)', ()
     ["import { AxiosError } from 'axios';\nif (e instanceof AxiosError) {}", 'axios'],
     ["import axios from 'axios';\nif (e instanceof axios.AxiosError) {}", 'axios'],
     ["import * as cockatiel from 'cockatiel';\nconst b = e instanceof cockatiel.BrokenCircuitError;", 'cockatiel'],
-    ["import { RateLimiterRes as R } from 'rate-limiter-flexible';\nconst b = e instanceof R;", 'rate-limiter-flexible'],
+    [
+      "import { RateLimiterRes as R } from 'rate-limiter-flexible';\nconst b = e instanceof R;",
+      'rate-limiter-flexible',
+    ],
     ["const { Redis } = require('ioredis');\nconst b = c instanceof Redis;", 'ioredis'],
   ])('finds %j', (source, from) => {
     expect(findPackageInstanceof('fixture.ts', source)).toEqual([expect.objectContaining({ line: 2, from })]);
@@ -106,7 +111,10 @@ describe('no instanceof on a class from a package (the dual-package hazard)', ()
 
   it("holds for every source file of the library and the emulator (use the package's guard or the value's shape)", () => {
     const root = join(__dirname, '..', '..');
-    const files = [...sourceFiles(join(root, 'perform-chat', 'src')), ...sourceFiles(join(root, 'perform-chat-emulator', 'src'))];
+    const files = [
+      ...sourceFiles(join(root, 'perform-chat', 'src')),
+      ...sourceFiles(join(root, 'perform-chat-emulator', 'src')),
+    ];
     expect(files.length).toBeGreaterThan(50);
     const findings = files.flatMap((file) => findPackageInstanceof(relative(root, file), readFileSync(file, 'utf8')));
     expect(findings.map((f) => `${f.file}:${f.line} ${f.text} (class from '${f.from}')`)).toEqual([]);

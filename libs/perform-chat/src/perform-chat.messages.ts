@@ -16,8 +16,7 @@ export function showValue(value: unknown): string {
 }
 
 export const Messages = {
-  invalidExpiresIn: (field: string, value: unknown) =>
-    `${field} must be ${EXPIRES_IN_FORMAT}; got ${showValue(value)}`,
+  invalidExpiresIn: (field: string, value: unknown) => `${field} must be ${EXPIRES_IN_FORMAT}; got ${showValue(value)}`,
   expiresInTooLong: (field: string, value: string, max: string) =>
     `${field} ${JSON.stringify(value)} is longer than the allowed maximum of "${max}" (maxExpiresIn)`,
   expiresInAboveCeiling: (field: string, value: string, ceiling: string) =>
@@ -39,8 +38,7 @@ export const Messages = {
     'No logged-in user on this request: an authentication guard must run before the PerformChat token route and set req.user (with id or sub), or set the resolveUserId option to read the user id from the request',
   notJson: () =>
     'POST to the token routes needs the header content-type: application/json and a JSON object body ({} when there is nothing to send); forms, text and other media types are refused so that a cross-site form cannot issue or revoke tokens. Or use GET with query parameters',
-  invalidOptions: (problems: string[]) =>
-    `Invalid PerformChatModule options: ${problems.join('; ')}`,
+  invalidOptions: (problems: string[]) => `Invalid PerformChatModule options: ${problems.join('; ')}`,
 
   // Upstream answers.
   invalidCredentials: (keyId: string, status: number, upstream?: string) =>
@@ -92,7 +90,8 @@ export const Messages = {
   invalidRouteRateLimit: (problems: string[]) => `Invalid @PerformChatRateLimit options: ${problems.join('; ')}`,
   rateLimitRedisDown: (where: string) =>
     `Redis at ${where} does not answer: rate limits and the upstream budget now count in memory on each instance (not shared) until it answers again`,
-  rateLimitRedisBack: (where: string) => `Redis at ${where} answers again: rate limits are shared across instances again`,
+  rateLimitRedisBack: (where: string) =>
+    `Redis at ${where} answers again: rate limits are shared across instances again`,
   rateLimitRoundedUp: (name: string, duration: number, blockDuration: number) =>
     `Rate limit ${name}: the Redis store counts in whole seconds, so it uses duration ${duration} s and blockDuration ${blockDuration} s`,
   upstreamTokenBudgetSpent: (points: number, windowSeconds: number, retryAfterMs: number) =>
@@ -101,8 +100,7 @@ export const Messages = {
     `Refused locally without calling PerformChat: PerformChat rejected the API key ${points} times within ${windowSeconds} s (upstreamBudget.authFailuresPer5Minutes), so calls pause for ${Math.ceil(retryAfterMs / 1000)} s to keep the key from PerformChat's lockout after 10 failed authentications per 5 minutes; check keyId and keySecret`,
 
   // Token route input (issue 13, input): shape checks before class-validator.
-  tokenInputNotObject: () =>
-    'The token request must be a JSON object such as {"agentId":"...","expiresIn":"15m"}',
+  tokenInputNotObject: () => 'The token request must be a JSON object such as {"agentId":"...","expiresIn":"15m"}',
   tokenInputTooDeep: (maxDepth: number) =>
     `The token request nests objects or arrays more than ${maxDepth} levels deep; send a flat JSON object such as {"agentId":"...","expiresIn":"15m"}`,
   tokenInputTooLarge: (maxValues: number) =>
@@ -142,7 +140,8 @@ export const Messages = {
     `${label} must not have a #fragment (every call would go to the path before it); got ${shown}`,
   baseUrlRestPrefix: (label: string, shown: string) =>
     `${label} must not contain /rest/v1: give the host, the module adds /rest/v1; got ${shown}`,
-  redisUrlNoHost: (label: string, shown: string) => `${label} must name a host, as in redis://127.0.0.1:6379; got ${shown}`,
+  redisUrlNoHost: (label: string, shown: string) =>
+    `${label} must name a host, as in redis://127.0.0.1:6379; got ${shown}`,
   redisUrlFragment: (label: string, shown: string) =>
     `${label} must not have a #fragment (a # in the password must be written %23); got ${shown}`,
   redisUrlDatabase: (label: string, shown: string) =>
@@ -158,7 +157,7 @@ export const Messages = {
 
   // Upstream pipeline: the probe queue's deadline, graceful shutdown (issue 13).
   probeWaitTimedOut: () =>
-    'Not sent: until PerformChat has answered a call with something other than 401, calls go one at a time, and the call ahead had no answer before this call\'s deadline (deadlineMs) passed',
+    "Not sent: until PerformChat has answered a call with something other than 401, calls go one at a time, and the call ahead had no answer before this call's deadline (deadlineMs) passed",
   shuttingDown: () => 'Not sent: the application is shutting down and starts no new PerformChat calls',
   shutdownWaiting: (calls: number, graceMs: number) =>
     `Shutting down: waiting for ${calls} PerformChat call(s) in flight, at most ${graceMs} ms (shutdownGraceMs)`,
@@ -278,7 +277,8 @@ export const Messages = {
   rateLimitRedisClusterBack: (where: string) =>
     `Redis ${where} answers again for every key: rate limits are shared across instances again`,
   redisClusterNoMaster: (where: string, status: string) => `Redis ${where} has no master to ask (connection ${status})`,
-  redisClusterMasterLost: () => 'PING not sent: the cluster client has no connection to this master (lost, or failing over)',
+  redisClusterMasterLost: () =>
+    'PING not sent: the cluster client has no connection to this master (lost, or failing over)',
 
   // REST API resources beyond auth (issue 21): client/resources/{agents,customer-users,conversations},
   // rest/ (the services and the agent check), the API-request budget.
@@ -292,11 +292,13 @@ export const Messages = {
     `PerformChat has no conversation "${conversationId}" in this key's company${upstream ? ` (${upstream})` : ''}`,
   restChangesRefused: (customerUserId: string, upstream?: string) =>
     `PerformChat refused the changes to customer user "${customerUserId}"${upstream ? ` (${upstream})` : ''}`,
-  restPageNotInteger: (field: string, value: unknown) => `${field} must be a whole number of at least 1; got ${showValue(value)}`,
+  restPageNotInteger: (field: string, value: unknown) =>
+    `${field} must be a whole number of at least 1; got ${showValue(value)}`,
   restLimitOutOfRange: (field: string, max: number, value: unknown) =>
     `${field} must be a whole number from 1 to ${max} (PerformChat's maximum page size); got ${showValue(value)}`,
   restNotObject: (what: string, example: string) => `${what} must be an object, e.g. ${example}`,
-  restUnknownField: (what: string, field: string, known: string) => `${what} has no field ${showValue(field)} (known: ${known})`,
+  restUnknownField: (what: string, field: string, known: string) =>
+    `${what} has no field ${showValue(field)} (known: ${known})`,
   restFieldNotString: (field: string, value: unknown) => `${field} must be a string; got ${showValue(value)}`,
   restFieldTooLong: (field: string, max: number) => `${field} must be at most ${max} characters long`,
   restMetadataNotObject: (value: unknown) => `metadata must be a plain JSON object; got ${showValue(value)}`,
@@ -314,7 +316,8 @@ export const Messages = {
   verifyAgentsWithoutAgents: () =>
     'verifyAgents is on but there is no agent to verify: set defaultAgentId or allowedAgentIds (or turn verifyAgents off)',
   agentCheckInactive: (field: string, agentId: string) => `${field} "${agentId}" is inactive at PerformChat`,
-  agentCheckNotFound: (field: string, agentId: string) => `${field} "${agentId}" does not exist in this key's company at PerformChat`,
+  agentCheckNotFound: (field: string, agentId: string) =>
+    `${field} "${agentId}" does not exist in this key's company at PerformChat`,
   agentCheckFailed: (problems: string[]) =>
     `PerformChat agent check (verifyAgents) failed: ${problems.join('; ')}. Every token for it would be refused: activate the agent in the PerformChat dashboard or fix the option`,
   agentCheckKeyRejected: (agentId: string, reason: string) =>

@@ -46,7 +46,10 @@ describe('PerformChatModule', () => {
           useFactory: (config: PerformChatModuleOptions) => config,
         }),
     ],
-    ['forRootAsync with an async useFactory', () => PerformChatModule.forRootAsync({ useFactory: async () => options })],
+    [
+      'forRootAsync with an async useFactory',
+      () => PerformChatModule.forRootAsync({ useFactory: async () => options }),
+    ],
     ['forRootAsync with useClass', () => PerformChatModule.forRootAsync({ useClass: OptionsFactory })],
     [
       'forRootAsync with useExisting',
@@ -117,9 +120,17 @@ describe('PerformChatModule', () => {
     it.each<[string, Partial<Record<keyof PerformChatModuleOptions, unknown>>, RegExp[]]>([
       ['missing keyId', { keyId: undefined }, [/keyId/]],
       ['empty keySecret', { keySecret: '' }, [/keySecret/]],
-      ['keySecret with a trailing newline', { keySecret: `${SECRET}\n` }, [/keySecret must not start or end with whitespace/]],
+      [
+        'keySecret with a trailing newline',
+        { keySecret: `${SECRET}\n` },
+        [/keySecret must not start or end with whitespace/],
+      ],
       ['keyId not a string', { keyId: 42 }, [/keyId/]],
-      ['baseUrl without a scheme', { baseUrl: 'api.performchat.com' }, [/baseUrl \(env PERFORMCHAT_BASE_URL\) is not a valid URL: write it as an http\(s\) URL/]],
+      [
+        'baseUrl without a scheme',
+        { baseUrl: 'api.performchat.com' },
+        [/baseUrl \(env PERFORMCHAT_BASE_URL\) is not a valid URL: write it as an http\(s\) URL/],
+      ],
       ['baseUrl with another scheme', { baseUrl: 'ftp://api.performchat.com' }, [/baseUrl/]],
       ['zero timeout', { timeoutMs: 0 }, [/timeoutMs/]],
       ['negative timeout', { timeoutMs: -1 }, [/timeoutMs/]],
@@ -127,8 +138,16 @@ describe('PerformChatModule', () => {
       ['NaN timeout', { timeoutMs: Number.NaN }, [/timeoutMs/]],
       ['bad defaultExpiresIn', { defaultExpiresIn: '1.5h' }, [/defaultExpiresIn must be a positive whole number/]],
       ['bad maxExpiresIn', { maxExpiresIn: '2w' }, [/maxExpiresIn must be a positive whole number/]],
-      ['default above max', { defaultExpiresIn: '2h', maxExpiresIn: '1h' }, [/defaultExpiresIn \("2h"\) must not be longer than maxExpiresIn/]],
-      ['defaultAgentId not allowed', { defaultAgentId: 'a', allowedAgentIds: ['b'] }, [/defaultAgentId must be one of allowedAgentIds/]],
+      [
+        'default above max',
+        { defaultExpiresIn: '2h', maxExpiresIn: '1h' },
+        [/defaultExpiresIn \("2h"\) must not be longer than maxExpiresIn/],
+      ],
+      [
+        'defaultAgentId not allowed',
+        { defaultAgentId: 'a', allowedAgentIds: ['b'] },
+        [/defaultAgentId must be one of allowedAgentIds/],
+      ],
       ['empty allowedAgentIds', { allowedAgentIds: [] }, [/allowedAgentIds/]],
       [
         'several at once',

@@ -18,7 +18,11 @@ import {
   sliceOf,
 } from './options/perform-chat-options.slices';
 import { resolvePerformChatOptions } from './options/perform-chat-options.validation';
-import { PERFORM_CHAT_INSTANCE, PERFORM_CHAT_INSTANCE_REGISTRATION, PERFORM_CHAT_OPTIONS } from './perform-chat.constants';
+import {
+  PERFORM_CHAT_INSTANCE,
+  PERFORM_CHAT_INSTANCE_REGISTRATION,
+  PERFORM_CHAT_OPTIONS,
+} from './perform-chat.constants';
 import { PERFORM_CHAT_MODULE_OPTIONS, PerformChatInstanceDefinition } from './perform-chat.module-definition';
 import { PerformChatKeyring } from './client/perform-chat-keyring';
 import { PerformChatKeyWideLimiters } from './rate-limit/key-wide-limiters';
@@ -59,8 +63,11 @@ export function performChatInstanceProviders(): Provider[] {
     // Before anything connects: a second instance under a taken name (or route, or store prefix) stops the boot.
     {
       provide: PERFORM_CHAT_INSTANCE_REGISTRATION,
-      useFactory: (modules: ModulesContainer, instance: PerformChatInstanceDefinition, options: ResolvedPerformChatOptions) =>
-        PerformChatInstances.of(modules).register({ ...instance, customerUsers: redisCustomerUsersOf(options) }),
+      useFactory: (
+        modules: ModulesContainer,
+        instance: PerformChatInstanceDefinition,
+        options: ResolvedPerformChatOptions,
+      ) => PerformChatInstances.of(modules).register({ ...instance, customerUsers: redisCustomerUsersOf(options) }),
       inject: [ModulesContainer, PERFORM_CHAT_INSTANCE, PERFORM_CHAT_OPTIONS],
     },
     ...performChatSlices().map(([token, keys]) => ({
@@ -71,7 +78,8 @@ export function performChatInstanceProviders(): Provider[] {
     PerformChatTelemetry,
     {
       provide: PerformChatKeyring,
-      useFactory: (options: PerformChatCredentialsSlice, telemetry: PerformChatTelemetry) => PerformChatKeyring.load(options, telemetry),
+      useFactory: (options: PerformChatCredentialsSlice, telemetry: PerformChatTelemetry) =>
+        PerformChatKeyring.load(options, telemetry),
       inject: [PERFORM_CHAT_CREDENTIALS_SLICE, PerformChatTelemetry],
     },
     // The upstream budget's memory limiters belong to the key: one set for every instance of the app.

@@ -46,7 +46,11 @@ describe('emulator: the conversations API reads the chat socket', () => {
   it('lets the socket continue a seeded conversation, and exports and imports titles and customer-user profiles', async () => {
     const token = await chatToken(emulator, 'bob');
     const bob = emulator.state.findCustomerUser('company_demo', 'bob')!;
-    const { id } = emulator.addConversation({ customerUserId: bob.id, title: 'Order 42', messages: [{ role: 'user', content: 'Hi' }] });
+    const { id } = emulator.addConversation({
+      customerUserId: bob.id,
+      title: 'Order 42',
+      messages: [{ role: 'user', content: 'Hi' }],
+    });
     await requestWithBody(emulator.url, 'PUT', `/rest/v1/customer-users/${bob.id}`, credentials({ name: 'Bob' }));
 
     socket = await connected(emulator, token);

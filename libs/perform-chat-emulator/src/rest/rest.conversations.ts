@@ -90,26 +90,44 @@ export class ChatConversations implements RestConversationSource {
   /** @throws EmulatorConversationSeedError naming the bad field */
   add(seed: EmulatorConversationSeed, customer: { companyId: string; agentId: string }): RestConversation {
     const title = seed.title ?? null;
-    if (title !== null && typeof title !== 'string') throw new EmulatorConversationSeedError('title must be a string or null');
+    if (title !== null && typeof title !== 'string')
+      throw new EmulatorConversationSeedError('title must be a string or null');
     if (seed.agentId !== undefined && (typeof seed.agentId !== 'string' || seed.agentId.length === 0)) {
       throw new EmulatorConversationSeedError('agentId must be a non-empty string');
     }
     const messages = seed.messages ?? [];
     if (!Array.isArray(messages) || messages.length > MAX_SEEDED_MESSAGES) {
-      throw new EmulatorConversationSeedError(`messages must be an array of at most ${MAX_SEEDED_MESSAGES} { role, content }`);
+      throw new EmulatorConversationSeedError(
+        `messages must be an array of at most ${MAX_SEEDED_MESSAGES} { role, content }`,
+      );
     }
     messages.forEach((message, index) => {
-      if (typeof message !== 'object' || message === null || (message.role !== 'user' && message.role !== 'assistant')) {
+      if (
+        typeof message !== 'object' ||
+        message === null ||
+        (message.role !== 'user' && message.role !== 'assistant')
+      ) {
         throw new EmulatorConversationSeedError(`messages[${index}].role must be "user" or "assistant"`);
       }
-      if (typeof message.content !== 'string') throw new EmulatorConversationSeedError(`messages[${index}].content must be a string`);
+      if (typeof message.content !== 'string')
+        throw new EmulatorConversationSeedError(`messages[${index}].content must be a string`);
     });
     const now = this.clock();
     const first = now - Math.max(0, messages.length - 1) * 1000;
-    const conversation = this.store.create(seed.customerUserId, seed.agentId ?? customer.agentId, customer.companyId, first);
+    const conversation = this.store.create(
+      seed.customerUserId,
+      seed.agentId ?? customer.agentId,
+      customer.companyId,
+      first,
+    );
     if (title !== null) conversation.title = title;
     messages.forEach((message, index) => {
-      this.store.append(conversation, message.role === 'assistant' ? 'agent' : 'user', message.content, first + index * 1000);
+      this.store.append(
+        conversation,
+        message.role === 'assistant' ? 'agent' : 'user',
+        message.content,
+        first + index * 1000,
+      );
     });
     return toRest(conversation);
   }

@@ -121,7 +121,9 @@ describe('PerformChatAuthService against a loopback PerformChat', () => {
     });
 
     it('uses the request agent over the default, and the default lifetime 1h', async () => {
-      upstream.handle((_req, res, body) => sendJson(res, 200, tokenBody({ userId: 'u', agentId: JSON.parse(body).agentId })));
+      upstream.handle((_req, res, body) =>
+        sendJson(res, 200, tokenBody({ userId: 'u', agentId: JSON.parse(body).agentId })),
+      );
       await service.generateToken({ userId: 'u', agentId: 'agent_sales' });
       expect(JSON.parse(upstream.requests[0].body)).toMatchObject({ agentId: 'agent_sales', expiresIn: '1h' });
     });
@@ -135,18 +137,28 @@ describe('PerformChatAuthService against a loopback PerformChat', () => {
         ['userId with a newline', { userId: 'a\nb' }, 'INVALID_ARGUMENT', /control characters/],
         ['userId with NUL', { userId: 'a\u0000b' }, 'INVALID_ARGUMENT', /control characters/],
         ['empty agentId', { userId: 'u', agentId: '' }, 'INVALID_ARGUMENT', /agentId must not be empty/],
-        ['object agentId', { userId: 'u', agentId: {} }, 'INVALID_ARGUMENT', /agentId must be a non-empty string; got an object/],
+        [
+          'object agentId',
+          { userId: 'u', agentId: {} },
+          'INVALID_ARGUMENT',
+          /agentId must be a non-empty string; got an object/,
+        ],
         ['bad expiresIn', { userId: 'u', expiresIn: '1 h' }, 'INVALID_EXPIRES_IN', /positive whole number/],
         ['numeric expiresIn', { userId: 'u', expiresIn: 3600 }, 'INVALID_EXPIRES_IN', /got 3600/],
       ])('%s', async (_name, request, code, message) => {
-        await expect(service.generateToken(request as never)).rejects.toMatchObject({ code, message: expect.stringMatching(message) });
+        await expect(service.generateToken(request as never)).rejects.toMatchObject({
+          code,
+          message: expect.stringMatching(message),
+        });
         expect(upstream.requests).toHaveLength(0);
       });
 
       it('accepts a 256-character userId', async () => {
         const userId = 'u'.repeat(256);
         upstream.handle((_req, res) => sendJson(res, 200, tokenBody({ userId })));
-        await expect(service.generateToken({ userId })).resolves.toMatchObject({ customerUser: { externalId: userId } });
+        await expect(service.generateToken({ userId })).resolves.toMatchObject({
+          customerUser: { externalId: userId },
+        });
       });
 
       it('refuses a missing agent when no defaultAgentId is configured', async () => {
@@ -197,7 +209,10 @@ describe('PerformChatAuthService against a loopback PerformChat', () => {
     });
 
     it('checks customerUserId before any call', async () => {
-      await expect(service.invalidateTokens('' as string)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', field: 'customerUserId' });
+      await expect(service.invalidateTokens('' as string)).rejects.toMatchObject({
+        code: 'INVALID_ARGUMENT',
+        field: 'customerUserId',
+      });
       await expect(service.invalidateTokens(undefined as never)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
       expect(upstream.requests).toHaveLength(0);
     });
@@ -216,7 +231,8 @@ describe('PerformChatAuthService against a loopback PerformChat', () => {
     {
       name: '401 Invalid API credentials',
       operation: 'generateToken',
-      respond: (_q, res) => sendJson(res, 401, { statusCode: 401, message: 'Invalid API credentials', error: 'Unauthorized' }),
+      respond: (_q, res) =>
+        sendJson(res, 401, { statusCode: 401, message: 'Invalid API credentials', error: 'Unauthorized' }),
       code: 'INVALID_CREDENTIALS',
       status: 401,
       message: /rejected API key "pk_spec" \(HTTP 401: Invalid API credentials\)/,
@@ -261,7 +277,8 @@ describe('PerformChatAuthService against a loopback PerformChat', () => {
     {
       name: 'another 400',
       operation: 'generateToken',
-      respond: (_q, res) => sendJson(res, 400, { statusCode: 400, message: ['expiresIn must be valid'], error: 'Bad Request' }),
+      respond: (_q, res) =>
+        sendJson(res, 400, { statusCode: 400, message: ['expiresIn must be valid'], error: 'Bad Request' }),
       code: 'UPSTREAM_BAD_REQUEST',
       status: 400,
       message: /HTTP 400: expiresIn must be valid/,
@@ -276,7 +293,8 @@ describe('PerformChatAuthService against a loopback PerformChat', () => {
     {
       name: '429 with Retry-After seconds',
       operation: 'generateToken',
-      respond: (_q, res) => sendJson(res, 429, { statusCode: 429, message: 'Too Many Requests' }, { 'retry-after': '7' }),
+      respond: (_q, res) =>
+        sendJson(res, 429, { statusCode: 429, message: 'Too Many Requests' }, { 'retry-after': '7' }),
       code: 'RATE_LIMITED',
       status: 429,
       retryAfterMs: 7000,
@@ -375,7 +393,8 @@ describe('PerformChatAuthService against a loopback PerformChat', () => {
     {
       name: 'invalidation 200 without newTokenVersion',
       operation: 'invalidateTokens',
-      respond: (_q, res) => sendJson(res, 200, { message: 'All tokens invalidated successfully', customerUserId: 'cu_1' }),
+      respond: (_q, res) =>
+        sendJson(res, 200, { message: 'All tokens invalidated successfully', customerUserId: 'cu_1' }),
       code: 'INVALID_RESPONSE',
       message: /newTokenVersion/,
     },
@@ -426,30 +445,39 @@ describe('PerformChatAuthService against a loopback PerformChat', () => {
     },
   ];
 
-  describe.each(failures)('when PerformChat answers with $name', ({ operation, respond, code, status, message, retryAfterMs }) => {
-    it(`fails with ${code}, secret-free`, async () => {
-      upstream.handle(respond);
-      const call = operation === 'generateToken' ? service.generateToken({ userId: 'u' }) : service.invalidateTokens('cu_1');
-      const error = await call.then(
-        () => undefined,
-        (e: unknown) => e,
-      );
+  describe.each(failures)(
+    'when PerformChat answers with $name',
+    ({ operation, respond, code, status, message, retryAfterMs }) => {
+      it(`fails with ${code}, secret-free`, async () => {
+        upstream.handle(respond);
+        const call =
+          operation === 'generateToken' ? service.generateToken({ userId: 'u' }) : service.invalidateTokens('cu_1');
+        const error = await call.then(
+          () => undefined,
+          (e: unknown) => e,
+        );
 
-      expect(error).toBeInstanceOf(PerformChatError);
-      const failure = error as PerformChatError;
-      expect(failure.code).toBe(code);
-      if (status !== undefined) expect(failure.status).toBe(status);
-      if (message) expect(failure.message).toMatch(message);
-      if (retryAfterMs !== undefined) expect(failure.retryAfterMs).toBe(retryAfterMs);
-      expect(failure).not.toHaveProperty('cause');
-      expect(failure).not.toHaveProperty('config');
-      for (const view of [inspect(failure, { depth: 10, showHidden: true }), JSON.stringify(failure), failure.stack ?? '', logs.text()]) {
-        expect(view).not.toContain(SECRET);
-      }
-      expect(logs.lines.filter((line) => line.includes('PerformChat call failed'))).toHaveLength(1);
-      expect(logs.text()).toContain('"keyId":"pk_spec"');
-    });
-  });
+        expect(error).toBeInstanceOf(PerformChatError);
+        const failure = error as PerformChatError;
+        expect(failure.code).toBe(code);
+        if (status !== undefined) expect(failure.status).toBe(status);
+        if (message) expect(failure.message).toMatch(message);
+        if (retryAfterMs !== undefined) expect(failure.retryAfterMs).toBe(retryAfterMs);
+        expect(failure).not.toHaveProperty('cause');
+        expect(failure).not.toHaveProperty('config');
+        for (const view of [
+          inspect(failure, { depth: 10, showHidden: true }),
+          JSON.stringify(failure),
+          failure.stack ?? '',
+          logs.text(),
+        ]) {
+          expect(view).not.toContain(SECRET);
+        }
+        expect(logs.lines.filter((line) => line.includes('PerformChat call failed'))).toHaveLength(1);
+        expect(logs.text()).toContain('"keyId":"pk_spec"');
+      });
+    },
+  );
 
   it('reports a closed port as UNREACHABLE (connection refused)', async () => {
     const port = await closedPort();

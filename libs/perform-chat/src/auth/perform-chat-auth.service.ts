@@ -102,7 +102,13 @@ export class PerformChatAuthService {
    * A stored token (unless `fresh`: the caller's was refused), else a generation shared with
    * concurrent requests for the same token, else one of its own.
    */
-  private async supply(scope: TokenScope, expiresIn: string, fromDefault: boolean, reusable: boolean, fresh: boolean): Promise<Served> {
+  private async supply(
+    scope: TokenScope,
+    expiresIn: string,
+    fromDefault: boolean,
+    reusable: boolean,
+    fresh: boolean,
+  ): Promise<Served> {
     const name = this.reuse.nameOf(scope);
     if (reusable && !fresh) {
       const stored = await this.reuse.find(name);
@@ -117,7 +123,10 @@ export class PerformChatAuthService {
     const { promise, shared } = this.shared.run(`${reusable ? 'r' : 'f'}${fresh ? '!' : ''}:${name}`, produce);
     const served = await promise;
     if (!shared) return served;
-    const token = { ...served.token, expiresInSeconds: Math.max(0, Math.floor((served.token.expiresAt.getTime() - Date.now()) / 1000)) };
+    const token = {
+      ...served.token,
+      expiresInSeconds: Math.max(0, Math.floor((served.token.expiresAt.getTime() - Date.now()) / 1000)),
+    };
     this.reportServed('token.shared', token);
     return { token, source: 'shared' };
   }
@@ -168,7 +177,13 @@ export class PerformChatAuthService {
     for (let round = 1; ; round++) {
       let token: PerformChatToken;
       try {
-        token = await this.client.call(generateTokenResource, { userId, agentId, expiresIn, expiresInSeconds, requestedAt: Date.now() });
+        token = await this.client.call(generateTokenResource, {
+          userId,
+          agentId,
+          expiresIn,
+          expiresInSeconds,
+          requestedAt: Date.now(),
+        });
       } catch (error) {
         throw fromDefault ? this.blameDefaultAgent(error) : error;
       }
@@ -224,25 +239,30 @@ export class PerformChatAuthService {
     );
     const failure = outcomes.find((outcome) => outcome.status === 'rejected');
     if (failure) throw (failure as PromiseRejectedResult).reason;
-    return outcomes.flatMap((outcome) =>
-      outcome.status === 'fulfilled' && outcome.value ? [outcome.value] : [],
-    );
+    return outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' && outcome.value ? [outcome.value] : []));
   }
 
   /**
    * Revokes the tokens of many users (e.g. after a permission change) with bounded concurrency.
    * Never throws for one user's failure: each result says what happened.
    */
-  async invalidateUsers(externalUserIds: string[], options: InvalidateUsersOptions = {}): Promise<UserInvalidationResult[]> {
+  async invalidateUsers(
+    externalUserIds: string[],
+    options: InvalidateUsersOptions = {},
+  ): Promise<UserInvalidationResult[]> {
     const ids = [...new Set(externalUserIds)];
     const outcomes = await mapWithConcurrency(ids, options.concurrency ?? DEFAULT_INVALIDATION_CONCURRENCY, (id) =>
       this.invalidateStoredUser(assertIdentifier('externalUserId', id)),
     );
     // A store outage fails every user alike: one line for all of them, not one per user.
-    const unread = outcomes.filter((outcome) => outcome.status === 'rejected' && this.storeFailures.has(outcome.reason));
+    const unread = outcomes.filter(
+      (outcome) => outcome.status === 'rejected' && this.storeFailures.has(outcome.reason),
+    );
     if (unread.length > 0) {
       const reason = (unread[0] as PromiseRejectedResult).reason as PerformChatError;
-      this.logger.warn(Messages.storeReadFailedForUsers(unread.length, ids.length, this.storeFailures.get(reason) as string));
+      this.logger.warn(
+        Messages.storeReadFailedForUsers(unread.length, ids.length, this.storeFailures.get(reason) as string),
+      );
     }
     return outcomes.map((outcome, index) =>
       outcome.status === 'fulfilled'
@@ -376,7 +396,9 @@ export class PerformChatAuthService {
 
   /** The Redis store's own one-line message, or `Name: message` of another store's error. */
   private describeStoreError(error: unknown): string {
-    return isPerformChatError(error, PerformChatErrorCode.STORE_UNAVAILABLE) ? error.message : describeStoreFailure(error);
+    return isPerformChatError(error, PerformChatErrorCode.STORE_UNAVAILABLE)
+      ? error.message
+      : describeStoreFailure(error);
   }
 
   private async runHook<K extends 'onTokenIssued' | 'onTokensInvalidated'>(

@@ -28,7 +28,12 @@ function foreignAxios(): AxiosStatic {
 }
 
 function expectNoSecret(value: unknown, logs: CapturedLogs): void {
-  const shown = [inspect(value, { depth: 10, showHidden: true }), JSON.stringify(value), String(value), logs.text()].join('\n');
+  const shown = [
+    inspect(value, { depth: 10, showHidden: true }),
+    JSON.stringify(value),
+    String(value),
+    logs.text(),
+  ].join('\n');
   expect(shown).not.toContain(SECRET);
   expect(shown).not.toContain(ESCAPED_SECRET);
   expect(shown).not.toContain('sk_foreign_axios');
@@ -100,7 +105,9 @@ describe('a second copy of axios (the dual-package hazard of Nest 12 apps)', () 
         .catch((e: unknown) => e);
 
       expect(error).toMatchObject({ name: 'PerformChatError', code: PerformChatErrorCode.UNREACHABLE });
-      expect((error as Error).message).toMatch(fault === 'drop' ? /closed without a complete response/ : /connection refused/);
+      expect((error as Error).message).toMatch(
+        fault === 'drop' ? /closed without a complete response/ : /connection refused/,
+      );
       expect(Object.keys(error as object)).not.toContain('config');
       if (upstream) expect(upstream.requests).toHaveLength(3);
       expect(logs.lines.filter((line) => line.includes('PerformChat call failed'))).toHaveLength(3);

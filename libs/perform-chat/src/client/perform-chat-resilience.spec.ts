@@ -62,7 +62,11 @@ describe('retries, deadline and circuit breaker against a loopback PerformChat',
     return ref.get(PerformChatAuthService);
   }
 
-  const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as PerformChatError);
+  const failure = (promise: Promise<unknown>) =>
+    promise.then(
+      () => undefined,
+      (error: unknown) => error as PerformChatError,
+    );
 
   beforeAll(async () => {
     upstream = await startLoopbackServer();
@@ -123,7 +127,11 @@ describe('retries, deadline and circuit breaker against a loopback PerformChat',
         },
         'INVALID_RESPONSE',
       ],
-      ['a 200 without token', (res: Parameters<typeof sendJson>[0]) => sendJson(res, 200, { user: {} }), 'INVALID_RESPONSE'],
+      [
+        'a 200 without token',
+        (res: Parameters<typeof sendJson>[0]) => sendJson(res, 200, { user: {} }),
+        'INVALID_RESPONSE',
+      ],
     ] as const)('never retries %s', async (_name, answer, code) => {
       const times = scripted(upstream, [answer, ok]);
       const auth = await service();
@@ -222,7 +230,11 @@ describe('retries, deadline and circuit breaker against a loopback PerformChat',
 
     it('never exceeds the deadline: the last attempt gets only the time that is left', async () => {
       const times = scripted(upstream, [never]);
-      const auth = await service({ timeoutMs: 200, deadlineMs: 330, retry: { retries: 5, baseDelayMs: 1, maxDelayMs: 1 } });
+      const auth = await service({
+        timeoutMs: 200,
+        deadlineMs: 330,
+        retry: { retries: 5, baseDelayMs: 1, maxDelayMs: 1 },
+      });
       const started = Date.now();
       const error = await failure(auth.generateToken({ userId: 'u' }));
       const elapsed = Date.now() - started;
@@ -342,7 +354,10 @@ describe('retries, deadline and circuit breaker against a loopback PerformChat',
     [{ retry: { retries: -1 } }, /retry.retries must be a whole number of retries, at least 0/],
     [{ retry: { tries: 3 } }, /retry\.tries: unknown option, did you mean retries\?/],
     [{ deadlineMs: 0 }, /deadlineMs must be a whole number of milliseconds, at least 1/],
-    [{ circuitBreaker: { failureThreshold: 0 } }, /circuitBreaker.failureThreshold must be a whole number of failures, at least 1/],
+    [
+      { circuitBreaker: { failureThreshold: 0 } },
+      /circuitBreaker.failureThreshold must be a whole number of failures, at least 1/,
+    ],
     [{ circuitBreaker: 'on' }, /circuitBreaker must be false or an object/],
   ])('refuses %j at boot', async (options, message) => {
     await expect(service(options as Partial<PerformChatModuleOptions>)).rejects.toThrow(message);

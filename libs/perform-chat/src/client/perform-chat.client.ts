@@ -125,7 +125,12 @@ export class PerformChatHttpClient implements BeforeApplicationShutdown, OnAppli
         attempts = info.attempt;
         return this.keyedAttempt(request, info);
       }, resource.retry);
-      this.telemetry.report({ type: 'call.succeeded', operation: resource.operation, attempts, latencyMs: Date.now() - startedAt });
+      this.telemetry.report({
+        type: 'call.succeeded',
+        operation: resource.operation,
+        attempts,
+        latencyMs: Date.now() - startedAt,
+      });
       return result;
     } finally {
       this.shutdown.leave();
@@ -138,7 +143,10 @@ export class PerformChatHttpClient implements BeforeApplicationShutdown, OnAppli
    * the same deadline. That second attempt is never followed by a third. It is safe for every
    * resource, `retry: 'never'` ones included: PerformChat refused the first before acting on it.
    */
-  private async keyedAttempt<Params, Result>(request: PreparedRequest<Params, Result>, info: PerformChatAttempt): Promise<Result> {
+  private async keyedAttempt<Params, Result>(
+    request: PreparedRequest<Params, Result>,
+    info: PerformChatAttempt,
+  ): Promise<Result> {
     const key = this.keyring.current;
     try {
       return await this.budgetedAttempt(request, info, key);
@@ -156,7 +164,12 @@ export class PerformChatHttpClient implements BeforeApplicationShutdown, OnAppli
   ): Promise<Result> {
     let permit: PerformChatUpstreamPermit;
     try {
-      permit = await this.budget.beforeAttempt(request.resource.budget, info.deadlineAt, key.keyId, request.resource.share?.(request.params));
+      permit = await this.budget.beforeAttempt(
+        request.resource.budget,
+        info.deadlineAt,
+        key.keyId,
+        request.resource.share?.(request.params),
+      );
     } catch (refusal) {
       throw markNotSent(refusal);
     }
@@ -190,14 +203,17 @@ export class PerformChatHttpClient implements BeforeApplicationShutdown, OnAppli
     try {
       const answer = await this.send(resource.method, path, this.bodyOf(request, key), timeoutMs);
       if (answer.status < 200 || answer.status >= 300) {
-        const classify = resource.classifyRefusal && ((refusal: PerformChatUpstreamRefusal) => resource.classifyRefusal?.(refusal, params));
+        const classify =
+          resource.classifyRefusal &&
+          ((refusal: PerformChatUpstreamRefusal) => resource.classifyRefusal?.(refusal, params));
         throw mapUpstreamAnswer(answer, key.keyId, this.secrets, classify);
       }
       return resource.read(this.parseJson(answer), params);
     } catch (error) {
       // `send` turns everything the transport throws into a PerformChatError or a scrubbed
       // Error; anything else here is a bug in `read`, rethrown as is.
-      if (error instanceof PerformChatError) this.logFailure(resource.operation, error, attempt, Date.now() - startedAt, key.keyId);
+      if (error instanceof PerformChatError)
+        this.logFailure(resource.operation, error, attempt, Date.now() - startedAt, key.keyId);
       throw error;
     }
   }
@@ -205,7 +221,11 @@ export class PerformChatHttpClient implements BeforeApplicationShutdown, OnAppli
   /** The request's JSON body with `key`'s credentials: serialised once, again only if the key changed. */
   private bodyOf<Params, Result>(request: PreparedRequest<Params, Result>, key: PerformChatActiveKey): string {
     if (request.key !== key) {
-      request.body = JSON.stringify({ keyId: key.keyId, keySecret: key.keySecret, ...request.resource.body(request.params) });
+      request.body = JSON.stringify({
+        keyId: key.keyId,
+        keySecret: key.keySecret,
+        ...request.resource.body(request.params),
+      });
       request.key = key;
     }
     return request.body;
@@ -231,7 +251,12 @@ export class PerformChatHttpClient implements BeforeApplicationShutdown, OnAppli
     this.httpsAgent.destroy();
   }
 
-  private async send(method: PerformChatHttpMethod, path: string, body: string, timeoutMs: number): Promise<PerformChatHttpAnswer> {
+  private async send(
+    method: PerformChatHttpMethod,
+    path: string,
+    body: string,
+    timeoutMs: number,
+  ): Promise<PerformChatHttpAnswer> {
     if (this.shutdown.cut) throw this.shutdown.cutError();
     const deadline = new AttemptDeadline(timeoutMs);
     try {
@@ -284,11 +309,20 @@ export class PerformChatHttpClient implements BeforeApplicationShutdown, OnAppli
     if (failure.kind === 'response_too_large') {
       return new PerformChatError(PerformChatErrorCode.INVALID_RESPONSE, Messages.invalidResponse(failure.reason));
     }
-    const unreachable = new PerformChatError(PerformChatErrorCode.UNREACHABLE, Messages.unreachable(this.origin, failure.reason));
+    const unreachable = new PerformChatError(
+      PerformChatErrorCode.UNREACHABLE,
+      Messages.unreachable(this.origin, failure.reason),
+    );
     return NEVER_RECEIVED_KINDS.has(failure.kind) ? markNeverReceived(unreachable) : unreachable;
   }
 
-  private logFailure(operation: string, error: PerformChatError, attempt: number, latencyMs: number, keyId: string): void {
+  private logFailure(
+    operation: string,
+    error: PerformChatError,
+    attempt: number,
+    latencyMs: number,
+    keyId: string,
+  ): void {
     const { code, status, message } = error;
     this.telemetry.report({ type: 'attempt.failed', operation, code, status, attempt, latencyMs, keyId, message });
   }

@@ -6,12 +6,7 @@ import { Messages } from '../perform-chat.messages';
  * (the probe's `reason` is the same word).
  */
 export type TransportFailureKind =
-  | 'connection_refused'
-  | 'dns_failure'
-  | 'tls_failure'
-  | 'connection_dropped'
-  | 'response_too_large'
-  | 'network_error';
+  'connection_refused' | 'dns_failure' | 'tls_failure' | 'connection_dropped' | 'response_too_large' | 'network_error';
 
 /** A transport failure in short: never the error itself, whose `config.data` holds the secret. */
 export interface TransportFailure {

@@ -48,13 +48,21 @@ export function mapUpstreamAnswer(
     return new PerformChatError(PerformChatErrorCode.RATE_LIMITED, Messages.rateLimited(retryAfterMs), details);
   }
   if (status >= 500) {
-    return new PerformChatError(PerformChatErrorCode.UPSTREAM_ERROR, Messages.upstreamError(status, upstreamMessage), details);
+    return new PerformChatError(
+      PerformChatErrorCode.UPSTREAM_ERROR,
+      Messages.upstreamError(status, upstreamMessage),
+      details,
+    );
   }
   if (status >= 300 && status < 400) {
     return new PerformChatError(PerformChatErrorCode.INVALID_RESPONSE, Messages.redirect(status), details);
   }
   return (
     classify?.(details) ??
-    new PerformChatError(PerformChatErrorCode.UPSTREAM_BAD_REQUEST, Messages.upstreamBadRequest(status, upstreamMessage), details)
+    new PerformChatError(
+      PerformChatErrorCode.UPSTREAM_BAD_REQUEST,
+      Messages.upstreamBadRequest(status, upstreamMessage),
+      details,
+    )
   );
 }

@@ -12,7 +12,8 @@ import type { PerformChatTelemetryEvent } from '../telemetry/perform-chat-teleme
 
 const unauthorized = () =>
   new PerformChatError(PerformChatErrorCode.INVALID_CREDENTIALS, 'PerformChat rejected API key', { status: 401 });
-const serverError = () => new PerformChatError(PerformChatErrorCode.UPSTREAM_ERROR, 'PerformChat failed', { status: 500 });
+const serverError = () =>
+  new PerformChatError(PerformChatErrorCode.UPSTREAM_ERROR, 'PerformChat failed', { status: 500 });
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 /** What a token generation spends, and an attempt that spends no budget but the auth-failure check. */
 const GENERATION = ['token-generation', 'api-request'] as const;
@@ -53,7 +54,9 @@ describe('PerformChatUpstreamBudget', () => {
     expect(error.status).toBeUndefined();
     expect(error.retryAfterMs).toBeGreaterThan(29_000);
     expect(error.retryAfterMs).toBeLessThanOrEqual(30_000);
-    await expect(budget.beforeAttempt(GENERATION, later())).rejects.toMatchObject({ code: PerformChatErrorCode.RATE_LIMITED });
+    await expect(budget.beforeAttempt(GENERATION, later())).rejects.toMatchObject({
+      code: PerformChatErrorCode.RATE_LIMITED,
+    });
     expect(logs.lines.filter((line) => line.includes('token generations per 30 s'))).toHaveLength(1);
   });
 
@@ -91,7 +94,9 @@ describe('PerformChatUpstreamBudget', () => {
   });
 
   it('refuses at once, with the true wait as retryAfterMs, when the next slot is further than maxWaitMs or the deadline', async () => {
-    const { budget, events } = budgetFor({ upstreamBudget: { tokensPerMinute: 1, tokenWindowSeconds: 2, maxWaitMs: 1_000 } });
+    const { budget, events } = budgetFor({
+      upstreamBudget: { tokensPerMinute: 1, tokenWindowSeconds: 2, maxWaitMs: 1_000 },
+    });
     await (await budget.beforeAttempt(GENERATION, later())).settle();
     const started = Date.now();
     const refusal = (await budget.beforeAttempt(GENERATION, later()).catch((e: unknown) => e)) as PerformChatError;
@@ -107,16 +112,23 @@ describe('PerformChatUpstreamBudget', () => {
     ]);
 
     // The wait counts against the call's deadline: a slot 300 ms away does not fit in 200 ms.
-    const short = budgetFor({ upstreamBudget: { tokensPerMinute: 1, tokenWindowSeconds: 0.3, maxWaitMs: 5_000 }, timeoutMs: 50 });
+    const short = budgetFor({
+      upstreamBudget: { tokensPerMinute: 1, tokenWindowSeconds: 0.3, maxWaitMs: 5_000 },
+      timeoutMs: 50,
+    });
     await (await short.budget.beforeAttempt(GENERATION, later())).settle();
     await expect(short.budget.beforeAttempt(GENERATION, Date.now() + 200)).rejects.toMatchObject({
       code: PerformChatErrorCode.RATE_LIMITED,
     });
-    await expect(short.budget.beforeAttempt(GENERATION, Date.now() + 1_000)).resolves.toEqual({ settle: expect.any(Function) });
+    await expect(short.budget.beforeAttempt(GENERATION, Date.now() + 1_000)).resolves.toEqual({
+      settle: expect.any(Function),
+    });
   });
 
   it('spends one API-request point per attempt of every operation, generations included, and refuses when spent', async () => {
-    const { budget } = budgetFor({ upstreamBudget: { apiRequestsPerMinute: 3, apiRequestWindowSeconds: 20, tokensPerMinute: 10 } });
+    const { budget } = budgetFor({
+      upstreamBudget: { apiRequestsPerMinute: 3, apiRequestWindowSeconds: 20, tokensPerMinute: 10 },
+    });
     await (await budget.beforeAttempt(GENERATION, later())).settle();
     await (await budget.beforeAttempt(API_REQUEST, later())).settle();
     await (await budget.beforeAttempt(API_REQUEST, later())).settle();
@@ -136,9 +148,15 @@ describe('PerformChatUpstreamBudget', () => {
     const { budget } = budgetFor({ upstreamBudget: { apiRequestsPerMinute: 1, tokensPerMinute: 2 } });
     await (await budget.beforeAttempt(API_REQUEST, later())).settle();
     // Refused by the API-request budget: its token point must not be spent (it was never sent).
-    await expect(budget.beforeAttempt(GENERATION, later())).rejects.toMatchObject({ code: PerformChatErrorCode.RATE_LIMITED });
-    await expect(budget.beforeAttempt(['token-generation'], later())).resolves.toEqual({ settle: expect.any(Function) });
-    await expect(budget.beforeAttempt(['token-generation'], later())).resolves.toEqual({ settle: expect.any(Function) });
+    await expect(budget.beforeAttempt(GENERATION, later())).rejects.toMatchObject({
+      code: PerformChatErrorCode.RATE_LIMITED,
+    });
+    await expect(budget.beforeAttempt(['token-generation'], later())).resolves.toEqual({
+      settle: expect.any(Function),
+    });
+    await expect(budget.beforeAttempt(['token-generation'], later())).resolves.toEqual({
+      settle: expect.any(Function),
+    });
     await expect(budget.beforeAttempt(['token-generation'], later())).rejects.toMatchObject({
       message: expect.stringContaining('2 token generations per 60 s'),
     });
@@ -158,10 +176,14 @@ describe('PerformChatUpstreamBudget', () => {
             "Refused locally without calling PerformChat: PerformChat rejected the API key 3 times within 0.2 s (upstreamBudget.authFailuresPer5Minutes), so calls pause for 1 s to keep the key from PerformChat's lockout after 10 failed authentications per 5 minutes; check keyId and keySecret",
         });
       }
-      expect(logs.lines.filter((line) => line.startsWith('warn') && line.includes('rejected the API key 3 times'))).toHaveLength(1);
+      expect(
+        logs.lines.filter((line) => line.startsWith('warn') && line.includes('rejected the API key 3 times')),
+      ).toHaveLength(1);
 
       await clock.advance(199);
-      await expect(budget.beforeAttempt(NONE, later())).rejects.toMatchObject({ code: PerformChatErrorCode.RATE_LIMITED });
+      await expect(budget.beforeAttempt(NONE, later())).rejects.toMatchObject({
+        code: PerformChatErrorCode.RATE_LIMITED,
+      });
       await clock.advance(1);
       await expect(budget.beforeAttempt(NONE, later())).resolves.toEqual({ settle: expect.any(Function) });
     } finally {
@@ -171,7 +193,13 @@ describe('PerformChatUpstreamBudget', () => {
 
   it('sends one probe at a time until PerformChat answers something other than 401, then lets calls run together', async () => {
     const { budget, store } = budgetFor({});
-    const failures = store.limiter({ name: 'upstream-budget.auth-failures', keyWide: true, points: 10, duration: 300, blockDuration: 0 });
+    const failures = store.limiter({
+      name: 'upstream-budget.auth-failures',
+      keyWide: true,
+      points: 10,
+      duration: 300,
+      blockDuration: 0,
+    });
 
     const probe = await budget.beforeAttempt(GENERATION, later());
     expect((await failures.get('pk_budget')).consumed).toBe(1); // reserved while in flight
@@ -213,7 +241,9 @@ describe('PerformChatUpstreamBudget', () => {
     expect(error.retryAfterMs).toBeGreaterThan(4_500);
     expect(error.retryAfterMs).toBeLessThanOrEqual(5_000);
     // A deadline already passed fails at once; the probe's outcome then opens the gate as before.
-    await expect(budget.beforeAttempt(GENERATION, Date.now() - 1)).rejects.toMatchObject({ code: PerformChatErrorCode.TIMEOUT });
+    await expect(budget.beforeAttempt(GENERATION, Date.now() - 1)).rejects.toMatchObject({
+      code: PerformChatErrorCode.TIMEOUT,
+    });
     await probe.settle();
     await expect(budget.beforeAttempt(GENERATION, Date.now() - 1)).resolves.toEqual({ settle: expect.any(Function) });
   });
@@ -221,7 +251,9 @@ describe('PerformChatUpstreamBudget', () => {
   it('frees the probe slot when the probe is refused locally', async () => {
     const { budget } = budgetFor({ upstreamBudget: { tokensPerMinute: 1 } });
     await (await budget.beforeAttempt(GENERATION, later())).settle(unauthorized());
-    await expect(budget.beforeAttempt(GENERATION, later())).rejects.toMatchObject({ code: PerformChatErrorCode.RATE_LIMITED });
+    await expect(budget.beforeAttempt(GENERATION, later())).rejects.toMatchObject({
+      code: PerformChatErrorCode.RATE_LIMITED,
+    });
     // An invalidation still gets through (the refused probe did not keep the gate closed).
     await expect(budget.beforeAttempt(NONE, later())).resolves.toEqual({ settle: expect.any(Function) });
   });

@@ -12,7 +12,6 @@ import { PerformChatLimiter } from '../rate-limit/perform-chat-limiter';
 import type { SlidingWindowGrant, SlidingWindowLog } from '../rate-limit/sliding-window-log';
 import { PerformChatUserShare, UserShareSpent } from '../rate-limit/perform-chat-user-share';
 
-
 /** An attempt the budget let through; report how it ended with `settle`. */
 export interface PerformChatUpstreamPermit {
   /**
@@ -43,12 +42,18 @@ type BudgetKind = Exclude<PerformChatBudgetRefusedEvent['budget'], 'user'>;
 
 function limitOf(kind: BudgetKind, budget: ResolvedUpstreamBudget): { limit: number; windowSeconds: number } {
   if (kind === 'tokens') return { limit: budget.tokensPerWindow, windowSeconds: budget.tokenWindowSeconds };
-  if (kind === 'api-requests') return { limit: budget.apiRequestsPerWindow, windowSeconds: budget.apiRequestWindowSeconds };
+  if (kind === 'api-requests')
+    return { limit: budget.apiRequestsPerWindow, windowSeconds: budget.apiRequestWindowSeconds };
   return { limit: budget.authFailuresPerWindow, windowSeconds: budget.authFailureWindowSeconds };
 }
 
 /** The message of a refusal by one budget (the same text in the error and the log line). */
-export function budgetSpentMessage(kind: BudgetKind, limit: number, windowSeconds: number, retryAfterMs: number): string {
+export function budgetSpentMessage(
+  kind: BudgetKind,
+  limit: number,
+  windowSeconds: number,
+  retryAfterMs: number,
+): string {
   if (kind === 'tokens') return Messages.upstreamTokenBudgetSpent(limit, windowSeconds, retryAfterMs);
   if (kind === 'api-requests') return Messages.upstreamApiBudgetSpent(limit, windowSeconds, retryAfterMs);
   return Messages.upstreamAuthBudgetSpent(limit, windowSeconds, retryAfterMs);
@@ -251,7 +256,8 @@ export class PerformChatUpstreamBudget {
       if (charges.includes('token-generation') && this.tokens) {
         const maxWaitMs = this.waitAllowed(budget, deadlineAt);
         // Held like the slot (until a window after the answer), so the share holds at PerformChat too.
-        if (shareKey !== undefined) hold.share = await this.userShare.spend(keyId, shareKey, maxWaitMs + this.timeoutMs);
+        if (shareKey !== undefined)
+          hold.share = await this.userShare.spend(keyId, shareKey, maxWaitMs + this.timeoutMs);
         const verdict = await this.tokens.acquire(keyId, { maxWaitMs, holdMs: this.timeoutMs });
         if (!verdict.granted) throw this.refuse('tokens', verdict.retryAfterMs, budget, maxWaitMs);
         hold.slot = verdict;
@@ -308,7 +314,12 @@ export class PerformChatUpstreamBudget {
   }
 
   /** A refusal (`maxWaitMs`: how long a token attempt could have waited, for its message). */
-  private refuse(kind: BudgetKind, msBeforeReset: number, budget: ResolvedUpstreamBudget, maxWaitMs = 0): PerformChatError {
+  private refuse(
+    kind: BudgetKind,
+    msBeforeReset: number,
+    budget: ResolvedUpstreamBudget,
+    maxWaitMs = 0,
+  ): PerformChatError {
     this.logOnce(kind, msBeforeReset, budget);
     const retryAfterMs = Math.max(1, msBeforeReset);
     const { limit, windowSeconds } = limitOf(kind, budget);

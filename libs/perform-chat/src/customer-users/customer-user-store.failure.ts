@@ -6,10 +6,20 @@ import { redact } from '../errors/redact';
  * never by `instanceof` on ioredis classes (the app may load another copy of ioredis).
  */
 const UNAVAILABLE_NAMES = new Set(['MaxRetriesPerRequestError', 'AbortError', 'ClusterAllFailedError']);
-const UNAVAILABLE_MESSAGES = /^(Connection is closed\.|Stream isn't writeable|None of startup nodes is available|Failed to refresh slots cache)/;
+const UNAVAILABLE_MESSAGES =
+  /^(Connection is closed\.|Stream isn't writeable|None of startup nodes is available|Failed to refresh slots cache)/;
 /** Redis replies that say the server is there but cannot serve now (loading, failover, cluster down). */
 const UNAVAILABLE_REPLIES = /^(LOADING|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|BUSY)\b/;
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
 
 function shape(error: unknown): { name: string; message: string; code: string } {
   if (typeof error !== 'object' || error === null) return { name: '', message: String(error), code: '' };
@@ -40,7 +50,8 @@ export function describeRedisFailure(error: unknown): string {
   const { name, message, code } = shape(error);
   if (isRedisUnavailable(error)) {
     // The most telling short word: the network code, the reply (LOADING...), the error class, else the message.
-    const what = code || (name === 'ReplyError' ? message.split(' ')[0] : name !== 'Error' && name) || redact(message, []);
+    const what =
+      code || (name === 'ReplyError' ? message.split(' ')[0] : name !== 'Error' && name) || redact(message, []);
     return Messages.redisNoAnswer(what);
   }
   if (name === 'ReplyError') return Messages.redisRefusedCommand(redact(message, []));

@@ -23,7 +23,10 @@ describe('MemoryCustomerUserStore', () => {
     await store.save(record('bob', 'cu_3'));
     await store.save(record('alice', 'cu_1', 'agent_b'));
 
-    expect(await store.listByExternalId('alice')).toEqual([record('alice', 'cu_1', 'agent_b'), record('alice', 'cu_2')]);
+    expect(await store.listByExternalId('alice')).toEqual([
+      record('alice', 'cu_1', 'agent_b'),
+      record('alice', 'cu_2'),
+    ]);
     expect(await store.listByExternalId('nobody')).toEqual([]);
     expect(store.size).toBe(3);
 

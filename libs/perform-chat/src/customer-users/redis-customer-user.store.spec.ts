@@ -2,7 +2,10 @@ import { closedPort } from '@test/utils';
 import { TEST_REDIS_URL, deleteRedisPrefix, uniqueRedisPrefix } from '@test/utils/redis';
 import { Redis } from 'ioredis';
 import { PerformChatCustomerUserRecord } from './perform-chat-customer-user.store';
-import { DEFAULT_REDIS_CUSTOMER_USER_PREFIX, DEFAULT_REDIS_CUSTOMER_USER_TTL_SECONDS } from '../options/perform-chat-options.defaults';
+import {
+  DEFAULT_REDIS_CUSTOMER_USER_PREFIX,
+  DEFAULT_REDIS_CUSTOMER_USER_TTL_SECONDS,
+} from '../options/perform-chat-options.defaults';
 import { RedisCustomerUserStore } from './redis-customer-user.store';
 
 const record = (externalId: string, customerUserId: string): PerformChatCustomerUserRecord => ({
@@ -50,7 +53,10 @@ describe('RedisCustomerUserStore against a real Redis', () => {
   it('keeps one hash per user at <prefix>:{<user id>}, the user id a hash tag, with the default prefix and TTL', async () => {
     const defaults = new RedisCustomerUserStore(redis);
     expect([defaults.keyPrefix, defaults.ttlSeconds]).toEqual(['performchat:cu', 365 * 86_400]);
-    expect([DEFAULT_REDIS_CUSTOMER_USER_PREFIX, DEFAULT_REDIS_CUSTOMER_USER_TTL_SECONDS]).toEqual(['performchat:cu', 31_536_000]);
+    expect([DEFAULT_REDIS_CUSTOMER_USER_PREFIX, DEFAULT_REDIS_CUSTOMER_USER_TTL_SECONDS]).toEqual([
+      'performchat:cu',
+      31_536_000,
+    ]);
     expect(defaults.keyOf('alice')).toBe('performchat:cu:{alice}');
 
     await store.save(record('alice', 'cu_1'));
@@ -116,7 +122,9 @@ describe('RedisCustomerUserStore against a real Redis', () => {
     expect(failure).toMatchObject({
       name: 'PerformChatError',
       code: 'STORE_UNAVAILABLE',
-      message: expect.stringMatching(/^Redis at 127\.0\.0\.1:\d+ refused the command \(WRONGTYPE Operation against a key holding the wrong kind of value\)$/),
+      message: expect.stringMatching(
+        /^Redis at 127\.0\.0\.1:\d+ refused the command \(WRONGTYPE Operation against a key holding the wrong kind of value\)$/,
+      ),
     });
     expect(Object.keys(failure as object)).not.toContain('cause');
   });
@@ -140,7 +148,9 @@ describe('RedisCustomerUserStore while Redis is down', () => {
     // The first call waits for one connection attempt (commands sent while connecting queue).
     await expect(store.listByExternalId('alice')).rejects.toMatchObject({
       code: 'STORE_UNAVAILABLE',
-      message: expect.stringMatching(new RegExp(`^Redis at ${where} (does not answer \\(\\w+\\)|is not connected \\(\\w+\\))$`)),
+      message: expect.stringMatching(
+        new RegExp(`^Redis at ${where} (does not answer \\(\\w+\\)|is not connected \\(\\w+\\))$`),
+      ),
     });
     expect(redis.status).toBe('reconnecting');
 
@@ -148,9 +158,12 @@ describe('RedisCustomerUserStore while Redis is down', () => {
       ['save', () => store.save(record('alice', 'cu_1'))],
       ['listByExternalId', () => store.listByExternalId('alice')],
       ['remove', () => store.remove('alice')],
-      ['iterate', async () => {
-        for await (const item of store.iterate()) return item;
-      }],
+      [
+        'iterate',
+        async () => {
+          for await (const item of store.iterate()) return item;
+        },
+      ],
     ];
     for (const [, call] of calls) {
       const startedAt = Date.now();
@@ -163,4 +176,3 @@ describe('RedisCustomerUserStore while Redis is down', () => {
     }
   });
 });
-

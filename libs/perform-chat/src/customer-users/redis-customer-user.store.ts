@@ -1,7 +1,10 @@
 import type { Redis } from 'ioredis';
 import { PerformChatError } from '../errors/perform-chat.error';
 import { PerformChatErrorCode } from '../errors/perform-chat-error-code';
-import { DEFAULT_REDIS_CUSTOMER_USER_PREFIX, DEFAULT_REDIS_CUSTOMER_USER_TTL_SECONDS } from '../options/perform-chat-options.defaults';
+import {
+  DEFAULT_REDIS_CUSTOMER_USER_PREFIX,
+  DEFAULT_REDIS_CUSTOMER_USER_TTL_SECONDS,
+} from '../options/perform-chat-options.defaults';
 import { Messages } from '../perform-chat.messages';
 import { PerformChatRedisClient, currentClusterSlotOwners, isRedisCluster } from '../redis/redis-client';
 import { describeRedisClient, describeRedisNode } from '../redis/redis-client-name';
@@ -65,7 +68,11 @@ export class RedisCustomerUserStore implements PerformChatCustomerUserStore {
     const key = this.keyOf(record.externalId);
     const value = JSON.stringify({ ...record, updatedAt: record.updatedAt.toISOString() });
     await this.command(async () => {
-      const results = await this.redis.multi().hset(key, record.customerUserId, value).expire(key, this.ttlSeconds).exec();
+      const results = await this.redis
+        .multi()
+        .hset(key, record.customerUserId, value)
+        .expire(key, this.ttlSeconds)
+        .exec();
       const failure = results?.find(([error]) => error);
       if (failure) throw failure[0];
     });
@@ -77,7 +84,9 @@ export class RedisCustomerUserStore implements PerformChatCustomerUserStore {
 
   async remove(externalId: string, customerUserId?: string): Promise<void> {
     const key = this.keyOf(externalId);
-    await this.command(() => (customerUserId === undefined ? this.redis.del(key) : this.redis.hdel(key, customerUserId)));
+    await this.command(() =>
+      customerUserId === undefined ? this.redis.del(key) : this.redis.hdel(key, customerUserId),
+    );
   }
 
   /**
@@ -106,7 +115,10 @@ export class RedisCustomerUserStore implements PerformChatCustomerUserStore {
     const owners = await currentClusterSlotOwners(this.redis, SLOTS_REFRESH_TIMEOUT_MS);
     if (owners.length === 0) throw this.unavailable(Messages.redisClusterNoMaster(cluster, this.redis.status));
     return owners.map(({ address, node }) => {
-      if (!node) throw this.unavailable(Messages.storeRedisNotConnected(`${address} (${cluster})`, 'master lost or failing over'));
+      if (!node)
+        throw this.unavailable(
+          Messages.storeRedisNotConnected(`${address} (${cluster})`, 'master lost or failing over'),
+        );
       return node;
     });
   }
@@ -127,11 +139,15 @@ export class RedisCustomerUserStore implements PerformChatCustomerUserStore {
    */
   private async command<T>(run: () => Promise<T>, node?: Redis): Promise<T> {
     const { status } = this.redis;
-    if (NOT_CONNECTED.has(status)) throw this.unavailable(Messages.storeRedisNotConnected(describeRedisClient(this.redis), status));
+    if (NOT_CONNECTED.has(status))
+      throw this.unavailable(Messages.storeRedisNotConnected(describeRedisClient(this.redis), status));
     try {
       return await run();
     } catch (error) {
-      const where = node && node !== this.redis ? `${describeRedisNode(node)} (${describeRedisClient(this.redis)})` : describeRedisClient(this.redis);
+      const where =
+        node && node !== this.redis
+          ? `${describeRedisNode(node)} (${describeRedisClient(this.redis)})`
+          : describeRedisClient(this.redis);
       throw this.unavailable(Messages.storeRedisFailed(where, describeRedisFailure(error)));
     }
   }

@@ -24,9 +24,13 @@ export class PerformChatErrorInterceptor implements NestInterceptor {
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
-    return next.handle().pipe(
-      catchError((error: unknown) => throwError(() => (isPerformChatError(error) ? this.translate(error, context) : error))),
-    );
+    return next
+      .handle()
+      .pipe(
+        catchError((error: unknown) =>
+          throwError(() => (isPerformChatError(error) ? this.translate(error, context) : error)),
+        ),
+      );
   }
 
   private translate(error: Parameters<typeof toPerformChatHttpError>[0], context: ExecutionContext): HttpException {
@@ -34,7 +38,8 @@ export class PerformChatErrorInterceptor implements NestInterceptor {
     const { httpAdapter } = this.adapterHost;
     const response: unknown = context.switchToHttp().getResponse();
     if (httpAdapter && response) {
-      if (answer.retryAfterSeconds !== undefined) httpAdapter.setHeader(response, 'Retry-After', String(answer.retryAfterSeconds));
+      if (answer.retryAfterSeconds !== undefined)
+        httpAdapter.setHeader(response, 'Retry-After', String(answer.retryAfterSeconds));
       httpAdapter.setHeader(response, 'Cache-Control', 'no-store');
     }
     return new HttpException(answer.body, answer.status, { cause: error });

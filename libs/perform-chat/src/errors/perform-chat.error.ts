@@ -59,9 +59,6 @@ export class PerformChatError extends Error {
 }
 
 /** True when `error` is a {@link PerformChatError}, optionally of one of the given codes. */
-export function isPerformChatError(
-  error: unknown,
-  ...codes: PerformChatErrorCode[]
-): error is PerformChatError {
+export function isPerformChatError(error: unknown, ...codes: PerformChatErrorCode[]): error is PerformChatError {
   return error instanceof PerformChatError && (codes.length === 0 || codes.includes(error.code));
 }

@@ -48,7 +48,10 @@ export function scrubUnexpectedError(error: unknown, secrets: readonly string[])
   const name = error instanceof Error ? error.name : typeof error;
   const message = error instanceof Error ? error.message : String(error);
   const scrubbed = new Error(Messages.transportUnexpected(redact(name, secrets), redact(message, secrets)));
-  const frames = error instanceof Error && typeof error.stack === 'string' ? error.stack.split('\n').filter((line) => /^\s+at /.test(line)) : [];
+  const frames =
+    error instanceof Error && typeof error.stack === 'string'
+      ? error.stack.split('\n').filter((line) => /^\s+at /.test(line))
+      : [];
   scrubbed.stack = [`Error: ${scrubbed.message}`, ...frames.map((frame) => redact(frame, secrets))].join('\n');
   return scrubbed;
 }

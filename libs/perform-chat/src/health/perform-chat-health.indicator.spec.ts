@@ -198,7 +198,11 @@ describe('PerformChatHealthIndicator against loopback servers', () => {
 
       const result = await indicator.isHealthy('performchat');
 
-      expect(result.performchat).toMatchObject({ status: 'up', statusCode: 405, endpoint: `${upstream.url}${prefix}${TOKEN_PATH}` });
+      expect(result.performchat).toMatchObject({
+        status: 'up',
+        statusCode: 405,
+        endpoint: `${upstream.url}${prefix}${TOKEN_PATH}`,
+      });
       expect(upstream.requests).toHaveLength(1);
       const [request] = upstream.requests;
       expect(request.method).toBe('HEAD');
@@ -266,14 +270,22 @@ describe('PerformChatHealthIndicator against loopback servers', () => {
         name: "a call's shorter cacheTtlMs makes a new request",
         health: {},
         status: 405,
-        act: async (indicator) => [await indicator.isHealthy(), await sleep(20), await indicator.isHealthy('performchat', { cacheTtlMs: 20 })],
+        act: async (indicator) => [
+          await indicator.isHealthy(),
+          await sleep(20),
+          await indicator.isHealthy('performchat', { cacheTtlMs: 20 }),
+        ],
         requests: 2,
       },
       {
         name: 'cacheTtlMs 0 probes on every sequential call',
         health: { cacheTtlMs: 0 },
         status: 405,
-        act: async (indicator) => [await indicator.isHealthy(), await indicator.isHealthy(), await indicator.isHealthy()],
+        act: async (indicator) => [
+          await indicator.isHealthy(),
+          await indicator.isHealthy(),
+          await indicator.isHealthy(),
+        ],
         requests: 3,
       },
     ];
@@ -287,7 +299,8 @@ describe('PerformChatHealthIndicator against loopback servers', () => {
 
       expect(upstream.requests).toHaveLength(requests);
       const expected = status < 500 ? 'up' : 'down';
-      for (const result of results) expect(result).toMatchObject({ performchat: { status: expected, statusCode: status } });
+      for (const result of results)
+        expect(result).toMatchObject({ performchat: { status: expected, statusCode: status } });
     });
 
     it('a cached result keeps its key per call', async () => {
@@ -332,7 +345,10 @@ describe('PerformChatHealthIndicator against loopback servers', () => {
       const { indicator, before } = await openBreaker();
       const after = await indicator.isHealthy();
 
-      expect(before.performchat).toMatchObject({ status: 'up', circuitBreaker: { state: 'closed', failureThreshold: 1 } });
+      expect(before.performchat).toMatchObject({
+        status: 'up',
+        circuitBreaker: { state: 'closed', failureThreshold: 1 },
+      });
       expect(after).toEqual({
         performchat: {
           status: 'down',
@@ -352,7 +368,11 @@ describe('PerformChatHealthIndicator against loopback servers', () => {
 
     it('health.breakerOpenIsDown: false keeps it up, the state only in the details (module option and per call)', async () => {
       const { indicator } = await openBreaker({ breakerOpenIsDown: false });
-      expect((await indicator.isHealthy()).performchat).toMatchObject({ status: 'up', statusCode: 405, circuitBreaker: { state: 'open' } });
+      expect((await indicator.isHealthy()).performchat).toMatchObject({
+        status: 'up',
+        statusCode: 405,
+        circuitBreaker: { state: 'open' },
+      });
       expect((await indicator.isHealthy('performchat', { breakerOpenIsDown: true })).performchat).toMatchObject({
         status: 'down',
         reason: 'circuit_open',
@@ -421,7 +441,11 @@ describe('PerformChatHealthIndicator against loopback servers', () => {
 
       const result = await indicator.isHealthy('performchat', { timeoutMs: 50 });
 
-      expect(result.performchat).toMatchObject({ status: 'down', reason: 'timeout', message: 'timeout of 50 ms exceeded' });
+      expect(result.performchat).toMatchObject({
+        status: 'down',
+        reason: 'timeout',
+        message: 'timeout of 50 ms exceeded',
+      });
     });
 
     it.each([

@@ -3,7 +3,12 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { HealthIndicatorResult } from '@nestjs/terminus';
 import { PERFORM_CHAT_HEALTH_SLICE, PerformChatHealthSlice } from '../options/perform-chat-options.slices';
 import { PerformChatHealthCache } from './perform-chat-health.cache';
-import { PERFORM_CHAT_HEALTH_DETAILS, PERFORM_CHAT_HEALTH_KEY, PERFORM_CHAT_TERMINUS, instanceHealthKey } from './perform-chat-health.constants';
+import {
+  PERFORM_CHAT_HEALTH_DETAILS,
+  PERFORM_CHAT_HEALTH_KEY,
+  PERFORM_CHAT_TERMINUS,
+  instanceHealthKey,
+} from './perform-chat-health.constants';
 import { PerformChatHealthOptions } from '../options/health.options';
 import { PerformChatHealthDetailsProvider } from './perform-chat-health.interfaces';
 import { resolveHealthCheckOptions } from '../options/health.validation';

@@ -14,8 +14,7 @@ import { PerformChatHealthDownDetails, PerformChatHealthUpDetails } from './perf
 
 /** What one probe found. */
 export type PerformChatProbeOutcome =
-  | { up: true; details: PerformChatHealthUpDetails }
-  | { up: false; details: PerformChatHealthDownDetails };
+  { up: true; details: PerformChatHealthUpDetails } | { up: false; details: PerformChatHealthDownDetails };
 
 /** The auth endpoint as probed and reported: origin and path of `baseUrl` + the token path, no credentials. */
 export function probeEndpoint(baseUrl: string): string {
@@ -91,12 +90,21 @@ export class PerformChatHealthProbe implements OnModuleDestroy {
       if (statusCode < 500) return { up: true, details: { endpoint, statusCode, latencyMs } };
       return {
         up: false,
-        details: { endpoint, reason: 'server_error', message: Messages.healthServerError(statusCode), statusCode, latencyMs },
+        details: {
+          endpoint,
+          reason: 'server_error',
+          message: Messages.healthServerError(statusCode),
+          statusCode,
+          latencyMs,
+        },
       };
     } catch (error) {
       const latencyMs = elapsed();
       if (deadline.aborted) {
-        return { up: false, details: { endpoint, reason: 'timeout', message: Messages.healthTimeout(timeoutMs), latencyMs } };
+        return {
+          up: false,
+          details: { endpoint, reason: 'timeout', message: Messages.healthTimeout(timeoutMs), latencyMs },
+        };
       }
       return { up: false, details: { endpoint, ...describeProbeFailure(error, this.host), latencyMs } };
     } finally {

@@ -5,7 +5,9 @@ import { PerformChatProbeOutcome } from './perform-chat-health.probe';
 import { PerformChatAgentCheck, type PerformChatAgentReport } from '../rest/perform-chat-agent-check';
 
 /** The readiness rules of one call (the probe result itself may be shared and cached). */
-export type PerformChatReadinessRules = Required<Pick<PerformChatHealthOptions, 'breakerOpenIsDown' | 'notFoundIsDown'>>;
+export type PerformChatReadinessRules = Required<
+  Pick<PerformChatHealthOptions, 'breakerOpenIsDown' | 'notFoundIsDown'>
+>;
 
 /**
  * Can this pod serve tokens now? The probe says whether PerformChat answers; two more facts
@@ -42,13 +44,24 @@ export function judgeReadiness(
  * be refused. An agent that could not be checked (`unchecked`) decides nothing: the probe and the
  * breaker already say whether PerformChat answers.
  */
-export function judgeAgents(outcome: PerformChatProbeOutcome, agents: PerformChatAgentReport | undefined): PerformChatProbeOutcome {
+export function judgeAgents(
+  outcome: PerformChatProbeOutcome,
+  agents: PerformChatAgentReport | undefined,
+): PerformChatProbeOutcome {
   if (agents === undefined) return outcome;
   const unusable = PerformChatAgentCheck.unusable(agents);
-  if (!outcome.up || unusable.length === 0) return { ...outcome, details: { ...outcome.details, agents } } as PerformChatProbeOutcome;
+  if (!outcome.up || unusable.length === 0)
+    return { ...outcome, details: { ...outcome.details, agents } } as PerformChatProbeOutcome;
   const { endpoint, statusCode, latencyMs } = outcome.details;
   return {
     up: false,
-    details: { endpoint, reason: 'agent_unavailable', message: Messages.healthAgentsUnavailable(unusable), statusCode, latencyMs, agents },
+    details: {
+      endpoint,
+      reason: 'agent_unavailable',
+      message: Messages.healthAgentsUnavailable(unusable),
+      statusCode,
+      latencyMs,
+      agents,
+    },
   };
 }

@@ -47,7 +47,13 @@ describe('PerformChatRedisHealthIndicator against real Redis connections', () =>
   });
   beforeEach(async () => {
     ref = await Test.createTestingModule({
-      imports: [PerformChatModule.forRoot({ keyId: 'pk_redis_health', keySecret: 'sk_redis_health_SECRET', health: { timeoutMs: TIMEOUT_MS } })],
+      imports: [
+        PerformChatModule.forRoot({
+          keyId: 'pk_redis_health',
+          keySecret: 'sk_redis_health_SECRET',
+          health: { timeoutMs: TIMEOUT_MS },
+        }),
+      ],
     }).compile();
     connections = ref.get(PerformChatRedisConnections);
     indicator = ref.get(PerformChatRedisHealthIndicator);
@@ -65,7 +71,11 @@ describe('PerformChatRedisHealthIndicator against real Redis connections', () =>
   it.each([
     ['a module-owned connection (URL)', () => ready(connections.get(REDIS_URL)), 1],
     ['your own ioredis client', () => ready(yourClient(REDIS_URL)), 1],
-    ['both, sharing nothing', async () => Promise.all([ready(connections.get(REDIS_URL)), ready(yourClient(REDIS_URL))]), 2],
+    [
+      'both, sharing nothing',
+      async () => Promise.all([ready(connections.get(REDIS_URL)), ready(yourClient(REDIS_URL))]),
+      2,
+    ],
   ])('with %s to the running Redis it is up', async (_name, register, clients) => {
     await register();
 

@@ -6,9 +6,19 @@ import { redact } from '../errors/redact';
 import { PERFORM_CHAT_HEALTH_SLICE, PerformChatHealthSlice } from '../options/perform-chat-options.slices';
 import { Messages } from '../perform-chat.messages';
 import { PerformChatRedisConnections } from '../redis/perform-chat-redis.connections';
-import { PerformChatRedisClient, currentClusterSlotOwners, isRedisCluster, redisSecretsOf, refreshClusterSlots } from '../redis/redis-client';
+import {
+  PerformChatRedisClient,
+  currentClusterSlotOwners,
+  isRedisCluster,
+  redisSecretsOf,
+  refreshClusterSlots,
+} from '../redis/redis-client';
 import { describeRedisClient, describeRedisNode } from '../redis/redis-client-name';
-import { PERFORM_CHAT_REDIS_HEALTH_KEY, PERFORM_CHAT_TERMINUS, instanceHealthKey } from './perform-chat-health.constants';
+import {
+  PERFORM_CHAT_REDIS_HEALTH_KEY,
+  PERFORM_CHAT_TERMINUS,
+  instanceHealthKey,
+} from './perform-chat-health.constants';
 import { PerformChatRedisHealthCheckOptions } from './perform-chat-health.interfaces';
 import { resolveRedisHealthCheckTimeout } from '../options/health.validation';
 import { PerformChatTerminus } from './perform-chat-terminus.provider';
@@ -20,7 +30,6 @@ export interface PerformChatRedisPingFailure {
   reason: 'timeout' | 'not_connected' | 'error';
   message: string;
 }
-
 
 /**
  * Terminus health indicator for the Redis connections of the module's stores (rate limits,
@@ -98,7 +107,12 @@ export class PerformChatRedisHealthIndicator {
     return failures;
   }
 
-  private async ping(client: Redis, name: string, timeoutMs: number, secrets: string[]): Promise<PerformChatRedisPingFailure | undefined> {
+  private async ping(
+    client: Redis,
+    name: string,
+    timeoutMs: number,
+    secrets: string[],
+  ): Promise<PerformChatRedisPingFailure | undefined> {
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), timeoutMs);

@@ -69,11 +69,14 @@ describe('@nestjs/terminus is an optional peer dependency', () => {
     const child = await runChild(true);
 
     expect(child.resolvable).toBe(false);
-    expect(child.exports).toEqual(expect.arrayContaining(['PerformChatModule', 'PerformChatHealthIndicator', 'PerformChatRedisHealthIndicator']));
+    expect(child.exports).toEqual(
+      expect.arrayContaining(['PerformChatModule', 'PerformChatHealthIndicator', 'PerformChatRedisHealthIndicator']),
+    );
     expect(child.attemptsAtImport).toBe(0);
     expect(child.terminusLoadedAtImport).toBe(false);
     expect(child.attempts).toEqual(['@nestjs/terminus']);
-    const install = /need @nestjs\/terminus .*npm install @nestjs\/terminus \(loading it failed: Cannot find module '@nestjs\/terminus'\)$/;
+    const install =
+      /need @nestjs\/terminus .*npm install @nestjs\/terminus \(loading it failed: Cannot find module '@nestjs\/terminus'\)$/;
     expect(child.health).toEqual({ error: expect.stringMatching(install) });
     expect(child.redis).toEqual({ error: expect.stringMatching(install) });
     expect(JSON.stringify(child)).not.toContain(SECRET);
@@ -86,7 +89,11 @@ describe('@nestjs/terminus is an optional peer dependency', () => {
     expect(child.terminusLoadedAtImport).toBe(false);
     expect(child.health).toEqual({
       result: {
-        performchat: expect.objectContaining({ status: 'down', reason: 'connection_refused', endpoint: `${baseUrl}/rest/v1/auth/token` }),
+        performchat: expect.objectContaining({
+          status: 'down',
+          reason: 'connection_refused',
+          endpoint: `${baseUrl}/rest/v1/auth/token`,
+        }),
       },
     });
     expect(child.redis).toEqual({ result: { performchat_redis: { status: 'up', clients: 0 } } });

@@ -13,8 +13,7 @@ const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
  * @throws PerformChatError `INVALID_ARGUMENT` naming the field.
  */
 export function assertIdentifier(field: string, value: unknown): string {
-  const fail = (message: string) =>
-    new PerformChatError(PerformChatErrorCode.INVALID_ARGUMENT, message, { field });
+  const fail = (message: string) => new PerformChatError(PerformChatErrorCode.INVALID_ARGUMENT, message, { field });
   if (typeof value !== 'string') throw fail(Messages.identifierNotString(field, value));
   if (value.trim().length === 0) throw fail(Messages.identifierEmpty(field));
   if (value.length > MAX_IDENTIFIER_LENGTH) throw fail(Messages.identifierTooLong(field, MAX_IDENTIFIER_LENGTH));

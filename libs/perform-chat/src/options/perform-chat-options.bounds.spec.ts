@@ -11,7 +11,8 @@ const base: PerformChatModuleOptions = { keyId: 'pk_bounds', keySecret: 'sk_boun
 function withDuration(option: DurationOption, value: number): PerformChatModuleOptions {
   const [head, field] = option.split('.');
   // A refresh interval needs a provider (and then no keyId/keySecret).
-  if (option === 'credentialsRefreshMs') return { credentials: () => ({ keyId: 'pk', keySecret: 'sk' }), [head]: value };
+  if (option === 'credentialsRefreshMs')
+    return { credentials: () => ({ keyId: 'pk', keySecret: 'sk' }), [head]: value };
   if (!field) return { ...base, [head]: value };
   // The customer-user TTL exists on the Redis store only (validated, never connected here).
   const holder =

@@ -3,7 +3,11 @@ import type {
   PerformChatTokenIssuedEvent,
   PerformChatTokensInvalidatedEvent,
 } from '../telemetry/perform-chat-events.interfaces';
-import type { PerformChatCredentials, PerformChatCredentialsProvider, ResolvedCredentials } from './credentials.options';
+import type {
+  PerformChatCredentials,
+  PerformChatCredentialsProvider,
+  ResolvedCredentials,
+} from './credentials.options';
 import type { PerformChatUserIdResolver } from './resolve-user-id';
 import type {
   PerformChatCircuitBreakerOptions,
@@ -197,32 +201,31 @@ export interface PerformChatModuleOptions {
 }
 
 /** Options after validation, with every default applied. Internal. */
-export interface ResolvedPerformChatOptions
-  extends Required<
-    Omit<
-      PerformChatModuleOptions,
-      | 'keyId'
-      | 'keySecret'
-      | 'credentials'
-      | 'credentialsRefreshMs'
-      | 'nextKey'
-      | 'onKeyRotated'
-      | 'defaultAgentId'
-      | 'allowedAgentIds'
-      | 'maxExpiresIn'
-      | 'onTokenIssued'
-      | 'onTokensInvalidated'
-      | 'rateLimit'
-      | 'upstreamBudget'
-      | 'retry'
-      | 'deadlineMs'
-      | 'circuitBreaker'
-      | 'shutdownGraceMs'
-      | 'verifyAgents'
-      | 'tokenReuse'
-      | 'shareConcurrentGenerations'
-    >
-  > {
+export interface ResolvedPerformChatOptions extends Required<
+  Omit<
+    PerformChatModuleOptions,
+    | 'keyId'
+    | 'keySecret'
+    | 'credentials'
+    | 'credentialsRefreshMs'
+    | 'nextKey'
+    | 'onKeyRotated'
+    | 'defaultAgentId'
+    | 'allowedAgentIds'
+    | 'maxExpiresIn'
+    | 'onTokenIssued'
+    | 'onTokensInvalidated'
+    | 'rateLimit'
+    | 'upstreamBudget'
+    | 'retry'
+    | 'deadlineMs'
+    | 'circuitBreaker'
+    | 'shutdownGraceMs'
+    | 'verifyAgents'
+    | 'tokenReuse'
+    | 'shareConcurrentGenerations'
+  >
+> {
   /** The instance's name (the `name` extra; `default` without one). */
   name: string;
   /** The `keyId` option (public); unset with `credentials`. The key in use is the keyring's. */

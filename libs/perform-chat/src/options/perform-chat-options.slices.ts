@@ -64,7 +64,15 @@ const SLICES: ReadonlyArray<readonly [symbol, readonly (keyof ResolvedPerformCha
   [PERFORM_CHAT_BUDGET_SLICE, ['keyId', 'upstreamBudget', 'timeoutMs']],
   [
     PERFORM_CHAT_AUTH_SLICE,
-    ['defaultAgentId', 'allowedAgentIds', 'defaultExpiresIn', 'maxExpiresIn', 'onTokenIssued', 'onTokensInvalidated', 'tokenReuse'],
+    [
+      'defaultAgentId',
+      'allowedAgentIds',
+      'defaultExpiresIn',
+      'maxExpiresIn',
+      'onTokenIssued',
+      'onTokensInvalidated',
+      'tokenReuse',
+    ],
   ],
   [PERFORM_CHAT_REQUEST_SLICE, ['resolveUserId', 'rateLimit', 'tokenReuse']],
   [PERFORM_CHAT_HEALTH_SLICE, ['name', 'baseUrl', 'health']],
@@ -79,6 +87,9 @@ export function performChatSlices(): ReadonlyArray<readonly [symbol, readonly (k
 }
 
 /** The slice of `options` with exactly `keys` (a frozen copy). */
-export function sliceOf(options: ResolvedPerformChatOptions, keys: readonly (keyof ResolvedPerformChatOptions)[]): object {
+export function sliceOf(
+  options: ResolvedPerformChatOptions,
+  keys: readonly (keyof ResolvedPerformChatOptions)[],
+): object {
   return Object.freeze(Object.fromEntries(keys.map((key) => [key, options[key]])));
 }

@@ -24,9 +24,10 @@ const provider = () => ({ keyId: 'pk_provided', keySecret: 'sk_provided' });
 
 function problemsOf(options: unknown): string[] {
   // The key comes from keyId + keySecret or from credentials, never both.
-  const keyFrom = typeof options === 'object' && options !== null && ('credentials' in options || 'credentialsRefreshMs' in options)
-    ? { credentials: provider }
-    : base;
+  const keyFrom =
+    typeof options === 'object' && options !== null && ('credentials' in options || 'credentialsRefreshMs' in options)
+      ? { credentials: provider }
+      : base;
   try {
     resolvePerformChatOptions({ ...keyFrom, ...(options as object) } as PerformChatModuleOptions);
     return [];
@@ -88,7 +89,7 @@ const ROWS: [string, unknown[], [unknown, string], [unknown, string] | undefined
         { keyId: 'pk_3', keySecret: 'sk_3' },
       ],
     ],
-    ['pk_2', "nextKey must be a non-empty array of objects { keyId, keySecret } or an object { keyId, keySecret }"],
+    ['pk_2', 'nextKey must be a non-empty array of objects { keyId, keySecret } or an object { keyId, keySecret }'],
     [[], 'nextKey must be a non-empty array of objects { keyId, keySecret }'],
   ],
   [
@@ -287,8 +288,14 @@ const ROWS: [string, unknown[], [unknown, string], [unknown, string] | undefined
   [
     'rateLimit.store.keyPrefix',
     ['app:rl'],
-    [1, 'rateLimit.store.keyPrefix must be 1 to 200 characters without whitespace, { or } (a hash tag in the prefix would put every key in one cluster slot), and must not end with ":" (the store adds the separator)'],
-    ['a b', 'rateLimit.store.keyPrefix must be 1 to 200 characters without whitespace, { or } (a hash tag in the prefix would put every key in one cluster slot), and must not end with ":" (the store adds the separator)'],
+    [
+      1,
+      'rateLimit.store.keyPrefix must be 1 to 200 characters without whitespace, { or } (a hash tag in the prefix would put every key in one cluster slot), and must not end with ":" (the store adds the separator)',
+    ],
+    [
+      'a b',
+      'rateLimit.store.keyPrefix must be 1 to 200 characters without whitespace, { or } (a hash tag in the prefix would put every key in one cluster slot), and must not end with ":" (the store adds the separator)',
+    ],
   ],
   [
     'upstreamBudget',
@@ -394,8 +401,14 @@ const ROWS: [string, unknown[], [unknown, string], [unknown, string] | undefined
   [
     'customerUserStore.keyPrefix',
     ['users'],
-    [false, 'customerUserStore.keyPrefix must be 1 to 200 characters without whitespace, { or } (a hash tag in the prefix would put every key in one cluster slot), and must not end with ":" (the store adds the separator)'],
-    ['', 'customerUserStore.keyPrefix must be 1 to 200 characters without whitespace, { or } (a hash tag in the prefix would put every key in one cluster slot), and must not end with ":" (the store adds the separator)'],
+    [
+      false,
+      'customerUserStore.keyPrefix must be 1 to 200 characters without whitespace, { or } (a hash tag in the prefix would put every key in one cluster slot), and must not end with ":" (the store adds the separator)',
+    ],
+    [
+      '',
+      'customerUserStore.keyPrefix must be 1 to 200 characters without whitespace, { or } (a hash tag in the prefix would put every key in one cluster slot), and must not end with ":" (the store adds the separator)',
+    ],
   ],
   [
     'customerUserStore.ttlSeconds',

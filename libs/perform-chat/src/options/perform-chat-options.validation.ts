@@ -30,17 +30,12 @@ import { PerformChatModuleOptions, ResolvedPerformChatOptions } from './perform-
 import { checkBaseUrl, checkRedisUrls } from './perform-chat-url.validation';
 import { CREDENTIALS_OPTIONS, checkCredentialSource, resolveCredentialsOptions } from './credentials.validation';
 import { DEFAULT_INSTANCE_NAME, INSTANCE_NAME } from './instance-name';
-import { VERIFY_AGENTS_OPTION, checkVerifyAgentsHasAgents, resolveVerifyAgentsOption } from './verify-agents.validation';
 import {
-  OptionRule,
-  accepts,
-  checkOptions,
-  custom,
-  fn,
-  nonEmptyArrayOf,
-  object,
-  wholeNumber,
-} from './option-rules';
+  VERIFY_AGENTS_OPTION,
+  checkVerifyAgentsHasAgents,
+  resolveVerifyAgentsOption,
+} from './verify-agents.validation';
+import { OptionRule, accepts, checkOptions, custom, fn, nonEmptyArrayOf, object, wholeNumber } from './option-rules';
 
 export { PerformChatOptionsError };
 
@@ -60,7 +55,6 @@ const AGENT_ID = custom(OptionWords.agentId, (value, path) => {
   }
   return NO_SURROUNDING_WHITESPACE.test(value as string) ? [] : [Messages.agentIdSurroundingWhitespace(path)];
 });
-
 
 /** The URL rules of baseUrl (scheme, no credentials, query, fragment or /rest/v1), the URL masked in every message. */
 const BASE_URL = custom(OptionWords.baseUrl, (value) => checkBaseUrl(value));
@@ -119,11 +113,17 @@ function checkDefaultAgentAllowed(raw: PerformChatModuleOptions): string[] {
 
 /** Customer-user keys not placed under a rate-limit counter, when both stores use Redis (issue 20). */
 function checkRedisKeyPrefixes(raw: PerformChatModuleOptions): string[] {
-  if (!accepts(RATE_LIMIT_MODULE_OPTIONS.rateLimit, raw.rateLimit) || !accepts(CUSTOMER_USER_STORE_OPTION, raw.customerUserStore)) {
+  if (
+    !accepts(RATE_LIMIT_MODULE_OPTIONS.rateLimit, raw.rateLimit) ||
+    !accepts(CUSTOMER_USER_STORE_OPTION, raw.customerUserStore)
+  ) {
     return [];
   }
   const store = raw.rateLimit ? resolveRateLimitOption(raw.rateLimit).store : undefined;
-  return checkCustomerUserKeyPrefixOverlap(raw.customerUserStore, store?.kind === 'redis' ? store.keyPrefix : undefined);
+  return checkCustomerUserKeyPrefixOverlap(
+    raw.customerUserStore,
+    store?.kind === 'redis' ? store.keyPrefix : undefined,
+  );
 }
 
 /** Rules between options, after the table; each judges only values their rows accepted. */

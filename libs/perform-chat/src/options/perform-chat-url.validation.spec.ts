@@ -126,7 +126,10 @@ describe('Redis URLs', () => {
   });
 
   it.each<[string, string]>([
-    [`http://:${SECRET}@cache:6379`, 'must use redis:// or rediss:// (redis+cluster:// or rediss+cluster:// for a Redis Cluster); got http://:****@cache:6379/'],
+    [
+      `http://:${SECRET}@cache:6379`,
+      'must use redis:// or rediss:// (redis+cluster:// or rediss+cluster:// for a Redis Cluster); got http://:****@cache:6379/',
+    ],
     [
       `redis://:${SECRET}@cache:6379/db2`,
       'must name the database as a whole number after the host, as in redis://127.0.0.1:6379/2; got redis://:****@cache:6379/db2',

@@ -75,7 +75,11 @@ function tokenStoreOption(tokenReuse: unknown): unknown {
  * `rateLimit.store.redis` and `customerUserStore.redis`), each once with the options holding it:
  * `performChatConfig` puts `PERFORMCHAT_REDIS_URL` in both.
  */
-export function redisUrlOptions(options: { rateLimit?: unknown; customerUserStore?: unknown; tokenReuse?: unknown }): Map<string, string[]> {
+export function redisUrlOptions(options: {
+  rateLimit?: unknown;
+  customerUserStore?: unknown;
+  tokenReuse?: unknown;
+}): Map<string, string[]> {
   const byUrl = new Map<string, string[]>();
   const holders: [string, unknown][] = [
     [REDIS_URL_OPTIONS[0], (options.rateLimit as { store?: unknown } | undefined)?.store],
@@ -117,7 +121,13 @@ function checkRedisUrl(name: string, value: string): string[] {
   if (!url) return problems;
   const shown = show(value);
   if (url.protocol !== 'redis:' && url.protocol !== 'rediss:')
-    return [Messages.urlScheme(name, 'redis:// or rediss:// (redis+cluster:// or rediss+cluster:// for a Redis Cluster)', shown)];
+    return [
+      Messages.urlScheme(
+        name,
+        'redis:// or rediss:// (redis+cluster:// or rediss+cluster:// for a Redis Cluster)',
+        shown,
+      ),
+    ];
   if (url.hostname === '') problems.push(Messages.redisUrlNoHost(name, shown));
   if (url.hash !== '' || value.includes('#')) problems.push(Messages.redisUrlFragment(name, shown));
   const db = url.searchParams.get('db');
@@ -131,6 +141,10 @@ function checkRedisUrl(name: string, value: string): string[] {
  * Problems of every Redis URL in the options, one set per distinct URL naming each option that
  * holds it and `PERFORMCHAT_REDIS_URL`. Clients (not strings) are checked by each store's option.
  */
-export function checkRedisUrls(options: { rateLimit?: unknown; customerUserStore?: unknown; tokenReuse?: unknown }): string[] {
+export function checkRedisUrls(options: {
+  rateLimit?: unknown;
+  customerUserStore?: unknown;
+  tokenReuse?: unknown;
+}): string[] {
   return [...redisUrlOptions(options)].flatMap(([url, fields]) => checkRedisUrl(redisUrlName(fields), url));
 }

@@ -34,7 +34,9 @@ describe('performChatConfig', () => {
   });
 
   it('leaves unset and empty variables to the defaults', () => {
-    expect(performChatConfig({ PERFORMCHAT_KEY_ID: 'pk', PERFORMCHAT_KEY_SECRET: 'sk', PERFORMCHAT_BASE_URL: '' })).toEqual({
+    expect(
+      performChatConfig({ PERFORMCHAT_KEY_ID: 'pk', PERFORMCHAT_KEY_SECRET: 'sk', PERFORMCHAT_BASE_URL: '' }),
+    ).toEqual({
       keyId: 'pk',
       keySecret: 'sk',
     });
@@ -47,41 +49,55 @@ describe('performChatConfig', () => {
 
   it('reads PERFORMCHAT_SHUTDOWN_GRACE_MS, and the boot refuses a value out of bounds naming the option', () => {
     const base = { PERFORMCHAT_KEY_ID: 'pk', PERFORMCHAT_KEY_SECRET: 'sk' };
-    expect(performChatConfig({ ...base, PERFORMCHAT_SHUTDOWN_GRACE_MS: '2500' })).toEqual({ keyId: 'pk', keySecret: 'sk', shutdownGraceMs: 2500 });
+    expect(performChatConfig({ ...base, PERFORMCHAT_SHUTDOWN_GRACE_MS: '2500' })).toEqual({
+      keyId: 'pk',
+      keySecret: 'sk',
+      shutdownGraceMs: 2500,
+    });
     expect(resolvePerformChatOptions(performChatConfig(base)).resilience.shutdownGraceMs).toBe(10_000);
     for (const value of ['600001', '3000000000', '2.5s', '-1']) {
-      expect(() => resolvePerformChatOptions(performChatConfig({ ...base, PERFORMCHAT_SHUTDOWN_GRACE_MS: value }))).toThrow(
-        /shutdownGraceMs must be a whole number of milliseconds from 0 to 600000/,
-      );
+      expect(() =>
+        resolvePerformChatOptions(performChatConfig({ ...base, PERFORMCHAT_SHUTDOWN_GRACE_MS: value })),
+      ).toThrow(/shutdownGraceMs must be a whole number of milliseconds from 0 to 600000/);
     }
   });
 
   it('reads PERFORMCHAT_VERIFY_AGENTS as a flag; anything else is refused at boot naming the option', () => {
     const base = { PERFORMCHAT_KEY_ID: 'pk', PERFORMCHAT_KEY_SECRET: 'sk', PERFORMCHAT_DEFAULT_AGENT_ID: 'agent_a' };
     expect(performChatConfig({ ...base, PERFORMCHAT_VERIFY_AGENTS: 'true' })).toMatchObject({ verifyAgents: true });
-    expect(resolvePerformChatOptions(performChatConfig({ ...base, PERFORMCHAT_VERIFY_AGENTS: '1' })).verifyAgents).toEqual({
+    expect(
+      resolvePerformChatOptions(performChatConfig({ ...base, PERFORMCHAT_VERIFY_AGENTS: '1' })).verifyAgents,
+    ).toEqual({
       atBoot: true,
       inReadiness: true,
     });
     expect(resolvePerformChatOptions(performChatConfig(base)).verifyAgents).toBe(false);
-    expect(() => resolvePerformChatOptions(performChatConfig({ ...base, PERFORMCHAT_VERIFY_AGENTS: 'sometimes' }))).toThrow(
-      /verifyAgents must be true, false or an object \{ atBoot\?, inReadiness\? \}/,
-    );
+    expect(() =>
+      resolvePerformChatOptions(performChatConfig({ ...base, PERFORMCHAT_VERIFY_AGENTS: 'sometimes' })),
+    ).toThrow(/verifyAgents must be true, false or an object \{ atBoot\?, inReadiness\? \}/);
   });
 
   it('reads PERFORMCHAT_TOKEN_REUSE (true/false) and its minimum remaining life', () => {
     const base = { PERFORMCHAT_KEY_ID: 'pk', PERFORMCHAT_KEY_SECRET: 'sk' };
     expect(performChatConfig({ ...base, PERFORMCHAT_TOKEN_REUSE: 'true' }).tokenReuse).toEqual({});
-    expect(performChatConfig({ ...base, PERFORMCHAT_TOKEN_REUSE: '1', PERFORMCHAT_TOKEN_REUSE_MIN_REMAINING: '10m' }).tokenReuse).toEqual({
+    expect(
+      performChatConfig({ ...base, PERFORMCHAT_TOKEN_REUSE: '1', PERFORMCHAT_TOKEN_REUSE_MIN_REMAINING: '10m' })
+        .tokenReuse,
+    ).toEqual({
       minRemaining: '10m',
     });
-    expect(performChatConfig({ ...base, PERFORMCHAT_TOKEN_REUSE: 'false', PERFORMCHAT_TOKEN_REUSE_MIN_REMAINING: '10m' }).tokenReuse).toBe(false);
+    expect(
+      performChatConfig({ ...base, PERFORMCHAT_TOKEN_REUSE: 'false', PERFORMCHAT_TOKEN_REUSE_MIN_REMAINING: '10m' })
+        .tokenReuse,
+    ).toBe(false);
     expect(performChatConfig(base).tokenReuse).toBeUndefined();
     expect(() => resolvePerformChatOptions(performChatConfig({ ...base, PERFORMCHAT_TOKEN_REUSE: 'yes' }))).toThrow(
       /tokenReuse must be false or an object/,
     );
     expect(() =>
-      resolvePerformChatOptions(performChatConfig({ ...base, PERFORMCHAT_TOKEN_REUSE: 'true', PERFORMCHAT_TOKEN_REUSE_MIN_REMAINING: '2h' })),
+      resolvePerformChatOptions(
+        performChatConfig({ ...base, PERFORMCHAT_TOKEN_REUSE: 'true', PERFORMCHAT_TOKEN_REUSE_MIN_REMAINING: '2h' }),
+      ),
     ).toThrow(/tokenReuse.minRemaining \("2h"\) must be shorter than defaultExpiresIn \("1h"\)/);
   });
 
@@ -91,12 +107,15 @@ describe('performChatConfig', () => {
 
   it('reads PERFORMCHAT_RATE_LIMIT_DURATION as seconds, or with its unit (1m), and the validator takes both', () => {
     const base = { PERFORMCHAT_KEY_ID: 'pk', PERFORMCHAT_KEY_SECRET: 'sk', PERFORMCHAT_RATE_LIMIT_POINTS: '5' };
-    expect(performChatConfig({ ...base, PERFORMCHAT_RATE_LIMIT_DURATION: '90' }).rateLimit).toEqual({ points: 5, duration: 90 });
+    expect(performChatConfig({ ...base, PERFORMCHAT_RATE_LIMIT_DURATION: '90' }).rateLimit).toEqual({
+      points: 5,
+      duration: 90,
+    });
     const withUnit = performChatConfig({ ...base, PERFORMCHAT_RATE_LIMIT_DURATION: '15m' });
     expect(withUnit.rateLimit).toEqual({ points: 5, duration: '15m' });
     expect(resolvePerformChatOptions(withUnit).rateLimit.defaultLimits).toMatchObject([{ points: 5, duration: 900 }]);
-    expect(() => resolvePerformChatOptions(performChatConfig({ ...base, PERFORMCHAT_RATE_LIMIT_DURATION: '15 m' }))).toThrow(
-      'rateLimit.duration must be a positive number of seconds or a duration with its unit',
-    );
+    expect(() =>
+      resolvePerformChatOptions(performChatConfig({ ...base, PERFORMCHAT_RATE_LIMIT_DURATION: '15 m' })),
+    ).toThrow('rateLimit.duration must be a positive number of seconds or a duration with its unit');
   });
 });

@@ -2,9 +2,7 @@ import type { PerformChatDuration } from './duration';
 import { PerformChatModuleOptions } from './perform-chat-options.interface';
 
 /** Anything that reads configuration values by name: `process.env`, or `@nestjs/config`'s `ConfigService`. */
-export type PerformChatConfigSource =
-  | Record<string, string | undefined>
-  | { get(key: string): unknown };
+export type PerformChatConfigSource = Record<string, string | undefined> | { get(key: string): unknown };
 
 /** The environment variables {@link performChatConfig} reads, by option. */
 export const PERFORMCHAT_ENV = {
@@ -138,7 +136,11 @@ function rateLimitConfig(
   const durationText = read(PERFORMCHAT_ENV['rateLimit.duration']);
   // A unit (`1m`) is kept as text for the duration row; a bare number is seconds, as before.
   const duration =
-    durationText === undefined ? undefined : /[smhd]$/.test(durationText) ? (durationText as PerformChatDuration) : Number(durationText);
+    durationText === undefined
+      ? undefined
+      : /[smhd]$/.test(durationText)
+        ? (durationText as PerformChatDuration)
+        : Number(durationText);
   if (points === 0) return false;
   const limit = {
     ...(points === undefined ? {} : { points }),
@@ -189,13 +191,18 @@ export function performChatConfig(source: PerformChatConfigSource = process.env)
     nextKey: nextKeyConfig(read),
     baseUrl: read(PERFORMCHAT_ENV.baseUrl),
     defaultAgentId: read(PERFORMCHAT_ENV.defaultAgentId),
-    allowedAgentIds: allowed?.split(',').map((id) => id.trim()).filter(Boolean),
+    allowedAgentIds: allowed
+      ?.split(',')
+      .map((id) => id.trim())
+      .filter(Boolean),
     defaultExpiresIn: read(PERFORMCHAT_ENV.defaultExpiresIn),
     maxExpiresIn: read(PERFORMCHAT_ENV.maxExpiresIn),
     timeoutMs: toNumber(read(PERFORMCHAT_ENV.timeoutMs)),
     maxResponseBytes: toNumber(read(PERFORMCHAT_ENV.maxResponseBytes)),
     health: healthConfig(read),
-    retry: ((retries) => (retries === undefined ? undefined : { retries }))(toNumber(read(PERFORMCHAT_ENV['retry.retries']))),
+    retry: ((retries) => (retries === undefined ? undefined : { retries }))(
+      toNumber(read(PERFORMCHAT_ENV['retry.retries'])),
+    ),
     deadlineMs: toNumber(read(PERFORMCHAT_ENV.deadlineMs)),
     circuitBreaker: circuitBreakerConfig(read),
     shutdownGraceMs: toNumber(read(PERFORMCHAT_ENV.shutdownGraceMs)),

@@ -49,7 +49,8 @@ describe('rateLimit and upstreamBudget options', () => {
 
   it('give each user a tenth of the token budget by default (rounded up), or what it is told, or none', () => {
     const share = (upstreamBudget: PerformChatModuleOptions['upstreamBudget']) =>
-      (resolvePerformChatOptions({ ...base, upstreamBudget }).upstreamBudget as { tokensPerUser: unknown }).tokensPerUser;
+      (resolvePerformChatOptions({ ...base, upstreamBudget }).upstreamBudget as { tokensPerUser: unknown })
+        .tokensPerUser;
     expect(share({ tokensPerMinute: 1000 })).toBe(100);
     expect(share({ tokensPerMinute: 5 })).toBe(1);
     expect(share({ tokensPerMinute: 100, tokensPerUser: 25 })).toBe(25);
@@ -111,8 +112,10 @@ describe('rateLimit and upstreamBudget options', () => {
       keyWidePrefix: 'performchat:rl',
     });
     expect(
-      resolvePerformChatOptions({ ...base, rateLimit: { store: { redis: 'redis://cache:6379', keyPrefix: 'app:rl' } } }, 'eu')
-        .rateLimit.store,
+      resolvePerformChatOptions(
+        { ...base, rateLimit: { store: { redis: 'redis://cache:6379', keyPrefix: 'app:rl' } } },
+        'eu',
+      ).rateLimit.store,
     ).toEqual({ kind: 'redis', redis: 'redis://cache:6379', keyPrefix: 'app:rl:eu', keyWidePrefix: 'app:rl' });
   });
 

@@ -203,7 +203,8 @@ export function checkTokensPerUser(raw: { upstreamBudget?: unknown }): string[] 
   const budget = raw.upstreamBudget as PerformChatUpstreamBudgetOptions | false | undefined;
   if (!budget || typeof budget !== 'object' || typeof budget.tokensPerUser !== 'number') return [];
   const { fields } = UPSTREAM_BUDGET_OPTIONS;
-  if (!accepts(fields.tokensPerUser, budget.tokensPerUser) || !accepts(fields.tokensPerMinute, budget.tokensPerMinute)) return [];
+  if (!accepts(fields.tokensPerUser, budget.tokensPerUser) || !accepts(fields.tokensPerMinute, budget.tokensPerMinute))
+    return [];
   const perWindow = budget.tokensPerMinute ?? DEFAULT_UPSTREAM_TOKENS_PER_MINUTE;
   return budget.tokensPerUser <= perWindow ? [] : [Messages.tokensPerUserAboveBudget(budget.tokensPerUser, perWindow)];
 }
@@ -276,7 +277,10 @@ export function resolveAnsweredLimit(
   };
 }
 
-function resolveStore(raw: PerformChatRateLimitModuleOptions | false | undefined, name: string): ResolvedRateLimitStore {
+function resolveStore(
+  raw: PerformChatRateLimitModuleOptions | false | undefined,
+  name: string,
+): ResolvedRateLimitStore {
   const store = raw ? raw.store : undefined;
   const prefix = (typeof store === 'object' ? store.keyPrefix : undefined) ?? DEFAULT_RATE_LIMIT_KEY_PREFIX;
   const prefixes = { keyPrefix: instancePrefix(prefix, name), keyWidePrefix: prefix };

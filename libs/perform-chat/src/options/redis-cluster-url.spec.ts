@@ -56,7 +56,12 @@ describe('redis+cluster:// URLs', () => {
     const options = resolvePerformChatOptions(
       performChatConfig({ PERFORMCHAT_KEY_ID: 'pk', PERFORMCHAT_KEY_SECRET: 'sk', PERFORMCHAT_REDIS_URL: url }),
     );
-    expect(options.rateLimit.store).toEqual({ kind: 'redis', redis: url, keyPrefix: 'performchat:rl', keyWidePrefix: 'performchat:rl' });
+    expect(options.rateLimit.store).toEqual({
+      kind: 'redis',
+      redis: url,
+      keyPrefix: 'performchat:rl',
+      keyWidePrefix: 'performchat:rl',
+    });
     expect(options.customerUserStore).toMatchObject({ redis: url });
   });
 

@@ -49,7 +49,12 @@ describe('Redis key prefixes and the customer-user TTL (issue 20)', () => {
 
   it('defaults: performchat:rl and performchat:cu, records kept as long as the longest token (maxExpiresIn, else 365 days)', () => {
     const defaults = resolvePerformChatOptions(performChatConfig(env));
-    expect(defaults.rateLimit.store).toEqual({ kind: 'redis', redis: REDIS, keyPrefix: 'performchat:rl', keyWidePrefix: 'performchat:rl' });
+    expect(defaults.rateLimit.store).toEqual({
+      kind: 'redis',
+      redis: REDIS,
+      keyPrefix: 'performchat:rl',
+      keyWidePrefix: 'performchat:rl',
+    });
     expect(defaults.customerUserStore).toEqual({ redis: REDIS, ttlSeconds: 365 * 86_400 });
     const capped = resolvePerformChatOptions({ ...base, maxExpiresIn: '2h', customerUserStore: { redis: REDIS } });
     expect(capped.customerUserStore).toEqual({ redis: REDIS, ttlSeconds: 7_200 });

@@ -37,7 +37,11 @@ describe('readUserId', () => {
       const broken = (request: { user: { id: string } }) => request.user.id;
       expect(readUserId({}, broken)).toBeUndefined();
       expect(readUserId({}, broken)).toBeUndefined();
-      expect(logs.lines).toEqual([expect.stringMatching(/^warn resolveUserId threw \(TypeError: .*\); the request counts as having no user \(401\)/)]);
+      expect(logs.lines).toEqual([
+        expect.stringMatching(
+          /^warn resolveUserId threw \(TypeError: .*\); the request counts as having no user \(401\)/,
+        ),
+      ]);
     } finally {
       logs.restore();
     }

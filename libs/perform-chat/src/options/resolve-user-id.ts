@@ -47,7 +47,9 @@ function resolveOnce(request: unknown, resolve: PerformChatUserIdResolver): stri
   } catch (error) {
     if (!warnedAboutThrowingResolver) {
       warnedAboutThrowingResolver = true;
-      new Logger(LOGGER_CONTEXT).warn(Messages.resolverThrew(error instanceof Error ? `${error.name}: ${error.message}` : String(error)));
+      new Logger(LOGGER_CONTEXT).warn(
+        Messages.resolverThrew(error instanceof Error ? `${error.name}: ${error.message}` : String(error)),
+      );
     }
     return undefined;
   }

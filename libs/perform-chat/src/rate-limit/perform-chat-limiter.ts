@@ -8,7 +8,11 @@ import { LimiterCallOptions, RedisOutageMonitor, answeredByInsurance } from './r
 function isRateLimiterRes(value: unknown): value is RateLimiterRes {
   if (typeof value !== 'object' || value === null) return false;
   const res = value as Partial<Record<keyof RateLimiterRes, unknown>>;
-  return typeof res.msBeforeNext === 'number' && typeof res.remainingPoints === 'number' && typeof res.consumedPoints === 'number';
+  return (
+    typeof res.msBeforeNext === 'number' &&
+    typeof res.remainingPoints === 'number' &&
+    typeof res.consumedPoints === 'number'
+  );
 }
 
 /** A rate-limiter-flexible limiter (Redis) or one of ours (memory): both know their points. */
@@ -72,7 +76,8 @@ export class PerformChatLimiter {
     const options: LimiterCallOptions = {};
     const res = await this.limiter.get(this.storeKey(key), options);
     this.monitor?.observe(answeredByInsurance(options));
-    if (res === null) return { allowed: true, limit: this.points, remaining: this.points, consumed: 0, msBeforeReset: 0 };
+    if (res === null)
+      return { allowed: true, limit: this.points, remaining: this.points, consumed: 0, msBeforeReset: 0 };
     return this.verdict(res, res.consumedPoints < this.points);
   }
 

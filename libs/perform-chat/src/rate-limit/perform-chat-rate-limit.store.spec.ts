@@ -9,7 +9,10 @@ import { PerformChatRateLimitStore } from './perform-chat-rate-limit.store';
 import { InsuranceLimiter } from './redis-outage.monitor';
 
 function storeFor(options: Partial<PerformChatModuleOptions>, connections = new PerformChatRedisConnections()) {
-  return new PerformChatRateLimitStore(resolvePerformChatOptions({ keyId: 'pk', keySecret: 'sk', ...options }), connections);
+  return new PerformChatRateLimitStore(
+    resolvePerformChatOptions({ keyId: 'pk', keySecret: 'sk', ...options }),
+    connections,
+  );
 }
 const inner = (limiter: unknown) => (limiter as { limiter: unknown }).limiter;
 
@@ -38,7 +41,13 @@ describe('PerformChatRateLimitStore', () => {
     await limiter.consume('u:1');
     await expect(limiter.consume('u:1')).resolves.toMatchObject({ allowed: false, remaining: 0, consumed: 3 });
     await expect(limiter.get('u:1')).resolves.toMatchObject({ allowed: false, consumed: 3 });
-    await expect(limiter.get('u:2')).resolves.toEqual({ allowed: true, limit: 2, remaining: 2, consumed: 0, msBeforeReset: 0 });
+    await expect(limiter.get('u:2')).resolves.toEqual({
+      allowed: true,
+      limit: 2,
+      remaining: 2,
+      consumed: 0,
+      msBeforeReset: 0,
+    });
     await limiter.reward('u:1', 2);
     await expect(limiter.get('u:1')).resolves.toMatchObject({ allowed: true, consumed: 1, remaining: 1 });
   });
@@ -52,7 +61,12 @@ describe('PerformChatRateLimitStore', () => {
     expect(redis).toBeInstanceOf(RateLimiterRedis);
     expect(redis).toMatchObject({ points: 4, duration: 1, blockDuration: 2, keyPrefix: 'spec:Chat.fast' });
     expect(redis.insuranceLimiter).toBeInstanceOf(InsuranceLimiter);
-    expect(redis.insuranceLimiter).toMatchObject({ points: 4, duration: 1, blockDuration: 2, keyPrefix: 'spec:Chat.fast' });
+    expect(redis.insuranceLimiter).toMatchObject({
+      points: 4,
+      duration: 1,
+      blockDuration: 2,
+      keyPrefix: 'spec:Chat.fast',
+    });
     expect(connections.all()).toEqual([client]);
     expect(logs.lines).toEqual([
       'warn Rate limit Chat.fast: the Redis store counts in whole seconds, so it uses duration 1 s and blockDuration 2 s',

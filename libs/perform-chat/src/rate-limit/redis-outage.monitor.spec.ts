@@ -45,7 +45,10 @@ describe('RedisOutageMonitor on a Redis Cluster', () => {
   let cluster: Cluster;
   beforeEach(() => {
     logs = captureLogs();
-    cluster = new Cluster([{ host: '10.1.2.3', port: 7000 }], { lazyConnect: true, redisOptions: { password: 'p4ssw0rd' } });
+    cluster = new Cluster([{ host: '10.1.2.3', port: 7000 }], {
+      lazyConnect: true,
+      redisOptions: { password: 'p4ssw0rd' },
+    });
   });
   afterEach(() => {
     logs.restore();

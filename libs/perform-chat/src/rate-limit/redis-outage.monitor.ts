@@ -78,12 +78,16 @@ export class RedisOutageMonitor {
       this.lastInsuranceAt = this.now();
       if (this.down) return;
       this.down = true;
-      this.logger.warn(this.cluster ? Messages.rateLimitRedisClusterDown(this.where) : Messages.rateLimitRedisDown(this.where));
+      this.logger.warn(
+        this.cluster ? Messages.rateLimitRedisClusterDown(this.where) : Messages.rateLimitRedisDown(this.where),
+      );
       return;
     }
     if (!this.down) return;
     if (this.cluster && this.now() - this.lastInsuranceAt < CLUSTER_RECOVERY_QUIET_MS) return;
     this.down = false;
-    this.logger.log(this.cluster ? Messages.rateLimitRedisClusterBack(this.where) : Messages.rateLimitRedisBack(this.where));
+    this.logger.log(
+      this.cluster ? Messages.rateLimitRedisClusterBack(this.where) : Messages.rateLimitRedisBack(this.where),
+    );
   }
 }

@@ -62,7 +62,15 @@ export class PerformChatRedisConnections implements OnApplicationBootstrap, OnAp
   private readonly fieldsByUrl: Map<string, string[]>;
   private booted = false;
 
-  constructor(@Optional() @Inject(PERFORM_CHAT_STORES_SLICE) options?: { rateLimit?: unknown; customerUserStore?: unknown; tokenReuse?: unknown }) {
+  constructor(
+    @Optional()
+    @Inject(PERFORM_CHAT_STORES_SLICE)
+    options?: {
+      rateLimit?: unknown;
+      customerUserStore?: unknown;
+      tokenReuse?: unknown;
+    },
+  ) {
     this.fieldsByUrl = options ? redisUrlOptions(options) : new Map();
   }
 
@@ -145,7 +153,13 @@ export class PerformChatRedisConnections implements OnApplicationBootstrap, OnAp
     // Without a listener ioredis prints every reconnection failure; callers log outages once.
     client.on('error', () => undefined);
     const db = redisDatabaseOf(url);
-    const owned: OwnedConnection = { client, label, server: new URL(url).host, db, readyAtBoot: Promise.resolve(false) };
+    const owned: OwnedConnection = {
+      client,
+      label,
+      server: new URL(url).host,
+      db,
+      readyAtBoot: Promise.resolve(false),
+    };
     if (db !== 0) {
       // Registered before any other `ready` listener, so the check has started when a waiter wakes.
       client.on('ready', () => this.checkDatabase(owned, client));
@@ -163,12 +177,15 @@ export class PerformChatRedisConnections implements OnApplicationBootstrap, OnAp
   private connectCluster(ClusterClass: typeof import('ioredis').Cluster, url: string, label: string): OwnedConnection {
     const parsed = parseRedisClusterUrl(url);
     // The options validation refuses such a URL first.
-    if (typeof parsed === 'string') throw new PerformChatOptionsError([Messages.urlUnparseable(label, REDIS_CLUSTER_URL_FORM)]);
+    if (typeof parsed === 'string')
+      throw new PerformChatOptionsError([Messages.urlUnparseable(label, REDIS_CLUSTER_URL_FORM)]);
     const client = new ClusterClass(parsed.nodes, {
       ...REDIS_CLUSTER_OPTIONS,
       enableOfflineQueue: true,
       // TLS (managed services): certificates name the host, so ioredis must connect by name, not by a looked-up IP.
-      ...(parsed.tls ? { dnsLookup: (address: string, callback: (error: null, address: string) => void) => callback(null, address) } : {}),
+      ...(parsed.tls
+        ? { dnsLookup: (address: string, callback: (error: null, address: string) => void) => callback(null, address) }
+        : {}),
       redisOptions: {
         ...(parsed.username ? { username: parsed.username } : {}),
         ...(parsed.password ? { password: parsed.password } : {}),

@@ -1,9 +1,7 @@
 import type { Redis } from 'ioredis';
 
 /** Why a connection cannot use the database its URL names. */
-export type RedisDatabaseProblem =
-  | { kind: 'missing'; databases?: number }
-  | { kind: 'refused'; reason: string };
+export type RedisDatabaseProblem = { kind: 'missing'; databases?: number } | { kind: 'refused'; reason: string };
 
 /** A Redis error reply (`ERR ...`), as opposed to a connection that dropped: by shape, not class. */
 function isReplyError(error: unknown): error is Error {
@@ -33,7 +31,8 @@ export async function checkRedisDatabase(client: Redis, db: number): Promise<Red
     return undefined;
   } catch (error) {
     if (!isReplyError(error)) return undefined;
-    if (/out of range|invalid db/i.test(error.message)) return { kind: 'missing', databases: await databaseCount(client) };
+    if (/out of range|invalid db/i.test(error.message))
+      return { kind: 'missing', databases: await databaseCount(client) };
     return { kind: 'refused', reason: error.message };
   }
 }

@@ -70,7 +70,9 @@ describe('the telemetry seam: what the pipeline, budget, breaker and probe repor
   it('a token call: one call.succeeded with its attempts and latency, nothing logged', async () => {
     const auth = await boot();
     const { token } = await auth.generateToken({ userId: 'alice' });
-    expect(events).toEqual([{ type: 'call.succeeded', operation: 'generateToken', attempts: 1, latencyMs: expect.any(Number) }]);
+    expect(events).toEqual([
+      { type: 'call.succeeded', operation: 'generateToken', attempts: 1, latencyMs: expect.any(Number) },
+    ]);
     expect(logs.lines).toEqual([]);
     expectNothingSecret([token]);
   });
@@ -80,10 +82,18 @@ describe('the telemetry seam: what the pipeline, budget, breaker and probe repor
     emulator.addFault({ path: TOKEN_PATH, times: 1, status: 500 });
     const { token } = await auth.generateToken({ userId: 'alice' });
     expect(events).toEqual([
-      expect.objectContaining({ type: 'attempt.failed', operation: 'generateToken', code: 'UPSTREAM_ERROR', status: 500, attempt: 1 }),
+      expect.objectContaining({
+        type: 'attempt.failed',
+        operation: 'generateToken',
+        code: 'UPSTREAM_ERROR',
+        status: 500,
+        attempt: 1,
+      }),
       expect.objectContaining({ type: 'call.succeeded', attempts: 2 }),
     ]);
-    expect(logs.lines).toEqual([expect.stringMatching(/^warn PerformChat call failed \{"operation":"generateToken","code":"UPSTREAM_ERROR"/)]);
+    expect(logs.lines).toEqual([
+      expect.stringMatching(/^warn PerformChat call failed \{"operation":"generateToken","code":"UPSTREAM_ERROR"/),
+    ]);
     expectNothingSecret([token]);
   });
 
@@ -115,7 +125,9 @@ describe('the telemetry seam: what the pipeline, budget, breaker and probe repor
   it('a health probe: health.probed with the outcome', async () => {
     await boot();
     await moduleRef.get(PerformChatHealthProbe).probe(500);
-    expect(events).toEqual([{ type: 'health.probed', up: true, reason: undefined, statusCode: 405, latencyMs: expect.any(Number) }]);
+    expect(events).toEqual([
+      { type: 'health.probed', up: true, reason: undefined, statusCode: 405, latencyMs: expect.any(Number) },
+    ]);
   });
 
   it('a listener that throws never fails a call', async () => {
@@ -123,16 +135,28 @@ describe('the telemetry seam: what the pipeline, budget, breaker and probe repor
     moduleRef.get(PerformChatTelemetry).subscribe(() => {
       throw new Error('listener bug');
     });
-    await expect(auth.generateToken({ userId: 'alice' })).resolves.toMatchObject({ agent: { id: EMULATOR_DEMO_AGENT_ID } });
+    await expect(auth.generateToken({ userId: 'alice' })).resolves.toMatchObject({
+      agent: { id: EMULATOR_DEMO_AGENT_ID },
+    });
   });
 
   it('the log listener writes failures and state changes only', () => {
     const lines: string[] = [];
-    const listen = performChatLogListener({ log: (m: string) => void lines.push(`log ${m}`), warn: (m: string) => void lines.push(`warn ${m}`) } as never);
+    const listen = performChatLogListener({
+      log: (m: string) => void lines.push(`log ${m}`),
+      warn: (m: string) => void lines.push(`warn ${m}`),
+    } as never);
     listen({ type: 'call.succeeded', operation: 'generateToken', attempts: 1, latencyMs: 3 });
     listen({ type: 'health.probed', up: true, latencyMs: 1 });
     listen({ type: 'rate-limit.refused', limiter: 'x', retryAfterSeconds: 1 });
-    listen({ type: 'budget.refused', budget: 'auth', limit: 10, windowSeconds: 300, retryAfterMs: 1000, firstInWindow: false });
+    listen({
+      type: 'budget.refused',
+      budget: 'auth',
+      limit: 10,
+      windowSeconds: 300,
+      retryAfterMs: 1000,
+      firstInWindow: false,
+    });
     expect(lines).toEqual([]);
     listen({ type: 'breaker.closed', failureThreshold: 5, cooldownMs: 10 });
     expect(lines).toEqual([expect.stringMatching(/^log PerformChat answers again/)]);
@@ -142,7 +166,9 @@ describe('the telemetry seam: what the pipeline, budget, breaker and probe repor
 describe('option slices: each service gets only what it reads', () => {
   it('builds every slice from the one resolved options object, and only the credentials slice holds the secret', async () => {
     const moduleRef = await Test.createTestingModule({
-      imports: [PerformChatModule.forRoot({ keyId: 'pk_slices', keySecret: 'sk_slices_S3CR3T', defaultAgentId: 'agent_a' })],
+      imports: [
+        PerformChatModule.forRoot({ keyId: 'pk_slices', keySecret: 'sk_slices_S3CR3T', defaultAgentId: 'agent_a' }),
+      ],
     }).compile();
     try {
       const options = moduleRef.get<ResolvedPerformChatOptions>(PERFORM_CHAT_OPTIONS, { strict: false });

@@ -39,6 +39,8 @@ describe('PlainObjectPipe', () => {
     const input = JSON.parse(`{"${key}":"x"}`);
     expect((refusal(input) as Error).message).toBe(`property ${key} should not exist`);
     // Node's querystring (Fastify's query parser) builds null-prototype objects.
-    expect((refusal(Object.assign(Object.create(null), { [key]: 'x' })) as Error).message).toBe(`property ${key} should not exist`);
+    expect((refusal(Object.assign(Object.create(null), { [key]: 'x' })) as Error).message).toBe(
+      `property ${key} should not exist`,
+    );
   });
 });
