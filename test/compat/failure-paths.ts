@@ -195,7 +195,10 @@ async function checkFault({ client, emulator }: FailurePathContext, row: FaultRo
     for (const route of row.ownRoute ? [TOKEN_ROUTE, OWN_ROUTE] : [TOKEN_ROUTE]) {
       const before = await emulator.attempts();
       const started = Date.now();
-      const answer = await client.get(route, { user: 'alice', issuesToken: true });
+      // A user of its own per row and route: the per-user share of the token budget (10 per
+      // window by default) counts every attempt, retries included, so one user would run out.
+      const user = `fault-${row.name.replace(/\W+/g, '-')}-${route === TOKEN_ROUTE ? 'route' : 'own'}`;
+      const answer = await client.get(route, { user, issuesToken: true });
       const elapsed = Date.now() - started;
       expectError(answer, row.expected, `${row.name}: GET ${route}`);
       const attempts = (await emulator.attempts()) - before;
@@ -219,7 +222,7 @@ async function checkRefusedAndBack(context: FailurePathContext): Promise<void> {
   await emulator.stop();
   try {
     const mark = appOutput().length;
-    const token = await client.get(TOKEN_ROUTE, { user: 'alice', issuesToken: true });
+    const token = await client.get(TOKEN_ROUTE, { user: 'refused-route', issuesToken: true });
     expectError(token, unavailable('UNREACHABLE'), `connection refused: GET ${TOKEN_ROUTE}`);
     // No emulator to count attempts: the app logs one line per failed attempt.
     const attempts = await eventually(
@@ -231,7 +234,7 @@ async function checkRefusedAndBack(context: FailurePathContext): Promise<void> {
       `connection refused: the app logged ${attempts} failed attempts, expected 3 (the first and 2 retries)`,
     );
 
-    const own = await client.get(OWN_ROUTE, { user: 'alice', issuesToken: true });
+    const own = await client.get(OWN_ROUTE, { user: 'refused-own', issuesToken: true });
     expectError(own, unavailable('UNREACHABLE'), `connection refused: GET ${OWN_ROUTE}`);
 
     const health = await client.get(HEALTH_ROUTE);
