@@ -272,8 +272,14 @@ export async function startRedisCluster(options: { nodeTimeoutMs?: number } = {}
           node.role === 'master' && !node.failed && node.slotRanges.some(([from, to]) => slot >= from && slot <= to),
       );
       if (!master) throw new Error(`no master serves slot ${slot}`);
-      const replica = all.find((node) => node.masterId === master.id && !node.failed);
-      return { master: master.port, replica: replica?.port };
+      // A replica shows in a node's view only once it has attached to its master: on a loaded
+      // machine that can come after cluster_state:ok, so wait for it (bounded) before saying none.
+      for (let waited = 0; ; waited += 100) {
+        const view = waited === 0 ? all : await topology();
+        const replica = view.find((node) => node.masterId === master.id && !node.failed);
+        if (replica || waited >= 15_000) return { master: master.port, replica: replica?.port };
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
     },
     kill: async (port: number) => {
       const node = nodes.find((candidate) => candidate.port === port);
