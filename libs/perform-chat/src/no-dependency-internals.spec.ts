@@ -1,5 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { LIBS_ROOT, librarySourceFiles } from '@test/utils/library-sources';
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import * as ts from 'typescript';
 
 /**
@@ -30,14 +31,6 @@ export function findUnderscoreAccess(fileName: string, source: string): string[]
   return findings;
 }
 
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return sourceFiles(path);
-    return entry.name.endsWith('.ts') && !entry.name.endsWith('.spec.ts') ? [path] : [];
-  });
-}
-
 describe('no private fields of dependencies', () => {
   it.each([
     '(this as unknown as { _memoryStorage: unknown })._memoryStorage = storage;',
@@ -58,11 +51,8 @@ describe('no private fields of dependencies', () => {
   });
 
   it('holds for every source file of the library and the emulator', () => {
-    const root = join(__dirname, '..', '..');
-    const files = [
-      ...sourceFiles(join(root, 'perform-chat', 'src')),
-      ...sourceFiles(join(root, 'perform-chat-emulator', 'src')),
-    ];
+    const root = LIBS_ROOT;
+    const files = librarySourceFiles();
     expect(files.length).toBeGreaterThan(50);
     expect(files.flatMap((file) => findUnderscoreAccess(relative(root, file), readFileSync(file, 'utf8')))).toEqual([]);
   });

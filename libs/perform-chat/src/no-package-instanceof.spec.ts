@@ -1,5 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { LIBS_ROOT, librarySourceFiles } from '@test/utils/library-sources';
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import * as ts from 'typescript';
 
 /**
@@ -78,14 +79,6 @@ export function findPackageInstanceof(fileName: string, source: string): Finding
   return findings;
 }
 
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return sourceFiles(path);
-    return entry.name.endsWith('.ts') && !entry.name.endsWith('.spec.ts') ? [path] : [];
-  });
-}
-
 describe('no instanceof on a class from a package (the dual-package hazard)', () => {
   it.each([
     ["import { AxiosError } from 'axios';\nif (e instanceof AxiosError) {}", 'axios'],
@@ -110,11 +103,8 @@ describe('no instanceof on a class from a package (the dual-package hazard)', ()
   });
 
   it("holds for every source file of the library and the emulator (use the package's guard or the value's shape)", () => {
-    const root = join(__dirname, '..', '..');
-    const files = [
-      ...sourceFiles(join(root, 'perform-chat', 'src')),
-      ...sourceFiles(join(root, 'perform-chat-emulator', 'src')),
-    ];
+    const root = LIBS_ROOT;
+    const files = librarySourceFiles();
     expect(files.length).toBeGreaterThan(50);
     const findings = files.flatMap((file) => findPackageInstanceof(relative(root, file), readFileSync(file, 'utf8')));
     expect(findings.map((f) => `${f.file}:${f.line} ${f.text} (class from '${f.from}')`)).toEqual([]);
