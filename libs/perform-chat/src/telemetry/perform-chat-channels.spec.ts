@@ -107,7 +107,7 @@ describe('diagnostics channels: what the module publishes, and only to subscribe
   }
   function expectNothingSecret(tokens: string[] = []) {
     const seen = JSON.stringify(listening!.seen, (_key, value) =>
-      value instanceof Error ? { name: value.name, message: value.message, ...value } : value,
+      value instanceof Error ? { ...value, name: value.name, message: value.message } : value,
     );
     const events = JSON.stringify(listening!.events);
     for (const text of [seen, events]) {
