@@ -7,33 +7,37 @@ import type { PerformChatTelemetryListener } from './perform-chat-telemetry';
  * docs/observability-logs.md). Lines from telemetry events carry the event's `type`; the
  * others a name of their own.
  */
-export type PerformChatLogEvent =
+export const PERFORM_CHAT_LOG_EVENTS = [
   // From telemetry events (this file's listener).
-  | 'attempt.failed'
-  | 'budget.refused'
-  | 'breaker.opened'
-  | 'breaker.closed'
-  | 'token-store.down'
-  | 'token-store.up'
-  | 'key.rotated'
-  | 'key.rotation-failed'
-  | 'credentials.refresh-failed'
+  'attempt.failed',
+  'budget.refused',
+  'breaker.opened',
+  'breaker.closed',
+  'token-store.down',
+  'token-store.up',
+  'key.rotated',
+  'key.rotation-failed',
+  'credentials.refresh-failed',
   // Written where they happen.
-  | 'agent-check.unchecked'
-  | 'user-id.resolver-threw'
-  | 'redis.connected'
-  | 'redis.database-stopped'
-  | 'store.read-failed'
-  | 'store.read-failed-for-users'
-  | 'store.list-failed'
-  | 'store.save-failed'
-  | 'token-store.revocation-not-recorded'
-  | 'hook.failed'
-  | 'shutdown.draining'
-  | 'shutdown.drain-timeout'
-  | 'rate-limit-store.down'
-  | 'rate-limit-store.up'
-  | 'rate-limit.rounded-up';
+  'agent-check.unchecked',
+  'user-id.resolver-threw',
+  'redis.connected',
+  'redis.database-stopped',
+  'store.read-failed',
+  'store.read-failed-for-users',
+  'store.list-failed',
+  'store.save-failed',
+  'token-store.revocation-not-recorded',
+  'hook.failed',
+  'shutdown.draining',
+  'shutdown.drain-timeout',
+  'rate-limit-store.down',
+  'rate-limit-store.up',
+  'rate-limit.rounded-up',
+] as const;
+
+/** The `event` of a log line: one of {@link PERFORM_CHAT_LOG_EVENTS}. */
+export type PerformChatLogEvent = (typeof PERFORM_CHAT_LOG_EVENTS)[number];
 
 /** A field of a log line: flat and primitive (no objects, arrays or `Error`s). */
 export type PerformChatLogValue = string | number | boolean;
