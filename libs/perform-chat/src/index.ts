@@ -41,6 +41,27 @@ export type {
   PerformChatTokenIssuedEvent,
   PerformChatTokensInvalidatedEvent,
 } from './telemetry/perform-chat-events.interfaces';
+
+// Observability: diagnostics channels (README "Observability"); nestjs-performchat/otel subscribes to them
+export {
+  PERFORM_CHAT_CHANNEL_PREFIX,
+  PERFORM_CHAT_EVENT_TYPES,
+  PERFORM_CHAT_STATE_CHANNEL,
+  PerformChatTracingChannels,
+  performChatChannelName,
+} from './telemetry/perform-chat-channels';
+export type {
+  PerformChatBudgetState,
+  PerformChatChannelMessage,
+  PerformChatEventType,
+  PerformChatInstanceState,
+  PerformChatOperationContext,
+  PerformChatStateQuery,
+  PerformChatTokenIssueContext,
+  PerformChatTokensInvalidateContext,
+  PerformChatUpstreamAttemptContext,
+} from './telemetry/perform-chat-channels';
+export type * from './telemetry/perform-chat-telemetry.events';
 export type { PerformChatCredentials, PerformChatCredentialsProvider } from './options/credentials.options';
 export type {
   PerformChatTokenReuseOptions,

@@ -5,6 +5,7 @@ import { PerformChatHttpClient } from './client/perform-chat.client';
 import { PerformChatResilience } from './client/perform-chat-resilience';
 import { PerformChatShutdown } from './client/perform-chat-shutdown';
 import { PerformChatUpstreamBudget } from './client/upstream-budget';
+import { PerformChatStateReporter } from './client/perform-chat-state.reporter';
 import { createCustomerUserStore } from './customer-users/customer-user-store.factory';
 import { PerformChatCustomerUserStore } from './customer-users/perform-chat-customer-user.store';
 import { PerformChatExceptionFilter } from './errors/perform-chat-exception.filter';
@@ -96,6 +97,8 @@ export function performChatInstanceProviders(): Provider[] {
     PerformChatRateLimitStore,
     PerformChatUpstreamBudget,
     PerformChatHttpClient,
+    // Answers `nestjs-performchat:state` queries (budget left, breaker) while the module lives.
+    PerformChatStateReporter,
     PerformChatUserShare,
     PerformChatTokenReuse,
     {

@@ -16,6 +16,12 @@ import { mapWithConcurrency } from './map-with-concurrency';
 import { SharedGenerations } from './shared-generations';
 import { PerformChatTokenReuse, TokenClaim, TokenScope } from '../token-reuse/perform-chat-token-reuse';
 import { PerformChatTelemetry } from '../telemetry/perform-chat-telemetry';
+import {
+  PerformChatTokenIssueContext,
+  PerformChatTokensInvalidateContext,
+  isTraced,
+  traceOperation,
+} from '../telemetry/perform-chat-channels';
 import type { PerformChatInvalidation, PerformChatToken } from '../client/resources/auth.interfaces';
 import {
   GenerateTokenRequest,
@@ -76,10 +82,31 @@ export class PerformChatAuthService {
    * @throws PerformChatError `USER_RATE_LIMITED` when the user's share is spent (nothing sent)
    */
   async generateToken(request: GenerateTokenRequest): Promise<PerformChatToken> {
+    if (!isTraced('tokenIssue')) return (await this.issue(request)).token;
+    const context: PerformChatTokenIssueContext = { instance: this.telemetry.instance, attempts: 0 };
+    const served = await traceOperation(
+      'tokenIssue',
+      context,
+      () => this.issue(request, context),
+      ({ token, source }) => ({
+        source,
+        agentId: token.agent.id,
+        expiresInSeconds: token.expiresInSeconds,
+        customerUserId: token.customerUser.id,
+      }),
+    );
+    return served.token;
+  }
+
+  /** {@link generateToken}, telling its traced `context` (when there is one) what it checked. */
+  private async issue(request: GenerateTokenRequest, context?: PerformChatTokenIssueContext): Promise<Served> {
     const userId = assertIdentifier('userId', request?.userId);
+    if (context) context.userId = userId;
     const { agentId, fromDefault } = this.chooseAgent(request.agentId);
+    if (context) context.agentId = agentId;
     const expiresIn = request.expiresIn ?? this.options.defaultExpiresIn;
     const expiresInSeconds = parseExpiresIn(expiresIn, this.options.maxExpiresIn);
+    if (context) context.expiresInSeconds = expiresInSeconds;
     const sessionId = request.sessionId === undefined ? undefined : assertIdentifier('sessionId', request.sessionId);
     const scope: TokenScope = { userId, agentId, expiresInSeconds, ...(sessionId !== undefined ? { sessionId } : {}) };
     // A lifetime not above minRemaining would be stored for no time at all.
@@ -96,7 +123,7 @@ export class PerformChatAuthService {
       expiresInSeconds: token.expiresInSeconds,
       source,
     });
-    return token;
+    return { token, source };
   }
 
   /**
@@ -334,7 +361,23 @@ export class PerformChatAuthService {
     }
   }
 
-  private async invalidate(customerUserId: string, userId?: string): Promise<PerformChatInvalidation> {
+  private invalidate(customerUserId: string, userId?: string): Promise<PerformChatInvalidation> {
+    if (!isTraced('tokensInvalidate')) return this.revoke(customerUserId, userId);
+    const context: PerformChatTokensInvalidateContext = {
+      instance: this.telemetry.instance,
+      customerUserId,
+      ...(userId !== undefined ? { userId } : {}),
+      attempts: 0,
+    };
+    return traceOperation(
+      'tokensInvalidate',
+      context,
+      () => this.revoke(customerUserId, userId),
+      ({ newTokenVersion }) => ({ newTokenVersion }),
+    );
+  }
+
+  private async revoke(customerUserId: string, userId?: string): Promise<PerformChatInvalidation> {
     const result = await this.client.call(invalidateTokensResource, { customerUserId });
     // Before returning: from now on no instance sharing the token store serves an older token.
     if (!(await this.reuse.recordRevocation(result.customerUserId, result.newTokenVersion))) {

@@ -26,6 +26,12 @@ import { scrubUnexpectedError } from '../errors/redact';
 import { PerformChatActiveKey, PerformChatKeyring, isKeyRefused } from './perform-chat-keyring';
 import { classifyTransportError } from './transport-error';
 import { PerformChatTelemetry } from '../telemetry/perform-chat-telemetry';
+import {
+  PerformChatUpstreamAttemptContext,
+  countAttempt,
+  isTraced,
+  traceOperation,
+} from '../telemetry/perform-chat-channels';
 
 /** A call as prepared once for all its attempts. */
 interface PreparedRequest<Params, Result> {
@@ -69,6 +75,9 @@ export class PerformChatHttpClient implements BeforeApplicationShutdown, OnAppli
   private readonly httpsAgent = new https.Agent({ keepAlive: true, timeout: 30_000 });
   private readonly origin: string;
   private readonly host: string;
+  /** PerformChat's host name and port, for traces (`server.address`, `server.port`). */
+  private readonly hostname: string;
+  private readonly port: number;
   /** Everything of a request's config but its abort signal (built once). */
   private readonly requestConfig: AxiosRequestConfig<string>;
 
@@ -84,6 +93,8 @@ export class PerformChatHttpClient implements BeforeApplicationShutdown, OnAppli
     const url = new URL(options.baseUrl);
     this.origin = url.origin;
     this.host = url.host;
+    this.hostname = url.hostname;
+    this.port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
     this.requestConfig = {
       headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'User-Agent': LIBRARY_USER_AGENT },
       httpAgent: this.httpAgent,
@@ -198,10 +209,41 @@ export class PerformChatHttpClient implements BeforeApplicationShutdown, OnAppli
     timeoutMs: number,
     key: PerformChatActiveKey,
   ): Promise<Result> {
+    countAttempt();
+    if (!isTraced('upstreamAttempt')) return this.attemptOnce(request, attempt, timeoutMs, key);
+    const context: PerformChatUpstreamAttemptContext = {
+      instance: this.telemetry.instance,
+      operation: request.resource.operation,
+      method: request.resource.method,
+      serverAddress: this.hostname,
+      serverPort: this.port,
+      attempt,
+      keyId: key.keyId,
+    };
+    return traceOperation(
+      'upstreamAttempt',
+      context,
+      () =>
+        this.attemptOnce(request, attempt, timeoutMs, key, (status) => {
+          context.statusCode = status;
+        }),
+      () => ({ statusCode: context.statusCode ?? 200 }),
+    );
+  }
+
+  /** {@link attempt} itself; `answered` hears PerformChat's status when it answers. */
+  private async attemptOnce<Params, Result>(
+    request: PreparedRequest<Params, Result>,
+    attempt: number,
+    timeoutMs: number,
+    key: PerformChatActiveKey,
+    answered?: (status: number) => void,
+  ): Promise<Result> {
     const { resource, params, path } = request;
     const startedAt = Date.now();
     try {
       const answer = await this.send(resource.method, path, this.bodyOf(request, key), timeoutMs);
+      answered?.(answer.status);
       if (answer.status < 200 || answer.status >= 300) {
         const classify =
           resource.classifyRefusal &&

@@ -5,6 +5,7 @@ import type { PerformChatBudgetCharge } from './perform-chat-resource.interfaces
 import { PERFORM_CHAT_BUDGET_SLICE, PerformChatBudgetSlice } from '../options/perform-chat-options.slices';
 import { PerformChatTelemetry } from '../telemetry/perform-chat-telemetry';
 import type { PerformChatBudgetRefusedEvent } from '../telemetry/perform-chat-telemetry.events';
+import type { PerformChatBudgetState } from '../telemetry/perform-chat-channels';
 import { Messages } from '../perform-chat.messages';
 import { ResolvedUpstreamBudget } from '../options/rate-limit.options';
 import { PerformChatRateLimitStore } from '../rate-limit/perform-chat-rate-limit.store';
@@ -159,6 +160,27 @@ export class PerformChatUpstreamBudget {
         blockDuration: 0,
       });
     }
+  }
+
+  /**
+   * What is left of the key-wide budgets of `keyId` now (for the budget-left gauge): reads only,
+   * spends nothing. `remaining: null` for a budget whose store did not answer. `[]` when
+   * `upstreamBudget` is off.
+   */
+  async state(keyId = this.key): Promise<PerformChatBudgetState[]> {
+    const { budget, tokens, apiRequests } = this;
+    if (!budget || !tokens || !apiRequests) return [];
+    const [tokensLeft, apiLeft] = await Promise.all([
+      tokens.remaining(keyId).catch(() => null),
+      apiRequests.get(keyId).then(
+        (verdict) => verdict.remaining,
+        () => null,
+      ),
+    ]);
+    return [
+      { budget: 'tokens', ...limitOf('tokens', budget), remaining: tokensLeft },
+      { budget: 'api-requests', ...limitOf('api-requests', budget), remaining: apiLeft },
+    ];
   }
 
   /**

@@ -54,8 +54,19 @@ if settled < tonumber(expiry) then redis.call('ZADD', KEYS[1], settled, ARGV[2])
 return 1
 `;
 
+/** Entries counting now (Redis' clock), for the budget-left gauge. KEYS: log. */
+const COUNT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+return redis.call('ZCOUNT', KEYS[1], '(' .. now, '+inf')
+`;
+
 const sha1 = (script: string) => createHash('sha1').update(script).digest('hex');
-const SCRIPTS = { acquire: { text: ACQUIRE, sha: sha1(ACQUIRE) }, settle: { text: SETTLE, sha: sha1(SETTLE) } };
+const SCRIPTS = {
+  acquire: { text: ACQUIRE, sha: sha1(ACQUIRE) },
+  settle: { text: SETTLE, sha: sha1(SETTLE) },
+  count: { text: COUNT, sha: sha1(COUNT) },
+};
 
 /**
  * The sliding-window log in Redis, shared by every instance (see {@link SlidingWindowLog}): one
@@ -125,6 +136,13 @@ export class RedisSlidingWindowLog implements SlidingWindowLog {
           () => undefined,
         ),
     };
+  }
+
+  /** Slots free now in the shared log; while Redis does not answer, in the memory log that stands in for it. */
+  async remaining(key: string): Promise<number> {
+    if (this.redis.status !== 'ready') return this.fallback.remaining(key);
+    const counting = Number(await this.run('count', [this.keysOf(key)[0]], []));
+    return Math.max(0, this.spec.limit - counting);
   }
 
   private inMemory(key: string, request: SlidingWindowRequest): Promise<SlidingWindowVerdict> {

@@ -55,6 +55,8 @@ export type SlidingWindowVerdict = SlidingWindowGrant | SlidingWindowRefusal;
  */
 export interface SlidingWindowLog {
   acquire(key: string, request: SlidingWindowRequest): Promise<SlidingWindowVerdict>;
+  /** Slots free now (`limit` minus the entries that count, reserved ones included), never below 0. */
+  remaining(key: string): Promise<number>;
 }
 
 /**
@@ -121,6 +123,14 @@ export class MemorySlidingWindowLog implements SlidingWindowLog {
         log.entries.delete(id);
       },
     };
+  }
+
+  async remaining(key: string): Promise<number> {
+    const now = this.now();
+    const log = this.logs.get(key);
+    let counting = 0;
+    if (log) for (const expiry of log.entries.values()) if (expiry > now) counting++;
+    return Math.max(0, this.spec.limit - counting);
   }
 
   private logOf(key: string, now: number): Log {

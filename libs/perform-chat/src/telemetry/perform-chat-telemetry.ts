@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { DEFAULT_INSTANCE_NAME, LOGGER_CONTEXT, PERFORM_CHAT_INSTANCE } from '../perform-chat.constants';
 import { performChatLogListener } from './perform-chat-log.listener';
 import type { PerformChatTelemetryEvent } from './perform-chat-telemetry.events';
+import { performChatChannelListener } from './perform-chat-channels';
 
 /** Receives every event of one module instance, synchronously. It must not throw (if it does, it is ignored). */
 export type PerformChatTelemetryListener = (event: PerformChatTelemetryEvent) => void;
@@ -23,6 +24,7 @@ export class PerformChatTelemetry {
     // A named instance's lines say which one they are about: `[PerformChat(eu)]`.
     const context = this.instance === DEFAULT_INSTANCE_NAME ? LOGGER_CONTEXT : `${LOGGER_CONTEXT}(${this.instance})`;
     this.subscribe(performChatLogListener(new Logger(context)));
+    this.subscribe(performChatChannelListener(this.instance));
   }
 
   /** Adds a listener; returns the function that removes it. */

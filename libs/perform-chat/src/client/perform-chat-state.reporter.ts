@@ -1,0 +1,50 @@
+import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import * as diagnosticsChannel from 'node:diagnostics_channel';
+import {
+  PERFORM_CHAT_STATE_CHANNEL,
+  PerformChatInstanceState,
+  PerformChatStateQuery,
+} from '../telemetry/perform-chat-channels';
+import { PerformChatTelemetry } from '../telemetry/perform-chat-telemetry';
+import { PerformChatKeyring } from './perform-chat-keyring';
+import { PerformChatResilience } from './perform-chat-resilience';
+import { PerformChatUpstreamBudget } from './upstream-budget';
+
+/**
+ * Answers state queries on `nestjs-performchat:state` (the pull side of the channels, for
+ * gauges: the budget left, the breaker's state) while the module lives. Reading costs a Redis
+ * round trip or two with a Redis store, and only when someone asks.
+ */
+@Injectable()
+export class PerformChatStateReporter implements OnModuleInit, OnModuleDestroy {
+  private readonly onQuery = (message: unknown): void => {
+    const query = message as Partial<PerformChatStateQuery> | null;
+    if (typeof query?.reply === 'function') query.reply(this.state());
+  };
+
+  constructor(
+    private readonly telemetry: PerformChatTelemetry,
+    private readonly resilience: PerformChatResilience,
+    private readonly budget: PerformChatUpstreamBudget,
+    private readonly keyring: PerformChatKeyring,
+  ) {}
+
+  onModuleInit(): void {
+    diagnosticsChannel.subscribe(PERFORM_CHAT_STATE_CHANNEL, this.onQuery);
+  }
+
+  onModuleDestroy(): void {
+    diagnosticsChannel.unsubscribe(PERFORM_CHAT_STATE_CHANNEL, this.onQuery);
+  }
+
+  /** This instance's state of the moment. Never rejects. */
+  async state(): Promise<PerformChatInstanceState> {
+    const { keyId } = this.keyring.current;
+    return {
+      instance: this.telemetry.instance,
+      keyId,
+      breaker: this.resilience.state().state,
+      budgets: await this.budget.state(keyId).catch(() => []),
+    };
+  }
+}

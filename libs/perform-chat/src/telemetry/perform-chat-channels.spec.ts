@@ -1,0 +1,328 @@
+import { Test, TestingModule } from '@nestjs/testing';
+import { Redis } from 'ioredis';
+import * as diagnosticsChannel from 'node:diagnostics_channel';
+import { TEST_REDIS_URL, deleteRedisPrefix, uniqueRedisPrefix } from '@test/utils/redis';
+import {
+  EMULATOR_DEMO_AGENT_ID,
+  EMULATOR_DEMO_KEY,
+  PerformChatEmulator,
+  startPerformChatEmulator,
+} from '../../../perform-chat-emulator/src';
+import { PerformChatAuthService } from '../auth/perform-chat-auth.service';
+import { PerformChatModuleOptions } from '../options/perform-chat-options.interface';
+import { PerformChatModule } from '../perform-chat.module';
+import * as channels from './perform-chat-channels';
+import {
+  PERFORM_CHAT_EVENT_TYPES,
+  PERFORM_CHAT_STATE_CHANNEL,
+  PerformChatInstanceState,
+  PerformChatStateQuery,
+  PerformChatTracingChannels,
+  performChatChannelName,
+} from './perform-chat-channels';
+import type { PerformChatTelemetryEvent } from './perform-chat-telemetry.events';
+
+const TOKEN_PATH = '/rest/v1/auth/token';
+const PHASES = ['start', 'end', 'asyncStart', 'asyncEnd', 'error'] as const;
+
+interface Seen {
+  channel: string;
+  phase: string;
+  /** A snapshot of the context at that moment (the same object is shared by every phase). */
+  context: Record<string, unknown>;
+}
+
+/** Subscribes to every channel of the module; `stop()` unsubscribes all. */
+function listen() {
+  const seen: Seen[] = [];
+  const events: (PerformChatTelemetryEvent & { instance: string })[] = [];
+  const stops: (() => void)[] = [];
+  for (const name of Object.values(PerformChatTracingChannels)) {
+    const handlers = Object.fromEntries(
+      PHASES.map((phase) => [
+        phase,
+        (context: unknown) => seen.push({ channel: name, phase, context: { ...(context as object) } }),
+      ]),
+    ) as unknown as diagnosticsChannel.TracingChannelSubscribers<object>;
+    const channel = diagnosticsChannel.tracingChannel(name);
+    channel.subscribe(handlers);
+    stops.push(() => channel.unsubscribe(handlers));
+  }
+  for (const type of PERFORM_CHAT_EVENT_TYPES) {
+    const onMessage = (message: unknown) => void events.push(message as (typeof events)[number]);
+    diagnosticsChannel.subscribe(performChatChannelName(type), onMessage);
+    stops.push(() => diagnosticsChannel.unsubscribe(performChatChannelName(type), onMessage));
+  }
+  return { seen, events, stop: () => stops.forEach((stop) => stop()) };
+}
+
+async function queryState(): Promise<PerformChatInstanceState[]> {
+  const replies: (PerformChatInstanceState | Promise<PerformChatInstanceState>)[] = [];
+  const query: PerformChatStateQuery = { reply: (state) => void replies.push(state) };
+  diagnosticsChannel.channel(PERFORM_CHAT_STATE_CHANNEL).publish(query);
+  return Promise.all(replies);
+}
+
+describe('diagnostics channels: what the module publishes, and only to subscribers', () => {
+  let emulator: PerformChatEmulator;
+  let moduleRef: TestingModule | undefined;
+  let listening: ReturnType<typeof listen> | undefined;
+
+  async function boot(overrides: Partial<PerformChatModuleOptions> = {}) {
+    moduleRef = await Test.createTestingModule({
+      imports: [
+        PerformChatModule.forRoot({
+          keyId: EMULATOR_DEMO_KEY.keyId,
+          keySecret: EMULATOR_DEMO_KEY.keySecret,
+          baseUrl: emulator.url,
+          defaultAgentId: EMULATOR_DEMO_AGENT_ID,
+          timeoutMs: 300,
+          retry: { retries: 1, baseDelayMs: 1, maxDelayMs: 2 },
+          circuitBreaker: false,
+          ...overrides,
+        }),
+      ],
+    }).compile();
+    await moduleRef.init();
+    return moduleRef.get(PerformChatAuthService);
+  }
+
+  beforeAll(async () => {
+    emulator = await startPerformChatEmulator();
+  });
+  afterAll(() => emulator.close());
+  beforeEach(() => emulator.reset());
+  afterEach(async () => {
+    listening?.stop();
+    listening = undefined;
+    await moduleRef?.close();
+    moduleRef = undefined;
+  });
+
+  function phases(channel: string) {
+    return listening!.seen.filter((s) => s.channel === channel).map((s) => s.phase);
+  }
+  function last(channel: string, phase: string) {
+    return [...listening!.seen].reverse().find((s) => s.channel === channel && s.phase === phase)?.context;
+  }
+  function expectNothingSecret(tokens: string[] = []) {
+    const seen = JSON.stringify(listening!.seen, (_key, value) =>
+      value instanceof Error ? { ...value, name: value.name, message: value.message } : value,
+    );
+    const events = JSON.stringify(listening!.events);
+    for (const text of [seen, events]) {
+      expect(text).not.toContain(EMULATOR_DEMO_KEY.keySecret);
+      for (const token of tokens) expect(text).not.toContain(token);
+    }
+  }
+
+  it('a token request: token.issue start → end → asyncStart → asyncEnd, one upstream.attempt inside, the result without the token', async () => {
+    const auth = await boot();
+    listening = listen();
+    const { token } = await auth.generateToken({ userId: 'alice', expiresIn: '10m' });
+
+    expect(phases(PerformChatTracingChannels.tokenIssue)).toEqual(['start', 'end', 'asyncStart', 'asyncEnd']);
+    expect(phases(PerformChatTracingChannels.upstreamAttempt)).toEqual(['start', 'end', 'asyncStart', 'asyncEnd']);
+    expect(last(PerformChatTracingChannels.tokenIssue, 'asyncEnd')).toEqual({
+      instance: 'default',
+      userId: 'alice',
+      agentId: EMULATOR_DEMO_AGENT_ID,
+      expiresInSeconds: 600,
+      attempts: 1,
+      result: {
+        source: 'generated',
+        agentId: EMULATOR_DEMO_AGENT_ID,
+        expiresInSeconds: expect.any(Number),
+        customerUserId: expect.any(String),
+      },
+    });
+    const url = new URL(emulator.url);
+    expect(last(PerformChatTracingChannels.upstreamAttempt, 'asyncEnd')).toEqual({
+      instance: 'default',
+      operation: 'generateToken',
+      method: 'POST',
+      serverAddress: url.hostname,
+      serverPort: Number(url.port),
+      attempt: 1,
+      keyId: EMULATOR_DEMO_KEY.keyId,
+      statusCode: 200,
+      result: { statusCode: 200 },
+    });
+    expect(listening.events).toEqual([
+      expect.objectContaining({ type: 'call.succeeded', instance: 'default', attempts: 1 }),
+    ]);
+    expectNothingSecret([token]);
+  });
+
+  it('a retried call: two upstream.attempt operations (the first with its error and status), attempts 2 on the token request', async () => {
+    const auth = await boot();
+    listening = listen();
+    emulator.addFault({ path: TOKEN_PATH, times: 1, status: 500 });
+    const { token } = await auth.generateToken({ userId: 'alice' });
+
+    expect(phases(PerformChatTracingChannels.upstreamAttempt)).toEqual([
+      'start',
+      'end',
+      'error',
+      'asyncStart',
+      'asyncEnd',
+      'start',
+      'end',
+      'asyncStart',
+      'asyncEnd',
+    ]);
+    const failed = listening.seen.find(
+      (s) => s.channel === PerformChatTracingChannels.upstreamAttempt && s.phase === 'error',
+    );
+    expect(failed?.context).toMatchObject({ attempt: 1, statusCode: 500, errorCode: 'UPSTREAM_ERROR' });
+    expect((failed?.context.error as { code?: string }).code).toBe('UPSTREAM_ERROR');
+    expect(last(PerformChatTracingChannels.tokenIssue, 'asyncEnd')).toMatchObject({ attempts: 2 });
+    expect(listening.events.map((e) => e.type)).toEqual(['attempt.failed', 'call.succeeded']);
+    expectNothingSecret([token]);
+  });
+
+  it('a refused request: the error phase with its code, no attempt (nothing sent)', async () => {
+    const auth = await boot({ allowedAgentIds: [EMULATOR_DEMO_AGENT_ID] });
+    listening = listen();
+    await expect(auth.generateToken({ userId: 'alice', agentId: 'agent_other' })).rejects.toMatchObject({
+      code: 'AGENT_NOT_ALLOWED',
+    });
+    expect(phases(PerformChatTracingChannels.tokenIssue)).toEqual(['start', 'end', 'error', 'asyncStart', 'asyncEnd']);
+    expect(phases(PerformChatTracingChannels.upstreamAttempt)).toEqual([]);
+    expect(last(PerformChatTracingChannels.tokenIssue, 'asyncEnd')).toMatchObject({
+      userId: 'alice',
+      attempts: 0,
+      errorCode: 'AGENT_NOT_ALLOWED',
+    });
+    expect(last(PerformChatTracingChannels.tokenIssue, 'asyncEnd')).not.toHaveProperty('agentId');
+  });
+
+  it('a revoke: tokens.invalidate with the customer user, the user and the new version', async () => {
+    const auth = await boot();
+    const { token } = await auth.generateToken({ userId: 'alice' });
+    listening = listen();
+    const [invalidation] = await auth.invalidateUserTokens('alice');
+    expect(phases(PerformChatTracingChannels.tokensInvalidate)).toEqual(['start', 'end', 'asyncStart', 'asyncEnd']);
+    expect(last(PerformChatTracingChannels.tokensInvalidate, 'asyncEnd')).toEqual({
+      instance: 'default',
+      customerUserId: invalidation.customerUserId,
+      userId: 'alice',
+      attempts: 1,
+      result: { newTokenVersion: invalidation.newTokenVersion },
+    });
+    expect(last(PerformChatTracingChannels.upstreamAttempt, 'asyncEnd')).toMatchObject({
+      operation: 'invalidateTokens',
+    });
+    expectNothingSecret([token]);
+  });
+
+  it('plain channels carry every event with its instance; a named instance says its name', async () => {
+    const auth = await boot({
+      name: 'eu',
+      upstreamBudget: { tokensPerMinute: 1 },
+    } as Partial<PerformChatModuleOptions>);
+    listening = listen();
+    await auth.generateToken({ userId: 'alice' });
+    await expect(auth.generateToken({ userId: 'bob' })).rejects.toMatchObject({ code: 'RATE_LIMITED' });
+    expect(listening.events.map((e) => [e.type, e.instance])).toEqual([
+      ['call.succeeded', 'eu'],
+      ['budget.refused', 'eu'],
+    ]);
+    expect(last(PerformChatTracingChannels.tokenIssue, 'asyncEnd')).toMatchObject({
+      instance: 'eu',
+      errorCode: 'RATE_LIMITED',
+    });
+  });
+
+  it('the state channel: each live instance replies with its breaker and the budget left (reserved slots count), none after close', async () => {
+    const auth = await boot({ upstreamBudget: { tokensPerMinute: 5, apiRequestsPerMinute: 50 } });
+    expect(await queryState()).toEqual([
+      {
+        instance: 'default',
+        keyId: EMULATOR_DEMO_KEY.keyId,
+        breaker: 'disabled',
+        budgets: [
+          { budget: 'tokens', limit: 5, windowSeconds: 60, remaining: 5 },
+          { budget: 'api-requests', limit: 50, windowSeconds: 60, remaining: 50 },
+        ],
+      },
+    ]);
+    await auth.generateToken({ userId: 'alice' });
+    await auth.generateToken({ userId: 'bob' });
+    const [state] = await queryState();
+    expect(state.budgets.map((b) => b.remaining)).toEqual([3, 48]);
+    await moduleRef!.close();
+    moduleRef = undefined;
+    expect(await queryState()).toEqual([]);
+  });
+
+  it('the state channel with a Redis store: the budget left is the shared one, two instances agree', async () => {
+    const prefix = uniqueRedisPrefix('channels-state').replace(/:$/, '');
+    const options = {
+      upstreamBudget: { tokensPerMinute: 4 },
+      rateLimit: { store: { redis: TEST_REDIS_URL, keyPrefix: prefix } },
+    } as Partial<PerformChatModuleOptions>;
+    const other = await Test.createTestingModule({
+      imports: [
+        PerformChatModule.forRoot({
+          keyId: EMULATOR_DEMO_KEY.keyId,
+          keySecret: EMULATOR_DEMO_KEY.keySecret,
+          baseUrl: emulator.url,
+          defaultAgentId: EMULATOR_DEMO_AGENT_ID,
+          name: 'other',
+          ...options,
+        } as PerformChatModuleOptions),
+      ],
+    }).compile();
+    try {
+      await other.init();
+      const auth = await boot(options);
+      await auth.generateToken({ userId: 'alice' });
+      await other.get(PerformChatAuthService).generateToken({ userId: 'bob' });
+      const states = await queryState();
+      expect(states.map((s) => [s.instance, s.budgets[0].remaining])).toEqual(
+        expect.arrayContaining([
+          ['default', 2],
+          ['other', 2],
+        ]),
+      );
+    } finally {
+      await other.close();
+      const redis = new Redis(TEST_REDIS_URL);
+      await deleteRedisPrefix(redis, prefix);
+      redis.disconnect();
+    }
+  });
+
+  it('the breaker state is read at each query', async () => {
+    const auth = await boot({ retry: false, circuitBreaker: { failureThreshold: 1, cooldownMs: 60_000 } });
+    expect((await queryState())[0].breaker).toBe('closed');
+    emulator.addFault({ path: TOKEN_PATH, times: -1, status: 503 });
+    await expect(auth.generateToken({ userId: 'alice' })).rejects.toMatchObject({ code: 'UPSTREAM_ERROR' });
+    expect((await queryState())[0].breaker).toBe('open');
+  });
+
+  it('with nobody subscribed, no context is built: a subscriber added later sees only what comes after it', async () => {
+    const auth = await boot();
+    const traced = jest.spyOn(channels, 'traceOperation');
+    await auth.generateToken({ userId: 'alice' });
+    await auth.invalidateUserTokens('alice');
+    expect(traced).not.toHaveBeenCalled();
+    listening = listen();
+    await auth.generateToken({ userId: 'alice' });
+    expect(traced.mock.calls.map(([name]) => name)).toEqual(['tokenIssue', 'upstreamAttempt']);
+    traced.mockRestore();
+    listening.stop();
+    listening = listen();
+    expect(listening.seen).toEqual([]);
+    expect(listening.events).toEqual([]);
+    for (const name of Object.values(PerformChatTracingChannels)) {
+      expect(diagnosticsChannel.tracingChannel(name).hasSubscribers).toBe(true);
+    }
+    listening.stop();
+    listening = undefined;
+    for (const name of Object.values(PerformChatTracingChannels)) {
+      expect(diagnosticsChannel.tracingChannel(name).hasSubscribers).toBe(false);
+    }
+  });
+});

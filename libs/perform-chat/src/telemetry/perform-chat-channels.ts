@@ -1,0 +1,236 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import * as diagnosticsChannel from 'node:diagnostics_channel';
+import type { PerformChatErrorCode } from '../errors/perform-chat-error-code';
+import type { PerformChatTelemetryEvent } from './perform-chat-telemetry.events';
+
+/**
+ * What the module publishes on `node:diagnostics_channel` (README "Observability"). Names and
+ * message types are public API: subscribe with `diagnostics_channel.subscribe(name, fn)` or
+ * `diagnostics_channel.tracingChannel(name).subscribe({...})`. Nothing is built or published
+ * while a channel has no subscriber, and no message ever holds the key secret, an issued token
+ * or a Redis password.
+ */
+export const PERFORM_CHAT_CHANNEL_PREFIX = 'nestjs-performchat';
+
+/**
+ * The operations with a start and an end, as `TracingChannel`s: Node publishes on
+ * `tracing:<name>:start`, `:end`, `:asyncStart`, `:asyncEnd` and `:error`, the same context
+ * object throughout (its `result` or `error` set before `asyncEnd`).
+ */
+export const PerformChatTracingChannels = {
+  /** One token request of `PerformChatAuthService.generateToken` (reused and shared ones too): {@link PerformChatTokenIssueContext}. */
+  tokenIssue: `${PERFORM_CHAT_CHANNEL_PREFIX}:token.issue`,
+  /** One invalidation of a customer user's tokens: {@link PerformChatTokensInvalidateContext}. */
+  tokensInvalidate: `${PERFORM_CHAT_CHANNEL_PREFIX}:tokens.invalidate`,
+  /** One HTTP attempt at PerformChat (each retry its own): {@link PerformChatUpstreamAttemptContext}. */
+  upstreamAttempt: `${PERFORM_CHAT_CHANNEL_PREFIX}:upstream.attempt`,
+} as const;
+
+/** The type of every event reported on the telemetry seam, each with a plain channel of its own. */
+export type PerformChatEventType = PerformChatTelemetryEvent['type'];
+
+/**
+ * Every event of the telemetry seam is published on the plain channel `nestjs-performchat:<type>`
+ * (`nestjs-performchat:rate-limit.refused`, ...), its message the event plus the instance name
+ * ({@link PerformChatChannelMessage}).
+ */
+export const PERFORM_CHAT_EVENT_TYPES: readonly PerformChatEventType[] = [
+  'attempt.failed',
+  'call.succeeded',
+  'budget.refused',
+  'budget.waited',
+  'breaker.opened',
+  'breaker.closed',
+  'rate-limit.refused',
+  'health.probed',
+  'key.rotated',
+  'key.rotation-failed',
+  'credentials.refresh-failed',
+  'token.reused',
+  'token.shared',
+  'token.stale',
+  'token-store.down',
+  'token-store.up',
+];
+
+/** The plain channel of one event type: `nestjs-performchat:<type>`. */
+export function performChatChannelName(type: PerformChatEventType): string {
+  return `${PERFORM_CHAT_CHANNEL_PREFIX}:${type}`;
+}
+
+/** The message on a plain channel: the event and the module instance that reported it. */
+export type PerformChatChannelMessage<T extends PerformChatEventType = PerformChatEventType> = Extract<
+  PerformChatTelemetryEvent,
+  { type: T }
+> & {
+  /** `default`, or the instance's `name`. */
+  instance: string;
+};
+
+/**
+ * The plain channel where each instance answers a state query (pull, for gauges):
+ * publish a {@link PerformChatStateQuery}, and every live instance calls its `reply`.
+ */
+export const PERFORM_CHAT_STATE_CHANNEL = `${PERFORM_CHAT_CHANNEL_PREFIX}:state`;
+
+/** Published on {@link PERFORM_CHAT_STATE_CHANNEL}; each instance replies synchronously (its state may be a promise). */
+export interface PerformChatStateQuery {
+  reply(state: PerformChatInstanceState | Promise<PerformChatInstanceState>): void;
+}
+
+/** One instance's state of the moment. */
+export interface PerformChatInstanceState {
+  instance: string;
+  /** The key in use (its id: the budgets are the key's). */
+  keyId: string;
+  breaker: 'closed' | 'open' | 'half-open' | 'disabled';
+  /** The upstream budgets, when `upstreamBudget` is on (else `[]`). */
+  budgets: PerformChatBudgetState[];
+}
+
+export interface PerformChatBudgetState {
+  /** `tokens`: token generations (a sliding window); `api-requests`: every API request (a fixed window). */
+  budget: 'tokens' | 'api-requests';
+  limit: number;
+  windowSeconds: number;
+  /**
+   * What is left now, shared by every instance on the same store and key (slots reserved by
+   * waiting requests count as spent); `null` when the store did not answer.
+   */
+  remaining: number | null;
+}
+
+/** What every tracing context holds. */
+export interface PerformChatOperationContext {
+  /** `default`, or the instance's `name`. */
+  instance: string;
+  /** Set by Node on failure: a `PerformChatError` (secret-free), or another `Error` for a bug. */
+  error?: unknown;
+  /** Set at the end: the code of `error` when it is a `PerformChatError`. */
+  errorCode?: PerformChatErrorCode;
+}
+
+/** The context of {@link PerformChatTracingChannels.tokenIssue}. */
+export interface PerformChatTokenIssueContext extends PerformChatOperationContext {
+  /** Your user id (for traces and audit: never put it in a metric). Absent when it was invalid. */
+  userId?: string;
+  /** The agent chosen (the caller's or `defaultAgentId`), once checked. */
+  agentId?: string;
+  expiresInSeconds?: number;
+  /** HTTP attempts this request made to PerformChat (0 for a reused or shared token). */
+  attempts: number;
+  /** Set on success (never the token itself). */
+  result?: {
+    source: 'generated' | 'reused' | 'shared';
+    agentId: string;
+    expiresInSeconds: number;
+    customerUserId: string;
+  };
+}
+
+/** The context of {@link PerformChatTracingChannels.tokensInvalidate}. */
+export interface PerformChatTokensInvalidateContext extends PerformChatOperationContext {
+  customerUserId: string;
+  /** Your user id, when the invalidation went through `invalidateUserTokens` and friends. */
+  userId?: string;
+  attempts: number;
+  result?: { newTokenVersion: number };
+}
+
+/** The context of {@link PerformChatTracingChannels.upstreamAttempt}. */
+export interface PerformChatUpstreamAttemptContext extends PerformChatOperationContext {
+  /** The resource's operation (`generateToken`, `invalidateTokens`, `getAgent`, ...). */
+  operation: string;
+  method: string;
+  /** PerformChat's host name and port (OpenTelemetry's `server.address`, `server.port`). */
+  serverAddress: string;
+  serverPort: number;
+  /** 1 for the first attempt of a call. */
+  attempt: number;
+  keyId: string;
+  /** PerformChat's HTTP status, when it answered (set at the end). */
+  statusCode?: number;
+  /** Set on success. */
+  result?: { statusCode: number };
+}
+
+const tracing = {
+  tokenIssue: diagnosticsChannel.tracingChannel<unknown, PerformChatTokenIssueContext>(
+    PerformChatTracingChannels.tokenIssue,
+  ),
+  tokensInvalidate: diagnosticsChannel.tracingChannel<unknown, PerformChatTokensInvalidateContext>(
+    PerformChatTracingChannels.tokensInvalidate,
+  ),
+  upstreamAttempt: diagnosticsChannel.tracingChannel<unknown, PerformChatUpstreamAttemptContext>(
+    PerformChatTracingChannels.upstreamAttempt,
+  ),
+};
+
+type TracingName = keyof typeof tracing;
+type ContextOf<N extends TracingName> = N extends 'tokenIssue'
+  ? PerformChatTokenIssueContext
+  : N extends 'tokensInvalidate'
+    ? PerformChatTokensInvalidateContext
+    : PerformChatUpstreamAttemptContext;
+
+/**
+ * The traced operation (token issue, invalidation) a piece of code runs for, so that its HTTP
+ * attempts are counted in its context. Entered only while the operation is traced: an
+ * AsyncLocalStorage costs nothing until it is first run.
+ */
+const operations = new AsyncLocalStorage<{ attempts: number }>();
+
+/** Counts one HTTP attempt in the traced operation it belongs to, if any. */
+export function countAttempt(): void {
+  const operation = operations.getStore();
+  if (operation) operation.attempts++;
+}
+
+/** True when someone listens to the operation's channels (then, and only then, build its context). */
+export function isTraced(name: TracingName): boolean {
+  return tracing[name].hasSubscribers;
+}
+
+/**
+ * Runs `fn` as one traced operation when someone subscribes (else just runs it). `summary` says
+ * what of the value goes into the context's `result`: never the value itself, which may hold a
+ * token. `context.errorCode` is set from a failure's `code`.
+ */
+export async function traceOperation<N extends TracingName, T>(
+  name: N,
+  context: ContextOf<N>,
+  fn: () => Promise<T>,
+  summary: (value: T, context: ContextOf<N>) => NonNullable<ContextOf<N>['result']>,
+): Promise<T> {
+  const channel = tracing[name] as unknown as diagnosticsChannel.TracingChannel<unknown, ContextOf<N>>;
+  let value: T | undefined;
+  const traced = () =>
+    channel.tracePromise(async () => {
+      try {
+        value = await fn();
+      } catch (error) {
+        const code = (error as { code?: unknown } | null)?.code;
+        if (typeof code === 'string') context.errorCode = code as PerformChatErrorCode;
+        throw error;
+      }
+      return summary(value, context);
+    }, context);
+  await ('attempts' in context ? operations.run(context, traced) : traced());
+  return value as T;
+}
+
+/** The plain channel of each event type, created once. */
+const eventChannels = new Map<string, diagnosticsChannel.Channel>(
+  PERFORM_CHAT_EVENT_TYPES.map((type) => [type, diagnosticsChannel.channel(performChatChannelName(type))]),
+);
+
+/**
+ * The telemetry listener that publishes each event on its channel, with the instance name; it
+ * builds the message only for a channel with subscribers.
+ */
+export function performChatChannelListener(instance: string): (event: PerformChatTelemetryEvent) => void {
+  return (event) => {
+    const channel = eventChannels.get(event.type);
+    if (channel?.hasSubscribers) channel.publish({ ...event, instance });
+  };
+}
