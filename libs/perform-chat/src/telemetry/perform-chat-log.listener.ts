@@ -4,7 +4,7 @@ import type { PerformChatTelemetryListener } from './perform-chat-telemetry';
 
 /**
  * The catalog of the library's log lines: the `event` of each (public, documented in
- * docs/observability-logs.md). Lines from telemetry events carry the event's `type`; the
+ * README "Log lines"). Lines from telemetry events carry the event's `type`; the
  * others a name of their own.
  */
 export const PERFORM_CHAT_LOG_EVENTS = [
