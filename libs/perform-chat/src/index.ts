@@ -161,7 +161,7 @@ export { PerformChatRateLimitException } from './rate-limit/perform-chat-rate-li
 export type { PerformChatRateLimitBody } from './rate-limit/perform-chat-rate-limit.exception';
 export type { PerformChatRateLimitDetails } from './rate-limit/rate-limit-refusal';
 
-// Log lines: the object every line passes to Nest's Logger (docs/observability-logs.md), for log processors
+// Log lines: the object every line passes to Nest's Logger (README "Log lines"), for log processors
 export type {
   PerformChatLogEntry,
   PerformChatLogEvent,
