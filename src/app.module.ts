@@ -6,6 +6,8 @@ import { DemoAuthGuard } from './auth/demo-auth.guard';
 import { assertDemoEnv } from './config/demo-env.validation';
 import { ClientErrorFilter } from './errors/client-error.filter';
 import { HealthModule } from './health/health.module';
+import { DemoObservabilityModule } from './observability/demo-observability.module';
+import type { DemoTraces } from './observability/demo-telemetry';
 import { DemoWebModule } from './web/demo-web.module';
 
 function definedOnly(values: Record<string, string | undefined>): Record<string, string> {
@@ -20,8 +22,9 @@ export class AppModule {
   /**
    * @param overrides configuration values that win over the environment (the in-process
    * emulator's URL and demo key, or a test's settings).
+   * @param traces `console`: one log line per span of the module.
    */
-  static forRoot(overrides: Record<string, string | undefined> = {}): DynamicModule {
+  static forRoot(overrides: Record<string, string | undefined> = {}, traces: DemoTraces = 'off'): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -48,6 +51,8 @@ export class AppModule {
           },
         }),
         HealthModule,
+        // GET /metrics (Prometheus, through nestjs-performchat/otel) and, with traces: 'console', a line per span.
+        DemoObservabilityModule.forRoot(traces),
         // The demo page at / and its cookie login (DemoAuthGuard reads the session store).
         DemoWebModule,
       ],
