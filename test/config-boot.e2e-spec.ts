@@ -174,10 +174,26 @@ describe('configuration at boot', () => {
         const deadline = Date.now() + 10_000;
         while (!/database 3 does not exist/.test(logs.text()) && Date.now() < deadline)
           await new Promise((r) => setTimeout(r, 25));
-        expect(logs.lines.filter((line) => /database 3 does not exist/.test(line))).toEqual([
-          expect.stringMatching(
-            /^error .*\(env PERFORMCHAT_REDIS_URL\): database 3 does not exist on the server at 127\.0\.0\.1:\d+ \(it has 2: 0 to 1\); this connection is closed/,
-          ),
+        expect(logs.lines.filter((line) => /database 3 does not exist/.test(line))).toHaveLength(1);
+        expect(
+          logs.entries.filter((entry) => (entry.message as { event?: string }).event === 'redis.database-stopped'),
+        ).toEqual([
+          {
+            level: 'error',
+            message: {
+              msg: expect.stringMatching(
+                /^.*\(env PERFORMCHAT_REDIS_URL\): database 3 does not exist on the server at 127\.0\.0\.1:\d+ \(it has 2: 0 to 1\); this connection is closed/,
+              ),
+              event: 'redis.database-stopped',
+              label: expect.stringContaining('PERFORMCHAT_REDIS_URL'),
+              server: `127.0.0.1:${redis.port}`,
+              db: 3,
+              problem: 'missing',
+              databases: 2,
+            },
+            params: [],
+            context: 'PerformChat',
+          },
         ]);
 
         // Tokens are still issued (limits count in memory), nothing lands in database 0, and readiness says why.

@@ -47,7 +47,9 @@ describe.each(PLATFORMS)('the customer-user store through a Redis outage on %s',
   /** Log lines since `mark` (the whole log is kept for the final secret check). */
   let mark = 0;
   const recent = () => logs.lines.slice(mark);
-  const linesAbout = (text: string) => recent().filter((line) => line.includes(text));
+  /** The entries of `event` since `mark` (entries and lines are recorded together: same indexes). */
+  const recentEvents = (event: string) =>
+    logs.entries.slice(mark).filter((entry) => (entry.message as { event?: unknown }).event === event);
   const timed = async <T>(run: () => Promise<T>): Promise<[T, number]> => {
     const startedAt = Date.now();
     const result = await run();
@@ -100,14 +102,20 @@ describe.each(PLATFORMS)('the customer-user store through a Redis outage on %s',
     expect(invalidations()).toBe(0);
     expect(emulator.verify(aliceToken)).toMatchObject({ valid: true });
 
-    const storeLines = linesAbout('customer users of user "alice"');
+    const storeLines = recentEvents('store.read-failed');
     expect(storeLines).toHaveLength(16);
-    expect(storeLines[0]).toMatch(
-      new RegExp(
-        `^warn Could not read the customer users of user "alice" from the store: Redis at 127\\.0\\.0\\.1:${redis.port} `,
-      ),
-    );
-    expect(storeLines[0]).toContain('nothing was revoked');
+    expect(storeLines[0]).toMatchObject({
+      level: 'warn',
+      message: {
+        msg: expect.stringMatching(
+          new RegExp(
+            `^Could not read the customer users of user "alice" from the store: Redis at 127\\.0\\.0\\.1:${redis.port} .*nothing was revoked`,
+          ),
+        ),
+        userId: 'alice',
+        reason: expect.stringMatching(new RegExp(`^Redis at 127\\.0\\.0\\.1:${redis.port} `)),
+      },
+    });
     // One line per failed call, and no stack trace anywhere (the bare 500 logged one per call).
     expect(recent().filter((line) => /\n\s+at /.test(line))).toEqual([]);
     expect(recent().join('\n')).not.toMatch(/Internal server error|ExceptionsHandler/);
@@ -120,10 +128,19 @@ describe.each(PLATFORMS)('the customer-user store through a Redis outage on %s',
     expect(response.status).toBe(200);
     expect(emulator.verify(response.body.token)).toMatchObject({ valid: true });
     expect(elapsed).toBeLessThan(FAST_MS);
-    const lines = linesAbout('customer user of user "bob"');
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^error Could not save the customer user of user "bob" \(Redis at 127\.0\.0\.1:\d+ /);
-    expect(lines[0]).toContain('the token was issued and is valid');
+    const lines = recentEvents('store.save-failed');
+    expect(lines).toEqual([
+      expect.objectContaining({
+        level: 'error',
+        message: expect.objectContaining({
+          msg: expect.stringMatching(
+            /^Could not save the customer user of user "bob" \(Redis at 127\.0\.0\.1:\d+ .*the token was issued and is valid/,
+          ),
+          userId: 'bob',
+          reason: expect.stringMatching(/^Redis at 127\.0\.0\.1:\d+ /),
+        }),
+      }),
+    ]);
     expect(logs.text()).not.toContain(response.body.token);
     expect(recent().filter((line) => /\n\s+at /.test(line))).toEqual([]);
   });

@@ -178,7 +178,13 @@ describe('when PerformChat misbehaves, through the demo app', () => {
       const seen = JSON.stringify(response.body) + logs.text();
       expect(seen).not.toContain(EMULATOR_DEMO_KEY.keySecret);
       expect(seen).not.toMatch(JWT);
-      expect(logs.lines.filter((line) => line.includes('PerformChat call failed'))).toHaveLength(row.attempts);
+      expect(logs.events('attempt.failed').map(({ operation, attempt }) => ({ operation, attempt }))).toEqual(
+        Array.from({ length: row.attempts }, (_, i) => ({ operation: 'generateToken', attempt: i + 1 })),
+      );
+      expect(logs.events('attempt.failed').at(-1)).toMatchObject({
+        code: row.code,
+        msg: expect.stringMatching(/^PerformChat call failed \(generateToken, attempt \d\): /),
+      });
 
       // The process is still healthy: the next request works.
       emulator.clearFaults();
@@ -202,7 +208,16 @@ describe('when PerformChat misbehaves, through the demo app', () => {
       });
       expect(response.headers['retry-after']).toBe('5');
       expect(Date.now() - started).toBeLessThan(DEADLINE_MS);
-      expect(logs.lines.filter((line) => line.includes('"code":"UNREACHABLE"'))).toHaveLength(3);
+      expect(logs.events('attempt.failed')).toEqual(
+        [1, 2, 3].map((attempt) =>
+          expect.objectContaining({
+            operation: 'generateToken',
+            code: 'UNREACHABLE',
+            attempt,
+            keyId: expect.any(String),
+          }),
+        ),
+      );
       expect(logs.text()).not.toContain(EMULATOR_DEMO_KEY.keySecret);
     } finally {
       await lost.close();

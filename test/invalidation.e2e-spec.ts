@@ -189,8 +189,14 @@ describe('customer-user storage and invalidation flows against the emulator', ()
         },
       };
     };
+    /** The store's log lines as `<level> <msg>`, each checked to be one object with its event and reason. */
     const storeLines = () =>
-      logs.lines.filter((line) => line.includes('from the store') || line.includes('in the store'));
+      logs.entries
+        .filter((entry) => /^store\./.test(String((entry.message as { event?: unknown }).event)))
+        .map(({ level, message }) => {
+          expect(message).toMatchObject({ reason: 'Error: database is down' });
+          return `${level} ${(message as { event: string }).event} ${(message as { msg: string }).msg}`;
+        });
     const invalidations = () => emulator.state.counter(EMULATOR_COUNTER_KEYS.invalidateToken).attempts;
 
     it('invalidateUserTokens fails with STORE_UNAVAILABLE, never [] as if nothing were stored, and logs one line', async () => {
@@ -207,7 +213,8 @@ describe('customer-user storage and invalidation flows against the emulator', ()
       });
       expect(invalidations()).toBe(0);
       expect(emulator.verify(token.token)).toMatchObject({ valid: true });
-      expect(storeLines()).toEqual([`warn ${(failure as Error).message}`]);
+      expect(storeLines()).toEqual([`warn store.read-failed ${(failure as Error).message}`]);
+      expect(logs.events('store.read-failed')).toEqual([expect.objectContaining({ userId: 'alice' })]);
     });
 
     it('invalidateUsers reports the error in each result and logs one line for all users', async () => {
@@ -226,7 +233,10 @@ describe('customer-user storage and invalidation flows against the emulator', ()
         })),
       );
       expect(storeLines()).toEqual([
-        "warn Could not read the customer users of 3 of 3 users from the store: Error: database is down; they were not revoked (see each result's error), retry when the store answers",
+        "warn store.read-failed-for-users Could not read the customer users of 3 of 3 users from the store: Error: database is down; they were not revoked (see each result's error), retry when the store answers",
+      ]);
+      expect(logs.events('store.read-failed-for-users')).toEqual([
+        expect.objectContaining({ failedUsers: 3, totalUsers: 3 }),
       ]);
     });
 
@@ -240,7 +250,9 @@ describe('customer-user storage and invalidation flows against the emulator', ()
           'Could not list the customer users in the store: Error: database is down; nothing was revoked, retry when the store answers',
       });
       expect(invalidations()).toBe(0);
-      expect(storeLines()).toHaveLength(1);
+      expect(storeLines()).toEqual([
+        'warn store.list-failed Could not list the customer users in the store: Error: database is down; nothing was revoked, retry when the store answers',
+      ]);
     });
   });
 

@@ -123,8 +123,16 @@ describe('key rotation without downtime', () => {
         upstreamMessage: 'Expired API key',
       },
     ]);
-    expect(logs.lines.filter((line) => line.includes('PerformChat API key switched'))).toEqual([
-      expect.stringContaining(`switched from "${A.keyId}" to "${B.keyId}" (nextKey, after a 401)`),
+    expect(logs.events('key.rotated')).toEqual([
+      {
+        msg: `PerformChat API key switched from "${A.keyId}" to "${B.keyId}" (nextKey, after a 401)`,
+        event: 'key.rotated',
+        fromKeyId: A.keyId,
+        toKeyId: B.keyId,
+        source: 'nextKey',
+        trigger: 'unauthorized',
+        upstreamMessage: 'Expired API key',
+      },
     ]);
     expect(logs.text()).not.toContain(A.keySecret);
     expect(logs.text()).not.toContain(B.keySecret);
@@ -184,11 +192,12 @@ describe('key rotation without downtime', () => {
     expect(reads).toBe(2);
     // The last good key still works.
     await expect(auth.generateToken({ userId: 'erin' })).resolves.toMatchObject({ apiKey: { id: A.keyId } });
-    expect(logs.lines).toContainEqual(
-      expect.stringContaining(
-        'The credentials provider failed (unauthorized: Error: secrets manager unavailable (cached value [REDACTED])); the module keeps the last good key',
-      ),
-    );
+    expect(logs.events('credentials.refresh-failed')).toContainEqual({
+      msg: 'The credentials provider failed (unauthorized: Error: secrets manager unavailable (cached value [REDACTED])); the module keeps the last good key',
+      event: 'credentials.refresh-failed',
+      trigger: 'unauthorized',
+      reason: 'Error: secrets manager unavailable (cached value [REDACTED])',
+    });
     expect(logs.text()).not.toContain(A.keySecret);
   });
 
@@ -211,11 +220,16 @@ describe('key rotation without downtime', () => {
       code: PerformChatErrorCode.INVALID_CREDENTIALS,
     });
     expect(tokenRoute().attempts).toBe(7);
-    expect(logs.lines).toContainEqual(
-      expect.stringContaining(
-        `PerformChat API key "${A.keyId}" was refused and the next key "${B.keyId}" did not work either`,
-      ),
-    );
+    expect(logs.events('key.rotation-failed')).toEqual([
+      expect.objectContaining({
+        msg: expect.stringContaining(
+          `PerformChat API key "${A.keyId}" was refused and the next key "${B.keyId}" did not work either`,
+        ),
+        fromKeyId: A.keyId,
+        candidateKeyId: B.keyId,
+        code: PerformChatErrorCode.INVALID_CREDENTIALS,
+      }),
+    ]);
   });
 
   it('redacts the secret in use after a rotation, one it never had at boot', async () => {

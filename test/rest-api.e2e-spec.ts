@@ -342,7 +342,12 @@ describe('agents, customer-users and conversations through the client pipeline (
       expect(await failure(service.update('cu_1', { name: 'Ada' }))).toMatchObject({
         code: PerformChatErrorCode.UNREACHABLE,
       });
-      expect(logs.lines.filter((line) => line.includes('"operation":"updateCustomerUser"'))).toHaveLength(3);
+      expect(
+        logs
+          .events('attempt.failed')
+          .filter((entry) => entry.operation === 'updateCustomerUser')
+          .map((e) => e.attempt),
+      ).toEqual([1, 2, 3]);
     });
 
     it("retries a PUT that timed out when the call says it is safe (retry: 'safe')", async () => {

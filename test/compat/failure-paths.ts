@@ -285,10 +285,19 @@ function expectError(answer: HttpAnswer, expected: ExpectedError, what: string):
   );
 }
 
-/** The library's log lines of failed PerformChat attempts with `code` in `log`. */
-function failedAttemptLines(log: string, code: string): number {
-  return log.split('\n').filter((line) => line.includes('PerformChat call failed') && line.includes(`"code":"${code}"`))
-    .length;
+/**
+ * The library's log lines of failed PerformChat attempts with `code` in `log`. Each line is one
+ * object `{ msg, event, ...fields }`, which Nest's default text logger prints over several
+ * lines: `WARN [PerformChat] Object(9) {\n  msg: 'PerformChat call failed ...',\n  event: 'attempt.failed', ...\n}`.
+ */
+export function failedAttemptLines(log: string, code: string): number {
+  const objects = log.match(/\[PerformChat\] Object\(\d+\) \{\n[^]*?\n\}/g) ?? [];
+  return objects.filter(
+    (object) =>
+      /\n {2}msg: .PerformChat call failed \(/.test(object) &&
+      object.includes(`\n  event: 'attempt.failed',`) &&
+      object.includes(`\n  code: '${code}',`),
+  ).length;
 }
 
 /** Reads `value()` until `done` or 2 s passed (the app's output arrives through a pipe). */

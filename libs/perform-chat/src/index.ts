@@ -160,3 +160,10 @@ export { PerformChatRateLimit, SkipPerformChatRateLimit } from './rate-limit/per
 export { PerformChatRateLimitException } from './rate-limit/perform-chat-rate-limit.exception';
 export type { PerformChatRateLimitBody } from './rate-limit/perform-chat-rate-limit.exception';
 export type { PerformChatRateLimitDetails } from './rate-limit/rate-limit-refusal';
+
+// Log lines: the object every line passes to Nest's Logger (README "Log lines"), for log processors
+export type {
+  PerformChatLogEntry,
+  PerformChatLogEvent,
+  PerformChatLogValue,
+} from './telemetry/perform-chat-log.listener';

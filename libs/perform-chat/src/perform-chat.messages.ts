@@ -150,6 +150,8 @@ export const Messages = {
     `${label}: database ${db} does not exist on the server at ${server}${databases === undefined ? '' : ` (it has ${databases}: 0 to ${databases - 1})`}`,
   redisDatabaseRefused: (label: string, db: number, server: string, reason: string) =>
     `${label}: the server at ${server} refused SELECT ${db} (${reason})`,
+  redisConnected: (url: string) => `Redis connection opened to ${url}`,
+  redisClusterConnected: (where: string) => `Redis Cluster connection opened to ${where}`,
   redisDatabaseStopped: (problem: string) =>
     `${problem}; this connection is closed so nothing is written to another database (rate limits count in memory, the customer-user store fails) until the URL is fixed and the app restarted`,
   durationTooLong: (field: string, max: number, unit: string, human: string) =>
@@ -202,8 +204,9 @@ export const Messages = {
   redisRefusedCommand: (reply: string) => `refused the command (${reply})`,
   redisFailed: (reason: string) => `failed (${reason})`,
 
-  // The log line of a failed attempt (telemetry/): the facts as JSON after a fixed prefix.
-  attemptFailed: (facts: Record<string, unknown>) => `PerformChat call failed ${JSON.stringify(facts)}`,
+  // The log line of a failed attempt (telemetry/perform-chat-log.listener.ts): the sentence; the facts are its fields.
+  attemptFailed: (operation: string, attempt: number, reason: string) =>
+    `PerformChat call failed (${operation}, attempt ${attempt}): ${reason}`,
 
   // Options validation (options/option-rules.ts and the option tables; issue 14 item 1). A
   // problem names the option's path and says what it must be; it never shows the value.

@@ -473,8 +473,9 @@ describe('PerformChatAuthService against a loopback PerformChat', () => {
         ]) {
           expect(view).not.toContain(SECRET);
         }
-        expect(logs.lines.filter((line) => line.includes('PerformChat call failed'))).toHaveLength(1);
-        expect(logs.text()).toContain('"keyId":"pk_spec"');
+        expect(logs.events('attempt.failed')).toEqual([
+          expect.objectContaining({ code, keyId: 'pk_spec', attempt: 1, reason: expect.any(String) }),
+        ]);
       });
     },
   );

@@ -9,6 +9,7 @@ import { generateTokenResource, invalidateTokensResource } from '../client/resou
 import { PERFORM_CHAT_AUTH_SLICE, PerformChatAuthSlice } from '../options/perform-chat-options.slices';
 import { LOGGER_CONTEXT } from '../perform-chat.constants';
 import { Messages } from '../perform-chat.messages';
+import { performChatLogEntry } from '../telemetry/perform-chat-log.listener';
 import { parseExpiresIn } from '../options/expires-in';
 import { assertIdentifier } from '../options/identifier';
 import { mapWithConcurrency } from './map-with-concurrency';
@@ -250,7 +251,11 @@ export class PerformChatAuthService {
       return await this.invalidateStoredUser(userId);
     } catch (error) {
       // Only the store lookup fails with this code: one line per failed call, no stack.
-      if (isPerformChatError(error, PerformChatErrorCode.STORE_UNAVAILABLE)) this.logger.warn(error.message);
+      if (isPerformChatError(error, PerformChatErrorCode.STORE_UNAVAILABLE)) {
+        this.logger.warn(
+          performChatLogEntry('store.read-failed', error.message, { userId, reason: this.storeFailures.get(error) }),
+        );
+      }
       throw error;
     }
   }
@@ -286,9 +291,13 @@ export class PerformChatAuthService {
       (outcome) => outcome.status === 'rejected' && this.storeFailures.has(outcome.reason),
     );
     if (unread.length > 0) {
-      const reason = (unread[0] as PromiseRejectedResult).reason as PerformChatError;
+      const reason = this.storeFailures.get((unread[0] as PromiseRejectedResult).reason as PerformChatError) as string;
       this.logger.warn(
-        Messages.storeReadFailedForUsers(unread.length, ids.length, this.storeFailures.get(reason) as string),
+        performChatLogEntry(
+          'store.read-failed-for-users',
+          Messages.storeReadFailedForUsers(unread.length, ids.length, reason),
+          { failedUsers: unread.length, totalUsers: ids.length, reason },
+        ),
       );
     }
     return outcomes.map((outcome, index) =>
@@ -312,7 +321,9 @@ export class PerformChatAuthService {
       }
       return listed;
     }, Messages.storeIterateFailed).catch((error: PerformChatError) => {
-      this.logger.warn(error.message);
+      this.logger.warn(
+        performChatLogEntry('store.list-failed', error.message, { reason: this.storeFailures.get(error) }),
+      );
       throw error;
     });
     const summary: InvalidateAllSummary = { total: records.length, invalidated: 0, gone: 0, failed: [] };
@@ -370,7 +381,13 @@ export class PerformChatAuthService {
     const result = await this.client.call(invalidateTokensResource, { customerUserId });
     // Before returning: from now on no instance sharing the token store serves an older token.
     if (!(await this.reuse.recordRevocation(result.customerUserId, result.newTokenVersion))) {
-      this.logger.error(Messages.revocationNotRecorded(result.customerUserId, this.reuse.where));
+      this.logger.error(
+        performChatLogEntry(
+          'token-store.revocation-not-recorded',
+          Messages.revocationNotRecorded(result.customerUserId, this.reuse.where),
+          { customerUserId: result.customerUserId, newTokenVersion: result.newTokenVersion, where: this.reuse.where },
+        ),
+      );
     }
     await this.runHook('onTokensInvalidated', { ...result, ...(userId !== undefined ? { userId } : {}) });
     return result;
@@ -417,7 +434,15 @@ export class PerformChatAuthService {
         updatedAt: new Date(),
       });
     } catch (error) {
-      this.logger.error(Messages.storeSaveFailed(customerUser.externalId, this.describeStoreError(error)));
+      const reason = this.describeStoreError(error);
+      this.logger.error(
+        performChatLogEntry('store.save-failed', Messages.storeSaveFailed(customerUser.externalId, reason), {
+          userId: customerUser.externalId,
+          agentId: customerUser.agentId,
+          customerUserId: customerUser.id,
+          reason,
+        }),
+      );
     }
   }
 
@@ -453,7 +478,8 @@ export class PerformChatAuthService {
     try {
       await handler(event);
     } catch (error) {
-      this.logger.error(Messages.hookFailed(hook, this.describe(error)));
+      const reason = this.describe(error);
+      this.logger.error(performChatLogEntry('hook.failed', Messages.hookFailed(hook, reason), { hook, reason }));
     }
   }
 

@@ -8,6 +8,7 @@ import { PerformChatOptionsError } from '../options/perform-chat-options.error';
 import type { PerformChatCredentialsSlice } from '../options/perform-chat-options.slices';
 import { LOGGER_CONTEXT } from '../perform-chat.constants';
 import { Messages } from '../perform-chat.messages';
+import { performChatLogEntry } from '../telemetry/perform-chat-log.listener';
 import type { PerformChatKeyRotatedEvent } from '../telemetry/perform-chat-events.interfaces';
 import { PerformChatTelemetry } from '../telemetry/perform-chat-telemetry';
 
@@ -237,17 +238,18 @@ export class PerformChatKeyring implements OnModuleDestroy {
     // Not awaited: the call that found the new key is answered without waiting for the audit.
     void Promise.resolve()
       .then(() => hook(event))
-      .catch((hookError: unknown) =>
+      .catch((hookError: unknown) => {
+        const reason = redact(
+          hookError instanceof Error ? `${hookError.name}: ${hookError.message}` : String(hookError),
+          this.forms,
+        );
         this.logger.error(
-          Messages.hookFailed(
-            'onKeyRotated',
-            redact(
-              hookError instanceof Error ? `${hookError.name}: ${hookError.message}` : String(hookError),
-              this.forms,
-            ),
-          ),
-        ),
-      );
+          performChatLogEntry('hook.failed', Messages.hookFailed('onKeyRotated', reason), {
+            hook: 'onKeyRotated',
+            reason,
+          }),
+        );
+      });
   }
 
   private remember(...keys: PerformChatActiveKey[]): void {

@@ -4,6 +4,7 @@ import { PerformChatErrorCode } from '../errors/perform-chat-error-code';
 import { PERFORM_CHAT_RESILIENCE_SLICE, PerformChatResilienceSlice } from '../options/perform-chat-options.slices';
 import { LOGGER_CONTEXT } from '../perform-chat.constants';
 import { Messages } from '../perform-chat.messages';
+import { performChatLogEntry } from '../telemetry/perform-chat-log.listener';
 import { markNotSent } from './not-sent';
 
 /** `Retry-After` of a call refused because the app is shutting down: another instance can take it. */
@@ -98,7 +99,12 @@ export class PerformChatShutdown implements OnModuleDestroy {
   async drain(): Promise<number> {
     this.onModuleDestroy(); // idempotent: shutdown has begun, whoever called first
     if (this.inFlight === 0) return 0;
-    this.logger.log(Messages.shutdownWaiting(this.inFlight, this.graceMs));
+    this.logger.log(
+      performChatLogEntry('shutdown.draining', Messages.shutdownWaiting(this.inFlight, this.graceMs), {
+        inFlightCalls: this.inFlight,
+        graceMs: this.graceMs,
+      }),
+    );
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
       new Promise<void>((resolve) => (this.onDrained = resolve)),
@@ -108,7 +114,12 @@ export class PerformChatShutdown implements OnModuleDestroy {
     this.onDrained = undefined;
     if (this.inFlight === 0) return 0;
     this.cutState = true;
-    this.logger.warn(Messages.shutdownCutting(this.inFlight, this.graceMs));
+    this.logger.warn(
+      performChatLogEntry('shutdown.drain-timeout', Messages.shutdownCutting(this.inFlight, this.graceMs), {
+        inFlightCalls: this.inFlight,
+        graceMs: this.graceMs,
+      }),
+    );
     return this.inFlight;
   }
 }

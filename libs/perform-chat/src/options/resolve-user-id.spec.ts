@@ -37,10 +37,19 @@ describe('readUserId', () => {
       const broken = (request: { user: { id: string } }) => request.user.id;
       expect(readUserId({}, broken)).toBeUndefined();
       expect(readUserId({}, broken)).toBeUndefined();
-      expect(logs.lines).toEqual([
-        expect.stringMatching(
-          /^warn resolveUserId threw \(TypeError: .*\); the request counts as having no user \(401\)/,
-        ),
+      expect(logs.entries).toEqual([
+        {
+          level: 'warn',
+          message: {
+            msg: expect.stringMatching(
+              /^resolveUserId threw \(TypeError: .*\); the request counts as having no user \(401\)/,
+            ),
+            event: 'user-id.resolver-threw',
+            reason: expect.stringMatching(/^TypeError: /),
+          },
+          params: [],
+          context: 'PerformChat',
+        },
       ]);
     } finally {
       logs.restore();

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { LOGGER_CONTEXT } from '../perform-chat.constants';
 import { Messages } from '../perform-chat.messages';
+import { performChatLogEntry } from '../telemetry/perform-chat-log.listener';
 
 /**
  * Reads the logged-in user's id from the request, the way the `resolveUserId` option
@@ -47,8 +48,9 @@ function resolveOnce(request: unknown, resolve: PerformChatUserIdResolver): stri
   } catch (error) {
     if (!warnedAboutThrowingResolver) {
       warnedAboutThrowingResolver = true;
+      const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       new Logger(LOGGER_CONTEXT).warn(
-        Messages.resolverThrew(error instanceof Error ? `${error.name}: ${error.message}` : String(error)),
+        performChatLogEntry('user-id.resolver-threw', Messages.resolverThrew(reason), { reason }),
       );
     }
     return undefined;

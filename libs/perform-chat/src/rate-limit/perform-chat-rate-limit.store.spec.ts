@@ -68,14 +68,25 @@ describe('PerformChatRateLimitStore', () => {
       keyPrefix: 'spec:Chat.fast',
     });
     expect(connections.all()).toEqual([client]);
-    expect(logs.lines).toEqual([
-      'warn Rate limit Chat.fast: the Redis store counts in whole seconds, so it uses duration 1 s and blockDuration 2 s',
+    expect(logs.entries).toEqual([
+      {
+        level: 'warn',
+        message: {
+          msg: 'Rate limit Chat.fast: the Redis store counts in whole seconds, so it uses duration 1 s and blockDuration 2 s',
+          event: 'rate-limit.rounded-up',
+          limitName: 'Chat.fast',
+          durationSeconds: 1,
+          blockDurationSeconds: 2,
+        },
+        params: [],
+        context: 'PerformChat',
+      },
     ]);
 
     // The client is not connected (lazy): the insurance limiter answers, the limit still holds.
     await expect(limiter.consume('u:1', 4)).resolves.toMatchObject({ allowed: true, remaining: 0 });
     await expect(limiter.consume('u:1')).resolves.toMatchObject({ allowed: false });
-    expect(logs.lines.filter((line) => line.includes('does not answer'))).toHaveLength(1);
+    expect(logs.events('rate-limit-store.down')).toHaveLength(1);
     client.disconnect();
   });
 });

@@ -3,6 +3,7 @@ import { RateLimiterRedis } from 'rate-limiter-flexible';
 import { PERFORM_CHAT_STORES_SLICE, PerformChatStoresSlice } from '../options/perform-chat-options.slices';
 import { LOGGER_CONTEXT } from '../perform-chat.constants';
 import { Messages } from '../perform-chat.messages';
+import { performChatLogEntry } from '../telemetry/perform-chat-log.listener';
 import { PerformChatRedisConnections } from '../redis/perform-chat-redis.connections';
 import { PerformChatRedisClient } from '../redis/redis-client';
 import { hashTag, redisKey } from '../redis/redis-keys';
@@ -148,7 +149,13 @@ export class PerformChatRateLimitStore implements OnModuleInit {
     const duration = Math.max(1, Math.ceil(spec.duration));
     const blockDuration = Math.ceil(spec.blockDuration);
     if (duration !== spec.duration || blockDuration !== spec.blockDuration) {
-      this.logger.warn(Messages.rateLimitRoundedUp(spec.name, duration, blockDuration));
+      this.logger.warn(
+        performChatLogEntry('rate-limit.rounded-up', Messages.rateLimitRoundedUp(spec.name, duration, blockDuration), {
+          limitName: spec.name,
+          durationSeconds: duration,
+          blockDurationSeconds: blockDuration,
+        }),
+      );
     }
     return { points: spec.points, duration, blockDuration };
   }

@@ -31,10 +31,22 @@ describe('RedisOutageMonitor', () => {
     expect(monitor.isDown).toBe(false);
     monitor.observe(true);
 
-    expect(logs.lines).toEqual([
-      'warn Redis at 10.1.2.3:6380 does not answer: rate limits and the upstream budget now count in memory on each instance (not shared) until it answers again',
-      'log Redis at 10.1.2.3:6380 answers again: rate limits are shared across instances again',
-      'warn Redis at 10.1.2.3:6380 does not answer: rate limits and the upstream budget now count in memory on each instance (not shared) until it answers again',
+    const down = {
+      msg: 'Redis at 10.1.2.3:6380 does not answer: rate limits and the upstream budget now count in memory on each instance (not shared) until it answers again',
+      event: 'rate-limit-store.down',
+      where: '10.1.2.3:6380',
+      cluster: false,
+    };
+    const up = {
+      msg: 'Redis at 10.1.2.3:6380 answers again: rate limits are shared across instances again',
+      event: 'rate-limit-store.up',
+      where: '10.1.2.3:6380',
+      cluster: false,
+    };
+    expect(logs.entries.map(({ level, message }) => ({ level, message }))).toEqual([
+      { level: 'warn', message: down },
+      { level: 'log', message: up },
+      { level: 'warn', message: down },
     ]);
     expect(logs.text()).not.toContain('p4ssw0rd');
   });
@@ -73,9 +85,25 @@ describe('RedisOutageMonitor on a Redis Cluster', () => {
     monitor.observe(false);
     monitor.observe(false);
     expect(monitor.isDown).toBe(false);
-    expect(logs.lines).toEqual([
-      'warn Redis cluster 10.1.2.3:7000 does not answer for some keys (a master is down or failing over): their rate limits and upstream budget now count in memory on each instance (not shared) until it answers again',
-      'log Redis cluster 10.1.2.3:7000 answers again for every key: rate limits are shared across instances again',
+    expect(logs.entries.map(({ level, message }) => ({ level, message }))).toEqual([
+      {
+        level: 'warn',
+        message: {
+          msg: 'Redis cluster 10.1.2.3:7000 does not answer for some keys (a master is down or failing over): their rate limits and upstream budget now count in memory on each instance (not shared) until it answers again',
+          event: 'rate-limit-store.down',
+          where: 'cluster 10.1.2.3:7000',
+          cluster: true,
+        },
+      },
+      {
+        level: 'log',
+        message: {
+          msg: 'Redis cluster 10.1.2.3:7000 answers again for every key: rate limits are shared across instances again',
+          event: 'rate-limit-store.up',
+          where: 'cluster 10.1.2.3:7000',
+          cluster: true,
+        },
+      },
     ]);
     expect(logs.text()).not.toContain('p4ssw0rd');
   });

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { RateLimiterRes } from 'rate-limiter-flexible';
 import { Messages } from '../perform-chat.messages';
+import { performChatLogEntry } from '../telemetry/perform-chat-log.listener';
 import { PerformChatRedisClient, isRedisCluster } from '../redis/redis-client';
 import { describeRedisClient } from '../redis/redis-client-name';
 import { PerformChatMemoryLimiter } from './perform-chat-memory-limiter';
@@ -79,7 +80,11 @@ export class RedisOutageMonitor {
       if (this.down) return;
       this.down = true;
       this.logger.warn(
-        this.cluster ? Messages.rateLimitRedisClusterDown(this.where) : Messages.rateLimitRedisDown(this.where),
+        performChatLogEntry(
+          'rate-limit-store.down',
+          this.cluster ? Messages.rateLimitRedisClusterDown(this.where) : Messages.rateLimitRedisDown(this.where),
+          { where: this.where, cluster: this.cluster },
+        ),
       );
       return;
     }
@@ -87,7 +92,11 @@ export class RedisOutageMonitor {
     if (this.cluster && this.now() - this.lastInsuranceAt < CLUSTER_RECOVERY_QUIET_MS) return;
     this.down = false;
     this.logger.log(
-      this.cluster ? Messages.rateLimitRedisClusterBack(this.where) : Messages.rateLimitRedisBack(this.where),
+      performChatLogEntry(
+        'rate-limit-store.up',
+        this.cluster ? Messages.rateLimitRedisClusterBack(this.where) : Messages.rateLimitRedisBack(this.where),
+        { where: this.where, cluster: this.cluster },
+      ),
     );
   }
 }

@@ -8,6 +8,7 @@ import { REDIS_CLUSTER_URL_FORM, isRedisClusterUrl, parseRedisClusterUrl } from 
 import { LOGGER_CONTEXT } from '../perform-chat.constants';
 import { PERFORM_CHAT_STORES_SLICE } from '../options/perform-chat-options.slices';
 import { Messages } from '../perform-chat.messages';
+import { performChatLogEntry } from '../telemetry/perform-chat-log.listener';
 import { PerformChatRedisClient } from './redis-client';
 import { describeRedisClient } from './redis-client-name';
 import { RedisDatabaseProblem, checkRedisDatabase } from './redis-database.check';
@@ -165,7 +166,14 @@ export class PerformChatRedisConnections implements OnApplicationBootstrap, OnAp
       client.on('ready', () => this.checkDatabase(owned, client));
       owned.readyAtBoot = whenRedisReady(client, REDIS_READY_TIMEOUT_MS);
     }
-    this.logger.debug(`Redis connection opened to ${maskUrl(url) ?? 'a Redis URL'}`);
+    const shown = maskUrl(url);
+    this.logger.debug(
+      performChatLogEntry('redis.connected', Messages.redisConnected(shown ?? 'a Redis URL'), {
+        label,
+        cluster: false,
+        where: shown,
+      }),
+    );
     return owned;
   }
 
@@ -198,16 +206,32 @@ export class PerformChatRedisConnections implements OnApplicationBootstrap, OnAp
       },
     });
     client.on('error', () => undefined);
-    this.logger.debug(`Redis Cluster connection opened to ${describeRedisClient(client)}`);
-    return { client, label, server: describeRedisClient(client), db: 0, readyAtBoot: Promise.resolve(false) };
+    const server = describeRedisClient(client);
+    this.logger.debug(
+      performChatLogEntry('redis.connected', Messages.redisClusterConnected(server), {
+        label,
+        cluster: true,
+        where: server,
+      }),
+    );
+    return { client, label, server, db: 0, readyAtBoot: Promise.resolve(false) };
   }
 
   /** One database check per `ready`; after boot a failed one is logged and closes the connection. */
   private checkDatabase(owned: OwnedConnection, client: Redis): void {
     owned.check = checkRedisDatabase(client, owned.db).then((problem) => {
       const message = problem && this.describe(owned, problem);
-      if (message && this.booted) {
-        this.logger.error(Messages.redisDatabaseStopped(message));
+      if (problem && message && this.booted) {
+        this.logger.error(
+          performChatLogEntry('redis.database-stopped', Messages.redisDatabaseStopped(message), {
+            label: owned.label,
+            server: owned.server,
+            db: owned.db,
+            problem: problem.kind,
+            databases: problem.kind === 'missing' ? problem.databases : undefined,
+            reason: problem.kind === 'missing' ? undefined : problem.reason,
+          }),
+        );
         owned.client.disconnect();
       }
       return message;

@@ -4,6 +4,7 @@ import { PerformChatErrorCode } from '../errors/perform-chat-error-code';
 import { PERFORM_CHAT_AGENT_CHECK_SLICE, PerformChatAgentCheckSlice } from '../options/perform-chat-options.slices';
 import { LOGGER_CONTEXT } from '../perform-chat.constants';
 import { Messages } from '../perform-chat.messages';
+import { performChatLogEntry } from '../telemetry/perform-chat-log.listener';
 import { PerformChatAgentsService } from './perform-chat-agents.service';
 
 /**
@@ -93,11 +94,13 @@ export class PerformChatAgentCheck implements OnApplicationBootstrap {
     const unchecked = this.agents.filter((agent) => report[agent.id] === 'unchecked');
     if (unchecked.length > 0) {
       const first = errors.get(unchecked[0].id);
+      const agentIds = unchecked.map((agent) => agent.id);
+      const reason = first instanceof Error ? first.message : String(first);
       this.logger.warn(
-        Messages.agentCheckUnchecked(
-          unchecked.map((agent) => agent.id),
-          first instanceof Error ? first.message : String(first),
-        ),
+        performChatLogEntry('agent-check.unchecked', Messages.agentCheckUnchecked(agentIds, reason), {
+          agentIds: agentIds.join(','),
+          reason,
+        }),
       );
     }
   }

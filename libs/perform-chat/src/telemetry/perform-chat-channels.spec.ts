@@ -56,11 +56,15 @@ function listen() {
   return { seen, events, stop: () => stops.forEach((stop) => stop()) };
 }
 
+/**
+ * The replies of this spec's instances (named `state-*`): the channel is the process's, and
+ * other spec files of the same Jest worker may have left modules open.
+ */
 async function queryState(): Promise<PerformChatInstanceState[]> {
   const replies: (PerformChatInstanceState | Promise<PerformChatInstanceState>)[] = [];
   const query: PerformChatStateQuery = { reply: (state) => void replies.push(state) };
   diagnosticsChannel.channel(PERFORM_CHAT_STATE_CHANNEL).publish(query);
-  return Promise.all(replies);
+  return (await Promise.all(replies)).filter((state) => state.instance.startsWith('state-'));
 }
 
 describe('diagnostics channels: what the module publishes, and only to subscribers', () => {
@@ -235,10 +239,13 @@ describe('diagnostics channels: what the module publishes, and only to subscribe
   });
 
   it('the state channel: each live instance replies with its breaker and the budget left (reserved slots count), none after close', async () => {
-    const auth = await boot({ upstreamBudget: { tokensPerMinute: 5, apiRequestsPerMinute: 50 } });
+    const auth = await boot({
+      name: 'state-memory',
+      upstreamBudget: { tokensPerMinute: 5, apiRequestsPerMinute: 50 },
+    } as Partial<PerformChatModuleOptions>);
     expect(await queryState()).toEqual([
       {
-        instance: 'default',
+        instance: 'state-memory',
         keyId: EMULATOR_DEMO_KEY.keyId,
         breaker: 'disabled',
         budgets: [
@@ -269,23 +276,21 @@ describe('diagnostics channels: what the module publishes, and only to subscribe
           keySecret: EMULATOR_DEMO_KEY.keySecret,
           baseUrl: emulator.url,
           defaultAgentId: EMULATOR_DEMO_AGENT_ID,
-          name: 'other',
+          name: 'state-other',
           ...options,
         } as PerformChatModuleOptions),
       ],
     }).compile();
     try {
       await other.init();
-      const auth = await boot(options);
+      const auth = await boot({ ...options, name: 'state-redis' } as Partial<PerformChatModuleOptions>);
       await auth.generateToken({ userId: 'alice' });
       await other.get(PerformChatAuthService).generateToken({ userId: 'bob' });
       const states = await queryState();
-      expect(states.map((s) => [s.instance, s.budgets[0].remaining])).toEqual(
-        expect.arrayContaining([
-          ['default', 2],
-          ['other', 2],
-        ]),
-      );
+      expect(states.map((s) => [s.instance, s.budgets[0].remaining]).sort()).toEqual([
+        ['state-other', 2],
+        ['state-redis', 2],
+      ]);
     } finally {
       await other.close();
       const redis = new Redis(TEST_REDIS_URL);
@@ -295,7 +300,11 @@ describe('diagnostics channels: what the module publishes, and only to subscribe
   });
 
   it('the breaker state is read at each query', async () => {
-    const auth = await boot({ retry: false, circuitBreaker: { failureThreshold: 1, cooldownMs: 60_000 } });
+    const auth = await boot({
+      name: 'state-breaker',
+      retry: false,
+      circuitBreaker: { failureThreshold: 1, cooldownMs: 60_000 },
+    } as Partial<PerformChatModuleOptions>);
     expect((await queryState())[0].breaker).toBe('closed');
     emulator.addFault({ path: TOKEN_PATH, times: -1, status: 503 });
     await expect(auth.generateToken({ userId: 'alice' })).rejects.toMatchObject({ code: 'UPSTREAM_ERROR' });

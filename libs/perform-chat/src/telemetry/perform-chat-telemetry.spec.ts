@@ -16,7 +16,8 @@ import {
 } from '../options/perform-chat-options.slices';
 import { PERFORM_CHAT_OPTIONS } from '../perform-chat.constants';
 import { PerformChatModule } from '../perform-chat.module';
-import { PerformChatTelemetry, performChatLogListener } from './perform-chat-telemetry';
+import { performChatLogListener } from './perform-chat-log.listener';
+import { PerformChatTelemetry } from './perform-chat-telemetry';
 import type { PerformChatTelemetryEvent } from './perform-chat-telemetry.events';
 
 const TOKEN_PATH = '/rest/v1/auth/token';
@@ -43,7 +44,7 @@ describe('the telemetry seam: what the pipeline, budget, breaker and probe repor
       ],
     }).compile();
     events = [];
-    logs.lines.length = 0; // Nest's own boot lines
+    logs.clear(); // Nest's own boot lines
     moduleRef.get(PerformChatTelemetry).subscribe((event) => events.push(event));
     return moduleRef.get(PerformChatAuthService);
   }
@@ -91,8 +92,22 @@ describe('the telemetry seam: what the pipeline, budget, breaker and probe repor
       }),
       expect.objectContaining({ type: 'call.succeeded', attempts: 2 }),
     ]);
-    expect(logs.lines).toEqual([
-      expect.stringMatching(/^warn PerformChat call failed \{"operation":"generateToken","code":"UPSTREAM_ERROR"/),
+    expect(logs.entries).toEqual([
+      {
+        level: 'warn',
+        message: expect.objectContaining({
+          event: 'attempt.failed',
+          msg: expect.stringMatching(
+            /^PerformChat call failed \(generateToken, attempt 1\): PerformChat failed with HTTP 500/,
+          ),
+          operation: 'generateToken',
+          code: 'UPSTREAM_ERROR',
+          status: 500,
+          attempt: 1,
+        }),
+        params: [],
+        context: 'PerformChat',
+      },
     ]);
     expectNothingSecret([token]);
   });
@@ -104,7 +119,12 @@ describe('the telemetry seam: what the pipeline, budget, breaker and probe repor
     await expect(auth.generateToken({ userId: 'alice' })).rejects.toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
     expect(events.map((e) => e.type)).toEqual(['attempt.failed', 'breaker.opened']);
     expect(events[1]).toEqual({ type: 'breaker.opened', failureThreshold: 1, cooldownMs: 60_000 });
-    expect(logs.lines.some((line) => line.startsWith('warn PerformChat failed 1 calls in a row'))).toBe(true);
+    expect(logs.events('breaker.opened')).toEqual([
+      expect.objectContaining({
+        msg: expect.stringMatching(/^PerformChat failed 1 calls in a row/),
+        cooldownMs: 60_000,
+      }),
+    ]);
     expectNothingSecret();
   });
 
@@ -118,7 +138,7 @@ describe('the telemetry seam: what the pipeline, budget, breaker and probe repor
       expect.objectContaining({ budget: 'tokens', limit: 1, windowSeconds: 60, firstInWindow: true }),
       expect.objectContaining({ budget: 'tokens', firstInWindow: false }),
     ]);
-    expect(logs.lines.filter((line) => line.includes('token generations'))).toHaveLength(1);
+    expect(logs.events('budget.refused')).toEqual([expect.objectContaining({ budget: 'tokens', limit: 1 })]);
     expectNothingSecret();
   });
 
@@ -141,10 +161,10 @@ describe('the telemetry seam: what the pipeline, budget, breaker and probe repor
   });
 
   it('the log listener writes failures and state changes only', () => {
-    const lines: string[] = [];
+    const lines: { level: string; entry: unknown; more: unknown[] }[] = [];
     const listen = performChatLogListener({
-      log: (m: string) => void lines.push(`log ${m}`),
-      warn: (m: string) => void lines.push(`warn ${m}`),
+      log: (entry: unknown, ...more: unknown[]) => void lines.push({ level: 'log', entry, more }),
+      warn: (entry: unknown, ...more: unknown[]) => void lines.push({ level: 'warn', entry, more }),
     } as never);
     listen({ type: 'call.succeeded', operation: 'generateToken', attempts: 1, latencyMs: 3 });
     listen({ type: 'health.probed', up: true, latencyMs: 1 });
@@ -159,7 +179,18 @@ describe('the telemetry seam: what the pipeline, budget, breaker and probe repor
     });
     expect(lines).toEqual([]);
     listen({ type: 'breaker.closed', failureThreshold: 5, cooldownMs: 10 });
-    expect(lines).toEqual([expect.stringMatching(/^log PerformChat answers again/)]);
+    expect(lines).toEqual([
+      {
+        level: 'log',
+        entry: {
+          msg: 'PerformChat answers again: circuit breaker closed',
+          event: 'breaker.closed',
+          failureThreshold: 5,
+          cooldownMs: 10,
+        },
+        more: [], // one argument only: the logger's context stays the Logger's own
+      },
+    ]);
   });
 });
 

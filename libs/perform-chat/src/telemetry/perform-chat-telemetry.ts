@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { DEFAULT_INSTANCE_NAME, LOGGER_CONTEXT, PERFORM_CHAT_INSTANCE } from '../perform-chat.constants';
-import { Messages } from '../perform-chat.messages';
+import { performChatLogListener } from './perform-chat-log.listener';
 import type { PerformChatTelemetryEvent } from './perform-chat-telemetry.events';
 import { performChatChannelListener } from './perform-chat-channels';
 
@@ -44,58 +44,4 @@ export class PerformChatTelemetry {
       }
     }
   }
-}
-
-/** The module's log lines, as events: failures and state changes, never successes. */
-export function performChatLogListener(logger: Pick<Logger, 'log' | 'warn'>): PerformChatTelemetryListener {
-  return (event) => {
-    switch (event.type) {
-      case 'attempt.failed': {
-        const { operation, code, status, attempt, latencyMs, keyId, message } = event;
-        logger.warn(Messages.attemptFailed({ operation, code, status, attempt, latencyMs, keyId, message }));
-        return;
-      }
-      case 'budget.refused':
-        // One user over its share is that user's 429, as the route guard's refusals: not logged.
-        if (!event.firstInWindow || event.budget === 'user') return;
-        logger.warn(
-          event.budget === 'tokens'
-            ? Messages.upstreamTokenBudgetSpent(event.limit, event.windowSeconds, event.retryAfterMs)
-            : event.budget === 'api-requests'
-              ? Messages.upstreamApiBudgetSpent(event.limit, event.windowSeconds, event.retryAfterMs)
-              : Messages.upstreamAuthBudgetSpent(event.limit, event.windowSeconds, event.retryAfterMs),
-        );
-        return;
-      case 'breaker.opened':
-        logger.warn(Messages.circuitOpened(event.failureThreshold, event.cooldownMs));
-        return;
-      case 'breaker.closed':
-        logger.log(Messages.circuitClosed());
-        return;
-      case 'token-store.down':
-        logger.warn(Messages.tokenStoreDown(event.where, event.reason ?? 'no answer'));
-        return;
-      case 'token-store.up':
-        logger.log(Messages.tokenStoreBack(event.where));
-        return;
-      case 'key.rotated':
-        logger.warn(
-          Messages.keyRotated(
-            event.fromKeyId,
-            event.toKeyId,
-            event.source,
-            event.trigger === 'refresh' ? 'a scheduled read of credentials' : 'a 401',
-          ),
-        );
-        return;
-      case 'key.rotation-failed':
-        logger.warn(Messages.keyRotationFailed(event.fromKeyId, event.candidateKeyId, event.message));
-        return;
-      case 'credentials.refresh-failed':
-        logger.warn(Messages.credentialsProviderFailed(event.trigger, event.reason));
-        return;
-      default:
-        return;
-    }
-  };
 }
