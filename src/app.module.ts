@@ -22,9 +22,13 @@ export class AppModule {
   /**
    * @param overrides configuration values that win over the environment (the in-process
    * emulator's URL and demo key, or a test's settings).
-   * @param traces `console`: one log line per span of the module.
+   * @param observability `/metrics` and the module's instrumentation (default on); `traces`:
+   * `console` for one log line per span.
    */
-  static forRoot(overrides: Record<string, string | undefined> = {}, traces: DemoTraces = 'off'): DynamicModule {
+  static forRoot(
+    overrides: Record<string, string | undefined> = {},
+    { traces = 'off', observability = true }: { traces?: DemoTraces; observability?: boolean } = {},
+  ): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -52,7 +56,7 @@ export class AppModule {
         }),
         HealthModule,
         // GET /metrics (Prometheus, through nestjs-performchat/otel) and, with traces: 'console', a line per span.
-        DemoObservabilityModule.forRoot(traces),
+        ...(observability ? [DemoObservabilityModule.forRoot(traces)] : []),
         // The demo page at / and its cookie login (DemoAuthGuard reads the session store).
         DemoWebModule,
       ],

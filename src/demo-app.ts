@@ -13,6 +13,11 @@ export interface DemoAppOptions {
   platform?: DemoPlatform;
   /** `console`: one log line per span of the module (`npm start` does, unless `DEMO_TRACES=off`). @default 'off' */
   traces?: DemoTraces;
+  /**
+   * `GET /metrics` and the module's OpenTelemetry instrumentation (nestjs-performchat/otel);
+   * `false` leaves the bridge unloaded (the benchmark's "without" side). @default true
+   */
+  observability?: boolean;
   /** Nest logger setting (`false` silences the app). */
   logger?: false | ('log' | 'error' | 'warn' | 'debug' | 'verbose' | 'fatal')[];
 }
@@ -22,7 +27,10 @@ export interface DemoAppOptions {
  * document, shutdown hooks), without listening. Tests use it too, over Express and Fastify.
  */
 export async function createDemoApp(options: DemoAppOptions = {}): Promise<INestApplication> {
-  const module = AppModule.forRoot(options.config, options.traces ?? 'off');
+  const module = AppModule.forRoot(options.config, {
+    traces: options.traces ?? 'off',
+    observability: options.observability ?? true,
+  });
   const settings = { logger: options.logger, abortOnError: false };
   let app: INestApplication;
   if (options.platform === 'fastify') {

@@ -4,8 +4,8 @@ import { DemoTelemetry, DemoTraces } from './demo-telemetry';
 
 /**
  * The demo's observability: `/metrics` (Prometheus) and, with `traces: 'console'`, one log line
- * per span. The instrumentation starts when the module is built (before the first request) and
- * stops at shutdown.
+ * per span. The instrumentation starts when the first demo app of the process is built (before
+ * its first request) and stops when the last one shuts down.
  */
 @Module({})
 export class DemoObservabilityModule implements OnApplicationShutdown {
@@ -15,11 +15,11 @@ export class DemoObservabilityModule implements OnApplicationShutdown {
     return {
       module: DemoObservabilityModule,
       controllers: [DemoMetricsController],
-      providers: [{ provide: DemoTelemetry, useFactory: () => new DemoTelemetry(traces) }],
+      providers: [{ provide: DemoTelemetry, useFactory: () => DemoTelemetry.acquire(traces) }],
     };
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.telemetry.shutdown();
+    await DemoTelemetry.release(this.telemetry);
   }
 }

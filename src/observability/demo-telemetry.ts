@@ -33,17 +33,23 @@ class OneLineSpanExporter implements SpanExporter {
 /**
  * The demo's OpenTelemetry: a meter provider read by the Prometheus exporter (served at
  * `/metrics` by {@link DemoMetricsController}, not on a port of its own) and, with
- * `traces: 'console'`, a tracer provider printing the module's spans. Providers are local (not
- * registered globally), handed to `instrumentPerformChat`, so tests can build many apps.
+ * `traces: 'console'`, a tracer provider printing the module's spans. The providers are local
+ * (not registered globally) and handed to `instrumentPerformChat`.
+ *
+ * One per process, as the instrumentation is (the channels are the process's): every demo app
+ * of the process shares it ({@link acquire}/{@link release}; tests build several apps at
+ * once), the last one out shuts it down. `traces` is the first app's.
  */
 export class DemoTelemetry {
+  private static shared?: { telemetry: DemoTelemetry; users: number };
+
   private readonly prometheus = new PrometheusExporter({ preventServerStart: true });
   private readonly serializer = new PrometheusSerializer();
   private readonly meterProvider = new MeterProvider({ readers: [this.prometheus] });
   private readonly tracerProvider?: BasicTracerProvider;
   private readonly instrumentation: PerformChatInstrumentation;
 
-  constructor(traces: DemoTraces) {
+  private constructor(traces: DemoTraces) {
     if (traces === 'console') {
       this.tracerProvider = new BasicTracerProvider({
         spanProcessors: [new SimpleSpanProcessor(new OneLineSpanExporter(new Logger('Trace')))],
@@ -55,14 +61,25 @@ export class DemoTelemetry {
     });
   }
 
+  /** The process's telemetry, started by the first app. */
+  static acquire(traces: DemoTraces): DemoTelemetry {
+    const shared = (DemoTelemetry.shared ??= { telemetry: new DemoTelemetry(traces), users: 0 });
+    shared.users++;
+    return shared.telemetry;
+  }
+
+  /** An app is done with it; the last one stops the instrumentation and the providers. */
+  static async release(telemetry: DemoTelemetry): Promise<void> {
+    const shared = DemoTelemetry.shared;
+    if (!shared || shared.telemetry !== telemetry || --shared.users > 0) return;
+    DemoTelemetry.shared = undefined;
+    telemetry.instrumentation.disable();
+    await Promise.all([telemetry.meterProvider.shutdown(), telemetry.tracerProvider?.shutdown()]);
+  }
+
   /** Every metric of the moment in Prometheus' text format. */
   async metricsText(): Promise<string> {
     const { resourceMetrics } = await this.prometheus.collect();
     return this.serializer.serialize(resourceMetrics);
-  }
-
-  async shutdown(): Promise<void> {
-    this.instrumentation.disable();
-    await Promise.all([this.meterProvider.shutdown(), this.tracerProvider?.shutdown()]);
   }
 }
