@@ -1,8 +1,12 @@
 import { Logger } from '@nestjs/common';
 import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
+import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, ReadableSpan, SimpleSpanProcessor, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { instrumentPerformChat, PerformChatInstrumentation } from 'nestjs-performchat/otel';
+
+/** The demo's OpenTelemetry `service.name` (Prometheus: `target_info{service_name=...}`). */
+export const DEMO_SERVICE_NAME = 'nestjs-performchat-demo';
 
 /** `console`: one line per span of the module (development); `off`: none. */
 export type DemoTraces = 'console' | 'off';
@@ -45,13 +49,15 @@ export class DemoTelemetry {
 
   private readonly prometheus = new PrometheusExporter({ preventServerStart: true });
   private readonly serializer = new PrometheusSerializer();
-  private readonly meterProvider = new MeterProvider({ readers: [this.prometheus] });
+  private readonly resource = resourceFromAttributes({ 'service.name': DEMO_SERVICE_NAME });
+  private readonly meterProvider = new MeterProvider({ resource: this.resource, readers: [this.prometheus] });
   private readonly tracerProvider?: BasicTracerProvider;
   private readonly instrumentation: PerformChatInstrumentation;
 
   private constructor(traces: DemoTraces) {
     if (traces === 'console') {
       this.tracerProvider = new BasicTracerProvider({
+        resource: this.resource,
         spanProcessors: [new SimpleSpanProcessor(new OneLineSpanExporter(new Logger('Trace')))],
       });
     }

@@ -1,5 +1,5 @@
 /**
- * Every span, metric and attribute name the bridge emits (docs/observability-otel.md). Names
+ * Every span, metric and attribute name the bridge emits (README "OpenTelemetry"). Names
  * from OpenTelemetry's semantic conventions are marked `semconv`; the others are ours, under
  * the `performchat.` namespace.
  */

@@ -105,7 +105,7 @@ const DEFAULT_STATE_TIMEOUT_MS = 1000;
 
 /**
  * Records what the module publishes on its diagnostics channels as OpenTelemetry spans and
- * metrics (docs/observability-otel.md lists every name). Call it once, at startup, after
+ * metrics (README "OpenTelemetry" lists every name). Call it once, at startup, after
  * setting up the OpenTelemetry SDK (or pass the providers); it works from the channels alone,
  * so it covers every instance of the module in the process, created before or after it.
  *
