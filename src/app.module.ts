@@ -6,6 +6,8 @@ import { DemoAuthGuard } from './auth/demo-auth.guard';
 import { assertDemoEnv } from './config/demo-env.validation';
 import { ClientErrorFilter } from './errors/client-error.filter';
 import { HealthModule } from './health/health.module';
+import { DemoObservabilityModule } from './observability/demo-observability.module';
+import type { DemoTraces } from './observability/demo-telemetry';
 import { DemoWebModule } from './web/demo-web.module';
 
 function definedOnly(values: Record<string, string | undefined>): Record<string, string> {
@@ -20,8 +22,13 @@ export class AppModule {
   /**
    * @param overrides configuration values that win over the environment (the in-process
    * emulator's URL and demo key, or a test's settings).
+   * @param observability `/metrics` and the module's instrumentation (default on); `traces`:
+   * `console` for one log line per span.
    */
-  static forRoot(overrides: Record<string, string | undefined> = {}): DynamicModule {
+  static forRoot(
+    overrides: Record<string, string | undefined> = {},
+    { traces = 'off', observability = true }: { traces?: DemoTraces; observability?: boolean } = {},
+  ): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -48,6 +55,8 @@ export class AppModule {
           },
         }),
         HealthModule,
+        // GET /metrics (Prometheus, through nestjs-performchat/otel) and, with traces: 'console', a line per span.
+        ...(observability ? [DemoObservabilityModule.forRoot(traces)] : []),
         // The demo page at / and its cookie login (DemoAuthGuard reads the session store).
         DemoWebModule,
       ],

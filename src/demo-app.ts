@@ -1,6 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module';
+import type { DemoTraces } from './observability/demo-telemetry';
 import { serveDemoOpenApi } from './openapi/demo-openapi';
 import { DEMO_PAGE_ROUTES } from './web/demo-page.controller';
 
@@ -10,6 +11,13 @@ export interface DemoAppOptions {
   /** Configuration values that win over the environment. */
   config?: Record<string, string | undefined>;
   platform?: DemoPlatform;
+  /** `console`: one log line per span of the module (`npm start` does, unless `DEMO_TRACES=off`). @default 'off' */
+  traces?: DemoTraces;
+  /**
+   * `GET /metrics` and the module's OpenTelemetry instrumentation (nestjs-performchat/otel);
+   * `false` leaves the bridge unloaded (the benchmark's "without" side). @default true
+   */
+  observability?: boolean;
   /** Nest logger setting (`false` silences the app). */
   logger?: false | ('log' | 'error' | 'warn' | 'debug' | 'verbose' | 'fatal')[];
 }
@@ -19,7 +27,10 @@ export interface DemoAppOptions {
  * document, shutdown hooks), without listening. Tests use it too, over Express and Fastify.
  */
 export async function createDemoApp(options: DemoAppOptions = {}): Promise<INestApplication> {
-  const module = AppModule.forRoot(options.config);
+  const module = AppModule.forRoot(options.config, {
+    traces: options.traces ?? 'off',
+    observability: options.observability ?? true,
+  });
   const settings = { logger: options.logger, abortOnError: false };
   let app: INestApplication;
   if (options.platform === 'fastify') {
@@ -29,7 +40,7 @@ export async function createDemoApp(options: DemoAppOptions = {}): Promise<INest
   } else {
     app = await NestFactory.create(module, settings);
   }
-  app.setGlobalPrefix('api', { exclude: ['health/live', 'health/ready', ...DEMO_PAGE_ROUTES] });
+  app.setGlobalPrefix('api', { exclude: ['health/live', 'health/ready', 'metrics', ...DEMO_PAGE_ROUTES] });
   // The OpenAPI document of the app, token routes included: GET /api/docs/openapi.json (UI at /api/docs on Express).
   serveDemoOpenApi(app, options.platform ?? 'express');
   app.enableShutdownHooks();

@@ -7,7 +7,7 @@ import {
   startPerformChatEmulator,
 } from 'nestjs-performchat/emulator';
 import { DEMO_USER_HEADER } from './auth/demo-auth.guard';
-import { readDemoPort } from './config/demo-env.validation';
+import { readDemoPort, readDemoTraces } from './config/demo-env.validation';
 import { createDemoApp } from './demo-app';
 import { DEMO_OPENAPI_JSON_PATH, DEMO_OPENAPI_UI_PATH } from './openapi/demo-openapi';
 
@@ -40,7 +40,7 @@ async function bootstrap(): Promise<void> {
     );
   }
 
-  const app = await createDemoApp({ config });
+  const app = await createDemoApp({ config, traces: readDemoTraces(process.env) });
   if (emulator) {
     const running = emulator;
     app.getHttpServer().on('close', () => void running.close());
@@ -57,6 +57,7 @@ async function bootstrap(): Promise<void> {
     `Revoke its tokens:   curl -s -X POST -H 'content-type: application/json' -H '${DEMO_USER_HEADER}: alice' -d '{}' ${base}/api/chat/token/revoke`,
   );
   logger.log(`Readiness:           curl -s ${base}/health/ready`);
+  logger.log(`Metrics:             curl -s ${base}/metrics  (Prometheus; DEMO_TRACES=off silences the [Trace] lines)`);
   logger.log(`OpenAPI document:    ${base}/${DEMO_OPENAPI_JSON_PATH} (Swagger UI: ${base}/${DEMO_OPENAPI_UI_PATH})`);
 }
 

@@ -38,6 +38,7 @@ function typeCheck(dir: string, blocks: ReadmeBlock[]): string[] {
       paths: {
         'nestjs-performchat': [join(root, 'libs/perform-chat/src/index.ts')],
         'nestjs-performchat/emulator': [join(root, 'libs/perform-chat-emulator/src/index.ts')],
+        'nestjs-performchat/otel': [join(root, 'libs/perform-chat/src/otel/index.ts')],
         // The blocks live outside the repository: their other imports come from its node_modules.
         '*': [join(root, 'node_modules/*'), join(root, 'node_modules/@types/*')],
       },

@@ -10,6 +10,13 @@ export function readDemoPort(env: Record<string, unknown>): number {
   return port;
 }
 
+/** `DEMO_TRACES`: `console` (one log line per span of the module, the default of `npm start`) or `off`. */
+export function readDemoTraces(env: Record<string, unknown>): 'console' | 'off' {
+  const value = env.DEMO_TRACES === undefined || env.DEMO_TRACES === '' ? 'console' : env.DEMO_TRACES;
+  if (value !== 'console' && value !== 'off') throw new Error('DEMO_TRACES must be console or off');
+  return value;
+}
+
 /**
  * `ConfigModule.forRoot({ validate })`: checks every `PERFORMCHAT_*` variable with the
  * library's own rules (so a typo stops the app at once, naming the variable's option) and
@@ -18,5 +25,6 @@ export function readDemoPort(env: Record<string, unknown>): number {
 export function assertDemoEnv(env: Record<string, unknown>): void {
   validatePerformChatOptions(performChatConfig(env as Record<string, string | undefined>));
   readDemoPort(env);
+  readDemoTraces(env);
   readDemoPageConfig(env);
 }

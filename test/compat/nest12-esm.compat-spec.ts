@@ -45,6 +45,15 @@ describe('Nest 12, ESM app, CommonJS package: forRootAsync + ConfigService', () 
     await run('npm', ['ls', '--all', '--omit=dev'], { cwd: app.dir });
   });
 
+  it('imports nestjs-performchat/otel from an ES module, with @opentelemetry/api installed (the app depends on it)', async () => {
+    expect(app.installedVersion('@opentelemetry/api')).toMatch(/^1\./);
+    const code =
+      "const otel = await import('nestjs-performchat/otel'); const i = otel.instrumentPerformChat();" +
+      'i.disable(); console.log(typeof otel.instrumentPerformChat, otel.PerformChatSpanNames.tokenIssue)';
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', code], { cwd: app.dir });
+    expect(stdout.trim()).toBe('function performchat.token.issue');
+  });
+
   describe.each(runtimes.map((runtime) => [runtime.version, runtime] as const))('on Node %s', (_version, runtime) => {
     it.each([
       ['Express', 'express'],

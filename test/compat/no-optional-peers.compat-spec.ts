@@ -19,7 +19,7 @@ describe('Nest 11 without the optional peers (@nestjs/terminus, ioredis)', () =>
     ]);
   });
 
-  it('has none of the optional peers installed (@nestjs/terminus, ioredis, @nestjs/swagger, graphql, @nestjs/websockets)', async () => {
+  it('has none of the optional peers installed (@nestjs/terminus, ioredis, @nestjs/swagger, graphql, @nestjs/websockets, @opentelemetry/api)', async () => {
     for (const peer of [
       '@nestjs/terminus',
       'ioredis',
@@ -27,6 +27,7 @@ describe('Nest 11 without the optional peers (@nestjs/terminus, ioredis)', () =>
       'graphql',
       '@nestjs/websockets',
       '@nestjs/graphql',
+      '@opentelemetry/api',
     ]) {
       expect([peer, app.isInstalled(peer)]).toEqual([peer, false]);
     }
@@ -39,6 +40,15 @@ describe('Nest 11 without the optional peers (@nestjs/terminus, ioredis)', () =>
       'console.log(typeof m.PerformChatModule, typeof m.PerformChatHealthIndicator, typeof m.RedisCustomerUserStore, typeof e.startPerformChatEmulator)';
     const { stdout } = await run(process.execPath, ['-e', code], { cwd: app.dir });
     expect(stdout.trim()).toBe('function function function function');
+  });
+
+  it('fails nestjs-performchat/otel (only that subpath) with a message that says to install @opentelemetry/api', async () => {
+    const code =
+      "require('nestjs-performchat'); try { require('nestjs-performchat/otel'); console.log('LOADED') } catch (e) { console.log('FAILED', e.message) }";
+    const { stdout } = await run(process.execPath, ['-e', code], { cwd: app.dir });
+    expect(stdout.trim()).toBe(
+      'FAILED nestjs-performchat/otel needs the @opentelemetry/api package (an optional peer dependency): npm install @opentelemetry/api',
+    );
   });
 
   it('starts the standalone emulator as the package README says (dist/emulator/main.js)', async () => {
