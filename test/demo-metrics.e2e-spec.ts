@@ -36,7 +36,10 @@ function valueOf(series: Series[], name: string, labels: Record<string, string> 
     (s) => s.name === name && Object.entries(labels).every(([key, value]) => s.labels[key] === value),
   );
   if (found.length !== 1) {
-    throw new Error(`${found.length} series ${name} ${JSON.stringify(labels)}:\n${JSON.stringify(found, null, 1)}`);
+    const present = [...new Set(series.map((s) => s.name))].join(', ');
+    throw new Error(
+      `${found.length} series ${name} ${JSON.stringify(labels)}:\n${JSON.stringify(found, null, 1)}\npresent: ${present}`,
+    );
   }
   return found[0].value;
 }
