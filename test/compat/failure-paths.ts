@@ -231,7 +231,7 @@ async function checkRefusedAndBack(context: FailurePathContext): Promise<void> {
     );
     expectThat(
       attempts === 3,
-      `connection refused: the app logged ${attempts} failed attempts, expected 3 (the first and 2 retries)`,
+      `connection refused: the app logged ${attempts} failed attempts, expected 3 (the first and 2 retries); its output since the request:\n${appOutput().slice(mark).slice(-3000)}`,
     );
 
     const own = await client.get(OWN_ROUTE, { user: 'refused-own', issuesToken: true });
@@ -291,7 +291,10 @@ function expectError(answer: HttpAnswer, expected: ExpectedError, what: string):
  * lines: `WARN [PerformChat] Object(9) {\n  msg: 'PerformChat call failed ...',\n  event: 'attempt.failed', ...\n}`.
  */
 export function failedAttemptLines(log: string, code: string): number {
-  const objects = log.match(/\[PerformChat\] Object\(\d+\) \{\n[^]*?\n\}/g) ?? [];
+  // Nest's text logger colours its output (and util.inspect's strings) unless NO_COLOR is set.
+  // eslint-disable-next-line no-control-regex
+  const plain = log.replace(/\x1b\[[0-9;]*m/g, '');
+  const objects = plain.match(/\[PerformChat\] Object\(\d+\) \{\n[^]*?\n\}/g) ?? [];
   return objects.filter(
     (object) =>
       /\n {2}msg: .PerformChat call failed \(/.test(object) &&

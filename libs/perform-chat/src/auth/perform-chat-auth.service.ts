@@ -17,6 +17,7 @@ import { SharedGenerations } from './shared-generations';
 import { PerformChatTokenReuse, TokenClaim, TokenScope } from '../token-reuse/perform-chat-token-reuse';
 import { PerformChatTelemetry } from '../telemetry/perform-chat-telemetry';
 import {
+  PerformChatCallTrace,
   PerformChatTokenIssueContext,
   PerformChatTokensInvalidateContext,
   isTraced,
@@ -113,7 +114,14 @@ export class PerformChatAuthService {
     const reusable =
       this.reuse.enabled && request.reuse !== false && expiresInSeconds > this.options.tokenReuse.minRemainingSeconds;
 
-    const { token, source } = await this.supply(scope, expiresIn, fromDefault, reusable, request.fresh === true);
+    const { token, source } = await this.supply(
+      scope,
+      expiresIn,
+      fromDefault,
+      reusable,
+      request.fresh === true,
+      context,
+    );
     await this.runHook('onTokenIssued', {
       userId,
       agentId,
@@ -136,6 +144,7 @@ export class PerformChatAuthService {
     fromDefault: boolean,
     reusable: boolean,
     fresh: boolean,
+    trace?: PerformChatCallTrace,
   ): Promise<Served> {
     const name = this.reuse.nameOf(scope);
     if (reusable && !fresh) {
@@ -145,7 +154,7 @@ export class PerformChatAuthService {
         return { token: stored, source: 'reused' };
       }
     }
-    const produce = () => this.produce(scope, name, expiresIn, fromDefault, reusable, fresh);
+    const produce = () => this.produce(scope, name, expiresIn, fromDefault, reusable, fresh, trace);
     if (!this.options.tokenReuse.shareConcurrent) return produce();
     // A request that must not reuse (no session) never shares with one that may.
     const { promise, shared } = this.shared.run(`${reusable ? 'r' : 'f'}${fresh ? '!' : ''}:${name}`, produce);
@@ -171,6 +180,7 @@ export class PerformChatAuthService {
     fromDefault: boolean,
     reusable: boolean,
     fresh: boolean,
+    trace?: PerformChatCallTrace,
   ): Promise<Served> {
     let claim: TokenClaim | undefined;
     // A fresh request does not wait for another instance: it would find the refused token stored.
@@ -186,7 +196,7 @@ export class PerformChatAuthService {
       }
     }
     try {
-      const token = await this.generateCurrent(scope, expiresIn, fromDefault);
+      const token = await this.generateCurrent(scope, expiresIn, fromDefault, trace);
       await this.remember(token);
       if (reusable) await this.reuse.keep(name, token);
       return { token, source: 'generated' };
@@ -200,18 +210,21 @@ export class PerformChatAuthService {
    * resource names the user: see PerformChatUserShare). A token a revocation made stale while it
    * was being generated is never returned: it is generated again.
    */
-  private async generateCurrent(scope: TokenScope, expiresIn: string, fromDefault: boolean): Promise<PerformChatToken> {
+  private async generateCurrent(
+    scope: TokenScope,
+    expiresIn: string,
+    fromDefault: boolean,
+    trace?: PerformChatCallTrace,
+  ): Promise<PerformChatToken> {
     const { userId, agentId, expiresInSeconds } = scope;
     for (let round = 1; ; round++) {
       let token: PerformChatToken;
       try {
-        token = await this.client.call(generateTokenResource, {
-          userId,
-          agentId,
-          expiresIn,
-          expiresInSeconds,
-          requestedAt: Date.now(),
-        });
+        token = await this.client.call(
+          generateTokenResource,
+          { userId, agentId, expiresIn, expiresInSeconds, requestedAt: Date.now() },
+          trace,
+        );
       } catch (error) {
         throw fromDefault ? this.blameDefaultAgent(error) : error;
       }
@@ -372,13 +385,17 @@ export class PerformChatAuthService {
     return traceOperation(
       'tokensInvalidate',
       context,
-      () => this.revoke(customerUserId, userId),
+      () => this.revoke(customerUserId, userId, context),
       ({ newTokenVersion }) => ({ newTokenVersion }),
     );
   }
 
-  private async revoke(customerUserId: string, userId?: string): Promise<PerformChatInvalidation> {
-    const result = await this.client.call(invalidateTokensResource, { customerUserId });
+  private async revoke(
+    customerUserId: string,
+    userId?: string,
+    trace?: PerformChatCallTrace,
+  ): Promise<PerformChatInvalidation> {
+    const result = await this.client.call(invalidateTokensResource, { customerUserId }, trace);
     // Before returning: from now on no instance sharing the token store serves an older token.
     if (!(await this.reuse.recordRevocation(result.customerUserId, result.newTokenVersion))) {
       this.logger.error(

@@ -27,8 +27,8 @@ import { PerformChatActiveKey, PerformChatKeyring, isKeyRefused } from './perfor
 import { classifyTransportError } from './transport-error';
 import { PerformChatTelemetry } from '../telemetry/perform-chat-telemetry';
 import {
+  PerformChatCallTrace,
   PerformChatUpstreamAttemptContext,
-  countAttempt,
   isTraced,
   traceOperation,
 } from '../telemetry/perform-chat-channels';
@@ -43,6 +43,8 @@ interface PreparedRequest<Params, Result> {
   key?: PerformChatActiveKey;
   /** The JSON body, credentials included (serialised once per call and key). */
   body: string;
+  /** The traced operation this call works for, told of each attempt (only while it is traced). */
+  trace?: PerformChatCallTrace;
 }
 
 /** Transport failures where no connection was made: PerformChat cannot have received the request. */
@@ -119,9 +121,14 @@ export class PerformChatHttpClient implements BeforeApplicationShutdown, OnAppli
    * returns what the resource reads from the JSON of a 2xx answer. Failed attempts are retried
    * as the resource's `retry` allows. The key is the keyring's at each attempt; a 401 for it may
    * cost one more attempt with the key the keyring turns to ({@link PerformChatKeyring.recover}).
+   * @param trace the traced operation the call works for (diagnostics channels): counts its attempts
    * @throws PerformChatError for every non-2xx answer, transport failure, timeout or invalid body.
    */
-  async call<Params, Result>(resource: PerformChatResource<Params, Result>, params: Params): Promise<Result> {
+  async call<Params, Result>(
+    resource: PerformChatResource<Params, Result>,
+    params: Params,
+    trace?: PerformChatCallTrace,
+  ): Promise<Result> {
     this.shutdown.enter(); // throws UPSTREAM_UNAVAILABLE once shutdown has begun
     try {
       const request: PreparedRequest<Params, Result> = {
@@ -129,6 +136,7 @@ export class PerformChatHttpClient implements BeforeApplicationShutdown, OnAppli
         params,
         path: resource.path(params) + queryString(resource.query?.(params)),
         body: '',
+        ...(trace ? { trace } : {}),
       };
       const startedAt = Date.now();
       let attempts = 0;
@@ -209,7 +217,12 @@ export class PerformChatHttpClient implements BeforeApplicationShutdown, OnAppli
     timeoutMs: number,
     key: PerformChatActiveKey,
   ): Promise<Result> {
-    countAttempt();
+    const { trace } = request;
+    if (trace) {
+      trace.attempts++;
+      trace.serverAddress ??= this.hostname;
+      trace.serverPort ??= this.port;
+    }
     if (!isTraced('upstreamAttempt')) return this.attemptOnce(request, attempt, timeoutMs, key);
     const context: PerformChatUpstreamAttemptContext = {
       instance: this.telemetry.instance,

@@ -9,13 +9,13 @@ import type {
   Tracer,
   TracerProvider,
 } from '@opentelemetry/api';
-import { AsyncLocalStorage } from 'node:async_hooks';
 import * as diagnosticsChannel from 'node:diagnostics_channel';
 import { performance } from 'node:perf_hooks';
 import { LIBRARY_VERSION } from '../perform-chat.constants';
 import { Messages } from '../perform-chat.messages';
 import {
   PERFORM_CHAT_STATE_CHANNEL,
+  PerformChatCallTrace,
   PerformChatEventType,
   PerformChatInstanceState,
   PerformChatOperationContext,
@@ -82,12 +82,11 @@ type MessageOf<T extends PerformChatEventType> = (PerformChatTelemetryEvent exte
 
 type OperationName = 'token.issue' | 'tokens.invalidate';
 
-/** One traced operation of the bridge: its span, when it started, the PerformChat server it called. */
+/** One traced operation of the bridge: its span and when it started. */
 interface Operation {
   name: OperationName;
   span: Span;
   startedAt: number;
-  server?: { address: string; port: number };
 }
 
 /** Which instrumentation is live in this process (one per process, across copies of the package). */
@@ -158,8 +157,6 @@ class PerformChatOtelBridge {
   private stopped = false;
 
   private readonly operations = new WeakMap<object, Operation>();
-  /** The operation the code runs for (bound to the operations' start channels: a public Node API). */
-  private readonly current = new AsyncLocalStorage<Operation | undefined>();
   private readonly attemptStarts = new WeakMap<object, number>();
 
   private readonly operationDuration: Histogram;
@@ -251,7 +248,7 @@ class PerformChatOtelBridge {
     );
   }
 
-  private traceOperation<C extends PerformChatOperationContext & { attempts: number }>(
+  private traceOperation<C extends PerformChatOperationContext & PerformChatCallTrace>(
     channelName: string,
     name: OperationName,
     spanName: string,
@@ -259,7 +256,7 @@ class PerformChatOtelBridge {
   ): void {
     const api = otelApi;
     const channel = diagnosticsChannel.tracingChannel<Operation | undefined, C>(channelName);
-    // Runs before the start subscribers, with the caller's context still active.
+    // At `start`, with the caller's context still active: our span's parent.
     const begin = (context: C): Operation | undefined => {
       const known = this.operations.get(context);
       if (known || !this.wanted(context.instance)) return known;
@@ -284,10 +281,9 @@ class PerformChatOtelBridge {
       const outcome = isFailure ? errorTypeOf(context) : 'ok';
       const span: Attributes = { [A.attempts]: context.attempts, [A.outcome]: outcome };
       const metric: Attributes = { [A.operation]: name, [A.instance]: context.instance, [A.outcome]: outcome };
-      if (operation.server) {
-        span[A.serverAddress] = operation.server.address;
-        span[A.serverPort] = operation.server.port;
-      }
+      // The core writes the server of the operation's first attempt into its context.
+      if (context.serverAddress !== undefined) span[A.serverAddress] = context.serverAddress;
+      if (context.serverPort !== undefined) span[A.serverPort] = context.serverPort;
       if (isFailure) {
         span[A.errorType] = outcome;
         metric[A.errorType] = outcome;
@@ -315,12 +311,8 @@ class PerformChatOtelBridge {
       asyncEnd: finish,
       error: () => undefined,
     };
-    channel.start.bindStore(this.current, begin);
     channel.subscribe(subscribers);
-    this.stops.push(() => {
-      channel.unsubscribe(subscribers);
-      channel.start.unbindStore(this.current);
-    });
+    this.stops.push(() => channel.unsubscribe(subscribers));
   }
 
   // The upstream attempts.
@@ -351,10 +343,6 @@ class PerformChatOtelBridge {
     };
     const subscribers: diagnosticsChannel.TracingChannelSubscribers<PerformChatUpstreamAttemptContext> = {
       start: (context) => {
-        const operation = this.current.getStore();
-        if (operation && !operation.server) {
-          operation.server = { address: context.serverAddress, port: context.serverPort };
-        }
         if (this.wanted(context.instance)) this.attemptStarts.set(context, performance.now());
       },
       end: (context) => {

@@ -133,6 +133,8 @@ describe('diagnostics channels: what the module publishes, and only to subscribe
       agentId: EMULATOR_DEMO_AGENT_ID,
       expiresInSeconds: 600,
       attempts: 1,
+      serverAddress: new URL(emulator.url).hostname,
+      serverPort: Number(new URL(emulator.url).port),
       result: {
         source: 'generated',
         agentId: EMULATOR_DEMO_AGENT_ID,
@@ -198,6 +200,7 @@ describe('diagnostics channels: what the module publishes, and only to subscribe
       attempts: 0,
       errorCode: 'AGENT_NOT_ALLOWED',
     });
+    expect(last(PerformChatTracingChannels.tokenIssue, 'asyncEnd')).not.toHaveProperty('serverAddress');
     expect(last(PerformChatTracingChannels.tokenIssue, 'asyncEnd')).not.toHaveProperty('agentId');
   });
 
@@ -212,6 +215,8 @@ describe('diagnostics channels: what the module publishes, and only to subscribe
       customerUserId: invalidation.customerUserId,
       userId: 'alice',
       attempts: 1,
+      serverAddress: new URL(emulator.url).hostname,
+      serverPort: Number(new URL(emulator.url).port),
       result: { newTokenVersion: invalidation.newTokenVersion },
     });
     expect(last(PerformChatTracingChannels.upstreamAttempt, 'asyncEnd')).toMatchObject({

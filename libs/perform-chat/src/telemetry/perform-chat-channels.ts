@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import * as diagnosticsChannel from 'node:diagnostics_channel';
 import type { PerformChatErrorCode } from '../errors/perform-chat-error-code';
 import type { PerformChatTelemetryEvent } from './perform-chat-telemetry.events';
@@ -110,15 +109,25 @@ export interface PerformChatOperationContext {
   errorCode?: PerformChatErrorCode;
 }
 
+/**
+ * What the HTTP client writes into the context of the operation it works for (passed down with
+ * the call, no AsyncLocalStorage): its attempts, and the server they went to.
+ */
+export interface PerformChatCallTrace {
+  /** HTTP attempts made at PerformChat for this operation (0 when none was sent). */
+  attempts: number;
+  /** PerformChat's host name and port, once an attempt was made (`server.address`, `server.port`). */
+  serverAddress?: string;
+  serverPort?: number;
+}
+
 /** The context of {@link PerformChatTracingChannels.tokenIssue}. */
-export interface PerformChatTokenIssueContext extends PerformChatOperationContext {
+export interface PerformChatTokenIssueContext extends PerformChatOperationContext, PerformChatCallTrace {
   /** Your user id (for traces and audit: never put it in a metric). Absent when it was invalid. */
   userId?: string;
   /** The agent chosen (the caller's or `defaultAgentId`), once checked. */
   agentId?: string;
   expiresInSeconds?: number;
-  /** HTTP attempts this request made to PerformChat (0 for a reused or shared token). */
-  attempts: number;
   /** Set on success (never the token itself). */
   result?: {
     source: 'generated' | 'reused' | 'shared';
@@ -129,11 +138,10 @@ export interface PerformChatTokenIssueContext extends PerformChatOperationContex
 }
 
 /** The context of {@link PerformChatTracingChannels.tokensInvalidate}. */
-export interface PerformChatTokensInvalidateContext extends PerformChatOperationContext {
+export interface PerformChatTokensInvalidateContext extends PerformChatOperationContext, PerformChatCallTrace {
   customerUserId: string;
   /** Your user id, when the invalidation went through `invalidateUserTokens` and friends. */
   userId?: string;
-  attempts: number;
   result?: { newTokenVersion: number };
 }
 
@@ -173,19 +181,6 @@ type ContextOf<N extends TracingName> = N extends 'tokenIssue'
     ? PerformChatTokensInvalidateContext
     : PerformChatUpstreamAttemptContext;
 
-/**
- * The traced operation (token issue, invalidation) a piece of code runs for, so that its HTTP
- * attempts are counted in its context. Entered only while the operation is traced: an
- * AsyncLocalStorage costs nothing until it is first run.
- */
-const operations = new AsyncLocalStorage<{ attempts: number }>();
-
-/** Counts one HTTP attempt in the traced operation it belongs to, if any. */
-export function countAttempt(): void {
-  const operation = operations.getStore();
-  if (operation) operation.attempts++;
-}
-
 /** True when someone listens to the operation's channels (then, and only then, build its context). */
 export function isTraced(name: TracingName): boolean {
   return tracing[name].hasSubscribers;
@@ -215,7 +210,7 @@ export async function traceOperation<N extends TracingName, T>(
       }
       return summary(value, context);
     }, context);
-  await ('attempts' in context ? operations.run(context, traced) : traced());
+  await traced();
   return value as T;
 }
 
