@@ -29,6 +29,7 @@ import { healthRow } from './rows/health.row';
 import { rateLimitMemoryRow } from './rows/rate-limit-memory.row';
 import { tokenClientRow } from './rows/token-client.row';
 import { loginStormRow } from './rows/login-storm.row';
+import { eventsRows } from './rows/events.row';
 
 const ROWS: BenchRow[] = [
   tokenClientRow,
@@ -40,6 +41,7 @@ const ROWS: BenchRow[] = [
   emulatorRow,
   healthRow,
   loginStormRow,
+  ...eventsRows,
 ];
 
 /** What B7 measures (also pasted into BENCHMARKS.md by hand after a B7-only run). */
