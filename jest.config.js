@@ -13,6 +13,7 @@ module.exports = {
   moduleNameMapper: {
     '^nestjs-performchat$': '<rootDir>/libs/perform-chat/src',
     '^nestjs-performchat/emulator$': '<rootDir>/libs/perform-chat-emulator/src',
+    '^nestjs-performchat/otel$': '<rootDir>/libs/perform-chat/src/otel',
     '^@test/utils(.*)$': '<rootDir>/test/utils$1',
   },
   testEnvironment: 'node',

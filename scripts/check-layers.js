@@ -32,6 +32,9 @@ const LAYERS = [
   ['perform-chat.providers.ts'],
   ['perform-chat.module.ts'],
   ['index.ts'],
+  // The OpenTelemetry bridge (nestjs-performchat/otel): above the public entry, so nothing of the
+  // core can import it; it reads the core through the channel contract only (telemetry/).
+  ['otel'],
 ];
 
 function unitOf(srcDir, file) {

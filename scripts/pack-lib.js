@@ -37,6 +37,53 @@ function fail(problems) {
   process.exit(1);
 }
 
+/** `@scope/name` or `name` of a bare specifier. */
+function packageNameOf(specifier) {
+  return specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0];
+}
+
+/**
+ * Every `require('<literal>')` of a built file, from its syntax tree (TypeScript's parser, a
+ * devDependency of the monorepo): its line, whether it runs inside a function (lazily) or at
+ * load time, and whether it sits in the block of a `try`.
+ */
+function requiresOf(file, source) {
+  const ts = require('typescript');
+  const tree = ts.createSourceFile(file, source, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS);
+  const found = [];
+  const visit = (node, inFunction, inTry) => {
+    if (
+      ts.isCallExpression(node) &&
+      ts.isIdentifier(node.expression) &&
+      node.expression.text === 'require' &&
+      node.arguments.length === 1 &&
+      ts.isStringLiteralLike(node.arguments[0])
+    ) {
+      const line = tree.getLineAndCharacterOfPosition(node.getStart()).line + 1;
+      found.push({ specifier: node.arguments[0].text, line, inFunction, inTry });
+    }
+    const fn = inFunction || ts.isFunctionLike(node) || ts.isClassStaticBlockDeclaration(node);
+    if (ts.isTryStatement(node)) {
+      visit(node.tryBlock, fn, true);
+      if (node.catchClause) visit(node.catchClause, fn, inTry);
+      if (node.finallyBlock) visit(node.finallyBlock, fn, inTry);
+      return;
+    }
+    ts.forEachChild(node, (child) => visit(child, fn, inTry));
+  };
+  visit(tree, false, false);
+  return found;
+}
+
+/**
+ * The one load-time require of an optional peer the package makes on purpose: dist/otel/ (the
+ * subpath nestjs-performchat/otel, useless without the API) requires @opentelemetry/api inside a
+ * `try` that throws the install message. Anywhere else, or unguarded, it is a problem.
+ */
+function isGuardedOtelRequire(file, name, inTry) {
+  return file.startsWith('dist/otel/') && name === '@opentelemetry/api' && inTry;
+}
+
 // 1. What the package carries besides dist/.
 if (!fs.existsSync(path.join(libDir, 'dist', 'index.js'))) {
   fail(['libs/perform-chat/dist/index.js is missing: run `npm run build:lib` first (npm run pack:lib does)']);
@@ -125,6 +172,8 @@ for (const required of [
   'dist/emulator/index.js',
   'dist/emulator/index.d.ts',
   'dist/emulator/README.md',
+  'dist/otel/index.js',
+  'dist/otel/index.d.ts',
 ]) {
   if (!fileSet.has(required)) problems.push(`${required} is missing`);
 }
@@ -156,9 +205,7 @@ const builtins = new Set(builtinModules);
 const usedDependencies = new Set();
 for (const file of files.filter((f) => f.endsWith('.js'))) {
   const source = fs.readFileSync(path.join(packageDir, file), 'utf8');
-  for (const match of source.matchAll(/^([ \t]*).*?\brequire\((["'])([^"']+)\2\)/gm)) {
-    const [, indent, , specifier] = match;
-    const line = source.slice(0, match.index).split('\n').length;
+  for (const { specifier, line, inFunction, inTry } of requiresOf(file, source)) {
     if (specifier.startsWith('.')) {
       const resolved = path.posix.join(path.posix.dirname(file), specifier);
       const candidates = [resolved, `${resolved}.js`, `${resolved}/index.js`];
@@ -166,7 +213,7 @@ for (const file of files.filter((f) => f.endsWith('.js'))) {
         problems.push(`${file}:${line}: require('${specifier}') is not in the tarball`);
       continue;
     }
-    const name = specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0];
+    const name = packageNameOf(specifier);
     if (specifier.startsWith('node:') || builtins.has(name)) continue;
     if (dependencies.has(name)) {
       usedDependencies.add(name);
@@ -174,10 +221,36 @@ for (const file of files.filter((f) => f.endsWith('.js'))) {
     }
     if (!peers.has(name)) {
       problems.push(`${file}:${line}: require('${specifier}') is neither a dependency nor a peer dependency`);
-    } else if (optionalPeers.has(name) && indent.length === 0) {
+    } else if (optionalPeers.has(name) && !inFunction && !isGuardedOtelRequire(file, name, inTry)) {
       problems.push(
         `${file}:${line}: optional peer '${name}' is required at load time (require it lazily, in a function)`,
       );
+    }
+  }
+}
+// The core entry never loads the OpenTelemetry bridge (nor @opentelemetry/api): an app without it
+// must keep working. Walks the require graph of dist/index.js and dist/emulator/index.js.
+{
+  const seen = new Set();
+  const pendingJs = ['dist/index.js', 'dist/emulator/index.js'];
+  while (pendingJs.length > 0) {
+    const file = pendingJs.pop();
+    if (seen.has(file) || !fileSet.has(file)) continue;
+    seen.add(file);
+    if (file.startsWith('dist/otel/'))
+      problems.push(`${file} is loaded by the core entry (only nestjs-performchat/otel may load it)`);
+    const source = fs.readFileSync(path.join(packageDir, file), 'utf8');
+    for (const { specifier, line } of requiresOf(file, source)) {
+      if (specifier.startsWith('.')) {
+        const resolved = path.posix.join(path.posix.dirname(file), specifier);
+        pendingJs.push(
+          ...[resolved, `${resolved}.js`, `${resolved}/index.js`]
+            .filter((candidate) => fileSet.has(candidate))
+            .slice(0, 1),
+        );
+      } else if (packageNameOf(specifier) === '@opentelemetry/api') {
+        problems.push(`${file}:${line}: the core entry requires @opentelemetry/api (only nestjs-performchat/otel may)`);
+      }
     }
   }
 }
@@ -186,7 +259,7 @@ for (const dependency of dependencies) {
 }
 // Declarations reachable from the public entries must not name socket.io (an optional peer).
 const reachable = new Set();
-const pending = ['dist/index.d.ts', 'dist/emulator/index.d.ts'];
+const pending = ['dist/index.d.ts', 'dist/emulator/index.d.ts', 'dist/otel/index.d.ts'];
 while (pending.length > 0) {
   const file = pending.pop();
   if (reachable.has(file) || !fileSet.has(file)) continue;

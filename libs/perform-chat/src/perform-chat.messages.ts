@@ -197,6 +197,12 @@ export const Messages = {
 
   // Stores (redis/, customer-users/).
   ioredisMissing: () => 'A Redis store needs the ioredis package: npm install ioredis',
+
+  // The OpenTelemetry bridge (otel/).
+  otelApiMissing: () =>
+    'nestjs-performchat/otel needs the @opentelemetry/api package (an optional peer dependency): npm install @opentelemetry/api',
+  otelAlreadyActive: () =>
+    'instrumentPerformChat() is already active in this process: call disable() on the instrumentation it returned before instrumenting again (two would count everything twice)',
   memoryStoreMaxRecords: () => 'MemoryCustomerUserStore maxRecords must be a positive whole number',
   redisNoAnswer: (what: string) => `does not answer (${what})`,
   redisRefusedCommand: (reply: string) => `refused the command (${reply})`,
