@@ -51,10 +51,16 @@ const materialised = new Map<string, Baseline>();
 export function materialiseBaseline(ref: string = EVENTS_BASELINE_REF): Baseline {
   const known = materialised.get(ref);
   if (known) return known;
-  const commit = execFileSync('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], {
-    cwd: REPO_ROOT,
-    encoding: 'utf8',
-  }).trim();
+  let commit = '';
+  try {
+    commit = execFileSync('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }).trim();
+  } catch {
+    // Answered below: git says nothing more with --quiet.
+  }
   if (!/^[0-9a-f]{40}$/.test(commit)) throw new Error(`baseline ref "${ref}" names no commit`);
   const root = join(BASELINE_DIR, ref.replace(/[^\w.-]/g, '_'));
   const marker = join(root, MARKER);
