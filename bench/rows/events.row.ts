@@ -28,15 +28,17 @@ const DEMO_TOKEN_PATH = '/api/chat/token';
 type Variant = 'current' | 'baseline' | 'otel';
 
 /**
- * The child of one variant of `role` (the emulator's URL its config; the baseline from its own
- * tree), checked to load the library of the checkout it should.
+ * The child of one variant of `role` for `row` (the emulator's URL its config; the baseline from
+ * its own tree), checked to load the library of the checkout it should.
  */
-async function variantChild(context: BenchContext, role: string, variant: Variant): Promise<BenchChild> {
+async function variantChild(context: BenchContext, row: string, role: string, variant: Variant): Promise<BenchChild> {
   const emulator = await context.emulator();
   const root = variant === 'baseline' ? materialiseBaseline(context.settings.baselineRef).root : REPO_ROOT;
+  // `row` (ignored by the roles) gives every row children of its own: both sides start from the
+  // same state (a child shared with an earlier row would carry its budget log and heap).
   const child = await (variant === 'baseline'
-    ? context.child(role, { emulatorUrl: emulator.url }, { root })
-    : context.child(role, { emulatorUrl: emulator.url, ...(variant === 'otel' ? { otel: true } : {}) }));
+    ? context.child(role, { emulatorUrl: emulator.url, row }, { root })
+    : context.child(role, { emulatorUrl: emulator.url, row, ...(variant === 'otel' ? { otel: true } : {}) }));
   const library = await child.call<string>('resolve', 'nestjs-performchat');
   if (!library.startsWith(join(root, 'libs', 'perform-chat'))) {
     throw new Error(`${role} (${variant}) loads nestjs-performchat from ${library}, not from ${root}`);
@@ -70,8 +72,8 @@ async function spansNote(child: BenchChild): Promise<{ note: string; traced: boo
 
 async function tokenLoops(context: BenchContext, id: string, a: Variant, b: Variant) {
   const [childA, childB] = await Promise.all([
-    variantChild(context, 'token-client', a),
-    variantChild(context, 'token-client', b),
+    variantChild(context, id, 'token-client', a),
+    variantChild(context, id, 'token-client', b),
   ]);
   return interleaveChildLoops(
     context,
@@ -88,8 +90,8 @@ export const tokenEventsRow: BenchRow = {
   title: 'generateToken (concurrency 32), channels with nobody subscribed vs the library before them',
   async prepare(context) {
     await Promise.all([
-      variantChild(context, 'token-client', 'current'),
-      variantChild(context, 'token-client', 'baseline'),
+      variantChild(context, 'B1e', 'token-client', 'current'),
+      variantChild(context, 'B1e', 'token-client', 'baseline'),
     ]);
   },
   async run(context) {
@@ -128,13 +130,13 @@ export const tokenOtelRow: BenchRow = {
   async prepare(context) {
     if (otelBridgeMissing()) return;
     await Promise.all([
-      variantChild(context, 'token-client', 'otel'),
-      variantChild(context, 'token-client', 'current'),
+      variantChild(context, 'B1o', 'token-client', 'otel'),
+      variantChild(context, 'B1o', 'token-client', 'current'),
     ]);
   },
   async run(context) {
     const a = '`generateToken`, OpenTelemetry SDK + `instrumentPerformChat` in the process';
-    const b = "the same without them (B1e's A)";
+    const b = 'the same without them, a process of its own';
     const missing = otelBridgeMissing();
     if (missing) {
       context.log(`  ${missing}`);
@@ -145,7 +147,7 @@ export const tokenOtelRow: BenchRow = {
       samples.otel.map((r) => r.opsPerSecond),
       samples.current.map((r) => r.opsPerSecond),
     );
-    const spans = await spansNote(await variantChild(context, 'token-client', 'otel'));
+    const spans = await spansNote(await variantChild(context, 'B1o', 'token-client', 'otel'));
     return [
       {
         id: 'B1o',
@@ -172,11 +174,11 @@ export const tokenOtelRow: BenchRow = {
 // ---------------------------------------------------------------- B2e, B2o: the demo app over HTTP
 
 /** Throughput of the demo's token route at 32 connections, A, B, A, B; the otel side scraped once per round. */
-async function demoThroughput(context: BenchContext, a: Variant, b: Variant) {
+async function demoThroughput(context: BenchContext, id: string, a: Variant, b: Variant) {
   const { settings } = context;
   const children = Object.fromEntries(
     await Promise.all(
-      [a, b].map(async (variant) => [variant, await variantChild(context, 'demo-app', variant)] as const),
+      [a, b].map(async (variant) => [variant, await variantChild(context, id, 'demo-app', variant)] as const),
     ),
   ) as Record<Variant, BenchChild>;
   const scraped: number[] = [];
@@ -222,10 +224,13 @@ export const demoEventsRow: BenchRow = {
   ids: ['B2e'],
   title: 'demo POST /api/chat/token, channels with nobody subscribed vs the demo app before them',
   async prepare(context) {
-    await Promise.all([variantChild(context, 'demo-app', 'current'), variantChild(context, 'demo-app', 'baseline')]);
+    await Promise.all([
+      variantChild(context, 'B2e', 'demo-app', 'current'),
+      variantChild(context, 'B2e', 'demo-app', 'baseline'),
+    ]);
   },
   async run(context) {
-    const { samples } = await demoThroughput(context, 'current', 'baseline');
+    const { samples } = await demoThroughput(context, 'B2e', 'current', 'baseline');
     const result = compare(
       samples.current.map((r) => r.rps),
       samples.baseline.map((r) => r.rps),
@@ -255,17 +260,20 @@ export const demoOtelRow: BenchRow = {
   title: 'demo POST /api/chat/token with the OpenTelemetry SDK and bridge loaded vs without',
   async prepare(context) {
     if (otelBridgeMissing()) return;
-    await Promise.all([variantChild(context, 'demo-app', 'otel'), variantChild(context, 'demo-app', 'current')]);
+    await Promise.all([
+      variantChild(context, 'B2o', 'demo-app', 'otel'),
+      variantChild(context, 'B2o', 'demo-app', 'current'),
+    ]);
   },
   async run(context) {
     const a = 'demo app `POST /api/chat/token`, OpenTelemetry SDK + `instrumentPerformChat` in the app';
-    const b = "the same without them (B2e's A)";
+    const b = 'the same without them, a process of its own';
     const missing = otelBridgeMissing();
     if (missing) {
       context.log(`  ${missing}`);
       return [skippedRow('B2o', a, b, 'req/s', 'A/B ≥ 0.90', missing)];
     }
-    const { samples, scraped, children } = await demoThroughput(context, 'otel', 'current');
+    const { samples, scraped, children } = await demoThroughput(context, 'B2o', 'otel', 'current');
     const result = compare(
       samples.otel.map((r) => r.rps),
       samples.current.map((r) => r.rps),
