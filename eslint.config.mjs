@@ -5,7 +5,16 @@ import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', 'dist-pack/**', 'node_modules/**', 'coverage/**', 'test/compat/fixtures/**'] },
+  {
+    ignores: [
+      '**/dist/**',
+      'dist-pack/**',
+      'node_modules/**',
+      'coverage/**',
+      'test/compat/fixtures/**',
+      'bench/.baseline/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,

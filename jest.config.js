@@ -3,7 +3,9 @@ module.exports = {
   rootDir: '.',
   moduleFileExtensions: ['js', 'json', 'ts'],
   testRegex: ['libs/.*\\.spec\\.ts$', 'src/.*\\.spec\\.ts$', 'test/.*\\.e2e-spec\\.ts$'],
-  testPathIgnorePatterns: ['/node_modules/', '/dist/', '/test/compat/'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '/test/compat/', '<rootDir>/bench/.baseline/'],
+  // The bench's baseline checkouts (bench/lib/baseline.ts) hold a second copy of every package.json.
+  modulePathIgnorePatterns: ['<rootDir>/bench/.baseline/'],
   transform: {
     // Type-checking is done once by `npm run typecheck`; here we only transpile.
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.spec.json' }],

@@ -39,8 +39,14 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown());
   process.on('disconnect', () => void shutdown());
 
-  /** Every role also answers `cpu-usage`: this process's CPU time so far (µs), to divide by the requests it served. */
-  const builtIn: Record<string, (args: unknown) => Promise<unknown>> = { 'cpu-usage': async () => process.cpuUsage() };
+  /**
+   * Every role also answers `cpu-usage`: this process's CPU time so far (µs), to divide by the
+   * requests it served; and `resolve`: where a module name resolves here (which checkout's library).
+   */
+  const builtIn: Record<string, (args: unknown) => Promise<unknown>> = {
+    'cpu-usage': async () => process.cpuUsage(),
+    resolve: async (name) => require.resolve(String(name)),
+  };
   process.on('message', (message: { id: number; command: string; args: unknown }) => {
     const command = (handle.commands?.[message.command] ?? builtIn[message.command]) as
       ((args: unknown) => Promise<unknown>) | undefined;

@@ -9,6 +9,8 @@
  *   npm run bench -- --cpu-prof=guard-app   run a child role under node --cpu-prof (bench/profiles/;
  *                                      summarize with bench/profile-top.ts)
  *   npm run bench -- --out=FILE        write the report to FILE (any mode)
+ *   npm run bench -- --only=B1e,B2e --baseline=<git ref>   compare against another ref than
+ *                                      47b6009 (extracted into bench/.baseline/<ref>/, reused)
  *
  * Nothing has to be started by hand: the emulator, the reference servers and the apps under
  * test each run in a child process of their own (bench/child.ts + bench/roles/); HTTP load comes
@@ -29,6 +31,7 @@ import { healthRow } from './rows/health.row';
 import { rateLimitMemoryRow } from './rows/rate-limit-memory.row';
 import { tokenClientRow } from './rows/token-client.row';
 import { loginStormRow } from './rows/login-storm.row';
+import { eventsRows } from './rows/events.row';
 
 const ROWS: BenchRow[] = [
   tokenClientRow,
@@ -40,7 +43,39 @@ const ROWS: BenchRow[] = [
   emulatorRow,
   healthRow,
   loginStormRow,
+  ...eventsRows,
 ];
+
+/** What B1e, B2e, B1o and B2o measure (also pasted into BENCHMARKS.md by hand). */
+export const EVENTS_DESCRIPTION = `- **B1e, B2e, B1o, B2o** (issue 16: diagnostics channels and the OpenTelemetry bridge): each
+  side in a child process of its own (children of their own per row, so both sides start from
+  the same state), interleaved A, B, A, B. B1e and B1o are B1's A
+  (\`generateToken\`, 32 in flight, in process), B2e and B2o B2's throughput (the demo's
+  \`POST /api/chat/token\` over HTTP, 32 connections, 100 users). **B1e/B2e**: the current code
+  with nobody subscribed to its channels against the library and demo app as they were before
+  the channels (\`47b6009\`, \`EVENTS_BASELINE_REF\`; \`--baseline=<ref>\` for another),
+  materialised by \`bench/lib/baseline.ts\` into \`bench/.baseline/<ref>/\` (\`git archive | tar -x\`,
+  \`node_modules\` a symlink to this repository's, reused by later runs) and run from there
+  (\`<root>/bench/child.ts\`, cwd and tsconfig of that tree, so its own \`libs/\` and \`src/\` load;
+  each child is checked to resolve \`nestjs-performchat\` inside its own tree). The harness is
+  the same on both sides: this tree's \`bench/\` is copied over the baseline's on every run (at
+  \`47b6009\` it differed only by the API-request budget its roles left at 1000/min). The demo app
+  has no OpenTelemetry in either B2e side (its DemoObservabilityModule is not on main yet): the
+  bridge is **not** loaded. **B1o/B2o**: the current code with the OpenTelemetry SDK and
+  \`instrumentPerformChat({ tracerProvider, meterProvider })\` of \`nestjs-performchat/otel\`
+  loaded in that child (role config \`otel: true\`, \`bench/lib/otel-sdk.ts\`) against the same
+  without them: a \`BasicTracerProvider\` with a \`BatchSpanProcessor\` (defaults: 5 s, batches of
+  512, queue 2048) on an exporter that drops spans; metrics in B1o through a
+  \`PeriodicExportingMetricReader\` every 10 s on an exporter that drops them (a worker pushing
+  OTLP), in B2o through the Prometheus exporter without its server, collected and serialised
+  once per round half-way through it (what the demo's GET /metrics does). Dropping exporters
+  leave out the export itself (serialisation for the wire, the network), which is the
+  collector's cost; everything up to it is measured. A row whose bridge handed no span to the
+  exporter is a MISS. Skipped ("nestjs-performchat/otel not built yet") while the bridge's module
+  does not resolve. B1e's notes also give \`bench/events-cost.ts\`: ns per call of
+  \`isTraced\`, \`countAttempt\` and the channel listener with nobody subscribed (1e6 calls each, in
+  the bench process).
+`;
 
 /** What B7 measures (also pasted into BENCHMARKS.md by hand after a B7-only run). */
 export const B7_DESCRIPTION = `- **B7** (login storm, issue 15): three children run the demo app of \`src/\` (Express), sharing
@@ -100,7 +135,7 @@ rate limits off (the documented 100 generations/min would cap every row at 1.7 c
 - **B1, B1b**: a client process runs 32 calls in flight for each measurement against the
   emulator. A: \`PerformChatAuthService.generateToken\` from \`PerformChatModule.forRoot\` in a
   Nest application context, with the per-user limit off (\`rateLimit: false\`; it is a route
-  guard anyway) and the upstream budget raised to 1e9 tokens/min (still counted on every call);
+  guard anyway) and the upstream budget raised to 1e9 tokens and 1e9 API requests/min (still counted on every call);
   retries, circuit breaker, response validation and the memory customer-user store as shipped.
   B: \`axios.post\` of the same JSON body over a keep-alive agent. B' (B1b): the PerformChat
   docs' Node example: \`fetch\` per call with a JSON body, \`ok\` check, \`response.json()\`, no
@@ -109,7 +144,7 @@ rate limits off (the documented 100 generations/min would cap every row at 1.7 c
   route that exists only in \`bench/roles/demo-app.role.ts\`: \`POST /api/bench/raw-token\`, the
   global auth stand-in then raw axios (keep-alive) to the emulator. The demo runs with its
   per-user limit raised to 1e9 (PERFORMCHAT_RATE_LIMIT_POINTS) and its upstream budget raised
-  to 1e9 tokens/min (module options overridden in the bench only; there is no environment
+  to 1e9 tokens and 1e9 API requests/min (module options overridden in the bench only; there is no environment
   variable for it); both still count every request. 100 users rotate through \`x-demo-user\`,
   body \`{"expiresIn":"1h"}\`. Throughput at 32 connections; latency one request at a time (one
   connection, so no queueing), p99 of every round's per-response timings pooled per side.
@@ -129,7 +164,7 @@ rate limits off (the documented 100 generations/min would cap every row at 1.7 c
   \`health\` option: 5 s cache, so one HEAD per 5 s) vs terminus \`HttpHealthIndicator.pingCheck\`
   of the same URL with the same rule (HEAD, any status below 500 is up, 1 s timeout): one HTTP
   request per check.
-${B7_DESCRIPTION}
+${B7_DESCRIPTION}${EVENTS_DESCRIPTION}
 ## Changes made to meet the targets
 
 Measured when they were made (same machine); each commit message has the profile behind it.

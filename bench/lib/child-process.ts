@@ -18,6 +18,12 @@ export interface ChildOptions {
   env?: Record<string, string>;
   /** How long the child may take to say `ready`. @default 60 s */
   readyTimeoutMs?: number;
+  /**
+   * Another checkout to run the child from (a baseline of bench/lib/baseline.ts): forks
+   * `<root>/bench/child.ts` with `<root>` as working directory, so tsconfig-paths resolves that
+   * checkout's own tsconfig paths (its library, its roles). @default this repository
+   */
+  root?: string;
 }
 
 /** A running bench child: a port when it serves HTTP, and `call` for in-process measurements. */
@@ -46,11 +52,18 @@ export class BenchChild {
     });
   }
 
-  /** Forks `bench/child.ts <role> <json config>` and waits for its `ready` message. */
+  /** Forks `bench/child.ts <role> <json config>` (of `options.root` when given) and waits for its `ready` message. */
   static start(role: string, config: unknown = {}, options: ChildOptions = {}): Promise<BenchChild> {
-    const proc = fork(CHILD_ENTRY, [role, JSON.stringify(config)], {
+    const entry = options.root ? join(options.root, 'bench', 'child.ts') : CHILD_ENTRY;
+    const proc = fork(entry, [role, JSON.stringify(config)], {
       execArgv: [...(options.nodeFlags ?? []), ...LOADER],
-      env: { ...process.env, ...options.env },
+      ...(options.root ? { cwd: options.root } : {}),
+      // TS_NODE_PROJECT / TS_NODE_CWD of ours would point the baseline at our tsconfig.
+      env: {
+        ...process.env,
+        ...(options.root ? { TS_NODE_PROJECT: join(options.root, 'tsconfig.json') } : {}),
+        ...options.env,
+      },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     return new Promise((resolve, reject) => {

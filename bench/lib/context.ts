@@ -11,6 +11,13 @@ export interface BenchSettings {
   redisUrl: string;
   /** Roles to run under `node --cpu-prof` (profiles in bench/profiles/). */
   cpuProfRoles: string[];
+  /** The git ref the B1e/B2e rows compare against (`--baseline=<ref>`, default EVENTS_BASELINE_REF). */
+  baselineRef: string;
+}
+
+/** One child's identity: its role, its config and the checkout it runs from. */
+function childId(role: string, config: Record<string, unknown>, root: string | undefined): string {
+  return `${role} ${JSON.stringify(config)}${root ? ` @${root}` : ''}`;
 }
 
 /** Children shared by the rows of one run (one emulator for B1, B2, B5, B6), stopped at the end. */
@@ -22,9 +29,9 @@ export class BenchContext {
     readonly log: (line: string) => void = (line) => console.log(line),
   ) {}
 
-  /** The child playing `role` with `config`, started on first use. */
+  /** The child playing `role` with `config` (from `options.root` when given), started on first use. */
   child(role: string, config: Record<string, unknown> = {}, options: ChildOptions = {}): Promise<BenchChild> {
-    const id = `${role} ${JSON.stringify(config)}`;
+    const id = childId(role, config, options.root);
     let child = this.children.get(id);
     if (!child) {
       const profiling = this.settings.cpuProfRoles.includes(role) || this.settings.cpuProfRoles.includes('all');
@@ -44,8 +51,8 @@ export class BenchContext {
   }
 
   /** Stops one child now (a row that is done with it, e.g. to free its memory). */
-  async release(role: string, config: Record<string, unknown> = {}): Promise<void> {
-    const id = `${role} ${JSON.stringify(config)}`;
+  async release(role: string, config: Record<string, unknown> = {}, root?: string): Promise<void> {
+    const id = childId(role, config, root);
     const child = this.children.get(id);
     this.children.delete(id);
     if (child) await (await child).stop();

@@ -19,7 +19,15 @@ export interface RowResult {
   ratioText?: string;
   target: string;
   pass: boolean;
+  /** Why the row was not measured (e.g. a module it needs is not built yet): its verdict says so. */
+  skipped?: string;
   notes?: string[];
+}
+
+/** The verdict column: PASS, MISS, or skipped. */
+export function verdict(row: RowResult, miss = 'MISS'): string {
+  if (row.skipped) return 'skipped';
+  return row.pass ? 'PASS' : miss;
 }
 
 /** A/B of two sides measured round by round. */
@@ -46,6 +54,7 @@ const cell = (text: string) => text.replace(/\|/g, '\\|');
 
 export function ratioCell(row: RowResult): string {
   if (row.ratioText) return row.ratioText;
+  if (row.skipped) return row.skipped;
   if (row.ratio === undefined) return '—';
   const spread = row.ratioSpread ? ` (${row.ratioSpread[0].toFixed(2)}–${row.ratioSpread[1].toFixed(2)})` : '';
   return `${row.ratio.toFixed(2)}${spread}`;
@@ -61,7 +70,7 @@ export function markdownTable(rows: RowResult[]): string {
     const a = row.aSummary ? `${formatSummary(row.aSummary)} ${row.unit}` : '—';
     const b = row.bSummary ? `${formatSummary(row.bSummary)} ${row.unit}` : '—';
     lines.push(
-      `| ${[row.id, row.a, row.b, a, b, ratioCell(row), row.target, row.pass ? 'PASS' : '**MISS**'].map(cell).join(' | ')} |`,
+      `| ${[row.id, row.a, row.b, a, b, ratioCell(row), row.target, verdict(row, '**MISS**')].map(cell).join(' | ')} |`,
     );
   }
   return lines.join('\n');
@@ -76,7 +85,7 @@ export function consoleTable(rows: RowResult[]): string {
     row.bSummary ? `${formatSummary(row.bSummary)} ${row.unit}` : '—',
     ratioCell(row),
     row.target,
-    row.pass ? 'PASS' : 'MISS',
+    verdict(row),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ');

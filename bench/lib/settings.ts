@@ -1,3 +1,4 @@
+import { EVENTS_BASELINE_REF } from './baseline';
 import type { BenchSettings } from './context';
 
 /** `--name=value` from the command line. */
@@ -17,7 +18,7 @@ function numberFlag(name: string): number | undefined {
 /**
  * Settings from the command line: `--quick` (3 rounds × 0.6 s), else full (5 rounds × 5 s);
  * `--rounds=N` (at least 5 in full mode, 2 in quick mode), `--duration=S`, `--warmup=S`,
- * `--cpu-prof=role[,role]`. REDIS_URL for the Redis rows.
+ * `--cpu-prof=role[,role]`, `--baseline=<git ref>` (B1e/B2e). REDIS_URL for the Redis rows.
  */
 export function settingsFromArgs(): BenchSettings {
   const quick = process.argv.includes('--quick');
@@ -28,5 +29,6 @@ export function settingsFromArgs(): BenchSettings {
     warmupSeconds: numberFlag('warmup') ?? (quick ? 0.3 : 2),
     redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     cpuProfRoles: flag('cpu-prof')?.split(',').filter(Boolean) ?? [],
+    baselineRef: flag('baseline') ?? EVENTS_BASELINE_REF,
   };
 }

@@ -21,11 +21,18 @@ export const RAW_TOKEN_ROUTE = '/api/bench/raw-token';
  * Two differences from `npm start`, both for the benchmark only:
  * - the per-user limit is raised out of reach (PERFORMCHAT_RATE_LIMIT_POINTS) so it never
  *   refuses; the guard still counts every request;
- * - the upstream budget (100 tokens/min, no environment variable) is raised out of reach by
- *   overriding the module options provider with `performChatConfig(config)` plus
- *   `upstreamBudget: { tokensPerMinute: 1e9 }`; it still counts every call.
+ * - the upstream budget (100 tokens/min and 1000 API requests/min, no environment variable) is
+ *   raised out of reach by overriding the module options provider with
+ *   `performChatConfig(config)` plus `upstreamBudget: { tokensPerMinute: 1e9,
+ *   apiRequestsPerMinute: 1e9 }`; it still counts every call.
+ *
+ * With `otel: true` (B2o) the OpenTelemetry SDK and the `nestjs-performchat/otel` bridge are
+ * loaded first (bench/lib/otel-sdk.ts: the Prometheus exporter without its server, collected by
+ * the `scrape` command as GET /metrics would); without it nothing of OpenTelemetry is loaded.
  */
-export const demoAppRole: Role<{ emulatorUrl: string }> = async ({ emulatorUrl }) => {
+export const demoAppRole: Role<{ emulatorUrl: string; otel?: boolean }> = async ({ emulatorUrl, otel }) => {
+  const telemetry = otel ? await (await import('../lib/otel-sdk')).loadOtel('prometheus') : undefined;
+
   /** The bare reference route: the auth stand-in (global guard of AppModule) then raw axios to PerformChat. */
   @Controller('bench')
   class RawTokenController {
@@ -65,7 +72,7 @@ export const demoAppRole: Role<{ emulatorUrl: string }> = async ({ emulatorUrl }
     .useFactory({
       factory: (configService: ConfigService) => ({
         ...performChatConfig(configService),
-        upstreamBudget: { tokensPerMinute: 1_000_000_000 },
+        upstreamBudget: { tokensPerMinute: 1_000_000_000, apiRequestsPerMinute: 1_000_000_000 },
       }),
       inject: [ConfigService],
     })
@@ -75,5 +82,17 @@ export const demoAppRole: Role<{ emulatorUrl: string }> = async ({ emulatorUrl }
   app.setGlobalPrefix('api', { exclude: ['health/live', 'health/ready'] });
   await app.listen(0, '127.0.0.1');
   const port = (app.getHttpServer().address() as AddressInfo).port;
-  return { port, close: () => app.close() };
+  return {
+    port,
+    commands: {
+      /** Collects and serialises the metrics once (the length of the text; 0 without `otel`). */
+      scrape: async () => (await telemetry?.scrape()) ?? 0,
+      /** Spans the bridge handed to the exporter so far (0 without `otel`). */
+      'otel-spans': async () => telemetry?.exportedSpans() ?? 0,
+    },
+    close: async () => {
+      await app.close();
+      await telemetry?.close();
+    },
+  };
 };

@@ -26,13 +26,19 @@ export interface TokenClientRunArgs {
 /**
  * B1/B1b: token generations per second from one process against the emulator (in another).
  * - `service`: `PerformChatAuthService.generateToken` in a Nest application context
- *   (PerformChatModule.forRoot, per-user limit off, upstream budget raised out of reach, the
+ *   (PerformChatModule.forRoot, per-user limit off, upstream budget (tokens and API requests) raised out of reach, the
  *   rest at defaults: retries, circuit breaker, memory customer-user store, keep-alive agent);
  * - `axios`: a raw axios POST of the same body over a keep-alive agent;
  * - `fetch`: the PerformChat docs' Node example: a `fetch` per call with a JSON body, `ok`
  *   check, `response.json()`, no agent configured.
+ *
+ * With `otel: true` (B1o) the OpenTelemetry SDK and the `nestjs-performchat/otel` bridge are
+ * loaded first (bench/lib/otel-sdk.ts, metrics pushed every 10 s to an exporter that drops them);
+ * without it nothing of OpenTelemetry is loaded.
  */
-export const tokenClientRole: Role<{ emulatorUrl: string }> = async ({ emulatorUrl }) => {
+export const tokenClientRole: Role<{ emulatorUrl: string; otel?: boolean }> = async ({ emulatorUrl, otel }) => {
+  const telemetry = otel ? await (await import('../lib/otel-sdk')).loadOtel('push') : undefined;
+
   @Module({
     imports: [
       PerformChatModule.forRoot({
@@ -42,7 +48,7 @@ export const tokenClientRole: Role<{ emulatorUrl: string }> = async ({ emulatorU
         defaultAgentId: BENCH_AGENT_ID,
         defaultExpiresIn: BENCH_EXPIRES_IN,
         rateLimit: false,
-        upstreamBudget: { tokensPerMinute: 1_000_000_000 },
+        upstreamBudget: { tokensPerMinute: 1_000_000_000, apiRequestsPerMinute: 1_000_000_000 },
         controller: false,
       }),
     ],
@@ -79,10 +85,13 @@ export const tokenClientRole: Role<{ emulatorUrl: string }> = async ({ emulatorU
   return {
     commands: {
       run: ({ side, seconds, concurrency }: TokenClientRunArgs) => runLoop(operations[side], seconds, concurrency),
+      /** Spans the bridge handed to the exporter so far (0 without `otel`). */
+      'otel-spans': async () => telemetry?.exportedSpans() ?? 0,
     },
     close: async () => {
       agent.destroy();
       await app.close();
+      await telemetry?.close();
     },
   };
 };
