@@ -2,19 +2,15 @@
  * What the diagnostics channels of issue 16 cost one `generateToken` with nobody subscribed,
  * measured directly: a tight in-process loop over the very functions the path calls, no
  * fakes (the real channels, created by the library's module, none subscribed). Per generated
- * token the path runs `isTraced('tokenIssue')` once, and per HTTP attempt `countAttempt()` and
- * `isTraced('upstreamAttempt')`, and the telemetry seam calls the channel listener once for
- * `call.succeeded`. The ns figures have the empty loop's own cost subtracted.
+ * token the path runs `isTraced('tokenIssue')` once, and per HTTP attempt
+ * `isTraced('upstreamAttempt')` (and reads the call's absent `trace`), and the telemetry seam
+ * calls the channel listener once for `call.succeeded`. The ns figures have the empty loop's own cost subtracted.
  *
  *   npx ts-node --transpile-only -r tsconfig-paths/register bench/events-cost.ts [iterations]
  *
  * The bench's B1e row runs it too (in the bench process) and puts the figures in its notes.
  */
-import {
-  countAttempt,
-  isTraced,
-  performChatChannelListener,
-} from '../libs/perform-chat/src/telemetry/perform-chat-channels';
+import { isTraced, performChatChannelListener } from '../libs/perform-chat/src/telemetry/perform-chat-channels';
 import type { PerformChatTelemetryEvent } from '../libs/perform-chat/src/telemetry/perform-chat-telemetry.events';
 
 export interface EventsCost {
@@ -22,10 +18,9 @@ export interface EventsCost {
   /** ns per call, the empty loop's cost subtracted (best of the repeats). */
   isTracedTokenIssue: number;
   isTracedUpstreamAttempt: number;
-  countAttempt: number;
   /** The channel listener given one `call.succeeded` event (no subscriber: nothing built or published). */
   listener: number;
-  /** One generated token with one attempt: the four above together. */
+  /** One generated token with one attempt: the three above together. */
   perToken: number;
   /** The empty loop itself, ns per iteration. */
   loop: number;
@@ -63,17 +58,12 @@ export function measureEventsCost(iterations = 1_000_000): EventsCost {
   const net = (body: (i: number) => number) => Math.max(0, timeLoop(iterations, body) - loop);
   const isTracedTokenIssue = net((i) => (isTraced('tokenIssue') ? 2 : i & 1));
   const isTracedUpstreamAttempt = net((i) => (isTraced('upstreamAttempt') ? 2 : i & 1));
-  const countAttemptNs = net((i) => {
-    countAttempt();
-    return i & 1;
-  });
   const listenerNs = net((i) => {
     listener(event);
     return i & 1;
   });
   const perToken = net((i) => {
     const traced = isTraced('tokenIssue');
-    countAttempt();
     const attemptTraced = isTraced('upstreamAttempt');
     listener(event);
     return traced || attemptTraced ? 2 : i & 1;
@@ -82,7 +72,6 @@ export function measureEventsCost(iterations = 1_000_000): EventsCost {
     iterations,
     isTracedTokenIssue,
     isTracedUpstreamAttempt,
-    countAttempt: countAttemptNs,
     listener: listenerNs,
     perToken,
     loop,
@@ -95,8 +84,8 @@ export function describeEventsCost(cost: EventsCost): string {
   return (
     `nobody subscribed, in process, ${cost.iterations.toLocaleString('en-US')} calls each (best of ${REPEATS}, ` +
     `empty loop ${ns(cost.loop)} subtracted): isTraced('tokenIssue') ${ns(cost.isTracedTokenIssue)}, ` +
-    `isTraced('upstreamAttempt') ${ns(cost.isTracedUpstreamAttempt)}, countAttempt() ${ns(cost.countAttempt)}, ` +
-    `channel listener (call.succeeded) ${ns(cost.listener)}; one generated token's path (the four) ${ns(cost.perToken)}`
+    `isTraced('upstreamAttempt') ${ns(cost.isTracedUpstreamAttempt)}, ` +
+    `channel listener (call.succeeded) ${ns(cost.listener)}; one generated token's path (the three) ${ns(cost.perToken)}`
   );
 }
 

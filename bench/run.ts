@@ -73,7 +73,7 @@ export const EVENTS_DESCRIPTION = `- **B1e, B2e, B1o, B2o** (issue 16: diagnosti
   collector's cost; everything up to it is measured. A row whose bridge handed no span to the
   exporter is a MISS. Skipped ("nestjs-performchat/otel not built yet") while the bridge's module
   does not resolve. B1e's notes also give \`bench/events-cost.ts\`: ns per call of
-  \`isTraced\`, \`countAttempt\` and the channel listener with nobody subscribed (1e6 calls each, in
+  \`isTraced\` and the channel listener with nobody subscribed (1e6 calls each, in
   the bench process).
 `;
 

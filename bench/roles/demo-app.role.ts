@@ -65,7 +65,10 @@ export const demoAppRole: Role<{ emulatorUrl: string; otel?: boolean }> = async 
     PERFORMCHAT_RATE_LIMIT_POINTS: '1000000000',
   };
   const moduleRef = await Test.createTestingModule({
-    imports: [AppModule.forRoot(config)],
+    // The demo's own /metrics module off: the bridge is loaded only with `otel` (B2o), by
+    // bench/lib/otel-sdk.ts, and one instrumentation per process is all there may be. (The
+    // baseline's AppModule.forRoot takes the overrides only and ignores the second argument.)
+    imports: [AppModule.forRoot(config, { observability: false })],
     controllers: [RawTokenController],
   })
     .overrideProvider(PERFORM_CHAT_MODULE_OPTIONS)
