@@ -97,6 +97,26 @@ describe('MemorySlidingWindowLog (injected clock)', () => {
     expect(await log.acquire('k', { maxWaitMs: 0, holdMs: 0 })).toEqual({ granted: false, retryAfterMs: 1_000 });
   });
 
+  it('below its limit, drops expired entries once a second, not at every acquire; at the limit, at every one', async () => {
+    const log = new MemorySlidingWindowLog({ name: 't', limit: 1_000_000, windowMs: 100 }, clock);
+    const entries = () => log.entryCount('k');
+    for (let i = 0; i < 50; i++) await granted(await log.acquire('k', { maxWaitMs: 0, holdMs: 0 })).settle();
+    now += 101; // all 50 expired
+    await log.acquire('k', { maxWaitMs: 0, holdMs: 0 });
+    expect(entries()).toBe(51); // not swept yet: below the limit the answer cannot depend on them
+    expect(await log.remaining('k')).toBe(1_000_000 - 1); // counted right all the same
+    now += 1_000;
+    await log.acquire('k', { maxWaitMs: 0, holdMs: 0 });
+    expect(entries()).toBe(1); // swept: memory stays bounded
+
+    const tight = new MemorySlidingWindowLog({ name: 't', limit: 2, windowMs: 100 }, clock);
+    await granted(await tight.acquire('k', { maxWaitMs: 0, holdMs: 0 })).settle();
+    await granted(await tight.acquire('k', { maxWaitMs: 0, holdMs: 0 })).settle();
+    now += 101;
+    expect(granted(await tight.acquire('k', { maxWaitMs: 0, holdMs: 0 })).waitMs).toBe(0);
+    expect(tight.entryCount('k')).toBe(1);
+  });
+
   it('forgets a released slot (nothing was sent), and keeps at most the logs still counting', async () => {
     const log = new MemorySlidingWindowLog({ name: 't', limit: 1, windowMs: 1_000 }, clock);
     await granted(await log.acquire('k', { maxWaitMs: 0, holdMs: 0 })).release();
