@@ -72,7 +72,17 @@ interface Log {
   entries: Map<number, number>;
   /** The latest slot given: later arrivals never get an earlier one. */
   lastSlot: number;
+  /** When expired entries were last dropped (epoch ms). */
+  sweptAt: number;
 }
+
+/**
+ * How often a log below its limit drops its expired entries (ms). At or over the limit every
+ * acquire drops them (the slot depends on exactly which count); below it they cannot change the
+ * answer, so dropping them once in a while bounds memory without a pass over every entry per
+ * acquire (a budget of 1e9 a minute would hold a minute of entries).
+ */
+const LOG_SWEEP_INTERVAL_MS = 1_000;
 
 /** Logs kept before the empty ones are swept (no timers: sweeping happens on acquire). */
 const SWEEP_THRESHOLD = 10_000;
@@ -98,11 +108,18 @@ export class MemorySlidingWindowLog implements SlidingWindowLog {
     return this.logs.size;
   }
 
+  /** Entries kept for `key`, expired ones not yet dropped included (for tests of the memory bound). */
+  entryCount(key: string): number {
+    return this.logs.get(key)?.entries.size ?? 0;
+  }
+
   async acquire(key: string, { maxWaitMs, holdMs }: SlidingWindowRequest): Promise<SlidingWindowVerdict> {
     const now = this.now();
     const log = this.logOf(key, now);
     const { limit, windowMs } = this.spec;
-    const slotAt = Math.max(earliestSlot([...log.entries.values()], limit, now), log.lastSlot);
+    // Below the limit (expired entries included) the slot is now: no pass over the entries.
+    const earliest = log.entries.size < limit ? now : earliestSlot([...log.entries.values()], limit, now);
+    const slotAt = Math.max(earliest, log.lastSlot);
     const waitMs = slotAt - now;
     if (waitMs > maxWaitMs) return { granted: false, retryAfterMs: Math.max(1, waitMs) };
     const id = ++this.nextId;
@@ -127,11 +144,14 @@ export class MemorySlidingWindowLog implements SlidingWindowLog {
     let log = this.logs.get(key);
     if (!log) {
       if (this.logs.size >= SWEEP_THRESHOLD) this.sweep(now);
-      log = { entries: new Map(), lastSlot: 0 };
+      log = { entries: new Map(), lastSlot: 0, sweptAt: now };
       this.logs.set(key, log);
       return log;
     }
-    for (const [id, expiry] of log.entries) if (expiry <= now) log.entries.delete(id);
+    if (log.entries.size >= this.spec.limit || now - log.sweptAt >= LOG_SWEEP_INTERVAL_MS) {
+      for (const [id, expiry] of log.entries) if (expiry <= now) log.entries.delete(id);
+      log.sweptAt = now;
+    }
     return log;
   }
 
