@@ -10,7 +10,7 @@
  *                                      summarize with bench/profile-top.ts)
  *   npm run bench -- --out=FILE        write the report to FILE (any mode)
  *   npm run bench -- --only=B1e,B2e --baseline=<git ref>   compare against another ref than
- *                                      47b6009 (extracted into bench/.baseline/<ref>/, reused)
+ *                                      cd24f13 (extracted into bench/.baseline/<ref>/, reused)
  *
  * Nothing has to be started by hand: the emulator, the reference servers and the apps under
  * test each run in a child process of their own (bench/child.ts + bench/roles/); HTTP load comes
@@ -53,7 +53,7 @@ export const EVENTS_DESCRIPTION = `- **B1e, B2e, B1o, B2o** (issue 16: diagnosti
   (\`generateToken\`, 32 in flight, in process), B2e and B2o B2's throughput (the demo's
   \`POST /api/chat/token\` over HTTP, 32 connections, 100 users). **B1e/B2e**: the current code
   with nobody subscribed to its channels against the library and demo app as they were before
-  the channels (\`47b6009\`, \`EVENTS_BASELINE_REF\`; \`--baseline=<ref>\` for another),
+  the channels (\`cd24f13\` = 47b6009 + the sliding-log fix c29873f, \`EVENTS_BASELINE_REF\`; \`--baseline=<ref>\` for another),
   materialised by \`bench/lib/baseline.ts\` into \`bench/.baseline/<ref>/\` (\`git archive | tar -x\`,
   \`node_modules\` a symlink to this repository's, reused by later runs) and run from there
   (\`<root>/bench/child.ts\`, cwd and tsconfig of that tree, so its own \`libs/\` and \`src/\` load;
