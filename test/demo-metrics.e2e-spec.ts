@@ -106,13 +106,13 @@ describe.each(PLATFORMS)(
         valueOf(series, 'performchat_operation_duration_count', { ...issue, performchat_token_source: 'generated' }),
       ).toBe(3);
       expect(
-        valueOf(series, 'performchat_upstream_attempts_total', {
+        valueOf(series, 'performchat_upstream_attempt_duration_count', {
           performchat_upstream_operation: 'generateToken',
           performchat_outcome: 'ok',
         }),
       ).toBe(3);
       expect(
-        valueOf(series, 'performchat_upstream_attempts_total', {
+        valueOf(series, 'performchat_upstream_attempt_duration_count', {
           performchat_upstream_operation: 'generateToken',
           performchat_outcome: 'UPSTREAM_ERROR',
           http_response_status_code: '500',
@@ -120,7 +120,7 @@ describe.each(PLATFORMS)(
         }),
       ).toBe(1);
       expect(
-        valueOf(series, 'performchat_upstream_attempts_total', {
+        valueOf(series, 'performchat_upstream_attempt_duration_count', {
           performchat_upstream_operation: 'invalidateTokens',
           performchat_outcome: 'ok',
         }),

@@ -1,4 +1,5 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, spawnSync, type ChildProcess } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 
 /** The one entry every bench child runs (bench/child.ts), with the role to play as argument. */
@@ -16,6 +17,12 @@ export interface ChildOptions {
   /** Extra node flags (`--expose-gc`, `--cpu-prof`, ...). */
   nodeFlags?: string[];
   env?: Record<string, string>;
+  /**
+   * Pins the child (every thread) to this CPU with `taskset`, when the machine has more than
+   * one: the two sides of a comparison then run on the same core, whatever the scheduler does
+   * with the other processes (without it, one side of a row could keep a core to itself).
+   */
+  cpu?: number;
   /** How long the child may take to say `ready`. @default 60 s */
   readyTimeoutMs?: number;
   /**
@@ -66,6 +73,12 @@ export class BenchChild {
       },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
+    if (options.cpu !== undefined && availableParallelism() > 1 && proc.pid !== undefined) {
+      const pinned = spawnSync('taskset', ['-a', '-p', '-c', String(options.cpu), String(proc.pid)], {
+        stdio: 'ignore',
+      });
+      if (pinned.status !== 0) console.warn(`bench: could not pin ${role} to CPU ${options.cpu} (taskset missing?)`);
+    }
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         proc.kill('SIGKILL');

@@ -32,13 +32,19 @@ type Variant = 'current' | 'baseline' | 'otel';
  * its own tree), checked to load the library of the checkout it should.
  */
 async function variantChild(context: BenchContext, row: string, role: string, variant: Variant): Promise<BenchChild> {
-  const emulator = await context.emulator();
+  // Pinned: the emulator of these rows to CPU 0, both sides to CPU 1 (they run in turn, never
+  // together), so a side never gets a core of its own while the other shares one.
+  const emulator = await context.child('emulator', { pinned: true }, { cpu: 0 });
   const root = variant === 'baseline' ? materialiseBaseline(context.settings.baselineRef).root : REPO_ROOT;
   // `row` (ignored by the roles) gives every row children of its own: both sides start from the
   // same state (a child shared with an earlier row would carry its budget log and heap).
   const child = await (variant === 'baseline'
-    ? context.child(role, { emulatorUrl: emulator.url, row }, { root })
-    : context.child(role, { emulatorUrl: emulator.url, row, ...(variant === 'otel' ? { otel: true } : {}) }));
+    ? context.child(role, { emulatorUrl: emulator.url, row }, { root, cpu: 1 })
+    : context.child(
+        role,
+        { emulatorUrl: emulator.url, row, ...(variant === 'otel' ? { otel: true } : {}) },
+        { cpu: 1 },
+      ));
   const library = await child.call<string>('resolve', 'nestjs-performchat');
   if (!library.startsWith(join(root, 'libs', 'perform-chat'))) {
     throw new Error(`${role} (${variant}) loads nestjs-performchat from ${library}, not from ${root}`);

@@ -19,9 +19,7 @@ export const PerformChatMetricNames = {
   operationDuration: 'performchat.operation.duration',
   /** Counter, `{operation}`: operations by outcome (`ok` or the error code). */
   operationOutcomes: 'performchat.operation.outcomes',
-  /** Counter, `{attempt}`: HTTP attempts at PerformChat. */
-  upstreamAttempts: 'performchat.upstream.attempts',
-  /** Histogram, `s`: one HTTP attempt at PerformChat (the upstream latency). */
+  /** Histogram, `s`: one HTTP attempt at PerformChat (the upstream latency; its count: the attempts). */
   upstreamAttemptDuration: 'performchat.upstream.attempt.duration',
   /** Counter, `{refusal}`: requests refused by a per-user (or per-IP) limit. */
   rateLimitRefusals: 'performchat.rate_limit.refusals',
@@ -75,8 +73,6 @@ export const PerformChatAttributes = {
   serverPort: 'server.port',
   /** semconv */
   httpResponseStatusCode: 'http.response.status_code',
-  /** semconv */
-  httpRequestMethod: 'http.request.method',
   /** semconv (only with `recordUserId`) */
   userId: 'user.id',
 } as const;

@@ -161,7 +161,6 @@ class PerformChatOtelBridge {
 
   private readonly operationDuration: Histogram;
   private readonly operationOutcomes: Counter;
-  private readonly upstreamAttempts: Counter;
   private readonly upstreamAttemptDuration: Histogram;
 
   constructor(options: PerformChatInstrumentationOptions) {
@@ -189,11 +188,11 @@ class PerformChatOtelBridge {
       unit: '{operation}',
       description: 'Token requests and invalidations, by outcome (ok or the error code)',
     });
-    this.upstreamAttempts = this.meter.createCounter(M.upstreamAttempts, {
-      unit: '{attempt}',
-      description: 'HTTP attempts at PerformChat, by outcome',
-    });
-    this.upstreamAttemptDuration = seconds(M.upstreamAttemptDuration, 'Duration of one HTTP attempt at PerformChat');
+    // Its `_count` counts the attempts: no counter of its own (one record per attempt, not two).
+    this.upstreamAttemptDuration = seconds(
+      M.upstreamAttemptDuration,
+      'Duration of one HTTP attempt at PerformChat (its count: the attempts, by outcome)',
+    );
 
     this.traceOperations();
     this.traceAttempts();
@@ -330,7 +329,6 @@ class PerformChatOtelBridge {
       const attributes: Attributes = {
         [A.instance]: context.instance,
         [A.upstreamOperation]: context.operation,
-        [A.httpRequestMethod]: context.method,
         [A.outcome]: outcome,
         [A.serverAddress]: context.serverAddress,
         [A.serverPort]: context.serverPort,
@@ -338,7 +336,6 @@ class PerformChatOtelBridge {
       const status = context.statusCode ?? context.result?.statusCode;
       if (status !== undefined) attributes[A.httpResponseStatusCode] = status;
       if (isFailure) attributes[A.errorType] = outcome;
-      this.upstreamAttempts.add(1, attributes);
       this.upstreamAttemptDuration.record((performance.now() - startedAt) / 1000, attributes);
     };
     const subscribers: diagnosticsChannel.TracingChannelSubscribers<PerformChatUpstreamAttemptContext> = {
