@@ -292,7 +292,6 @@ function expectError(answer: HttpAnswer, expected: ExpectedError, what: string):
  */
 export function failedAttemptLines(log: string, code: string): number {
   // Nest's text logger colours its output (and util.inspect's strings) unless NO_COLOR is set.
-  // eslint-disable-next-line no-control-regex
   const plain = log.replace(/\x1b\[[0-9;]*m/g, '');
   const objects = plain.match(/\[PerformChat\] Object\(\d+\) \{\n[^]*?\n\}/g) ?? [];
   return objects.filter(
