@@ -9,7 +9,7 @@ import { BenchChild } from '../bench/lib/child-process';
  * while its commit stays the same, and bench children forked from it load its own library.
  */
 const REPO_ROOT = join(__dirname, '..');
-const BASELINE_REF = '47b6009';
+const BASELINE_REF = 'cd24f13';
 const commitOf = (ref: string) =>
   execFileSync('git', ['rev-parse', `${ref}^{commit}`], { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
 

@@ -1,5 +1,5 @@
-import { Controller, Get, Header } from '@nestjs/common';
-import { DemoTelemetry } from './demo-telemetry';
+import { Controller, Get, Header, Inject } from '@nestjs/common';
+import { DEMO_TELEMETRY, DemoTelemetryHandle } from './demo-telemetry';
 
 /** Prometheus' text exposition format, version 0.0.4. */
 const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
@@ -10,12 +10,12 @@ const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
  */
 @Controller('metrics')
 export class DemoMetricsController {
-  constructor(private readonly telemetry: DemoTelemetry) {}
+  constructor(@Inject(DEMO_TELEMETRY) private readonly handle: DemoTelemetryHandle) {}
 
   @Get()
   @Header('Content-Type', PROMETHEUS_CONTENT_TYPE)
   @Header('Cache-Control', 'no-store')
-  metrics(): Promise<string> {
-    return this.telemetry.metricsText();
+  async metrics(): Promise<string> {
+    return (await this.handle.telemetry?.metricsText()) ?? '';
   }
 }

@@ -8,6 +8,13 @@ import { instrumentPerformChat, PerformChatInstrumentation } from 'nestjs-perfor
 /** The demo's OpenTelemetry `service.name` (Prometheus: `target_info{service_name=...}`). */
 export const DEMO_SERVICE_NAME = 'nestjs-performchat-demo';
 
+/** The demo app's hold on the process's telemetry (set from bootstrap to shutdown). */
+export interface DemoTelemetryHandle {
+  traces: DemoTraces;
+  telemetry?: DemoTelemetry;
+}
+export const DEMO_TELEMETRY = Symbol('DEMO_TELEMETRY');
+
 /** `console`: one line per span of the module (development); `off`: none. */
 export type DemoTraces = 'console' | 'off';
 

@@ -1,4 +1,4 @@
-import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import * as diagnosticsChannel from 'node:diagnostics_channel';
 import {
   PERFORM_CHAT_STATE_CHANNEL,
@@ -12,11 +12,11 @@ import { PerformChatUpstreamBudget } from './upstream-budget';
 
 /**
  * Answers state queries on `nestjs-performchat:state` (the pull side of the channels, for
- * gauges: the budget left, the breaker's state) while the module lives. Reading costs a Redis
+ * gauges: the budget left, the breaker's state) from the app's bootstrap to its shutdown. Reading costs a Redis
  * round trip or two with a Redis store, and only when someone asks.
  */
 @Injectable()
-export class PerformChatStateReporter implements OnModuleInit, OnModuleDestroy {
+export class PerformChatStateReporter implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly onQuery = (message: unknown): void => {
     const query = message as Partial<PerformChatStateQuery> | null;
     if (typeof query?.reply === 'function') query.reply(this.state());
@@ -29,7 +29,8 @@ export class PerformChatStateReporter implements OnModuleInit, OnModuleDestroy {
     private readonly keyring: PerformChatKeyring,
   ) {}
 
-  onModuleInit(): void {
+  /** Once the whole app has booted: an app whose boot failed (and is never closed) does not answer. */
+  onApplicationBootstrap(): void {
     diagnosticsChannel.subscribe(PERFORM_CHAT_STATE_CHANNEL, this.onQuery);
   }
 
