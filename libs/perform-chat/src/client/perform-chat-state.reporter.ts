@@ -17,6 +17,7 @@ import { PerformChatUpstreamBudget } from './upstream-budget';
  */
 @Injectable()
 export class PerformChatStateReporter implements OnApplicationBootstrap, OnModuleDestroy {
+  private subscribed = false;
   private readonly onQuery = (message: unknown): void => {
     const query = message as Partial<PerformChatStateQuery> | null;
     if (typeof query?.reply === 'function') query.reply(this.state());
@@ -31,10 +32,16 @@ export class PerformChatStateReporter implements OnApplicationBootstrap, OnModul
 
   /** Once the whole app has booted: an app whose boot failed (and is never closed) does not answer. */
   onApplicationBootstrap(): void {
+    // Once: Nest calls the hook again when a testing module's app is initialised after it, and
+    // the channel would keep a second subscription that one unsubscribe does not remove.
+    if (this.subscribed) return;
+    this.subscribed = true;
     diagnosticsChannel.subscribe(PERFORM_CHAT_STATE_CHANNEL, this.onQuery);
   }
 
   onModuleDestroy(): void {
+    if (!this.subscribed) return;
+    this.subscribed = false;
     diagnosticsChannel.unsubscribe(PERFORM_CHAT_STATE_CHANNEL, this.onQuery);
   }
 

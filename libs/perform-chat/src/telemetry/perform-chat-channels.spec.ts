@@ -304,6 +304,16 @@ describe('diagnostics channels: what the module publishes, and only to subscribe
     }
   });
 
+  it('a testing module initialised twice (moduleRef.init, then its app) answers once, and not after close', async () => {
+    await boot({ name: 'state-twice' } as Partial<PerformChatModuleOptions>);
+    const app = moduleRef!.createNestApplication({ logger: false });
+    await app.init(); // Nest runs the bootstrap hooks again
+    expect((await queryState()).map((state) => state.instance)).toEqual(['state-twice']);
+    await app.close();
+    moduleRef = undefined;
+    expect(await queryState()).toEqual([]);
+  });
+
   it('the breaker state is read at each query', async () => {
     const auth = await boot({
       name: 'state-breaker',
