@@ -14,7 +14,9 @@ module.exports = {
   rootDir: '../..',
   moduleFileExtensions: ['js', 'json', 'ts'],
   testRegex: ['test/compat/[^/]+\\.compat-spec\\.ts$'],
-  testPathIgnorePatterns: ['/node_modules/', '/dist/', '/test/compat/fixtures/'],
+  // bench/.baseline/: the bench's checkouts of older commits (npm test's bench-baseline spec makes one), their own specs included.
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '/test/compat/fixtures/', '<rootDir>/bench/.baseline/'],
+  modulePathIgnorePatterns: ['<rootDir>/bench/.baseline/'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.spec.json' }],
   },
