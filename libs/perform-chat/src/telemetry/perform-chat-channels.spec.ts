@@ -2,6 +2,9 @@ import { Test, TestingModule } from '@nestjs/testing';
 import { Redis } from 'ioredis';
 import * as diagnosticsChannel from 'node:diagnostics_channel';
 import { TEST_REDIS_URL, deleteRedisPrefix, uniqueRedisPrefix } from '@test/utils/redis';
+import { LIBS_ROOT, librarySourceFiles } from '@test/utils/library-sources';
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import {
   EMULATOR_DEMO_AGENT_ID,
   EMULATOR_DEMO_KEY,
@@ -324,6 +327,15 @@ describe('diagnostics channels: what the module publishes, and only to subscribe
     emulator.addFault({ path: TOKEN_PATH, times: -1, status: 503 });
     await expect(auth.generateToken({ userId: 'alice' })).rejects.toMatchObject({ code: 'UPSTREAM_ERROR' });
     expect((await queryState())[0].breaker).toBe('open');
+  });
+
+  it('no AsyncLocalStorage in the library or the bridge (README "Sibling spans"): tracing adds no async-hooks cost', () => {
+    const users = librarySourceFiles().filter((file) =>
+      /\bnew AsyncLocalStorage\b|from 'node:async_hooks'|require\('node:async_hooks'\)|\bbindStore\(/.test(
+        readFileSync(file, 'utf8'),
+      ),
+    );
+    expect(users.map((file) => relative(LIBS_ROOT, file))).toEqual([]);
   });
 
   it('with nobody subscribed, no context is built: a subscriber added later sees only what comes after it', async () => {
