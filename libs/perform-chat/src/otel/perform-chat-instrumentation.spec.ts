@@ -138,6 +138,9 @@ class HeaderUserGuard implements CanActivate {
   }
 }
 
+/** The name of this spec's module instances (see `instrument`). */
+const SPEC_INSTANCE = 'otel-spec';
+
 describe('nestjs-performchat/otel: spans and metrics from the diagnostics channels', () => {
   let emulator: PerformChatEmulator;
   let moduleRef: TestingModule | undefined;
@@ -166,6 +169,7 @@ describe('nestjs-performchat/otel: spans and metrics from the diagnostics channe
       circuitBreaker: false,
       // Off unless a test is about it: its gauges would be in every collection.
       upstreamBudget: false,
+      name: SPEC_INSTANCE,
       ...overrides,
     }) as PerformChatModuleOptions;
 
@@ -186,7 +190,14 @@ describe('nestjs-performchat/otel: spans and metrics from the diagnostics channe
   }
 
   function instrument(options: PerformChatInstrumentationOptions = {}) {
-    instrumentation = instrumentPerformChat({ tracerProvider, meterProvider, ...options });
+    // This spec's instances only: the channels are the process's, and a module another spec file
+    // of the same Jest worker left open (as `default`) would answer the gauges' state queries.
+    instrumentation = instrumentPerformChat({
+      tracerProvider,
+      meterProvider,
+      instances: [SPEC_INSTANCE, 'eu'],
+      ...options,
+    });
     return instrumentation;
   }
 
@@ -240,7 +251,7 @@ describe('nestjs-performchat/otel: spans and metrics from the diagnostics channe
         name: 'performchat.token.issue',
         kind: SpanKind.INTERNAL,
         attributes: {
-          'performchat.instance': 'default',
+          'performchat.instance': SPEC_INSTANCE,
           'performchat.agent.id': EMULATOR_DEMO_AGENT_ID,
           'performchat.token.source': 'generated',
           // What the served token has left (PerformChat's answer), not the 600 s asked for.
@@ -255,12 +266,12 @@ describe('nestjs-performchat/otel: spans and metrics from the diagnostics channe
     ]);
     const operation = {
       'performchat.operation': 'token.issue',
-      'performchat.instance': 'default',
+      'performchat.instance': SPEC_INSTANCE,
       'performchat.outcome': 'ok',
       'performchat.token.source': 'generated',
     };
     const attempt = {
-      'performchat.instance': 'default',
+      'performchat.instance': SPEC_INSTANCE,
       'performchat.upstream.operation': 'generateToken',
       'performchat.outcome': 'ok',
       'http.response.status_code': 200,
@@ -284,7 +295,7 @@ describe('nestjs-performchat/otel: spans and metrics from the diagnostics channe
         name: 'performchat.tokens.invalidate',
         kind: SpanKind.INTERNAL,
         attributes: {
-          'performchat.instance': 'default',
+          'performchat.instance': SPEC_INSTANCE,
           'performchat.attempts': 1,
           'performchat.outcome': 'ok',
           'performchat.token.version': invalidation.newTokenVersion,
@@ -296,7 +307,7 @@ describe('nestjs-performchat/otel: spans and metrics from the diagnostics channe
     ]);
     const operation = {
       'performchat.operation': 'tokens.invalidate',
-      'performchat.instance': 'default',
+      'performchat.instance': SPEC_INSTANCE,
       'performchat.outcome': 'ok',
     };
     const points = await collect(reader);
@@ -326,7 +337,7 @@ describe('nestjs-performchat/otel: spans and metrics from the diagnostics channe
       }),
     ]);
     const base = {
-      'performchat.instance': 'default',
+      'performchat.instance': SPEC_INSTANCE,
       'performchat.upstream.operation': 'generateToken',
       ...serverAttributes(),
     };
@@ -355,7 +366,7 @@ describe('nestjs-performchat/otel: spans and metrics from the diagnostics channe
         name: 'performchat.token.issue',
         kind: SpanKind.INTERNAL,
         attributes: {
-          'performchat.instance': 'default',
+          'performchat.instance': SPEC_INSTANCE,
           'performchat.attempts': 0,
           'performchat.outcome': 'AGENT_NOT_ALLOWED',
           'error.type': 'AGENT_NOT_ALLOWED',
@@ -366,7 +377,7 @@ describe('nestjs-performchat/otel: spans and metrics from the diagnostics channe
     ]);
     const operation = {
       'performchat.operation': 'token.issue',
-      'performchat.instance': 'default',
+      'performchat.instance': SPEC_INSTANCE,
       'performchat.outcome': 'AGENT_NOT_ALLOWED',
       'error.type': 'AGENT_NOT_ALLOWED',
     };
@@ -400,7 +411,7 @@ describe('nestjs-performchat/otel: spans and metrics from the diagnostics channe
       {
         name: 'performchat.rate_limit.refusals',
         unit: '{refusal}',
-        attributes: { 'performchat.instance': 'default', 'performchat.rate_limit.limiter': expect.any(String) },
+        attributes: { 'performchat.instance': SPEC_INSTANCE, 'performchat.rate_limit.limiter': expect.any(String) },
         value: 1,
       },
     ]);
@@ -421,7 +432,7 @@ describe('nestjs-performchat/otel: spans and metrics from the diagnostics channe
       'RATE_LIMITED',
     ]);
     const points = await collect(reader);
-    const instance = { 'performchat.instance': 'default' };
+    const instance = { 'performchat.instance': SPEC_INSTANCE };
     expect(points.filter((p) => p.name.startsWith('performchat.budget.'))).toEqual([
       {
         name: 'performchat.budget.limit',
@@ -473,11 +484,11 @@ describe('nestjs-performchat/otel: spans and metrics from the diagnostics channe
     expect(await breakerState()).toEqual([2]);
     const points = await collect(reader);
     expect(points.filter((p) => p.name.startsWith('performchat.breaker.'))).toEqual([
-      { name: 'performchat.breaker.state', unit: '1', attributes: { 'performchat.instance': 'default' }, value: 2 },
+      { name: 'performchat.breaker.state', unit: '1', attributes: { 'performchat.instance': SPEC_INSTANCE }, value: 2 },
       {
         name: 'performchat.breaker.transitions',
         unit: '{transition}',
-        attributes: { 'performchat.instance': 'default', 'performchat.breaker.state': 'open' },
+        attributes: { 'performchat.instance': SPEC_INSTANCE, 'performchat.breaker.state': 'open' },
         value: 1,
       },
     ]);
@@ -556,7 +567,7 @@ describe('nestjs-performchat/otel: spans and metrics from the diagnostics channe
 
   it('instances: only the instances named are recorded', async () => {
     const { generate } = await boot({ name: 'eu' } as Partial<PerformChatModuleOptions>);
-    instrument({ instances: ['default'] });
+    instrument({ instances: [SPEC_INSTANCE] });
     await generate({ userId: 'alice' });
     expect(spans.getFinishedSpans()).toEqual([]);
     expect(await collect(reader)).toEqual([]);
@@ -605,7 +616,7 @@ describe('nestjs-performchat/otel: spans and metrics from the diagnostics channe
         () => {
           throw bug;
         },
-        { instance: 'default', attempts: 0 },
+        { instance: SPEC_INSTANCE, attempts: 0 },
       ),
     ).toThrow(bug);
     expect(spans.getFinishedSpans().map(spanRow)).toEqual([
@@ -613,7 +624,7 @@ describe('nestjs-performchat/otel: spans and metrics from the diagnostics channe
         name: 'performchat.token.issue',
         kind: SpanKind.INTERNAL,
         attributes: {
-          'performchat.instance': 'default',
+          'performchat.instance': SPEC_INSTANCE,
           'performchat.attempts': 0,
           'performchat.outcome': 'TypeError',
           'error.type': 'TypeError',
