@@ -1,9 +1,8 @@
 import type {
   Attributes,
   BatchObservableCallback,
+  Counter,
   Histogram,
-  ObservableCallback,
-  ObservableCounter,
   Meter,
   MeterProvider,
   Span,
@@ -90,10 +89,6 @@ interface Operation {
   startedAt: number;
 }
 
-/** A context seen as the holder of a bridge's own symbol-keyed property. */
-type Slots<V> = { [slot: symbol]: V | undefined };
-const slotsOf = <V>(context: object): Slots<V> => context as Slots<V>;
-
 /** Which instrumentation is live in this process (one per process, across copies of the package). */
 const ACTIVE = Symbol.for('nestjs-performchat.otel.instrumentation');
 type WithActive = typeof globalThis & { [ACTIVE]?: PerformChatInstrumentation };
@@ -152,31 +147,6 @@ function failed(context: PerformChatOperationContext): boolean {
   return 'error' in context;
 }
 
-/** The SDK's attributes of a series past its cardinality limit (2000 series per instrument by default). */
-const OVERFLOW_ATTRIBUTES: Attributes = Object.freeze({ 'otel.metric.overflow': true });
-const MAX_OUTCOME_SERIES = 2000;
-
-/** Totals of the outcome counter by attribute set, observed (cumulative) at each collection. */
-class OutcomeCounts {
-  private readonly series = new Map<string, { attributes: Attributes; value: number }>();
-  private overflow = 0;
-
-  /** Counts one operation of the series `key` (what tells its attributes apart); `attributes` are kept, unchanged, for a new series. */
-  add(key: string, attributes: Attributes): void {
-    const series = this.series.get(key);
-    if (series) series.value++;
-    else if (this.series.size < MAX_OUTCOME_SERIES) this.series.set(key, { attributes, value: 1 });
-    else this.overflow++;
-  }
-
-  observer(): ObservableCallback {
-    return (result) => {
-      for (const { attributes, value } of this.series.values()) result.observe(value, attributes);
-      if (this.overflow > 0) result.observe(this.overflow, OVERFLOW_ATTRIBUTES);
-    };
-  }
-}
-
 class PerformChatOtelBridge {
   private readonly tracer: Tracer;
   private readonly meter: Meter;
@@ -186,18 +156,12 @@ class PerformChatOtelBridge {
   private readonly stops: (() => void)[] = [];
   private stopped = false;
 
-  /**
-   * Where this bridge keeps an operation's span, and an attempt's start, on the channel's
-   * context: a property of its own symbol (set back to `undefined` at the end, never deleted,
-   * so the context keeps its shape), cheaper per operation than a WeakMap's ephemerons.
-   */
-  private readonly operationKey = Symbol('performchat.otel.operation');
-  private readonly attemptKey = Symbol('performchat.otel.attempt');
+  private readonly operations = new WeakMap<object, Operation>();
+  private readonly attemptStarts = new WeakMap<object, number>();
 
   private readonly operationDuration: Histogram;
+  private readonly operationOutcomes: Counter;
   private readonly upstreamAttemptDuration: Histogram;
-  /** The outcome counter's values, counted here and observed at each collection. */
-  private readonly outcomes = new OutcomeCounts();
 
   constructor(options: PerformChatInstrumentationOptions) {
     const api = otelApi;
@@ -220,15 +184,10 @@ class PerformChatOtelBridge {
         advice: { explicitBucketBoundaries: [...DURATION_BUCKETS_SECONDS] },
       });
     this.operationDuration = seconds(M.operationDuration, 'Duration of a token request or an invalidation');
-    // An observable counter of totals kept here: one more synchronous record per operation would
-    // hash the same attributes again in the SDK (about a third of the bridge's cost per token).
-    const outcomes: ObservableCounter = this.meter.createObservableCounter(M.operationOutcomes, {
+    this.operationOutcomes = this.meter.createCounter(M.operationOutcomes, {
       unit: '{operation}',
       description: 'Token requests and invalidations, by outcome (ok or the error code)',
     });
-    const observeOutcomes = this.outcomes.observer();
-    outcomes.addCallback(observeOutcomes);
-    this.stops.push(() => outcomes.removeCallback(observeOutcomes));
     // Its `_count` counts the attempts: no counter of its own (one record per attempt, not two).
     this.upstreamAttemptDuration = seconds(
       M.upstreamAttemptDuration,
@@ -297,11 +256,10 @@ class PerformChatOtelBridge {
     const api = otelApi;
     const channel = diagnosticsChannel.tracingChannel<Operation | undefined, C>(channelName);
     // At `start`, with the caller's context still active: our span's parent.
-    const key = this.operationKey;
-    const begin = (context: C): void => {
-      const slots = slotsOf<Operation>(context);
-      if (slots[key] || !this.wanted(context.instance)) return;
-      slots[key] = {
+    const begin = (context: C): Operation | undefined => {
+      const known = this.operations.get(context);
+      if (known || !this.wanted(context.instance)) return known;
+      const operation: Operation = {
         name,
         span: this.tracer.startSpan(
           spanName,
@@ -310,12 +268,13 @@ class PerformChatOtelBridge {
         ),
         startedAt: performance.now(),
       };
+      this.operations.set(context, operation);
+      return operation;
     };
     const finish = (context: C) => {
-      const slots = slotsOf<Operation>(context);
-      const operation = slots[key];
+      const operation = this.operations.get(context);
       if (!operation) return;
-      slots[key] = undefined;
+      this.operations.delete(context);
       const seconds = (performance.now() - operation.startedAt) / 1000;
       const isFailure = failed(context);
       const outcome = isFailure ? errorTypeOf(context) : 'ok';
@@ -339,14 +298,10 @@ class PerformChatOtelBridge {
       }
       operation.span.end();
       this.operationDuration.record(seconds, metric);
-      // What makes the attributes (error.type is the outcome; the source is the only other one).
-      this.outcomes.add(
-        `${name}\u0000${context.instance}\u0000${outcome}\u0000${String(metric[A.tokenSource])}`,
-        metric,
-      );
+      this.operationOutcomes.add(1, metric);
     };
     const subscribers: diagnosticsChannel.TracingChannelSubscribers<C> = {
-      start: begin,
+      start: (context) => void begin(context),
       // A synchronous throw ends at `end` (its error already set); everything else at `asyncEnd`.
       end: (context) => {
         if (failed(context)) finish(context);
@@ -365,12 +320,10 @@ class PerformChatOtelBridge {
     const channel = diagnosticsChannel.tracingChannel<unknown, PerformChatUpstreamAttemptContext>(
       PerformChatTracingChannels.upstreamAttempt,
     );
-    const key = this.attemptKey;
     const finish = (context: PerformChatUpstreamAttemptContext) => {
-      const slots = slotsOf<number>(context);
-      const startedAt = slots[key];
+      const startedAt = this.attemptStarts.get(context);
       if (startedAt === undefined) return;
-      slots[key] = undefined;
+      this.attemptStarts.delete(context);
       const isFailure = failed(context);
       const outcome = isFailure ? errorTypeOf(context) : 'ok';
       const attributes: Attributes = {
@@ -387,7 +340,7 @@ class PerformChatOtelBridge {
     };
     const subscribers: diagnosticsChannel.TracingChannelSubscribers<PerformChatUpstreamAttemptContext> = {
       start: (context) => {
-        if (this.wanted(context.instance)) slotsOf<number>(context)[key] = performance.now();
+        if (this.wanted(context.instance)) this.attemptStarts.set(context, performance.now());
       },
       end: (context) => {
         if (failed(context)) finish(context);
