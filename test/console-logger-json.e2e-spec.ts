@@ -1,12 +1,8 @@
 import { ConsoleLogger, INestApplication, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { PerformChatAuthService, PerformChatModule } from 'nestjs-performchat';
-import {
-  EMULATOR_DEMO_AGENT_ID,
-  EMULATOR_DEMO_KEY,
-  PerformChatEmulator,
-  startPerformChatEmulator,
-} from 'nestjs-performchat/emulator';
+import { EMULATOR_DEMO_KEY, PerformChatEmulator, startPerformChatEmulator } from 'nestjs-performchat/emulator';
+import { emulatorModuleOptions } from '@test/utils/emulator-module';
 
 const TOKEN_PATH = '/rest/v1/auth/token';
 
@@ -46,16 +42,7 @@ describe.each([
     written = [];
     restoreWrites = captureWrites();
     @Module({
-      imports: [
-        PerformChatModule.forRoot({
-          keyId: EMULATOR_DEMO_KEY.keyId,
-          keySecret: EMULATOR_DEMO_KEY.keySecret,
-          baseUrl: emulator.url,
-          defaultAgentId: EMULATOR_DEMO_AGENT_ID,
-          retry: false,
-          circuitBreaker: false,
-        }),
-      ],
+      imports: [PerformChatModule.forRoot(emulatorModuleOptions(emulator, { retry: false, circuitBreaker: false }))],
     })
     class AppModule {}
     app = await NestFactory.create(AppModule, { logger: new ConsoleLogger({ json, colors: false }) });

@@ -10,6 +10,7 @@ import {
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { CapturedLogs, captureLogs, listenOn, ListeningApp } from '@test/utils';
+import { emulatorModuleOptions } from '@test/utils/emulator-module';
 import * as diagnosticsChannel from 'node:diagnostics_channel';
 import {
   EMULATOR_DEMO_AGENT_ID,
@@ -159,11 +160,7 @@ describe('nestjs-performchat/otel: spans and metrics from the diagnostics channe
   };
 
   const moduleOptions = (overrides: Partial<PerformChatModuleOptions> = {}) =>
-    ({
-      keyId: EMULATOR_DEMO_KEY.keyId,
-      keySecret: EMULATOR_DEMO_KEY.keySecret,
-      baseUrl: emulator.url,
-      defaultAgentId: EMULATOR_DEMO_AGENT_ID,
+    emulatorModuleOptions(emulator, {
       timeoutMs: 300,
       retry: { retries: 1, baseDelayMs: 1, maxDelayMs: 2 },
       circuitBreaker: false,
@@ -171,7 +168,7 @@ describe('nestjs-performchat/otel: spans and metrics from the diagnostics channe
       upstreamBudget: false,
       name: SPEC_INSTANCE,
       ...overrides,
-    }) as PerformChatModuleOptions;
+    });
 
   async function boot(overrides: Partial<PerformChatModuleOptions> = {}) {
     moduleRef = await Test.createTestingModule({

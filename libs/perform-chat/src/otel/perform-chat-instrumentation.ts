@@ -84,7 +84,6 @@ type OperationName = 'token.issue' | 'tokens.invalidate';
 
 /** One traced operation of the bridge: its span and when it started. */
 interface Operation {
-  name: OperationName;
   span: Span;
   startedAt: number;
 }
@@ -254,22 +253,17 @@ class PerformChatOtelBridge {
     describe: (context: C, span: Attributes, metric: Attributes) => void,
   ): void {
     const api = otelApi;
-    const channel = diagnosticsChannel.tracingChannel<Operation | undefined, C>(channelName);
     // At `start`, with the caller's context still active: our span's parent.
-    const begin = (context: C): Operation | undefined => {
-      const known = this.operations.get(context);
-      if (known || !this.wanted(context.instance)) return known;
-      const operation: Operation = {
-        name,
+    const begin = (context: C): void => {
+      if (this.operations.has(context) || !this.wanted(context.instance)) return;
+      this.operations.set(context, {
         span: this.tracer.startSpan(
           spanName,
           { kind: api.SpanKind.INTERNAL, attributes: { [A.instance]: context.instance } },
           api.context.active(),
         ),
         startedAt: performance.now(),
-      };
-      this.operations.set(context, operation);
-      return operation;
+      });
     };
     const finish = (context: C) => {
       const operation = this.operations.get(context);
@@ -300,9 +294,21 @@ class PerformChatOtelBridge {
       this.operationDuration.record(seconds, metric);
       this.operationOutcomes.add(1, metric);
     };
+    this.subscribeTracing<C>(channelName, begin, finish);
+  }
+
+  /**
+   * Subscribes `start` and `finish` to a tracing channel until {@link stop}: a synchronous throw
+   * finishes at `end` (its error already set), everything else at `asyncEnd`.
+   */
+  private subscribeTracing<C extends PerformChatOperationContext>(
+    channelName: string,
+    start: (context: C) => void,
+    finish: (context: C) => void,
+  ): void {
+    const channel = diagnosticsChannel.tracingChannel<unknown, C>(channelName);
     const subscribers: diagnosticsChannel.TracingChannelSubscribers<C> = {
-      start: (context) => void begin(context),
-      // A synchronous throw ends at `end` (its error already set); everything else at `asyncEnd`.
+      start,
       end: (context) => {
         if (failed(context)) finish(context);
       },
@@ -317,9 +323,6 @@ class PerformChatOtelBridge {
   // The upstream attempts.
 
   private traceAttempts(): void {
-    const channel = diagnosticsChannel.tracingChannel<unknown, PerformChatUpstreamAttemptContext>(
-      PerformChatTracingChannels.upstreamAttempt,
-    );
     const finish = (context: PerformChatUpstreamAttemptContext) => {
       const startedAt = this.attemptStarts.get(context);
       if (startedAt === undefined) return;
@@ -338,19 +341,10 @@ class PerformChatOtelBridge {
       if (isFailure) attributes[A.errorType] = outcome;
       this.upstreamAttemptDuration.record((performance.now() - startedAt) / 1000, attributes);
     };
-    const subscribers: diagnosticsChannel.TracingChannelSubscribers<PerformChatUpstreamAttemptContext> = {
-      start: (context) => {
-        if (this.wanted(context.instance)) this.attemptStarts.set(context, performance.now());
-      },
-      end: (context) => {
-        if (failed(context)) finish(context);
-      },
-      asyncStart: () => undefined,
-      asyncEnd: finish,
-      error: () => undefined,
+    const start = (context: PerformChatUpstreamAttemptContext) => {
+      if (this.wanted(context.instance)) this.attemptStarts.set(context, performance.now());
     };
-    channel.subscribe(subscribers);
-    this.stops.push(() => channel.unsubscribe(subscribers));
+    this.subscribeTracing(PerformChatTracingChannels.upstreamAttempt, start, finish);
   }
 
   // The plain channels.

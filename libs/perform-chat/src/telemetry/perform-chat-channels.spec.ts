@@ -2,6 +2,7 @@ import { Test, TestingModule } from '@nestjs/testing';
 import { Redis } from 'ioredis';
 import * as diagnosticsChannel from 'node:diagnostics_channel';
 import { TEST_REDIS_URL, deleteRedisPrefix, uniqueRedisPrefix } from '@test/utils/redis';
+import { emulatorModuleOptions } from '@test/utils/emulator-module';
 import { LIBS_ROOT, librarySourceFiles } from '@test/utils/library-sources';
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
@@ -78,16 +79,14 @@ describe('diagnostics channels: what the module publishes, and only to subscribe
   async function boot(overrides: Partial<PerformChatModuleOptions> = {}) {
     moduleRef = await Test.createTestingModule({
       imports: [
-        PerformChatModule.forRoot({
-          keyId: EMULATOR_DEMO_KEY.keyId,
-          keySecret: EMULATOR_DEMO_KEY.keySecret,
-          baseUrl: emulator.url,
-          defaultAgentId: EMULATOR_DEMO_AGENT_ID,
-          timeoutMs: 300,
-          retry: { retries: 1, baseDelayMs: 1, maxDelayMs: 2 },
-          circuitBreaker: false,
-          ...overrides,
-        }),
+        PerformChatModule.forRoot(
+          emulatorModuleOptions(emulator, {
+            timeoutMs: 300,
+            retry: { retries: 1, baseDelayMs: 1, maxDelayMs: 2 },
+            circuitBreaker: false,
+            ...overrides,
+          }),
+        ),
       ],
     }).compile();
     await moduleRef.init();
@@ -278,16 +277,7 @@ describe('diagnostics channels: what the module publishes, and only to subscribe
       rateLimit: { store: { redis: TEST_REDIS_URL, keyPrefix: prefix } },
     } as Partial<PerformChatModuleOptions>;
     const other = await Test.createTestingModule({
-      imports: [
-        PerformChatModule.forRoot({
-          keyId: EMULATOR_DEMO_KEY.keyId,
-          keySecret: EMULATOR_DEMO_KEY.keySecret,
-          baseUrl: emulator.url,
-          defaultAgentId: EMULATOR_DEMO_AGENT_ID,
-          name: 'state-other',
-          ...options,
-        } as PerformChatModuleOptions),
-      ],
+      imports: [PerformChatModule.forRoot(emulatorModuleOptions(emulator, { name: 'state-other', ...options }))],
     }).compile();
     try {
       await other.init();

@@ -1,5 +1,6 @@
 import { Test, TestingModule } from '@nestjs/testing';
 import { captureLogs, CapturedLogs } from '@test/utils';
+import { emulatorModuleOptions } from '@test/utils/emulator-module';
 import {
   EMULATOR_DEMO_AGENT_ID,
   EMULATOR_DEMO_KEY,
@@ -31,16 +32,14 @@ describe('the telemetry seam: what the pipeline, budget, breaker and probe repor
   async function boot(overrides: Partial<PerformChatModuleOptions> = {}) {
     moduleRef = await Test.createTestingModule({
       imports: [
-        PerformChatModule.forRoot({
-          keyId: EMULATOR_DEMO_KEY.keyId,
-          keySecret: EMULATOR_DEMO_KEY.keySecret,
-          baseUrl: emulator.url,
-          defaultAgentId: EMULATOR_DEMO_AGENT_ID,
-          timeoutMs: 300,
-          retry: { retries: 1, baseDelayMs: 1, maxDelayMs: 2 },
-          circuitBreaker: { failureThreshold: 1, cooldownMs: 60_000 },
-          ...overrides,
-        }),
+        PerformChatModule.forRoot(
+          emulatorModuleOptions(emulator, {
+            timeoutMs: 300,
+            retry: { retries: 1, baseDelayMs: 1, maxDelayMs: 2 },
+            circuitBreaker: { failureThreshold: 1, cooldownMs: 60_000 },
+            ...overrides,
+          }),
+        ),
       ],
     }).compile();
     events = [];
