@@ -1,9 +1,8 @@
 import { Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import * as diagnosticsChannel from 'node:diagnostics_channel';
 import {
-  PERFORM_CHAT_STATE_CHANNEL,
   PerformChatInstanceState,
   PerformChatStateQuery,
+  performChatStateChannel,
 } from '../telemetry/perform-chat-channels';
 import { PerformChatTelemetry } from '../telemetry/perform-chat-telemetry';
 import { PerformChatKeyring } from './perform-chat-keyring';
@@ -36,13 +35,13 @@ export class PerformChatStateReporter implements OnApplicationBootstrap, OnModul
     // the channel would keep a second subscription that one unsubscribe does not remove.
     if (this.subscribed) return;
     this.subscribed = true;
-    diagnosticsChannel.subscribe(PERFORM_CHAT_STATE_CHANNEL, this.onQuery);
+    performChatStateChannel.subscribe(this.onQuery);
   }
 
   onModuleDestroy(): void {
     if (!this.subscribed) return;
     this.subscribed = false;
-    diagnosticsChannel.unsubscribe(PERFORM_CHAT_STATE_CHANNEL, this.onQuery);
+    performChatStateChannel.unsubscribe(this.onQuery);
   }
 
   /** This instance's state of the moment. Never rejects. */

@@ -14,7 +14,6 @@ import { performance } from 'node:perf_hooks';
 import { LIBRARY_VERSION } from '../perform-chat.constants';
 import { Messages } from '../perform-chat.messages';
 import {
-  PERFORM_CHAT_STATE_CHANNEL,
   PerformChatCallTrace,
   PerformChatEventType,
   PerformChatInstanceState,
@@ -25,6 +24,7 @@ import {
   PerformChatTracingChannels,
   PerformChatUpstreamAttemptContext,
   performChatChannelName,
+  performChatStateChannel,
 } from '../telemetry/perform-chat-channels';
 import type { PerformChatTelemetryEvent } from '../telemetry/perform-chat-telemetry.events';
 import { otelApi } from './otel-api';
@@ -437,7 +437,7 @@ class PerformChatOtelBridge {
     const query: PerformChatStateQuery = {
       reply: (state) => void replies.push(this.bounded(Promise.resolve(state))),
     };
-    diagnosticsChannel.channel(PERFORM_CHAT_STATE_CHANNEL).publish(query);
+    performChatStateChannel.publish(query);
     const states = await Promise.all(replies);
     return states.filter((state): state is PerformChatInstanceState => state !== undefined);
   }

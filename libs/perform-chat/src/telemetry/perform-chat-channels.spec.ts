@@ -6,6 +6,8 @@ import { emulatorModuleOptions } from '@test/utils/emulator-module';
 import { LIBS_ROOT, librarySourceFiles } from '@test/utils/library-sources';
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import {
   EMULATOR_DEMO_AGENT_ID,
   EMULATOR_DEMO_KEY,
@@ -69,6 +71,12 @@ async function queryState(): Promise<PerformChatInstanceState[]> {
   const query: PerformChatStateQuery = { reply: (state) => void replies.push(state) };
   diagnosticsChannel.channel(PERFORM_CHAT_STATE_CHANNEL).publish(query);
   return (await Promise.all(replies)).filter((state) => state.instance.startsWith('state-'));
+}
+
+/** A full garbage collection (V8's `gc`, exposed for this spec). */
+function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
 }
 
 describe('diagnostics channels: what the module publishes, and only to subscribers', () => {
@@ -305,6 +313,31 @@ describe('diagnostics channels: what the module publishes, and only to subscribe
     await app.close();
     moduleRef = undefined;
     expect(await queryState()).toEqual([]);
+  });
+
+  it('the next app answers after one closed and the garbage collector ran (Node keeps channels by weak reference and a finalizer)', async () => {
+    // Node 20 drops a channel's name when a collected channel object's finalizer runs, even if a
+    // new object took the name in between: without the module holding the state channel, the
+    // closed app's channel is collected here, the next app subscribes to a new one, the late
+    // finalizer removes it from the name, and every query after that reaches nobody.
+    await boot({ name: 'state-gc-first' } as Partial<PerformChatModuleOptions>);
+    await moduleRef!.close();
+    moduleRef = undefined;
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 20)); // finalizers run in a later task
+    for (let round = 0; round < 3; round++) {
+      await settle();
+      const compiled = await Test.createTestingModule({
+        imports: [PerformChatModule.forRoot(emulatorModuleOptions(emulator, { name: `state-gc-${round}` }))],
+      }).compile();
+      collectGarbage(); // the last app's channel, when nothing holds it
+      await compiled.init(); // subscribes, before that channel's finalizer ran
+      await settle();
+      try {
+        expect((await queryState()).map((state) => state.instance)).toEqual([`state-gc-${round}`]);
+      } finally {
+        await compiled.close();
+      }
+    }
   });
 
   it('the breaker state is read at each query', async () => {

@@ -72,6 +72,18 @@ export type PerformChatChannelMessage<T extends PerformChatEventType = PerformCh
  */
 export const PERFORM_CHAT_STATE_CHANNEL = `${PERFORM_CHAT_CHANNEL_PREFIX}:state`;
 
+/**
+ * The state channel's object, held for the life of the process. Node (20 at least) keeps channels
+ * by name through weak references and a finalizer that removes the name when a channel object
+ * is collected; a channel that lost its last subscriber (an app closed) and was collected can
+ * have its finalizer run after the next subscriber (the next app) created a new one, and the
+ * name then leads to a third object without subscribers: every query goes unanswered. Held
+ * here, the object is never collected, and the module's reporter and bridge use it directly.
+ */
+export const performChatStateChannel: diagnosticsChannel.Channel = diagnosticsChannel.channel(
+  PERFORM_CHAT_STATE_CHANNEL,
+);
+
 /** Published on {@link PERFORM_CHAT_STATE_CHANNEL}; each instance replies synchronously (its state may be a promise). */
 export interface PerformChatStateQuery {
   reply(state: PerformChatInstanceState | Promise<PerformChatInstanceState>): void;
