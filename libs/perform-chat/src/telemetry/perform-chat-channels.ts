@@ -80,9 +80,8 @@ export const PERFORM_CHAT_STATE_CHANNEL = `${PERFORM_CHAT_CHANNEL_PREFIX}:state`
  * name then leads to a third object without subscribers: every query goes unanswered. Held
  * here, the object is never collected, and the module's reporter and bridge use it directly.
  */
-export const performChatStateChannel: diagnosticsChannel.Channel = diagnosticsChannel.channel(
-  PERFORM_CHAT_STATE_CHANNEL,
-);
+export const performChatStateChannel: diagnosticsChannel.Channel =
+  diagnosticsChannel.channel(PERFORM_CHAT_STATE_CHANNEL);
 
 /** Published on {@link PERFORM_CHAT_STATE_CHANNEL}; each instance replies synchronously (its state may be a promise). */
 export interface PerformChatStateQuery {
