@@ -1,10 +1,11 @@
 import type {
   Attributes,
   BatchObservableCallback,
-  Counter,
   Histogram,
   Meter,
   MeterProvider,
+  ObservableCallback,
+  ObservableCounter,
   Span,
   Tracer,
   TracerProvider,
@@ -88,6 +89,10 @@ interface Operation {
   startedAt: number;
 }
 
+/** A context seen as the holder of a bridge's own symbol-keyed property. */
+type Slots<V> = { [slot: symbol]: V | undefined };
+const slotsOf = <V>(context: object): Slots<V> => context as Slots<V>;
+
 /** Which instrumentation is live in this process (one per process, across copies of the package). */
 const ACTIVE = Symbol.for('nestjs-performchat.otel.instrumentation');
 type WithActive = typeof globalThis & { [ACTIVE]?: PerformChatInstrumentation };
@@ -146,6 +151,31 @@ function failed(context: PerformChatOperationContext): boolean {
   return 'error' in context;
 }
 
+/** The SDK's attributes of a series past its cardinality limit (2000 series per instrument by default). */
+const OVERFLOW_ATTRIBUTES: Attributes = Object.freeze({ 'otel.metric.overflow': true });
+const MAX_OUTCOME_SERIES = 2000;
+
+/** Totals of the outcome counter by attribute set, observed (cumulative) at each collection. */
+class OutcomeCounts {
+  private readonly series = new Map<string, { attributes: Attributes; value: number }>();
+  private overflow = 0;
+
+  /** Counts one operation of the series `key` (what tells its attributes apart); `attributes` are kept, unchanged, for a new series. */
+  add(key: string, attributes: Attributes): void {
+    const series = this.series.get(key);
+    if (series) series.value++;
+    else if (this.series.size < MAX_OUTCOME_SERIES) this.series.set(key, { attributes, value: 1 });
+    else this.overflow++;
+  }
+
+  observer(): ObservableCallback {
+    return (result) => {
+      for (const { attributes, value } of this.series.values()) result.observe(value, attributes);
+      if (this.overflow > 0) result.observe(this.overflow, OVERFLOW_ATTRIBUTES);
+    };
+  }
+}
+
 class PerformChatOtelBridge {
   private readonly tracer: Tracer;
   private readonly meter: Meter;
@@ -155,12 +185,18 @@ class PerformChatOtelBridge {
   private readonly stops: (() => void)[] = [];
   private stopped = false;
 
-  private readonly operations = new WeakMap<object, Operation>();
-  private readonly attemptStarts = new WeakMap<object, number>();
+  /**
+   * Where this bridge keeps an operation's span, and an attempt's start, on the channel's
+   * context: a property of its own symbol (set back to `undefined` at the end, never deleted,
+   * so the context keeps its shape), cheaper per operation than a WeakMap's ephemerons.
+   */
+  private readonly operationKey = Symbol('performchat.otel.operation');
+  private readonly attemptKey = Symbol('performchat.otel.attempt');
 
   private readonly operationDuration: Histogram;
-  private readonly operationOutcomes: Counter;
   private readonly upstreamAttemptDuration: Histogram;
+  /** The outcome counter's values, counted here and observed at each collection. */
+  private readonly outcomes = new OutcomeCounts();
 
   constructor(options: PerformChatInstrumentationOptions) {
     const api = otelApi;
@@ -183,10 +219,15 @@ class PerformChatOtelBridge {
         advice: { explicitBucketBoundaries: [...DURATION_BUCKETS_SECONDS] },
       });
     this.operationDuration = seconds(M.operationDuration, 'Duration of a token request or an invalidation');
-    this.operationOutcomes = this.meter.createCounter(M.operationOutcomes, {
+    // An observable counter of totals kept here: one more synchronous record per operation would
+    // hash the same attributes again in the SDK.
+    const outcomes: ObservableCounter = this.meter.createObservableCounter(M.operationOutcomes, {
       unit: '{operation}',
       description: 'Token requests and invalidations, by outcome (ok or the error code)',
     });
+    const observeOutcomes = this.outcomes.observer();
+    outcomes.addCallback(observeOutcomes);
+    this.stops.push(() => outcomes.removeCallback(observeOutcomes));
     // Its `_count` counts the attempts: no counter of its own (one record per attempt, not two).
     this.upstreamAttemptDuration = seconds(
       M.upstreamAttemptDuration,
@@ -254,21 +295,24 @@ class PerformChatOtelBridge {
   ): void {
     const api = otelApi;
     // At `start`, with the caller's context still active: our span's parent.
+    const key = this.operationKey;
     const begin = (context: C): void => {
-      if (this.operations.has(context) || !this.wanted(context.instance)) return;
-      this.operations.set(context, {
+      const slots = slotsOf<Operation>(context);
+      if (slots[key] || !this.wanted(context.instance)) return;
+      slots[key] = {
         span: this.tracer.startSpan(
           spanName,
           { kind: api.SpanKind.INTERNAL, attributes: { [A.instance]: context.instance } },
           api.context.active(),
         ),
         startedAt: performance.now(),
-      });
+      };
     };
     const finish = (context: C) => {
-      const operation = this.operations.get(context);
+      const slots = slotsOf<Operation>(context);
+      const operation = slots[key];
       if (!operation) return;
-      this.operations.delete(context);
+      slots[key] = undefined;
       const seconds = (performance.now() - operation.startedAt) / 1000;
       const isFailure = failed(context);
       const outcome = isFailure ? errorTypeOf(context) : 'ok';
@@ -292,7 +336,11 @@ class PerformChatOtelBridge {
       }
       operation.span.end();
       this.operationDuration.record(seconds, metric);
-      this.operationOutcomes.add(1, metric);
+      // What tells the series apart (error.type is the outcome; the source is the only other one).
+      this.outcomes.add(
+        `${name}\u0000${context.instance}\u0000${outcome}\u0000${String(metric[A.tokenSource])}`,
+        metric,
+      );
     };
     this.subscribeTracing<C>(channelName, begin, finish);
   }
@@ -323,10 +371,12 @@ class PerformChatOtelBridge {
   // The upstream attempts.
 
   private traceAttempts(): void {
+    const key = this.attemptKey;
     const finish = (context: PerformChatUpstreamAttemptContext) => {
-      const startedAt = this.attemptStarts.get(context);
+      const slots = slotsOf<number>(context);
+      const startedAt = slots[key];
       if (startedAt === undefined) return;
-      this.attemptStarts.delete(context);
+      slots[key] = undefined;
       const isFailure = failed(context);
       const outcome = isFailure ? errorTypeOf(context) : 'ok';
       const attributes: Attributes = {
@@ -342,7 +392,7 @@ class PerformChatOtelBridge {
       this.upstreamAttemptDuration.record((performance.now() - startedAt) / 1000, attributes);
     };
     const start = (context: PerformChatUpstreamAttemptContext) => {
-      if (this.wanted(context.instance)) this.attemptStarts.set(context, performance.now());
+      if (this.wanted(context.instance)) slotsOf<number>(context)[key] = performance.now();
     };
     this.subscribeTracing(PerformChatTracingChannels.upstreamAttempt, start, finish);
   }

@@ -1,5 +1,6 @@
 import { Test, TestingModule } from '@nestjs/testing';
 import { Redis } from 'ioredis';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import * as diagnosticsChannel from 'node:diagnostics_channel';
 import { TEST_REDIS_URL, deleteRedisPrefix, uniqueRedisPrefix } from '@test/utils/redis';
 import { emulatorModuleOptions } from '@test/utils/emulator-module';
@@ -350,6 +351,26 @@ describe('diagnostics channels: what the module publishes, and only to subscribe
     emulator.addFault({ path: TOKEN_PATH, times: -1, status: 503 });
     await expect(auth.generateToken({ userId: 'alice' })).rejects.toMatchObject({ code: 'UPSTREAM_ERROR' });
     expect((await queryState())[0].breaker).toBe('open');
+  });
+
+  it("a store bound to token.issue's start (what an APM does) is the active one inside the operation, as with tracePromise", async () => {
+    const auth = await boot();
+    const store = new AsyncLocalStorage<string>();
+    const start = diagnosticsChannel.channel(`tracing:${PerformChatTracingChannels.tokenIssue}:start`);
+    const seenInAttempt: (string | undefined)[] = [];
+    const attempt = diagnosticsChannel.channel(`tracing:${PerformChatTracingChannels.upstreamAttempt}:start`);
+    const onAttempt = () => void seenInAttempt.push(store.getStore());
+    start.bindStore(store, (context) => `span of ${(context as { userId?: string }).userId ?? 'someone'}`);
+    attempt.subscribe(onAttempt);
+    try {
+      await auth.generateToken({ userId: 'alice' });
+      expect(store.getStore()).toBeUndefined();
+      // The user id is set inside the operation, after start: the store was made at start.
+      expect(seenInAttempt).toEqual(['span of someone']);
+    } finally {
+      start.unbindStore(store);
+      attempt.unsubscribe(onAttempt);
+    }
   });
 
   it('no AsyncLocalStorage in the library or the bridge (README "Sibling spans"): tracing adds no async-hooks cost', () => {

@@ -198,31 +198,62 @@ export function isTraced(name: TracingName): boolean {
 }
 
 /**
- * Runs `fn` as one traced operation when someone subscribes (else just runs it). `summary` says
- * what of the value goes into the context's `result`: never the value itself, which may hold a
- * token. `context.errorCode` is set from a failure's `code`.
+ * Runs `fn` as one traced operation when someone subscribes (the callers check {@link isTraced}
+ * first). `summary` says what of the value goes into the context's `result`: never the value
+ * itself, which may hold a token. `context.errorCode` is set from a failure's `code`.
+ *
+ * It publishes what `TracingChannel.tracePromise` publishes, in the same order and with the
+ * same store binding (`start.runStores`): `start`, `end` once `fn` returned its promise, then
+ * `asyncStart` and `asyncEnd` (after `error` on a failure). It does not call `tracePromise`
+ * because that puts the value itself in `result` (a token) and would need a wrapping async
+ * function per operation to avoid it.
  */
-export async function traceOperation<N extends TracingName, T>(
+export function traceOperation<N extends TracingName, T>(
   name: N,
   context: ContextOf<N>,
   fn: () => Promise<T>,
   summary: (value: T, context: ContextOf<N>) => NonNullable<ContextOf<N>['result']>,
 ): Promise<T> {
-  const channel = tracing[name] as unknown as diagnosticsChannel.TracingChannel<unknown, ContextOf<N>>;
-  let value: T | undefined;
-  const traced = () =>
-    channel.tracePromise(async () => {
-      try {
-        value = await fn();
-      } catch (error) {
-        const code = (error as { code?: unknown } | null)?.code;
-        if (typeof code === 'string') context.errorCode = code as PerformChatErrorCode;
-        throw error;
-      }
-      return summary(value, context);
-    }, context);
-  await traced();
-  return value as T;
+  const { start, end, asyncStart, asyncEnd, error } = tracing[name] as unknown as diagnosticsChannel.TracingChannel<
+    unknown,
+    ContextOf<N>
+  >;
+  const failed = (thrown: unknown) => {
+    const code = (thrown as { code?: unknown } | null)?.code;
+    if (typeof code === 'string') context.errorCode = code as PerformChatErrorCode;
+    context.error = thrown;
+    error.publish(context);
+  };
+  const rejected = (thrown: unknown): never => {
+    failed(thrown);
+    asyncStart.publish(context);
+    asyncEnd.publish(context);
+    throw thrown;
+  };
+  const resolved = (value: T): T => {
+    let result: NonNullable<ContextOf<N>['result']>;
+    try {
+      result = summary(value, context);
+    } catch (bug) {
+      return rejected(bug);
+    }
+    context.result = result;
+    asyncStart.publish(context);
+    asyncEnd.publish(context);
+    return value;
+  };
+  return start.runStores(context, () => {
+    let promise: Promise<T>;
+    try {
+      promise = fn();
+    } catch (thrown) {
+      failed(thrown);
+      throw thrown;
+    } finally {
+      end.publish(context);
+    }
+    return promise.then(resolved, rejected);
+  });
 }
 
 /** The plain channel of each event type, created once. */
