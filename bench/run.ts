@@ -49,7 +49,11 @@ const ROWS: BenchRow[] = [
 /** What B1e, B2e, B1o and B2o measure (also pasted into BENCHMARKS.md by hand). */
 export const EVENTS_DESCRIPTION = `- **B1e, B2e, B1o, B2o** (issue 16: diagnostics channels and the OpenTelemetry bridge): each
   side in a child process of its own (children of their own per row, so both sides start from
-  the same state), interleaved A, B, A, B. B1e and B1o are B1's A
+  the same state), the two sides measured **together**, at the same time on the same core (CPU 1;
+  the emulator and the load generator on CPU 0), round after round: each side gets half of the
+  core in the same seconds, so its throughput follows its CPU cost per call, and the machine's
+  wandering speed (tens of percent from one minute to the next on this shared VM; sides measured
+  in turn saw different machines) hits both alike. B1e and B1o are B1's A
   (\`generateToken\`, 32 in flight, in process), B2e and B2o B2's throughput (the demo's
   \`POST /api/chat/token\` over HTTP, 32 connections, 100 users). **B1e/B2e**: the current code
   with nobody subscribed to its channels against the library and demo app as they were before

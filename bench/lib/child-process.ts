@@ -128,3 +128,17 @@ export class BenchChild {
     });
   }
 }
+
+/**
+ * Pins this (the bench) process, every thread, to `cpu` until the returned function puts it back
+ * on every CPU: the load generator of a row whose sides share the other core stays off it.
+ * Does nothing on a single-CPU machine or without `taskset`.
+ */
+export function pinBenchProcess(cpu: number): () => void {
+  const cpus = availableParallelism();
+  const pin = (list: string) =>
+    spawnSync('taskset', ['-a', '-p', '-c', list, String(process.pid)], { stdio: 'ignore' }).status === 0;
+  if (cpus < 2 || !pin(String(cpu))) return () => undefined;
+  return () => void pin(`0-${cpus - 1}`);
+}
+

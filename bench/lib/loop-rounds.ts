@@ -34,17 +34,19 @@ export async function interleaveLoops<Side extends string>(
 
 /**
  * The same with each side in a child of its own (or some sharing one): e.g. the current code
- * and a baseline checkout, each in its process. Sides run in the order of `sides`' keys.
+ * and a baseline checkout, each in its process. Sides run in the order of `sides`' keys, or all
+ * at once with `together` (children of their own, on the same core).
  */
 export function interleaveChildLoops<Side extends string>(
   context: BenchContext,
   sides: Record<Side, LoopSide>,
   label: { id: string; unit: string },
+  options: { together?: boolean } = {},
 ): Promise<Record<Side, LoopResult[]>> {
   const { settings } = context;
   return interleave<Side, LoopResult>(
     Object.keys(sides) as Side[],
-    { rounds: settings.rounds, log: context.log },
+    { rounds: settings.rounds, log: context.log, together: options.together },
     async (side, { warmup }) => {
       const { child, side: childSide } = sides[side];
       const result = await child.call<LoopResult>('run', {

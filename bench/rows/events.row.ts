@@ -3,7 +3,7 @@ import { describeEventsCost, measureEventsCost } from '../events-cost';
 import { join } from 'node:path';
 import { REPO_ROOT, materialiseBaseline } from '../lib/baseline';
 import { benchUsers } from '../lib/bench.constants';
-import type { BenchChild } from '../lib/child-process';
+import { pinBenchProcess, type BenchChild } from '../lib/child-process';
 import type { BenchContext } from '../lib/context';
 import { interleave } from '../lib/interleave';
 import { runLoad, withServerCpu, type LoadWithCpu } from '../lib/load';
@@ -18,7 +18,10 @@ import { formatNumber } from '../lib/stats';
  * B2e: the current code against the library as it was before them, a baseline checkout run from
  * its own tree, bench/lib/baseline.ts), and what the OpenTelemetry SDK with the
  * `nestjs-performchat/otel` bridge costs (B1o, B2o: the current code with and without them, each
- * in a process of its own). A and B are always two child processes, interleaved A, B, A, B.
+ * in a process of its own). A and B are always two child processes, measured **together**: both
+ * at the same time on the same core, round after round (bench/lib/interleave.ts `together`).
+ * Their difference is a few percent, and this machine's speed wanders by tens of percent within
+ * seconds: sides measured in turn saw different machines.
  */
 
 const CONNECTIONS = 32;
@@ -32,8 +35,8 @@ type Variant = 'current' | 'baseline' | 'otel';
  * its own tree), checked to load the library of the checkout it should.
  */
 async function variantChild(context: BenchContext, row: string, role: string, variant: Variant): Promise<BenchChild> {
-  // Pinned: the emulator of these rows to CPU 0, both sides to CPU 1 (they run in turn, never
-  // together), so a side never gets a core of its own while the other shares one.
+  // Pinned: the emulator of these rows to CPU 0, both sides to CPU 1, where they run together:
+  // each gets half of the same core at the same moments, so its throughput follows its cost.
   const emulator = await context.child('emulator', { pinned: true }, { cpu: 0 });
   const root = variant === 'baseline' ? materialiseBaseline(context.settings.baselineRef).root : REPO_ROOT;
   // `row` (ignored by the roles) gives every row children of its own: both sides start from the
@@ -88,6 +91,7 @@ async function tokenLoops(context: BenchContext, id: string, a: Variant, b: Vari
       { child: BenchChild; side: string }
     >,
     { id, unit: 'calls/s' },
+    { together: true },
   );
 }
 
@@ -179,7 +183,7 @@ export const tokenOtelRow: BenchRow = {
 
 // ---------------------------------------------------------------- B2e, B2o: the demo app over HTTP
 
-/** Throughput of the demo's token route at 32 connections, A, B, A, B; the otel side scraped once per round. */
+/** Throughput of the demo's token route at 32 connections, both sides together; the otel side scraped once per round. */
 async function demoThroughput(context: BenchContext, id: string, a: Variant, b: Variant) {
   const { settings } = context;
   const children = Object.fromEntries(
@@ -215,15 +219,21 @@ async function demoThroughput(context: BenchContext, id: string, a: Variant, b: 
       return result;
     });
   };
-  context.log('  throughput (32 connections)');
-  const samples = await interleave<Variant, LoadWithCpu>(
-    [a, b],
-    { rounds: settings.rounds, log: context.log },
-    (variant, { warmup }) => load(variant, warmup ? settings.warmupSeconds : settings.seconds),
-    (r) =>
-      `${formatNumber(r.rps)} req/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  app CPU ${Math.round(r.cpuMicrosPerRequest)} µs/req`,
-  );
-  return { samples, scraped, children };
+  context.log('  throughput (32 connections, both sides together)');
+  // The load generator (autocannon, in this process) on the emulator's CPU: the apps share the other.
+  const unpin = pinBenchProcess(0);
+  try {
+    const samples = await interleave<Variant, LoadWithCpu>(
+      [a, b],
+      { rounds: settings.rounds, log: context.log, together: true },
+      (variant, { warmup }) => load(variant, warmup ? settings.warmupSeconds : settings.seconds),
+      (r) =>
+        `${formatNumber(r.rps)} req/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  app CPU ${Math.round(r.cpuMicrosPerRequest)} µs/req`,
+    );
+    return { samples, scraped, children };
+  } finally {
+    unpin();
+  }
 }
 
 export const demoEventsRow: BenchRow = {
