@@ -141,4 +141,3 @@ export function pinBenchProcess(cpu: number): () => void {
   if (cpus < 2 || !pin(String(cpu))) return () => undefined;
   return () => void pin(`0-${cpus - 1}`);
 }
-
