@@ -1,5 +1,6 @@
 import { HttpModule } from '@nestjs/axios';
-import { Module } from '@nestjs/common';
+import { Module, OnApplicationBootstrap } from '@nestjs/common';
+import { PerformChatStateReporter } from './client/perform-chat-state.reporter';
 import { PerformChatConfigurableModule } from './perform-chat.module-definition';
 import { performChatInstanceProviders } from './perform-chat.providers';
 
@@ -17,4 +18,17 @@ import { performChatInstanceProviders } from './perform-chat.providers';
   // Exports depend on the instance's name (a sync extra): perform-chat.module-definition.ts.
   providers: performChatInstanceProviders(),
 })
-export class PerformChatModule extends PerformChatConfigurableModule {}
+export class PerformChatModule extends PerformChatConfigurableModule implements OnApplicationBootstrap {
+  constructor(private readonly stateReporter: PerformChatStateReporter) {
+    super();
+  }
+
+  /**
+   * Nest runs a module class's hook after every provider's hook of the module resolved: the
+   * state reporter starts answering only when the instance booted (a failed agent check,
+   * `verifyAgents`, fails the boot before it; Nest never runs the destroy hooks of such an app).
+   */
+  onApplicationBootstrap(): void {
+    this.stateReporter.start();
+  }
+}

@@ -1,4 +1,4 @@
-import { Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import {
   PerformChatInstanceState,
   PerformChatStateQuery,
@@ -15,7 +15,7 @@ import { PerformChatUpstreamBudget } from './upstream-budget';
  * round trip or two with a Redis store, and only when someone asks.
  */
 @Injectable()
-export class PerformChatStateReporter implements OnApplicationBootstrap, OnModuleDestroy {
+export class PerformChatStateReporter implements OnModuleDestroy {
   private subscribed = false;
   private readonly onQuery = (message: unknown): void => {
     const query = message as Partial<PerformChatStateQuery> | null;
@@ -29,10 +29,13 @@ export class PerformChatStateReporter implements OnApplicationBootstrap, OnModul
     private readonly keyring: PerformChatKeyring,
   ) {}
 
-  /** Once the whole app has booted: an app whose boot failed (and is never closed) does not answer. */
-  onApplicationBootstrap(): void {
-    // Once: Nest calls the hook again when a testing module's app is initialised after it, and
-    // the channel would keep a second subscription that one unsubscribe does not remove.
+  /**
+   * Starts answering; `PerformChatModule` calls it from its own bootstrap hook, which Nest runs
+   * once every provider of the instance booted (so an instance whose boot failed never answers).
+   * Once: Nest runs the hooks again when a testing module's app is initialised after it, and the
+   * channel would keep a second subscription that one unsubscribe does not remove.
+   */
+  start(): void {
     if (this.subscribed) return;
     this.subscribed = true;
     performChatStateChannel.subscribe(this.onQuery);

@@ -341,6 +341,23 @@ describe('diagnostics channels: what the module publishes, and only to subscribe
     }
   });
 
+  it('an instance whose boot failed (the agent check refused its agent) never answers', async () => {
+    const failing = await Test.createTestingModule({
+      imports: [
+        PerformChatModule.forRoot(
+          emulatorModuleOptions(emulator, { name: 'failed-boot', defaultAgentId: 'agent_unknown', verifyAgents: true }),
+        ),
+      ],
+    }).compile();
+    await expect(failing.init()).rejects.toMatchObject({ code: 'AGENT_NOT_FOUND' });
+    // Nest's close() of an app whose init failed runs no destroy hook: only not subscribing helps.
+    const replies: (PerformChatInstanceState | Promise<PerformChatInstanceState>)[] = [];
+    const query: PerformChatStateQuery = { reply: (state) => void replies.push(state) };
+    diagnosticsChannel.channel(PERFORM_CHAT_STATE_CHANNEL).publish(query);
+    const instances = (await Promise.all(replies)).map((state) => state.instance);
+    expect(instances).not.toContain('failed-boot');
+  });
+
   it('the breaker state is read at each query', async () => {
     const auth = await boot({
       name: 'state-breaker',
