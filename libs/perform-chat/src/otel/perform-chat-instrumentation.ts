@@ -160,8 +160,14 @@ class OutcomeCounts {
   private readonly series = new Map<string, { attributes: Attributes; value: number }>();
   private overflow = 0;
 
-  /** Counts one operation of the series `key` (what tells its attributes apart); `attributes` are kept, unchanged, for a new series. */
-  add(key: string, attributes: Attributes): void {
+  /**
+   * Counts one operation of the series of `attributes` (kept, unchanged, for a new series). The
+   * series key is the attributes in their insertion order: the bridge builds each attribute set
+   * in one fixed order, so one set always gives one key.
+   */
+  add(attributes: Attributes): void {
+    let key = '';
+    for (const name in attributes) key += `${name}\u0000${String(attributes[name])}\u0000`;
     const series = this.series.get(key);
     if (series) series.value++;
     else if (this.series.size < MAX_OUTCOME_SERIES) this.series.set(key, { attributes, value: 1 });
@@ -336,11 +342,7 @@ class PerformChatOtelBridge {
       }
       operation.span.end();
       this.operationDuration.record(seconds, metric);
-      // What tells the series apart (error.type is the outcome; the source is the only other one).
-      this.outcomes.add(
-        `${name}\u0000${context.instance}\u0000${outcome}\u0000${String(metric[A.tokenSource])}`,
-        metric,
-      );
+      this.outcomes.add(metric);
     };
     this.subscribeTracing<C>(channelName, begin, finish);
   }
