@@ -8,8 +8,9 @@
  * Modes: `none` (no OpenTelemetry loaded); `noop` (no-op subscribers on every channel the bridge
  * listens to: what the core's tracing costs); `sdk` (the SDK's providers created, no bridge);
  * `otel` (the SDK and `instrumentPerformChat`, as B1o). With `otel`, NO_TRACE=1 or NO_METRICS=1
- * hand the bridge the API's no-op provider instead of the SDK's. LIBROOT=<tree> runs another
- * checkout's build (built there).
+ * hand the bridge the API's no-op provider instead of the SDK's. With `sdk`, REQUIRE=<a,b,...>
+ * only requires those packages (no provider created): which of them costs what once loaded.
+ * LIBROOT=<tree> runs another checkout's build (built there).
  */
 const path = require('node:path');
 const root = process.env.LIBROOT || path.resolve(__dirname, '../..');
@@ -24,6 +25,10 @@ const CONCURRENCY = 32;
 
 /** The SDK as bench/lib/otel-sdk.ts loads it in push mode, exporters dropping what they get. */
 function loadOtel() {
+  if (mode === 'sdk' && process.env.REQUIRE) {
+    for (const name of process.env.REQUIRE.split(',')) require(name);
+    return async () => 0;
+  }
   const api = require('@opentelemetry/api');
   const { BasicTracerProvider, BatchSpanProcessor } = require('@opentelemetry/sdk-trace-base');
   const { MeterProvider, PeriodicExportingMetricReader } = require('@opentelemetry/sdk-metrics');

@@ -5,7 +5,7 @@
  *
  * `together`: every round measures all sides **at the same time** instead (warm-up too), for
  * rows whose sides differ by a few percent: on a machine whose speed wanders by tens of percent
- * from one second to the next (a shared VM), sides measured in turn see different machines,
+ * from one minute to the next (a shared VM), sides measured in turn see different machines,
  * sides measured together see the same one. Their processes must then compete for the same
  * core (pinned to it), so that each gets an equal share of it and its throughput follows its
  * cost per operation.

@@ -20,8 +20,8 @@ import { formatNumber } from '../lib/stats';
  * `nestjs-performchat/otel` bridge costs (B1o, B2o: the current code with and without them, each
  * in a process of its own). A and B are always two child processes, measured **together**: both
  * at the same time on the same core, round after round (bench/lib/interleave.ts `together`).
- * Their difference is a few percent, and this machine's speed wanders by tens of percent within
- * seconds: sides measured in turn saw different machines.
+ * Their difference is a few percent, and this machine's speed wanders by tens of percent from
+ * one minute to the next: sides measured in turn saw different machines.
  */
 
 const CONNECTIONS = 32;
